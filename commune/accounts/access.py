@@ -1,0 +1,72 @@
+"""The one choke point for staff access: who holds which role in which town."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import wraps
+
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import redirect
+
+from commune.tenants import scoping
+
+from .models import Membership, Role
+
+
+def roles_in(user, municipality) -> set[str]:
+    """The roles `user` holds in `municipality` (empty for anonymous users)."""
+    if not user.is_authenticated or municipality is None:
+        return set()
+    cache = user.__dict__.setdefault("_commune_roles", {})
+    if municipality.pk not in cache:
+        with scoping.scope(municipality):
+            cache[municipality.pk] = set(
+                Membership.objects.filter(user=user).values_list("role", flat=True)
+            )
+    return cache[municipality.pk]
+
+
+def has_role(user, municipality, *roles: str) -> bool:
+    held = roles_in(user, municipality)
+    return bool(held & set(roles)) if roles else bool(held)
+
+
+def is_staff_somewhere(user) -> bool:
+    if not user.is_authenticated:
+        return False
+    if user.is_superuser:
+        return True
+    with scoping.scopes_disabled():
+        return Membership.objects.filter(user=user).exists()
+
+
+def reviewer_departments(user, municipality) -> list[int]:
+    with scoping.scope(municipality):
+        return list(
+            Membership.objects.filter(user=user, role=Role.SERVICE_REVIEWER).values_list(
+                "department_id", flat=True
+            )
+        )
+
+
+def staff_required(*roles: str) -> Callable:
+    """View decorator: the user holds one of `roles` in the request's town (any role if none
+    given) and has passed the second factor. Anonymous → login; verified but no role → 403."""
+
+    def decorator(view):
+        @wraps(view)
+        def wrapped(request, *args, **kwargs):
+            user = request.user
+            if not user.is_authenticated:
+                return redirect_to_login(request.get_full_path())
+            if not user.is_verified():
+                return redirect(f"/accounts/2fa/?next={request.get_full_path()}")
+            if not has_role(user, request.municipality, *roles):
+                raise PermissionDenied
+            return view(request, *args, **kwargs)
+
+        wrapped.commune_roles = roles
+        return wrapped
+
+    return decorator

@@ -1,0 +1,48 @@
+import factory
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from commune.accounts.models import Membership, Organisation, OrganisationMember, User
+from commune.tenants.tests.factories import MunicipalityFactory
+
+PASSWORD = "correct-horse-battery"
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = User
+        skip_postgeneration_save = True
+
+    email = factory.Sequence(lambda n: f"person{n}@example.ch")
+    full_name = factory.Sequence(lambda n: f"Personne {n}")
+    email_verified = True
+    password = factory.PostGenerationMethodCall("set_password", PASSWORD)
+
+    @factory.post_generation
+    def saved(obj, create, extracted, **kwargs):
+        if create:
+            obj.save()
+
+
+class MembershipFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Membership
+
+    municipality = factory.SubFactory(MunicipalityFactory)
+    user = factory.SubFactory(UserFactory, kind=User.Kind.STAFF)
+    role = "permit_officer"
+
+
+class OrganisationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Organisation
+
+    name = factory.Sequence(lambda n: f"Entreprise {n} SA")
+    uid = factory.Sequence(lambda n: f"CHE-{100 + n:03d}.{200 + n:03d}.{300 + n:03d}")
+
+
+def add_member(org: Organisation, user: User, *, manager: bool = False) -> OrganisationMember:
+    return OrganisationMember.objects.create(organisation=org, user=user, is_manager=manager)
+
+
+def totp_device(user: User) -> TOTPDevice:
+    return TOTPDevice.objects.create(user=user, name="test", confirmed=True)

@@ -1,0 +1,43 @@
+"""The background worker: runs queued jobs and, in a thread beside it, the scheduler that
+enqueues periodic jobs when they are due. `./run` starts one."""
+
+import logging
+import threading
+import time
+
+from django.conf import settings
+from django.core.management import call_command
+from django.core.management.base import BaseCommand
+from django.db import close_old_connections
+
+from commune.core.schedule import enqueue_due
+
+logger = logging.getLogger("commune.worker")
+
+
+class Command(BaseCommand):
+    help = "Run background jobs and the periodic-job scheduler."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--no-scheduler", action="store_true")
+        parser.add_argument(
+            "--tick", type=float, default=15.0, help="seconds between two looks at the schedule"
+        )
+
+    def handle(self, *args, no_scheduler=False, tick=15.0, **options):
+        if not no_scheduler:
+            threading.Thread(target=self._schedule_loop, args=(tick,), daemon=True).start()
+        backend = settings.TASKS["default"]["BACKEND"]
+        if backend.startswith("django_tasks_rq"):
+            call_command("rqworker", "default", with_scheduler=False)
+        else:
+            call_command("db_worker", queue_name="*", interval=1.0, startup_delay=False)
+
+    def _schedule_loop(self, tick: float) -> None:
+        while True:
+            try:
+                close_old_connections()
+                enqueue_due()
+            except Exception:
+                logger.exception("scheduler tick failed")
+            time.sleep(tick)

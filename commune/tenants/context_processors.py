@@ -1,0 +1,2 @@
+def town(request):
+    return {"town": getattr(request, "municipality", None)}

@@ -1,0 +1,33 @@
+import factory
+from django.contrib.gis.geos import MultiPolygon, Polygon
+
+from commune.tenants.models import Department, Municipality
+
+
+def square(x: float, y: float, size: float = 2000) -> MultiPolygon:
+    ring = [(x, y), (x + size, y), (x + size, y + size), (x, y + size), (x, y)]
+    return MultiPolygon(Polygon(ring, srid=2056), srid=2056)
+
+
+class MunicipalityFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Municipality
+        django_get_or_create = ("slug",)
+
+    name = factory.Sequence(lambda n: f"Ville {n}")
+    slug = factory.Sequence(lambda n: f"ville-{n}")
+    ofs_number = factory.Sequence(lambda n: 9000 + n)
+    canton = "VD"
+    territory = factory.Sequence(lambda n: square(2540000 + n * 3000, 1150000))
+    languages = ["fr", "de", "it", "en"]
+    contact_email = factory.LazyAttribute(lambda o: f"greffe@{o.slug}.example.ch")
+    modules = ["permits", "mobility", "agenda", "portal"]
+
+
+class DepartmentFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Department
+
+    municipality = factory.SubFactory(MunicipalityFactory)
+    name = factory.Sequence(lambda n: f"Service {n}")
+    code = factory.Sequence(lambda n: f"service-{n}")

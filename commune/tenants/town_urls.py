@@ -1,0 +1,9 @@
+"""Everything under /<town>/. Each module adds its own include here."""
+
+from django.urls import path
+
+from . import views
+
+urlpatterns = [
+    path("", views.town_home, name="town-home"),
+]

@@ -1,0 +1,50 @@
+"""Fixtures shared by every app's tests."""
+
+import os
+
+import pytest
+
+# Playwright's sync API runs an event loop in the test thread; the ORM calls made by the
+# same tests are still synchronous and safe.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+
+@pytest.fixture
+def town_a(db):
+    from commune.tenants.tests.factories import MunicipalityFactory
+
+    return MunicipalityFactory(slug="pully", name="Pully", ofs_number=5590)
+
+
+@pytest.fixture
+def town_b(db):
+    from commune.tenants.tests.factories import MunicipalityFactory
+
+    return MunicipalityFactory(slug="lutry", name="Lutry", ofs_number=5606)
+
+
+@pytest.fixture
+def in_town(town_a):
+    """Run the test body inside town A's scope."""
+    from commune.tenants.scoping import scope
+
+    with scope(town_a):
+        yield town_a
+
+
+@pytest.fixture
+def staff_client(client):
+    """Log a user in as staff who passed the second factor: staff_client(user) -> client."""
+    from django_otp import DEVICE_ID_SESSION_KEY
+
+    from commune.accounts.tests.factories import totp_device
+
+    def login(user):
+        device = totp_device(user)
+        client.force_login(user)
+        session = client.session
+        session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+        session.save()
+        return client
+
+    return login
