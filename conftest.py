@@ -48,3 +48,29 @@ def staff_client(client):
         return client
 
     return login
+
+
+@pytest.fixture
+def smtp_server(settings):
+    """A real SMTP server; Django sends to it over the network. Yields the server."""
+    from commune.core.testing import SmtpServer
+
+    server = SmtpServer().start()
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST = "127.0.0.1"
+    settings.EMAIL_PORT = server.port
+    settings.EMAIL_USE_TLS = False
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+def pytest_sessionfinish(session, exitstatus):
+    import shutil
+
+    from django.conf import settings
+
+    run_dir = getattr(settings, "TEST_RUN_DIR", None)
+    if run_dir is not None and not hasattr(session.config, "workerinput"):
+        shutil.rmtree(run_dir, ignore_errors=True)

@@ -10,11 +10,15 @@ PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 # Jobs run inline so tests see their effect; the database backend and its worker have tests
 # of their own (commune/core/tests/test_tasks.py).
 TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+# Each test run has its own folder, so that several runs on one machine do not collide;
+# conftest.py removes it at the end of the run.
+TEST_RUN_DIR = VAR_DIR / "test-runs" / str(os.getpid())
 if not os.environ.get("DATABASE_URL"):
-    DATABASES["default"]["NAME"] = str(VAR_DIR / "test.sqlite3")  # noqa: F405
-    DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test-db.sqlite3")}  # noqa: F405
-MEDIA_ROOT = VAR_DIR / "test-media"
-WAREHOUSE_DIR = VAR_DIR / "test-warehouse"
+    DATABASES["default"]["NAME"] = str(TEST_RUN_DIR / "main.sqlite3")  # noqa: F405
+    DATABASES["default"]["TEST"] = {"NAME": str(TEST_RUN_DIR / "test.sqlite3")}  # noqa: F405
+MEDIA_ROOT = TEST_RUN_DIR / "media"
+WAREHOUSE_DIR = TEST_RUN_DIR / "warehouse"
+TEST_RUN_DIR.mkdir(parents=True, exist_ok=True)
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
