@@ -74,3 +74,40 @@ def pytest_sessionfinish(session, exitstatus):
     run_dir = getattr(settings, "TEST_RUN_DIR", None)
     if run_dir is not None and not hasattr(session.config, "workerinput"):
         shutil.rmtree(run_dir, ignore_errors=True)
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """Debian's Chromium, headless, shared by the browser tests of one run."""
+    from playwright.sync_api import sync_playwright
+
+    from commune.core.browser import CHROMIUM, CHROMIUM_ARGS
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(
+            executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS
+        )
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def page(browser, live_server):
+    """A fresh browser context (no cookies) on the live test server, French first."""
+    context = browser.new_context(base_url=live_server.url, locale="fr-CH")
+    context.set_default_timeout(15_000)
+    page = context.new_page()
+    yield page
+    context.close()
+
+
+@pytest.fixture
+def axe():
+    """axe(page) fails the test with every WCAG 2.1 AA violation on the page."""
+    from commune.core.browser import axe_violations
+
+    def check(page):
+        violations = axe_violations(page)
+        assert not violations, "\n".join(violations)
+
+    return check

@@ -14,6 +14,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("accounts/", include("commune.accounts.urls")),
     path("admin/", admin.site.urls),
+    path("api/v1/", include("commune.api.urls")),
     path("<slug:town>/", include("commune.tenants.town_urls")),
 ]
 

@@ -55,9 +55,12 @@ class TownMiddleware:
                 request._scope_token = None
 
     def process_view(self, request, view_func, view_args, view_kwargs):
-        slug = view_kwargs.pop("town", None)
+        slug = view_kwargs.get("town")
         if slug is None:
             return None
+        # Django views never see `town`; the Ninja API's views need it to rebuild their paths.
+        if "town-api-v1" not in request.resolver_match.namespaces:
+            del view_kwargs["town"]
         town = municipality_get(slug=slug)
         module = getattr(view_func, "commune_module", None)
         namespaces = request.resolver_match.namespaces if request.resolver_match else []

@@ -40,6 +40,8 @@ INSTALLED_APPS = [
     "commune.core",
     "commune.tenants",
     "commune.accounts",
+    "commune.mobility",
+    "commune.api",
 ]
 
 MIDDLEWARE = [
@@ -201,6 +203,10 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 # Where the observatory keeps its Parquet files (one folder per municipality).
 WAREHOUSE_DIR = Path(os.environ.get("WAREHOUSE_DIR", VAR_DIR / "warehouse"))
+# Real-time sensors: the MQTT broker (mqtt://user:pass@host:1883, mqtts:// for TLS) and the
+# subscriber's fixed client id, which names its persistent session on the broker.
+MQTT_URL = os.environ.get("MQTT_URL", "")
+MQTT_CLIENT_ID = os.environ.get("MQTT_CLIENT_ID", "commune-subscriber")
 
 # Health: the worker counts as alive when it ran a job this recently.
 HEALTH_WORKER_MAX_AGE_SECONDS = 180

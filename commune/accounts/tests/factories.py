@@ -2,7 +2,7 @@ import factory
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from commune.accounts.models import Membership, Organisation, OrganisationMember, User
-from commune.tenants.tests.factories import MunicipalityFactory
+from commune.tenants.scoping import current_municipality
 
 PASSWORD = "correct-horse-battery"
 
@@ -27,7 +27,7 @@ class MembershipFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Membership
 
-    municipality = factory.SubFactory(MunicipalityFactory)
+    municipality = factory.LazyFunction(current_municipality)
     user = factory.SubFactory(UserFactory, kind=User.Kind.STAFF)
     role = "permit_officer"
 

@@ -2,6 +2,7 @@ import factory
 from django.contrib.gis.geos import MultiPolygon, Polygon
 
 from commune.tenants.models import Department, Municipality
+from commune.tenants.scoping import current_municipality
 
 
 def square(x: float, y: float, size: float = 2000) -> MultiPolygon:
@@ -25,9 +26,11 @@ class MunicipalityFactory(factory.django.DjangoModelFactory):
 
 
 class DepartmentFactory(factory.django.DjangoModelFactory):
+    """Town-owned factories take the municipality of the current scope (see scoping.scope)."""
+
     class Meta:
         model = Department
 
-    municipality = factory.SubFactory(MunicipalityFactory)
+    municipality = factory.LazyFunction(current_municipality)
     name = factory.Sequence(lambda n: f"Service {n}")
     code = factory.Sequence(lambda n: f"service-{n}")

@@ -1,0 +1,36 @@
+"""The public, versioned HTTP contract. Two Ninja APIs share the /api/v1/ prefix: the platform
+one (towns) and the per-town one under /api/v1/<town>/, whose routers come from each module."""
+
+from django.urls import path
+from ninja import NinjaAPI
+
+from . import town, towns
+
+platform_api = NinjaAPI(
+    title="commune API",
+    version="1",
+    urls_namespace="api-v1",
+    docs_url=None,
+    description="Public API of the commune platform (platform-wide endpoints).",
+)
+platform_api.add_router("", towns.router)
+
+town_api = NinjaAPI(
+    title="commune API — one municipality",
+    version="1",
+    urls_namespace="town-api-v1",
+    docs_url=None,
+    description="Endpoints of one municipality; the town's slug is the first path segment.",
+)
+town_api.add_router("", town.router)
+
+
+def add_town_router(prefix: str, router) -> None:
+    """Modules mount their routers here (called from their apps' ready())."""
+    town_api.add_router(prefix, router)
+
+
+urlpatterns = [
+    path("", platform_api.urls),
+    path("<slug:town>/", town_api.urls),
+]
