@@ -67,3 +67,17 @@ def trail_for(obj: models.Model):
         content_type=ContentType.objects.get_for_model(obj, for_concrete_model=False),
         object_id=str(obj.pk),
     ).select_related("actor")
+
+
+def trail_visible_to(*, user, obj: models.Model) -> bool:
+    """Only the admins of the record's town, and platform admins, see its trail."""
+    from commune.accounts.access import has_role
+    from commune.accounts.models import Role
+    from commune.tenants.models import Municipality
+
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return False
+    if user.is_superuser:
+        return True
+    town = obj if isinstance(obj, Municipality) else getattr(obj, "municipality", None)
+    return town is not None and has_role(user, town, Role.MUNICIPALITY_ADMIN)
