@@ -1,0 +1,92 @@
+"""Engines: one Ibis backend over the Parquet store, DuckDB by default, PySpark when asked.
+
+The store is a folder per municipality: ``<root>/<municipality_id>/<dataset>/*.parquet`` with
+datasets ``counts``, ``presence``, ``od`` and ``departures`` (see ``analytics/README.md``).
+Indicators are Ibis expressions; :class:`Warehouse` hands them the right tables on either engine.
+"""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import ibis
+
+DATASETS = ("counts", "presence", "od", "departures", "sites", "zones")
+
+_spark_lock = threading.Lock()
+_spark_session: Any = None
+
+
+def dataset_dir(root: str | Path, municipality_id: int | str, dataset: str) -> Path:
+    """The folder holding one municipality's dataset (tables always carry the town's id)."""
+    if dataset not in DATASETS:
+        raise ValueError(f"unknown dataset {dataset!r}; expected one of {', '.join(DATASETS)}")
+    return Path(root) / str(municipality_id) / dataset
+
+
+@dataclass
+class Warehouse:
+    """An Ibis backend plus readers for one store root; ``table()`` is scoped to a municipality."""
+
+    backend: Any
+    root: Path
+
+    @property
+    def engine(self) -> str:
+        return self.backend.name
+
+    def table(self, municipality_id: int | str, dataset: str) -> ibis.Table:
+        folder = dataset_dir(self.root, municipality_id, dataset)
+        if not folder.is_dir() or not any(folder.glob("*.parquet")):
+            raise FileNotFoundError(f"no {dataset} data for municipality {municipality_id}")
+        return self.read(folder)
+
+    def read(self, folder: str | Path) -> ibis.Table:
+        """Read every Parquet file of a folder (non-recursive) as one table."""
+        folder = Path(folder)
+        if self.engine == "duckdb":
+            return self.backend.read_parquet(str(folder / "*.parquet"))
+        return self.backend.read_parquet(str(folder))
+
+    def execute(self, expr: ibis.Expr):
+        """Run an expression and return a pandas object (DataFrame, Series or scalar)."""
+        return self.backend.execute(expr)
+
+    def to_pyarrow(self, expr: ibis.Table):
+        return self.backend.to_pyarrow(expr)
+
+
+def duckdb_backend(root: str | Path, *, threads: int | None = None) -> Warehouse:
+    """An in-process DuckDB (the default engine: embedded, no server)."""
+    con = ibis.duckdb.connect()
+    if threads:
+        con.raw_sql(f"SET threads = {int(threads)}")
+    return Warehouse(backend=con, root=Path(root))
+
+
+def spark_session():
+    """The process-wide local SparkSession, started on first use (about 5-15 s)."""
+    global _spark_session
+    with _spark_lock:
+        if _spark_session is None:
+            from pyspark.sql import SparkSession
+
+            _spark_session = (
+                SparkSession.builder.master("local[2]")
+                .appName("commune-analytics")
+                .config("spark.ui.enabled", "false")
+                .config("spark.sql.shuffle.partitions", "4")
+                .config("spark.sql.session.timeZone", "UTC")
+                .config("spark.driver.memory", "2g")
+                .getOrCreate()
+            )
+            _spark_session.sparkContext.setLogLevel("ERROR")
+        return _spark_session
+
+
+def spark_backend(root: str | Path) -> Warehouse:
+    """The same indicators on Apache Spark (local mode here; a cluster in a shared installation)."""
+    return Warehouse(backend=ibis.pyspark.connect(spark_session()), root=Path(root))

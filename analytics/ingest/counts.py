@@ -1,0 +1,237 @@
+"""Counting sites (loops, radar, cameras, bicycle and pedestrian counters) -> ``counts`` dataset.
+
+Long layout (default): ``site_id,timestamp,count`` plus optional ``direction``, ``mode``, ``lane``.
+Wide layout: a date column, an hour column (``6:00-6:59``, ``6`` or ``06:00``) and one count
+column per site. :class:`CountsOptions` maps other column names, the delimiter and the decimal
+mark. Stored key: site_id + ts_utc + direction + mode + lane; a re-import replaces a stored value
+for the same key (the corrected delivery wins) and leaves identical rows untouched.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+import pyarrow as pa
+
+from analytics.engines import dataset_dir
+from analytics.ingest.report import ImportFormatError, ImportReport, sniff_text
+from analytics.store import merge_into
+from analytics.timeparse import local_columns, parse_naive, parse_timestamps
+
+MODES = ("pedestrian", "bicycle", "car", "heavy", "bus", "all")
+KEY = ["site_id", "ts_utc", "direction", "mode", "lane"]
+SCHEMA = pa.schema(
+    [
+        ("site_id", pa.string()),
+        ("ts_utc", pa.timestamp("us", tz="UTC")),
+        ("local_date", pa.date32()),
+        ("local_hour", pa.int8()),
+        ("count", pa.int64()),
+        ("direction", pa.string()),
+        ("mode", pa.string()),
+        ("lane", pa.string()),
+    ]
+)
+HOUR_RE = re.compile(r"^\s*(\d{1,2})(?::(\d{2}))?(?:\s*[-–]\s*\d{1,2}(?::\d{2})?)?\s*h?\s*$")
+
+
+@dataclass
+class CountsOptions:
+    """How to read a counts file that does not use the default names."""
+
+    layout: str = "long"  # "long" or "wide"
+    site: str = "site_id"
+    timestamp: str = "timestamp"
+    count: str = "count"
+    direction: str = "direction"
+    mode: str = "mode"
+    lane: str = "lane"
+    date: str = "date"  # wide layout
+    hour: str = "hour"  # wide layout
+    delimiter: str | None = None  # None: guess among , ; tab
+    decimal: str = "."
+    default_mode: str = "all"
+    sites: list[str] = field(default_factory=list)  # wide layout: site columns (default: all)
+
+    @classmethod
+    def from_dict(cls, data: dict | None) -> CountsOptions:
+        data = dict(data or {})
+        unknown = set(data) - set(cls.__dataclass_fields__)
+        if unknown:
+            raise ValueError(f"unknown counts options: {', '.join(sorted(unknown))}")
+        return cls(**data)
+
+
+def _guess_delimiter(header: str) -> str:
+    return max([",", ";", "\t", "|"], key=header.count)
+
+
+def _read_frame(path: Path, options: CountsOptions) -> pd.DataFrame:
+    expected = "a CSV file of counts (header site_id,timestamp,count or a wide layout)"
+    text = sniff_text(path, expected=expected)
+    header = text.lstrip().splitlines()[0]
+    sep = options.delimiter or _guess_delimiter(header)
+    try:
+        frame = pd.read_csv(
+            io.StringIO(text), sep=sep, dtype=str, keep_default_na=False, skip_blank_lines=True
+        )
+    except (pd.errors.ParserError, ValueError) as exc:
+        raise ImportFormatError(f"{path.name} is not a readable CSV file: {exc}") from exc
+    frame.columns = [str(c).strip() for c in frame.columns]
+    # read_csv numbers data rows from 0 after a header on line 1
+    frame["_line"] = frame.index + 2
+    return frame
+
+
+def _require(frame: pd.DataFrame, columns: list[str], path: Path, layout: str) -> None:
+    missing = [c for c in columns if c not in frame.columns]
+    if missing:
+        found = ", ".join(c for c in frame.columns if c != "_line")
+        raise ImportFormatError(
+            f"{path.name}: missing column(s) {', '.join(missing)} for the {layout} counts layout; "
+            f"found: {found}. Expected a header such as site_id,timestamp,count "
+            "(or set the column-mapping options)."
+        )
+
+
+def _wide_to_long(frame: pd.DataFrame, options: CountsOptions, report: ImportReport):
+    date_col, hour_col = options.date, options.hour
+    site_cols = options.sites or [
+        c for c in frame.columns if c not in (date_col, hour_col, "_line")
+    ]
+    if not site_cols:
+        raise ImportFormatError("wide layout: no site columns besides the date and hour columns")
+    hours = frame[hour_col].str.extract(HOUR_RE)
+    hour_ok = hours[0].notna()
+    naive = parse_naive(frame[date_col]).dt.normalize()
+    local_text = (
+        naive.dt.strftime("%Y-%m-%d")
+        + " "
+        + hours[0].fillna("0").str.zfill(2)
+        + ":"
+        + hours[1].fillna("00")
+    )
+    local_text = local_text.where(hour_ok & naive.notna())
+    for _, row in frame[~(hour_ok & naive.notna())].iterrows():
+        report.reject(
+            row["_line"],
+            f"unreadable date/hour {row[date_col]!r} {row[hour_col]!r}: "
+            "expected a date (2024-03-31 or 31.03.2024) and an hour such as 6:00-6:59",
+        )
+    base = pd.DataFrame({"timestamp": local_text, "_line": frame["_line"]})
+    long = []
+    for col in site_cols:
+        part = base.copy()
+        part["site_id"] = col
+        part["count"] = frame[col].str.strip()
+        long.append(part)
+    out = pd.concat(long, ignore_index=True)
+    out = out[out["timestamp"].notna()]
+    empty = out["count"] == ""
+    report.empty_cells += int(empty.sum())
+    out = out[~empty].sort_values(["_line"], kind="stable")
+    out["direction"], out["mode"], out["lane"] = "", options.default_mode, ""
+    return out.reset_index(drop=True)
+
+
+def _long(frame: pd.DataFrame, options: CountsOptions) -> pd.DataFrame:
+    out = pd.DataFrame(
+        {
+            "site_id": frame[options.site].str.strip(),
+            "timestamp": frame[options.timestamp],
+            "count": frame[options.count].str.strip(),
+            "_line": frame["_line"],
+        }
+    )
+    for name in ("direction", "mode", "lane"):
+        col = getattr(options, name)
+        default = options.default_mode if name == "mode" else ""
+        out[name] = frame[col].str.strip() if col in frame.columns else default
+    out["mode"] = out["mode"].replace("", options.default_mode).str.lower()
+    return out
+
+
+def parse_counts(path: Path, *, tz: str, options: CountsOptions, known_sites, report):
+    """Read, validate and normalise a counts file; bad rows go to ``report.quarantine``."""
+    frame = _read_frame(path, options)
+    if options.layout == "wide":
+        _require(frame, [options.date, options.hour], path, "wide")
+        rows = _wide_to_long(frame, options, report)
+    elif options.layout == "long":
+        _require(frame, [options.site, options.timestamp, options.count], path, "long")
+        rows = _long(frame, options)
+    else:
+        raise ValueError(f"unknown layout {options.layout!r}: expected 'long' or 'wide'")
+    report.rows_read = len(rows) + len(report.quarantine)
+    bad = pd.Series(None, index=rows.index, dtype="object")
+
+    text = rows["count"]
+    if options.decimal != ".":
+        text = text.str.replace(".", "", regex=False).str.replace(options.decimal, ".", regex=False)
+    number = pd.to_numeric(text, errors="coerce")
+    bad[text == ""] = "count is missing"
+    bad[bad.isna() & number.isna()] = "count is not a number"
+    bad[bad.isna() & (number < 0)] = "count is negative"
+    bad[bad.isna() & (number % 1 != 0)] = "count is not a whole number"
+    bad[bad.isna() & (rows["site_id"] == "")] = "site_id is empty"
+    if known_sites is not None:
+        unknown = ~rows["site_id"].isin(set(known_sites))
+        bad[bad.isna() & unknown] = "unknown site " + rows["site_id"][bad.isna() & unknown]
+    bad_mode = ~rows["mode"].isin(MODES)
+    bad[bad.isna() & bad_mode] = (
+        "unknown mode "
+        + rows["mode"][bad.isna() & bad_mode]
+        + f" (expected one of {', '.join(MODES)})"
+    )
+
+    series = (
+        rows["site_id"] + "\x1f" + rows["direction"] + "\x1f" + rows["mode"] + "\x1f" + rows["lane"]
+    )
+    ts, why = parse_timestamps(rows["timestamp"], tz, series)
+    bad[bad.isna() & why.notna()] = why[bad.isna() & why.notna()]
+
+    for line, reason in zip(rows["_line"][bad.notna()], bad[bad.notna()], strict=True):
+        report.reject(line, reason)
+    good = rows[bad.isna()].copy()
+    good["ts_utc"] = ts[bad.isna()]
+    good["count"] = number[bad.isna()].astype("int64")
+
+    dup = good.duplicated(KEY, keep="last")
+    if dup.any():
+        last_line = good.drop_duplicates(KEY, keep="last").set_index(KEY)["_line"]
+        for _, row in good[dup].iterrows():
+            kept = last_line.loc[tuple(row[k] for k in KEY)]
+            report.reject(row["_line"], f"duplicate of line {kept} (the later line is kept)")
+        good = good[~dup]
+    good["local_date"], good["local_hour"] = local_columns(good["ts_utc"], tz)
+    return good[SCHEMA.names].reset_index(drop=True)
+
+
+def import_counts(
+    path: str | Path,
+    *,
+    root: str | Path,
+    municipality_id: int | str,
+    tz: str = "Europe/Zurich",
+    options: CountsOptions | dict | None = None,
+    known_sites=None,
+) -> ImportReport:
+    """Import a counts CSV into ``<root>/<municipality_id>/counts``; see the module docstring."""
+    path = Path(path)
+    if not isinstance(options, CountsOptions):
+        options = CountsOptions.from_dict(options)
+    report = ImportReport(file=path.name)
+    rows = parse_counts(path, tz=tz, options=options, known_sites=known_sites, report=report)
+    report.quarantine.sort(key=lambda q: q.line)
+    if len(rows):
+        month = rows["ts_utc"].dt.strftime("%Y-%m")
+        folder = dataset_dir(root, municipality_id, "counts")
+        merged = merge_into(folder, rows, key=KEY, partition=month, schema=SCHEMA)
+        report.rows_imported = merged.inserted
+        report.rows_replaced = merged.replaced
+        report.rows_unchanged = merged.unchanged
+    return report

@@ -1,0 +1,87 @@
+"""Timestamps: ISO 8601 with offsets, or local wall-clock times read in an IANA zone.
+
+Rule for local times (documented in analytics/README.md):
+* a local time that does not exist (the spring-forward hour, 02:00-02:59 on the last Sunday of
+  March in Europe/Zurich) is refused into quarantine;
+* a local time that exists twice (the autumn hour 02:00-02:59 on the last Sunday of October) is
+  disambiguated by order of appearance within its series (same site, direction, mode, lane):
+  the first occurrence is summer time (+02:00), the second winter time (+01:00); a single
+  occurrence is taken as summer time; a third occurrence is a duplicate.
+Stored rows carry ``ts_utc`` plus ``local_date`` and ``local_hour`` in the town's zone, so every
+engine groups by local day and hour identically (Ibis has no portable time-zone conversion).
+"""
+
+from __future__ import annotations
+
+import re
+
+import pandas as pd
+
+OFFSET_RE = re.compile(r"(?:Z|[+-]\d{2}:?\d{2})$", re.IGNORECASE)
+SWISS_DATE_RE = re.compile(r"^\s*(\d{1,2})\.(\d{1,2})\.(\d{4})")
+
+
+def local_columns(ts_utc: pd.Series, tz: str) -> tuple[pd.Series, pd.Series]:
+    """(local_date, local_hour) for UTC instants, in zone ``tz``."""
+    local = ts_utc.dt.tz_convert(tz)
+    return local.dt.date, local.dt.hour.astype("int8")
+
+
+def parse_naive(values: pd.Series) -> pd.Series:
+    """Parse wall-clock date-times: ISO (2024-03-31 02:00) or Swiss (31.03.2024 02:00)."""
+    text = values.astype("string").str.strip()
+    swiss = text.str.match(SWISS_DATE_RE.pattern).fillna(False)
+    iso = pd.to_datetime(text.where(~swiss), format="ISO8601", errors="coerce")
+    if swiss.any():
+        dotted = pd.to_datetime(text.where(swiss), format="%d.%m.%Y %H:%M", errors="coerce")
+        dotted = dotted.fillna(
+            pd.to_datetime(text.where(swiss), format="%d.%m.%Y %H:%M:%S", errors="coerce")
+        )
+        dotted = dotted.fillna(
+            pd.to_datetime(text.where(swiss), format="%d.%m.%Y", errors="coerce")
+        )
+        iso = iso.where(~swiss, dotted)
+    return iso
+
+
+def localize(naive: pd.Series, tz: str, series_key: pd.Series) -> tuple[pd.Series, pd.Series]:
+    """Naive local times -> (UTC instants, reason for each failure or None).
+
+    ``series_key`` identifies the series a row belongs to, for the order-of-appearance rule.
+    """
+    order = pd.DataFrame({"k": series_key.to_numpy(), "t": naive.to_numpy()})
+    first = (order.groupby(["k", "t"], sort=False, dropna=False).cumcount() == 0).to_numpy()
+    idx = pd.DatetimeIndex(naive)
+    aware = idx.tz_localize(tz, ambiguous=first, nonexistent="NaT")
+    result = pd.Series(aware.tz_convert("UTC"), index=naive.index)
+    reasons = pd.Series(None, index=naive.index, dtype="object")
+    missing = result.isna() & naive.notna()
+    reasons[missing] = (
+        f"local time does not exist in {tz} (clocks jump forward that day: the day has 23 hours)"
+    )
+    return result, reasons
+
+
+def parse_timestamps(
+    values: pd.Series, tz: str, series_key: pd.Series
+) -> tuple[pd.Series, pd.Series]:
+    """Mixed ISO-with-offset and local times -> (UTC instants, reason or None per row)."""
+    text = values.astype("string").str.strip()
+    has_offset = text.str.contains(OFFSET_RE.pattern, case=False).fillna(False).to_numpy()
+    result = pd.Series(pd.NaT, index=values.index, dtype="datetime64[us, UTC]")
+    reasons = pd.Series(None, index=values.index, dtype="object")
+    if has_offset.any():
+        aware = pd.to_datetime(text[has_offset], format="ISO8601", utc=True, errors="coerce")
+        result[has_offset] = aware.astype("datetime64[us, UTC]")
+    local_mask = ~has_offset
+    if local_mask.any():
+        naive = parse_naive(text[local_mask])
+        utc, why = localize(naive, tz, series_key[local_mask])
+        result[local_mask] = utc.astype("datetime64[us, UTC]")
+        reasons[local_mask] = why
+    bad = result.isna() & reasons.isna()
+    reasons[bad] = [
+        f"unreadable timestamp {v!r}: expected ISO 8601 (2024-03-31T02:00+01:00) or a local time"
+        for v in text[bad].fillna("")
+    ]
+    return result, reasons
