@@ -1,0 +1,187 @@
+"""Indicators: each defined once as an Ibis expression, so DuckDB and Spark run the same thing.
+
+Inputs are the store's datasets (see analytics/README.md): ``counts`` (site_id, ts_utc,
+local_date, local_hour, count, direction, mode, lane), ``od`` (origin, destination, via, ts_utc,
+local_date, local_hour, trips), ``presence`` (zone_id, ts_utc, local_date, local_hour,
+origin_zone, origin_distance_km, count) and ``departures`` (stop_id, service_date, departure_s,
+route_id, trip_id). Local day and hour are those of the town's zone (Europe/Zurich), computed at
+ingest, never UTC. Every function returns an unexecuted Ibis table.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from datetime import date
+
+import ibis
+from ibis import _
+
+CATCHMENT_BANDS_KM = (1.0, 5.0, 10.0, 20.0)
+
+
+def _period(t: ibis.Table, start: date | None, end: date | None) -> ibis.Table:
+    """Keep local dates in [start, end) when given."""
+    if start is not None:
+        t = t.filter(t.local_date >= start)
+    if end is not None:
+        t = t.filter(t.local_date < end)
+    return t
+
+
+def _counts(t, *, start=None, end=None, sites=None, modes=None) -> ibis.Table:
+    t = _period(t, start, end)
+    if sites is not None:
+        t = t.filter(t.site_id.isin(list(sites)))
+    if modes is not None:
+        t = t.filter(t["mode"].isin(list(modes)))
+    return t
+
+
+def hourly_volume(counts: ibis.Table, *, start=None, end=None, sites=None, modes=None):
+    """Vehicles/persons per site and hour: the sum over directions, lanes and the selected modes.
+
+    One row per (site_id, hour_utc); ``local_date``/``local_hour`` label it in local time (the
+    autumn day has two rows with local_hour 2, the spring day none).
+    """
+    t = _counts(counts, start=start, end=end, sites=sites, modes=modes)
+    return t.group_by(
+        site_id=t.site_id,
+        hour_utc=t.ts_utc.truncate("h"),
+        local_date=t.local_date,
+        local_hour=t.local_hour,
+    ).agg(volume=t["count"].sum())
+
+
+def daily_volume(counts: ibis.Table, *, start=None, end=None, sites=None, modes=None):
+    """Volume per site and local day, with the number of hours observed that day (23-25 if full)."""
+    t = _counts(counts, start=start, end=end, sites=sites, modes=modes)
+    return t.group_by(site_id=t.site_id, local_date=t.local_date).agg(
+        volume=t["count"].sum(), hours_observed=t.ts_utc.nunique()
+    )
+
+
+def weekday_hour_profile(counts: ibis.Table, *, start=None, end=None, sites=None, modes=None):
+    """Mean hourly volume per site, ISO weekday (1 = Monday) and local hour.
+
+    The mean is over the observed hours (missing hours are not zeros); on the autumn day both
+    02:00 hours count as observations of hour 2.
+    """
+    h = hourly_volume(counts, start=start, end=end, sites=sites, modes=modes)
+    h = h.mutate(iso_weekday=(h.local_date.day_of_week.index() + 1).cast("int8"))
+    return h.group_by(["site_id", "iso_weekday", "local_hour"]).agg(
+        mean_volume=h.volume.mean(), n_hours=h.count()
+    )
+
+
+def od_matrix(od: ibis.Table, *, start=None, end=None, hours: Iterable[int] | None = None):
+    """Trips per (origin, destination) over a period of local dates and optional local hours."""
+    t = _period(od, start, end)
+    if hours is not None:
+        t = t.filter(t.local_hour.isin(list(hours)))
+    return t.group_by(["origin", "destination"]).agg(trips=t.trips.sum())
+
+
+def traffic_typology(od: ibis.Table, perimeter: Sequence[str], *, start=None, end=None):
+    """Shares of internal, exchange and through trips for a perimeter (a set of zones).
+
+    internal: origin and destination inside; exchange: exactly one end inside; through: both ends
+    outside and the trip crossed the perimeter (``via`` zone inside, as the operator delivers it).
+    Trips that never touch the perimeter are left out. One row per type with trips and share.
+    """
+    zones = list(perimeter)
+    t = _period(od, start, end)
+    o_in, d_in = t.origin.isin(zones), t.destination.isin(zones)
+    kind = ibis.cases(
+        (o_in & d_in, "internal"),
+        (o_in | d_in, "exchange"),
+        (t.via.isin(zones), "through"),
+        else_=ibis.null("string"),
+    ).name("typology")
+    t = t.mutate(typology=kind).filter(_.typology.notnull())
+    agg = t.group_by("typology").agg(trips=t.trips.sum())
+    return agg.mutate(share=agg.trips.cast("float64") / agg.trips.sum().over())
+
+
+def catchment(
+    presence: ibis.Table,
+    *,
+    zones=None,
+    bands_km: Sequence[float] = CATCHMENT_BANDS_KM,
+    start=None,
+    end=None,
+):
+    """Presence (person-hours) in ``zones`` by distance band from the visitors' home zone.
+
+    Bands are [0, b1), [b1, b2), ... [bn, inf) in km from ``origin_distance_km``; ``band`` is the
+    lower bound in km (0 = nearest). Rows without a home origin are left out.
+    """
+    t = _period(presence, start, end).filter(_.origin_distance_km.notnull())
+    if zones is not None:
+        t = t.filter(t.zone_id.isin(list(zones)))
+    lower = ibis.literal(0.0)
+    for b in sorted(bands_km):
+        lower = ibis.ifelse(t.origin_distance_km >= b, float(b), lower)
+    t = t.mutate(band_km=lower)
+    agg = t.group_by("band_km").agg(presence=t["count"].sum())
+    return agg.mutate(share=agg.presence.cast("float64") / agg.presence.sum().over())
+
+
+def modal_split(counts: ibis.Table, *, start=None, end=None, sites=None):
+    """Volume and share per mode, from classified counters (rows with mode 'all' left out)."""
+    t = _counts(counts, start=start, end=end, sites=sites).filter(_["mode"] != "all")
+    agg = t.group_by("mode").agg(volume=t["count"].sum())
+    return agg.mutate(share=agg.volume.cast("float64") / agg.volume.sum().over())
+
+
+def missing_hours(counts: ibis.Table, *, start=None, end=None):
+    """Data quality: per site, hours expected, observed and missing.
+
+    Expected hours run from the first to the last hour seen in the data (all sites together), so
+    a site that went silent shows its missing hours too.
+    """
+    t = _period(counts, start, end)
+    first, last = t.ts_utc.min(), t.ts_utc.max()
+    span = ((last.epoch_seconds() - first.epoch_seconds()) / 3600 + 1).cast("int64")
+    per_site = t.group_by("site_id").agg(observed_hours=t.ts_utc.nunique())
+    expected = t.aggregate(expected_hours=span)
+    out = per_site.cross_join(expected)
+    return out.mutate(missing_hours=out.expected_hours - out.observed_hours)
+
+
+def step_changes(counts: ibis.Table, *, window_days: int = 14, threshold: float = 0.3):
+    """Data quality: days where a site's level jumps (e.g. an equipment change).
+
+    For each site and day, the mean daily volume of the ``window_days`` days after (from that day
+    on) is compared with the ``window_days`` days before; a relative change beyond ``threshold``
+    (with full windows on both sides) flags the day. Returns the flagged days with the ratio.
+    """
+    d = daily_volume(counts)
+    before = ibis.window(group_by=d.site_id, order_by=d.local_date, rows=(-window_days, -1))
+    after = ibis.window(group_by=d.site_id, order_by=d.local_date, rows=(0, window_days - 1))
+    d = d.mutate(
+        mean_before=d.volume.mean().over(before),
+        mean_after=d.volume.mean().over(after),
+        n_before=d.volume.count().over(before),
+        n_after=d.volume.count().over(after),
+    )
+    d = d.filter((d.n_before == window_days) & (d.n_after == window_days) & (d.mean_before > 0))
+    d = d.mutate(ratio=d.mean_after / d.mean_before)
+    flagged = d.filter((d.ratio > 1 + threshold) | (d.ratio < 1 - threshold))
+    return flagged.select("site_id", "local_date", "mean_before", "mean_after", "ratio")
+
+
+def pt_supply(departures: ibis.Table, *, service_date: date | None = None):
+    """Public-transport departures per stop and local hour of a service day, with headways.
+
+    ``mean_headway_min`` is the mean gap (minutes) between a departure in that hour and the
+    previous departure from the same stop that day (null for the day's first departure alone).
+    """
+    t = departures
+    if service_date is not None:
+        t = t.filter(t.service_date == service_date)
+    w = ibis.window(group_by=[t.stop_id, t.service_date], order_by=[t.departure_s, t.trip_id])
+    t = t.mutate(gap_s=t.departure_s - t.departure_s.lag().over(w))
+    t = t.mutate(hour=(t.departure_s // 3600).cast("int16"))
+    return t.group_by(["stop_id", "service_date", "hour"]).agg(
+        departures=t.count(), mean_headway_min=(t.gap_s.mean() / 60.0)
+    )

@@ -1,0 +1,39 @@
+"""Shared fixtures for the analytics tests: one generated store and one SparkSession per run."""
+
+from datetime import date
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+import pytest
+
+from analytics import synthetic
+from analytics.engines import dataset_dir, duckdb_backend
+
+
+@pytest.fixture(scope="session")
+def store(tmp_path_factory):
+    """A store root with municipality 1's counts, OD trips and presence (generated)."""
+    root = tmp_path_factory.mktemp("store")
+    spec = synthetic.CountsSpec(n_sites=6, start=date(2024, 3, 1), days=70, gap_rate=0.02)
+    synthetic.write_counts(dataset_dir(root, 1, "counts"), spec, chunk_rows=3_000)
+    flows = synthetic.FlowSpec(
+        zones=synthetic.ZonesSpec(n_zones=12, perimeter=3), start=date(2024, 3, 28), days=5
+    )
+    synthetic.write_od(dataset_dir(root, 1, "od"), flows, chunk_rows=2_000)
+    presence = synthetic.presence_frame(flows)
+    folder = dataset_dir(root, 1, "presence")
+    folder.mkdir(parents=True)
+    pq.write_table(pa.Table.from_pandas(presence, preserve_index=False), folder / "p.parquet")
+    return root
+
+
+@pytest.fixture(scope="session")
+def duck(store):
+    return duckdb_backend(store)
+
+
+@pytest.fixture(scope="session")
+def spark(store):
+    from analytics.engines import spark_backend
+
+    return spark_backend(store)
