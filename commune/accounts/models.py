@@ -170,3 +170,23 @@ class Membership(TenantModel):
     def __str__(self) -> str:
         label = self.get_role_display()
         return f"{label} ({self.department})" if self.department_id else str(label)
+
+
+class OrganisationInvitation(TimeStampedModel):
+    """A manager's invitation for a colleague to join an organisation; usable once."""
+
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="invitations"
+    )
+    email = models.EmailField(_("e-mail"))
+    invited_by = models.ForeignKey(
+        User, on_delete=models.SET_NULL, null=True, related_name="+", verbose_name=_("invited by")
+    )
+    accepted_at = models.DateTimeField(_("accepted"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("invitation")
+
+    def __str__(self) -> str:
+        return f"{self.email} → {self.organisation}"

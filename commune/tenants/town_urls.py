@@ -1,9 +1,10 @@
 """Everything under /<town>/. Each module adds its own include here."""
 
-from django.urls import path
+from django.urls import include, path
 
 from . import views
 
 urlpatterns = [
     path("", views.town_home, name="town-home"),
+    path("manage/", include("commune.tenants.manage_urls")),
 ]

@@ -1,0 +1,118 @@
+"""Self-registration of citizens and companies, and e-mail verification."""
+
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from commune.core import audit
+from commune.core.mail import mail_send
+
+from .. import tokens
+from ..models import Organisation, OrganisationMember, User
+
+DUPLICATE_EMAIL = _(
+    "An account with this e-mail address already exists. Log in, or reset your password if "
+    "you have forgotten it."
+)
+DUPLICATE_UID = _(
+    "This organisation is already registered. Ask its manager to invite you from their "
+    "account page."
+)
+
+
+def _enqueue_verification(user: User, base_url: str) -> None:
+    from ..tasks import accounts_send_verification
+
+    transaction.on_commit(
+        lambda: accounts_send_verification.enqueue(user_id=user.pk, base_url=base_url)
+    )
+
+
+def user_register(
+    *,
+    email: str,
+    full_name: str,
+    password: str,
+    language: str,
+    kind: str,
+    base_url: str,
+    organisation: dict | None = None,
+) -> User:
+    """Create an account that stays unusable until its e-mail is verified. A company
+    registration also creates the organisation and makes the registrant its manager; an
+    organisation that already exists is never taken over."""
+    email = User.objects.normalize_email(email).lower()
+    if User.objects.filter(email__iexact=email).exists():
+        raise ValidationError({"email": DUPLICATE_EMAIL})
+    if organisation and Organisation.objects.filter(uid=organisation["uid"]).exists():
+        raise ValidationError({"uid": DUPLICATE_UID})
+    try:
+        with transaction.atomic():
+            user = User.objects.create_user(
+                email,
+                password,
+                full_name=full_name,
+                language=language,
+                kind=User.Kind.COMPANY if organisation else kind,
+                email_verified=False,
+            )
+            audit.record(actor=user, obj=user, action="register", after={"kind": user.kind})
+            if organisation:
+                org = Organisation.objects.create(**organisation)
+                OrganisationMember.objects.create(organisation=org, user=user, is_manager=True)
+                audit.record(
+                    actor=user, obj=org, action="register", after=organisation | {"manager": email}
+                )
+    except IntegrityError as exc:  # the same form submitted twice at the same moment
+        if User.objects.filter(email__iexact=email).exists():
+            raise ValidationError({"email": DUPLICATE_EMAIL}) from exc
+        raise ValidationError({"uid": DUPLICATE_UID}) from exc
+    _enqueue_verification(user, base_url)
+    return user
+
+
+def verification_send(*, user: User, base_url: str) -> None:
+    """Mail the signed, expiring link that proves the address belongs to the person."""
+    link = base_url.rstrip("/") + reverse(
+        "accounts:verify", kwargs={"token": tokens.verification_token(user)}
+    )
+    mail_send(
+        to=user.email,
+        template="accounts_verify",
+        context={"user": user, "link": link, "days": tokens.VERIFY_MAX_AGE // 86400},
+        language=user.language,
+    )
+
+
+def verification_resend(*, email: str, base_url: str) -> None:
+    """Send the link again to an unverified account; says nothing about other addresses."""
+    user = User.objects.filter(email__iexact=email.strip(), email_verified=False).first()
+    if user is not None:
+        _enqueue_verification(user, base_url)
+
+
+@transaction.atomic
+def email_verify(*, token: str) -> User:
+    """Mark the address as verified; raises tokens.BadToken for a bad or expired link."""
+    data = tokens.verification_read(token)
+    user = User.objects.select_for_update().filter(pk=data["u"], email=data["e"]).first()
+    if user is None:
+        raise tokens.BadToken
+    if not user.email_verified:
+        user.email_verified = True
+        user.save(update_fields=["email_verified"])
+        audit.record(actor=user, obj=user, action="verify_email")
+    return user
+
+
+def user_language_set(*, user: User, language: str) -> User:
+    before = audit.snapshot(user, ["language"])
+    user.language = language
+    user.save(update_fields=["language"])
+    audit.record(
+        actor=user, obj=user, action="set_language", before=before, after={"language": language}
+    )
+    return user

@@ -1,0 +1,127 @@
+"""Town staff: accounts created by a municipality admin, and the roles they hold."""
+
+from __future__ import annotations
+
+from django.contrib.auth.tokens import default_token_generator
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.urls import reverse
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
+from django.utils.translation import gettext_lazy as _
+
+from commune.core import audit
+from commune.core.mail import mail_send
+from commune.tenants import scoping
+
+from ..models import Membership, Role, User
+
+
+@transaction.atomic
+def staff_create(
+    *,
+    municipality,
+    actor: User,
+    email: str,
+    full_name: str,
+    base_url: str,
+    language: str = "",
+) -> User:
+    """The person with this e-mail, created if new (they get a link to choose their
+    password). An existing account is reused, so one person can serve several towns."""
+    email = User.objects.normalize_email(email).lower()
+    user = User.objects.filter(email__iexact=email).first()
+    if user is not None:
+        return user
+    if not full_name.strip():
+        raise ValidationError({"full_name": _("Enter the person's name.")})
+    user = User.objects.create_user(
+        email,
+        None,
+        full_name=full_name.strip(),
+        kind=User.Kind.STAFF,
+        language=language or municipality.default_language,
+    )
+    audit.record(
+        actor=actor,
+        obj=user,
+        action="staff_create",
+        after={"email": email, "municipality": municipality.slug},
+    )
+    from ..tasks import accounts_send_staff_welcome
+
+    transaction.on_commit(
+        lambda: accounts_send_staff_welcome.enqueue(
+            user_id=user.pk, municipality_id=municipality.pk, base_url=base_url
+        )
+    )
+    return user
+
+
+def staff_welcome_send(*, user: User, municipality, base_url: str) -> None:
+    """Mail the new staff member a link to choose their password (Django's reset token)."""
+    link = base_url.rstrip("/") + reverse(
+        "accounts:password_reset_confirm",
+        kwargs={
+            "uidb64": urlsafe_base64_encode(force_bytes(user.pk)),
+            "token": default_token_generator.make_token(user),
+        },
+    )
+    mail_send(
+        to=user.email,
+        template="accounts_staff_welcome",
+        context={"user": user, "town": municipality, "link": link},
+        language=user.language,
+    )
+
+
+@transaction.atomic
+def role_grant(*, municipality, actor: User, user: User, role: str, department=None) -> Membership:
+    """Give `user` a role in `municipality`; a service reviewer's role names a department of
+    that same town, other roles none."""
+    if role not in Role.values:
+        raise ValidationError({"role": _("Unknown role.")})
+    if role == Role.SERVICE_REVIEWER:
+        if department is None:
+            raise ValidationError({"department": _("A service reviewer needs a department.")})
+        if department.municipality_id != municipality.pk:
+            raise ValidationError({"department": _("Choose a department of this municipality.")})
+    else:
+        department = None
+    with scoping.scope(municipality):
+        if Membership.objects.filter(user=user, role=role, department=department).exists():
+            raise ValidationError(_("This person already holds this role."))
+        membership = Membership.objects.create(
+            municipality=municipality, user=user, role=role, department=department
+        )
+    audit.record(
+        actor=actor,
+        obj=membership,
+        action="role_grant",
+        after={"user": user.email, "role": role, "department": department},
+    )
+    return membership
+
+
+@transaction.atomic
+def role_revoke(*, municipality, actor: User, membership: Membership) -> None:
+    """Take a role away; the town always keeps at least one municipality administrator."""
+    if membership.municipality_id != municipality.pk:
+        raise ValidationError(_("This role belongs to another municipality."))
+    with scoping.scope(municipality):
+        if (
+            membership.role == Role.MUNICIPALITY_ADMIN
+            and Membership.objects.filter(role=Role.MUNICIPALITY_ADMIN).count() <= 1
+        ):
+            raise ValidationError(_("The municipality must keep at least one administrator."))
+        audit.record(
+            actor=actor,
+            obj=membership,
+            action="role_revoke",
+            before={
+                "user": membership.user.email,
+                "role": membership.role,
+                "department": membership.department_id,
+            },
+        )
+        membership.delete()

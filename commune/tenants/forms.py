@@ -1,0 +1,176 @@
+"""Forms of a town's own administration (/<town>/manage/)."""
+
+from __future__ import annotations
+
+import copy
+
+import filetype
+from django import forms
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+from lxml import etree
+
+from commune.accounts.models import Role
+
+from .models import Department, Module, Municipality, hex_colour
+
+SVG_NS = "{http://www.w3.org/2000/svg}"
+_FORBIDDEN_SVG_TAGS = {"script", "foreignobject", "iframe", "embed", "object", "handler"}
+_RASTER = {"image/png": ".png", "image/jpeg": ".jpg"}
+
+
+def _svg_is_safe(content: bytes) -> bool:
+    """Well-formed SVG without scripts, event handlers, javascript: links or a DOCTYPE
+    (which could declare entities)."""
+    parser = etree.XMLParser(
+        resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False
+    )
+    try:
+        root = etree.fromstring(content, parser)  # noqa: S320 - entities and network are off
+    except etree.XMLSyntaxError:
+        return False
+    if root.getroottree().docinfo.doctype or root.tag != f"{SVG_NS}svg":
+        return False
+    for element in root.iter():
+        if not isinstance(element.tag, str):
+            continue  # comments and processing instructions
+        if etree.QName(element).localname.lower() in _FORBIDDEN_SVG_TAGS:
+            return False
+        for name, value in element.attrib.items():
+            local = etree.QName(name).localname.lower()
+            if local.startswith("on"):
+                return False
+            if local == "href" and value.strip().lower().startswith(("javascript:", "data:")):
+                return False
+    return True
+
+
+def validate_logo(upload) -> None:
+    """PNG, JPEG or script-free SVG, recognised by content (not by name), within the size
+    limit. Renames the upload with the extension of what it really is."""
+    limit = settings.MAX_UPLOAD_BYTES
+    if upload.size > limit:
+        raise ValidationError(
+            _("The file is too big: %(size)s MB at most.") % {"size": round(limit / 1024**2, 1)},
+            code="too_big",
+        )
+    content = upload.read()
+    upload.seek(0)
+    kind = filetype.guess(content[:8192])
+    if kind is not None and kind.mime in _RASTER:
+        upload.name = "logo" + _RASTER[kind.mime]
+        return
+    if kind is None and _svg_is_safe(content):
+        upload.name = "logo.svg"
+        return
+    raise ValidationError(
+        _("Upload a PNG, JPEG or SVG image (an SVG may not contain scripts)."), code="type"
+    )
+
+
+class MunicipalitySettingsForm(forms.Form):
+    modules = forms.MultipleChoiceField(
+        label=_("Enabled modules"),
+        choices=Module.choices,
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )
+    contact_email = forms.EmailField(label=_("Contact e-mail"))
+    primary_colour = forms.CharField(
+        label=_("Main colour"),
+        max_length=7,
+        validators=[hex_colour],
+        help_text=_("As #RRGGBB; white text must stay readable on it (contrast 4.5:1)."),
+    )
+    logo = forms.FileField(
+        label=_("Logo"),
+        required=False,
+        help_text=_("PNG, JPEG or SVG."),
+        widget=forms.ClearableFileInput(attrs={"accept": ".png,.jpg,.jpeg,.svg"}),
+    )
+
+    def __init__(self, *args, municipality: Municipality, **kwargs):
+        kwargs.setdefault(
+            "initial",
+            {
+                "modules": municipality.modules,
+                "contact_email": municipality.contact_email,
+                "primary_colour": municipality.primary_colour,
+            },
+        )
+        super().__init__(*args, **kwargs)
+        self.municipality = municipality
+
+    def clean_logo(self):
+        logo = self.cleaned_data.get("logo")
+        if logo:
+            validate_logo(logo)
+        return logo or None
+
+    def clean(self):
+        data = super().clean()
+        candidate = copy.copy(self.municipality)
+        for name in ("modules", "contact_email", "primary_colour"):
+            if name in data:
+                setattr(candidate, name, data[name])
+        try:
+            candidate.clean()  # the model's own rules: contrast, known modules
+        except ValidationError as exc:
+            self.add_error(None, exc)
+        return data
+
+
+class DepartmentForm(forms.Form):
+    name = forms.CharField(label=_("Name"), max_length=120)
+    code = forms.SlugField(
+        label=_("Code"), max_length=40, help_text=_("Short, letters and dashes: roads, water…")
+    )
+    email = forms.EmailField(label=_("E-mail"), required=False)
+
+    def __init__(self, *args, department: Department | None = None, **kwargs):
+        if department is not None:
+            kwargs.setdefault(
+                "initial",
+                {"name": department.name, "code": department.code, "email": department.email},
+            )
+        super().__init__(*args, **kwargs)
+        self.department = department
+
+    def clean_code(self):
+        code = self.cleaned_data["code"].lower()
+        others = Department.objects.filter(code=code)  # scoped to the request's town
+        if self.department is not None:
+            others = others.exclude(pk=self.department.pk)
+        if others.exists():
+            raise ValidationError(_("Another department already uses this code."), code="taken")
+        return code
+
+
+class RoleGrantForm(forms.Form):
+    """Give a role to a person, found by e-mail; a new address creates a staff account."""
+
+    email = forms.EmailField(label=_("E-mail"))
+    full_name = forms.CharField(
+        label=_("Full name"),
+        max_length=150,
+        required=False,
+        help_text=_("Needed only for a person who has no account yet."),
+    )
+    role = forms.ChoiceField(label=_("Role"), choices=Role.choices)
+    department = forms.ModelChoiceField(
+        label=_("Department"),
+        queryset=Department._base_manager.none(),  # set per request, in scope
+        required=False,
+        help_text=_("Required for a service reviewer."),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["department"].queryset = Department.objects.all()  # the request's town
+
+    def clean(self):
+        data = super().clean()
+        if data.get("role") == Role.SERVICE_REVIEWER and not data.get("department"):
+            self.add_error("department", _("A service reviewer needs a department."))
+        return data

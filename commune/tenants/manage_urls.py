@@ -1,0 +1,16 @@
+"""/<town>/manage/: the town's own administration."""
+
+from django.urls import path
+
+from . import manage_views as views
+
+app_name = "manage"
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("departments/", views.department_list, name="departments"),
+    path("departments/new/", views.department_edit, name="department_new"),
+    path("departments/<int:department_id>/", views.department_edit, name="department_edit"),
+    path("staff/", views.staff_list, name="staff"),
+    path("staff/<int:membership_id>/revoke/", views.role_revoke, name="role_revoke"),
+]
