@@ -141,9 +141,8 @@ def test_deleting_a_user_keeps_their_entries_with_their_name(changed_town):
     assert entry.actor_label == label
 
 
-def test_the_admin_lists_entries_but_offers_no_add_change_or_delete(client, changed_town):
-    root = UserFactory(is_superuser=True, is_staff=True)
-    client.force_login(root)
+def test_the_admin_lists_entries_but_offers_no_add_change_or_delete(staff_client, changed_town):
+    client = staff_client(UserFactory(is_superuser=True, is_staff=True))
     entry = AuditEntry.objects.get()
     listing = client.get("/admin/core/auditentry/")
     assert listing.status_code == 200
