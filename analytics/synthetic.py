@@ -76,7 +76,7 @@ class TimeAxis:
             ts_utc=ts.as_unit("us").to_numpy(),
             local_date=np.asarray(dates, dtype="datetime64[D]"),
             local_hour=local.hour.to_numpy().astype(np.int8),
-            weekday=local.weekday.to_numpy(),
+            weekday=local.day_of_week.to_numpy(),
             holiday=np.array([d in hol for d in dates]),
         )
 
