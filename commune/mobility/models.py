@@ -1,0 +1,201 @@
+"""The observatory's web-side records: real-time sensors and their readings, the quarantine of
+unreadable sensor messages, and the history of file imports into the warehouse.
+
+The bulk data (counts, network aggregates, timetables) lives as Parquet in the warehouse
+(`warehouse.py`); only real-time sensor readings and bookkeeping are rows in the database.
+"""
+
+from __future__ import annotations
+
+import uuid
+from pathlib import PurePath
+
+from django.conf import settings
+from django.contrib.gis.db import models
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.utils.translation import gettext_lazy as _
+
+from commune.tenants.models import LV95, Municipality, TenantModel
+
+
+class Sensor(TenantModel):
+    """A real-time sensor of the town (parking occupancy, counter) that reports over MQTT."""
+
+    class Kind(models.TextChoices):
+        PARKING = "parking", _("Parking occupancy")
+        COUNTER = "counter", _("Counter")
+
+    external_id = models.CharField(
+        _("sensor id"),
+        max_length=100,
+        help_text=_("The id the sensor uses in its messages and topic."),
+    )
+    name = models.CharField(_("name"), max_length=200)
+    kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices)
+    capacity = models.PositiveIntegerField(
+        _("capacity"), null=True, blank=True, help_text=_("Parking spaces, for parking sensors.")
+    )
+    position = models.PointField(_("position"), srid=LV95, null=True, blank=True)
+
+    url_kwarg = "sensor_id"
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("sensor")
+        verbose_name_plural = _("sensors")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["municipality", "external_id"], name="sensor_external_id_unique"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.external_id})"
+
+
+class SensorReading(TenantModel):
+    """One value reported by a sensor. `message_key` identifies the MQTT message it came from,
+    and is unique per town, so a message the broker delivers twice is stored once."""
+
+    sensor = models.ForeignKey(
+        Sensor, on_delete=models.CASCADE, related_name="readings", verbose_name=_("sensor")
+    )
+    measured_at = models.DateTimeField(_("measured at"))
+    value = models.FloatField(_("value"))
+    message_key = models.CharField(_("message key"), max_length=255)
+
+    url_kwarg = "reading_id"
+
+    class Meta:
+        ordering = ["-measured_at"]
+        verbose_name = _("sensor reading")
+        verbose_name_plural = _("sensor readings")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["municipality", "message_key"], name="sensor_reading_message_unique"
+            ),
+        ]
+        indexes = [models.Index(fields=["sensor", "measured_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.sensor_id} {self.measured_at:%Y-%m-%d %H:%M} {self.value}"
+
+
+class QuarantinedMessage(TenantModel):
+    """An MQTT message that could not be stored as a reading, kept with the reason.
+
+    A message naming a town that does not exist has no municipality: such rows are only visible
+    with `scopes_disabled()` (platform administration)."""
+
+    class Reason(models.TextChoices):
+        BAD_TOPIC = "bad_topic", _("Topic not of the form commune/<town>/sensors/<id>/readings")
+        BAD_JSON = "bad_json", _("Not a JSON object")
+        UNKNOWN_TOWN = "unknown_town", _("Unknown town")
+        UNKNOWN_SENSOR = "unknown_sensor", _("Unknown sensor")
+        MISSING_FIELD = "missing_field", _("Missing field")
+        BAD_VALUE = "bad_value", _("Value is not a valid number")
+        BAD_TIMESTAMP = "bad_timestamp", _("Timestamp is not ISO 8601 with a UTC offset")
+        SENSOR_MISMATCH = "sensor_mismatch", _("Sensor in topic and payload differ")
+
+    municipality = models.ForeignKey(
+        Municipality,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("municipality"),
+    )
+    topic = models.CharField(_("topic"), max_length=500)
+    payload = models.TextField(_("payload"), blank=True)
+    reason = models.CharField(_("reason"), max_length=32, choices=Reason.choices)
+    detail = models.CharField(_("detail"), max_length=500, blank=True)
+    received_at = models.DateTimeField(_("received at"), auto_now_add=True, db_index=True)
+
+    url_kwarg = "quarantined_id"
+
+    class Meta:
+        ordering = ["-received_at", "-id"]
+        verbose_name = _("quarantined message")
+        verbose_name_plural = _("quarantined messages")
+
+    def __str__(self) -> str:
+        return f"{self.topic}: {self.get_reason_display()}"
+
+
+def _import_upload_to(instance: DataImport, filename: str) -> str:
+    folder = f"mobility/imports/{instance.municipality_id}/{uuid.uuid4().hex}"
+    return f"{folder}/{PurePath(filename).name}"
+
+
+class DataImport(TenantModel):
+    """One file imported into the town's warehouse, from the web page or the CLI: its progress,
+    what it added or replaced, and the rows it could not read (file, line, reason)."""
+
+    class Kind(models.TextChoices):
+        COUNTS = "counts", _("Counts (counting sites)")
+        SITES = "sites", _("Counting sites (metadata)")
+        NETWORK_PRESENCE = "network_presence", _("Mobile network: presence per zone")
+        NETWORK_OD = "network_od", _("Mobile network: origin–destination trips")
+        ZONES = "zones", _("Zones (GeoJSON)")
+        GTFS = "gtfs", _("Public transport timetable (GTFS)")
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("Queued")
+        RUNNING = "running", _("Running")
+        DONE = "done", _("Done")
+        FAILED = "failed", _("Failed")
+
+    kind = models.CharField(_("kind of data"), max_length=32, choices=Kind.choices)
+    file = models.FileField(_("file"), upload_to=_import_upload_to, blank=True, max_length=300)
+    source_name = models.CharField(_("file name"), max_length=300)
+    time_zone = models.CharField(
+        _("time zone"),
+        max_length=64,
+        default="Europe/Zurich",
+        help_text=_("How to read local times without an offset in the file."),
+    )
+    options = models.JSONField(_("reading options"), default=dict, blank=True)
+    status = models.CharField(
+        _("status"), max_length=16, choices=Status.choices, default=Status.QUEUED
+    )
+    progress = models.PositiveSmallIntegerField(
+        _("progress (%)"), default=0, validators=[MinValueValidator(0), MaxValueValidator(100)]
+    )
+    rows_imported = models.PositiveBigIntegerField(_("rows imported"), default=0)
+    rows_replaced = models.PositiveBigIntegerField(_("rows replaced"), default=0)
+    quarantine = models.JSONField(
+        _("quarantine report"),
+        default=list,
+        blank=True,
+        help_text=_("Rows that could not be read: a list of {file, line, reason}."),
+    )
+    error = models.TextField(_("error message"), blank=True)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("uploaded by"),
+    )
+    started_at = models.DateTimeField(_("started"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+
+    url_kwarg = "import_id"
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("data import")
+        verbose_name_plural = _("data imports")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(progress__lte=100), name="data_import_progress_max_100"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()}: {self.source_name}"
+
+    @property
+    def is_finished(self) -> bool:
+        return self.status in {self.Status.DONE, self.Status.FAILED}

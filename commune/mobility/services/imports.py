@@ -1,0 +1,163 @@
+"""Imports of data files into the town's warehouse: record, run, report."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from django.core.files.base import File
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from commune.core import audit
+from commune.tenants.models import Municipality
+
+from .. import warehouse
+from ..models import DataImport
+
+Status = DataImport.Status
+
+
+class ImportOptionsError(ValueError):
+    """The options given with the file cannot be used (unknown time zone, unknown option)."""
+
+
+def _check_time_zone(name: str) -> None:
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ImportOptionsError(_("Unknown time zone: %(tz)s") % {"tz": name}) from None
+
+
+@transaction.atomic
+def import_create(
+    *,
+    municipality: Municipality,
+    kind: str,
+    source_name: str,
+    file: File | None = None,
+    time_zone: str = "Europe/Zurich",
+    options: dict | None = None,
+    uploaded_by=None,
+) -> DataImport:
+    """Record a file to import (queued). An uploaded file is kept in the media storage; a file
+    imported from the command line stays where it is (only its name is recorded)."""
+    _check_time_zone(time_zone)
+    data_import = DataImport(
+        municipality=municipality,
+        kind=kind,
+        source_name=Path(source_name).name[:300],
+        time_zone=time_zone,
+        options=options or {},
+        uploaded_by=uploaded_by,
+    )
+    if file is not None:
+        data_import.file.save(Path(source_name).name, file, save=False)
+    data_import.save()
+    audit.record(
+        actor=uploaded_by,
+        obj=data_import,
+        action="import_queued",
+        after={"kind": kind, "file": data_import.source_name},
+    )
+    return data_import
+
+
+def _set_progress(data_import: DataImport) -> Callable[[int], None]:
+    last = {"value": -1}
+
+    def report(percent: int) -> None:
+        percent = max(0, min(99, int(percent)))  # 100 means finished, set at the end
+        if percent != last["value"]:
+            last["value"] = percent
+            DataImport.objects.filter(pk=data_import.pk).update(progress=percent)
+
+    return report
+
+
+def import_run(
+    *,
+    data_import: DataImport,
+    path: Path | None = None,
+    progress: Callable[[int], None] | None = None,
+) -> DataImport:
+    """Run a queued import: the pipeline reads the file into the warehouse, rows it cannot read
+    go to the report's quarantine. A file in the wrong format fails the import with a message and
+    changes nothing in the warehouse. Safe to call twice: only a queued import runs."""
+    started = DataImport.objects.filter(pk=data_import.pk, status=Status.QUEUED).update(
+        status=Status.RUNNING, started_at=timezone.now(), progress=0
+    )
+    data_import.refresh_from_db()
+    if not started:
+        return data_import
+    store_progress = _set_progress(data_import)
+
+    def on_progress(percent: int) -> None:
+        store_progress(percent)
+        if progress is not None:
+            progress(percent)
+
+    on_progress(0)
+    source = Path(path) if path is not None else Path(data_import.file.path)
+    try:
+        report = warehouse.import_file(
+            municipality=data_import.municipality,
+            kind=data_import.kind,
+            path=source,
+            tz=data_import.time_zone,
+            options=data_import.options,
+            progress=on_progress,
+        )
+    except (warehouse.format_error_class(), ValueError, OSError) as exc:
+        return _finish_failed(data_import, _("The file could not be imported: %(e)s") % {"e": exc})
+    except warehouse.ImporterUnavailable:
+        message = _("This kind of file cannot be imported yet: %(k)s")
+        return _finish_failed(data_import, message % {"k": data_import.get_kind_display()})
+    except Exception:
+        _finish_failed(data_import, _("The import stopped because of an internal error."))
+        raise
+    data_import.status = Status.DONE
+    data_import.progress = 100
+    data_import.rows_imported = report.rows_imported
+    data_import.rows_replaced = report.rows_replaced
+    data_import.quarantine = [
+        {"file": q.file, "line": q.line, "reason": q.reason} for q in report.quarantine
+    ]
+    data_import.finished_at = timezone.now()
+    data_import.save(
+        update_fields=[
+            "status",
+            "progress",
+            "rows_imported",
+            "rows_replaced",
+            "quarantine",
+            "finished_at",
+            "updated_at",
+        ]
+    )
+    audit.record(
+        actor=data_import.uploaded_by,
+        obj=data_import,
+        action="import_done",
+        after={
+            "rows_imported": data_import.rows_imported,
+            "rows_replaced": data_import.rows_replaced,
+            "quarantined": len(data_import.quarantine),
+        },
+    )
+    if progress is not None:
+        progress(100)
+    return data_import
+
+
+def _finish_failed(data_import: DataImport, message: str) -> DataImport:
+    data_import.status = Status.FAILED
+    data_import.error = message
+    data_import.finished_at = timezone.now()
+    data_import.save(update_fields=["status", "error", "finished_at", "updated_at"])
+    audit.record(
+        actor=data_import.uploaded_by, obj=data_import, action="import_failed", comment=message
+    )
+    return data_import
