@@ -1,0 +1,30 @@
+"""The e-permis de fouille: requests, their work areas, reviews, decision and works."""
+
+from .config import (
+    PermitSettings,
+    ResurfacedStreet,
+    ReviewFeature,
+    ReviewLayer,
+    RoutingRule,
+    StandardCondition,
+)
+from .permit import Attachment, Finding, PermitRequest, WorkArea
+from .review import ComplementRequest, ReviewTask
+from .works import ExtensionRequest, Inspection
+
+__all__ = [
+    "Attachment",
+    "ComplementRequest",
+    "ExtensionRequest",
+    "Finding",
+    "Inspection",
+    "PermitRequest",
+    "PermitSettings",
+    "ResurfacedStreet",
+    "ReviewFeature",
+    "ReviewLayer",
+    "ReviewTask",
+    "RoutingRule",
+    "StandardCondition",
+    "WorkArea",
+]

@@ -1,0 +1,192 @@
+"""What each town configures: its rules, tariff, routing, layers, conditions and streets."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.contrib.gis.db import models
+from django.utils.translation import gettext_lazy as _
+
+from commune.tenants.models import LV95, TenantModel
+
+from .choices import RoadClosure, WorkKind
+
+
+def default_rates() -> dict[str, str]:
+    return {"local": "0.20", "collector": "0.35", "main": "0.50"}
+
+
+class PermitSettings(TenantModel):
+    """One row per town: notice and review deadlines, conflict rules, the routine rules and
+    the tariff (base fee + area × days × rate by road category, reinstatement deposit)."""
+
+    minimum_notice_days = models.PositiveSmallIntegerField(
+        _("minimum notice (working days)"), default=10
+    )
+    review_days = models.PositiveSmallIntegerField(_("review deadline (working days)"), default=10)
+    reminder_days_before = models.PositiveSmallIntegerField(
+        _("reminder before the due date (working days)"), default=2
+    )
+    escalation_days_after = models.PositiveSmallIntegerField(
+        _("escalation to the officer after (working days late)"), default=2
+    )
+    deemed_consent = models.BooleanField(_("a silent service counts as favourable"), default=False)
+    deemed_after_days = models.PositiveSmallIntegerField(
+        _("deemed favourable after (working days late)"), default=5
+    )
+    conflict_distance_m = models.PositiveIntegerField(_("conflict distance (m)"), default=50)
+    coordination_months = models.PositiveSmallIntegerField(
+        _("coordination window (months)"), default=6
+    )
+    coordination_distance_m = models.PositiveIntegerField(
+        _("same street: distance (m)"), default=30
+    )
+    moratorium_years = models.PositiveSmallIntegerField(
+        _("moratorium after resurfacing (years)"), default=5
+    )
+    expiry_reminder_days = models.PositiveSmallIntegerField(
+        _("reminder before the permit expires (days)"), default=5
+    )
+    routine_enabled = models.BooleanField(_("grant routine requests automatically"), default=True)
+    routine_max_area_m2 = models.DecimalField(
+        _("routine: largest area (m²)"), max_digits=10, decimal_places=2, default=Decimal("20")
+    )
+    routine_max_closure = models.CharField(
+        _("routine: largest road closure"),
+        max_length=10,
+        choices=RoadClosure.choices,
+        default=RoadClosure.NONE,
+    )
+    routine_allows_pavement_closure = models.BooleanField(
+        _("routine: pavement closure allowed"), default=False
+    )
+    fee_base = models.DecimalField(
+        _("base fee (CHF)"), max_digits=10, decimal_places=2, default=Decimal("100")
+    )
+    rates = models.JSONField(
+        _("rate per m² and day by road category (CHF)"), default=default_rates, blank=True
+    )
+    deposit_per_m2 = models.DecimalField(
+        _("reinstatement deposit per m² (CHF)"),
+        max_digits=10,
+        decimal_places=2,
+        default=Decimal("50"),
+    )
+    deposit_minimum = models.DecimalField(
+        _("minimum deposit (CHF)"), max_digits=10, decimal_places=2, default=Decimal("500")
+    )
+    guarantee_years = models.PositiveSmallIntegerField(_("guarantee period (years)"), default=2)
+
+    url_kwarg = "settings_id"
+
+    class Meta:
+        verbose_name = _("permit settings")
+        verbose_name_plural = _("permit settings")
+        constraints = [
+            models.UniqueConstraint(fields=["municipality"], name="permit_settings_one_per_town")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.municipality}"
+
+
+class RoutingRule(TenantModel):
+    """Says which department reviews: for a kind of work, for an impact, or (through a
+    ReviewLayer) for a place. A rule with no condition set matches every request."""
+
+    class Impact(models.TextChoices):
+        ANY = "", _("Any impact")
+        FULL_CLOSURE = "full_closure", _("Road fully closed")
+        ANY_CLOSURE = "any_closure", _("Any road closure")
+        PAVEMENT = "pavement", _("Pavement closed")
+        PARKING = "parking", _("Parking places removed")
+
+    department = models.ForeignKey(
+        "tenants.Department", on_delete=models.CASCADE, verbose_name=_("department")
+    )
+    kind = models.CharField(_("kind of work"), max_length=20, choices=WorkKind.choices, blank=True)
+    impact = models.CharField(_("impact"), max_length=20, choices=Impact.choices, blank=True)
+    is_active = models.BooleanField(_("active"), default=True)
+
+    url_kwarg = "rule_id"
+
+    class Meta:
+        verbose_name = _("routing rule")
+        verbose_name_plural = _("routing rules")
+
+    def __str__(self) -> str:
+        return f"{self.department}: {self.get_kind_display() or '*'} / {self.impact or '*'}"
+
+
+class ReviewLayer(TenantModel):
+    """A layer the town uploaded (GeoJSON or shapefile): a work area touching one of its
+    features adds the layer's department to the review."""
+
+    name = models.CharField(_("name"), max_length=120)
+    department = models.ForeignKey(
+        "tenants.Department", on_delete=models.CASCADE, verbose_name=_("department")
+    )
+    source_name = models.CharField(_("uploaded file"), max_length=200, blank=True)
+    is_active = models.BooleanField(_("active"), default=True)
+
+    url_kwarg = "layer_id"
+
+    class Meta:
+        verbose_name = _("review layer")
+        verbose_name_plural = _("review layers")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ReviewFeature(TenantModel):
+    """One feature of a ReviewLayer, in LV95."""
+
+    layer = models.ForeignKey(ReviewLayer, on_delete=models.CASCADE, related_name="features")
+    label = models.CharField(_("label"), max_length=200, blank=True)
+    geometry = models.GeometryField(_("geometry"), srid=LV95, spatial_index=True)
+
+    url_kwarg = "feature_id"
+
+    class Meta:
+        verbose_name = _("layer feature")
+
+    def __str__(self) -> str:
+        return self.label or f"{self.layer} #{self.pk}"
+
+
+class StandardCondition(TenantModel):
+    """A condition from the town's library that reviewers attach to a favourable opinion."""
+
+    code = models.SlugField(_("code"), max_length=40)
+    text = models.TextField(_("text"))
+    is_active = models.BooleanField(_("active"), default=True)
+
+    url_kwarg = "condition_id"
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = _("standard condition")
+        constraints = [
+            models.UniqueConstraint(fields=["municipality", "code"], name="condition_code_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.code}: {self.text[:60]}"
+
+
+class ResurfacedStreet(TenantModel):
+    """A street the town resurfaced: no digging there until the moratorium ends."""
+
+    name = models.CharField(_("street"), max_length=200)
+    geometry = models.GeometryField(_("geometry"), srid=LV95, spatial_index=True)
+    resurfaced_on = models.DateField(_("resurfaced on"))
+    moratorium_until = models.DateField(_("moratorium until"))
+
+    url_kwarg = "street_id"
+
+    class Meta:
+        verbose_name = _("resurfaced street")
+
+    def __str__(self) -> str:
+        return self.name

@@ -1,0 +1,247 @@
+"""The request itself, where it digs, what it attaches and what the checks found."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib.gis.db import models
+from django.utils.translation import gettext_lazy as _
+
+from commune.tenants.models import LV95, TenantModel
+
+from .choices import RoadCategory, RoadClosure, WorkKind
+
+
+class PermitRequest(TenantModel):
+    """A request to dig in the public domain, from draft to closure; once granted it is the
+    permit. Its status only changes through the transitions in workflow.py."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        SUBMITTED = "submitted", _("Submitted")
+        IN_REVIEW = "in_review", _("In review")
+        COMPLEMENT_REQUESTED = "complement_requested", _("Complement requested")
+        GRANTED = "granted", _("Granted")
+        REFUSED = "refused", _("Refused")
+        WORKS_STARTED = "works_started", _("Works started")
+        WORKS_ENDED = "works_ended", _("Works ended")
+        REINSTATED = "reinstated", _("Reinstated")
+        INSPECTED_DEFECTS = "inspected_defects", _("Defects found")
+        CLOSED = "closed", _("Closed")
+        WITHDRAWN = "withdrawn", _("Withdrawn")
+
+    Kind = WorkKind
+    Closure = RoadClosure
+
+    reference = models.CharField(_("reference"), max_length=32, blank=True)
+    year = models.PositiveSmallIntegerField(null=True, blank=True)
+    sequence = models.PositiveIntegerField(null=True, blank=True)
+    submission_key = models.UUIDField(null=True, blank=True)
+    status = models.CharField(
+        _("status"), max_length=24, choices=Status.choices, default=Status.DRAFT, db_index=True
+    )
+    applicant = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="permit_requests",
+        verbose_name=_("applicant"),
+    )
+    organisation = models.ForeignKey(
+        "accounts.Organisation",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="permit_requests",
+        verbose_name=_("company"),
+    )
+    contact_phone = models.CharField(_("contact phone"), max_length=40, blank=True)
+    site_manager_name = models.CharField(_("site manager"), max_length=150)
+    site_manager_phone = models.CharField(_("site manager emergency phone"), max_length=40)
+    invoice_address = models.TextField(_("invoicing address"))
+    kind = models.CharField(_("kind of work"), max_length=20, choices=WorkKind.choices)
+    description = models.TextField(_("description of the works"))
+    is_emergency = models.BooleanField(_("emergency"), default=False)
+    road_closure = models.CharField(
+        _("road closure"), max_length=10, choices=RoadClosure.choices, default=RoadClosure.NONE
+    )
+    pavement_closure = models.BooleanField(_("pavement closed"), default=False)
+    parking_places_removed = models.PositiveSmallIntegerField(
+        _("parking places removed"), default=0
+    )
+    diversion = models.TextField(_("diversion"), blank=True)
+    road_category = models.CharField(
+        _("road category"), max_length=10, choices=RoadCategory.choices, default=RoadCategory.LOCAL
+    )
+    planned_start = models.DateField(_("planned start"))
+    planned_end = models.DateField(_("planned end"))
+    valid_until = models.DateField(_("valid until"), null=True, blank=True)
+
+    submitted_at = models.DateTimeField(_("submitted"), null=True, blank=True)
+    notice_respected = models.BooleanField(_("notice respected"), null=True, blank=True)
+    regularise_by = models.DateTimeField(_("to regularise by"), null=True, blank=True)
+    is_routine = models.BooleanField(_("granted without a human step"), default=False)
+    decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("decided by"),
+    )
+    decision_text = models.TextField(_("reasons"), blank=True)
+    conditions = models.JSONField(_("conditions"), default=list, blank=True)
+    fee_base = models.DecimalField(max_digits=10, decimal_places=2, null=True, blank=True)
+    fee_occupation = models.DecimalField(max_digits=10, decimal_places=2, null=True, blank=True)
+    fee_total = models.DecimalField(
+        _("fees (CHF)"), max_digits=10, decimal_places=2, null=True, blank=True
+    )
+    deposit = models.DecimalField(
+        _("reinstatement deposit (CHF)"), max_digits=10, decimal_places=2, null=True, blank=True
+    )
+    works_started_at = models.DateTimeField(_("works started"), null=True, blank=True)
+    works_ended_at = models.DateTimeField(_("works ended"), null=True, blank=True)
+    reinstated_at = models.DateTimeField(_("reinstated"), null=True, blank=True)
+    closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
+    guarantee_until = models.DateField(_("guarantee until"), null=True, blank=True)
+    overdue_flagged_at = models.DateTimeField(_("flagged overdue"), null=True, blank=True)
+    expiry_reminded_at = models.DateTimeField(null=True, blank=True)
+
+    url_kwarg = "permit_id"
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("excavation permit request")
+        verbose_name_plural = _("excavation permit requests")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["municipality", "reference"],
+                condition=~models.Q(reference=""),
+                name="permit_reference_unique",
+            ),
+            models.UniqueConstraint(
+                fields=["municipality", "submission_key"], name="permit_submission_key_unique"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(planned_end__gte=models.F("planned_start")),
+                name="permit_end_after_start",
+            ),
+        ]
+        indexes = [models.Index(fields=["municipality", "status", "planned_start"])]
+
+    def __str__(self) -> str:
+        return self.reference or f"#{self.pk}"
+
+    @property
+    def total_area_m2(self) -> float:
+        return sum(a.area_m2 for a in self.areas.all())
+
+    @property
+    def is_open(self) -> bool:
+        return self.status not in {
+            self.Status.CLOSED,
+            self.Status.REFUSED,
+            self.Status.WITHDRAWN,
+        }
+
+
+class WorkArea(TenantModel):
+    """One place where the works dig: a polygon, or a line with a width that is buffered into
+    a polygon. `geometry` is what every spatial check uses."""
+
+    permit = models.ForeignKey(PermitRequest, on_delete=models.CASCADE, related_name="areas")
+    drawn = models.GeometryField(_("as drawn"), srid=LV95)
+    width_m = models.DecimalField(
+        _("width (m)"), max_digits=6, decimal_places=2, null=True, blank=True
+    )
+    geometry = models.PolygonField(_("area"), srid=LV95, spatial_index=True)
+    area_m2 = models.FloatField(_("area (m²)"))
+    length_m = models.FloatField(_("length (m)"))
+    # Copied from the permit so that conflict queries need no join on dates.
+    starts_on = models.DateField()
+    ends_on = models.DateField()
+
+    url_kwarg = "area_id"
+
+    class Meta:
+        verbose_name = _("work area")
+        indexes = [models.Index(fields=["municipality", "starts_on", "ends_on"])]
+
+    def __str__(self) -> str:
+        return f"{self.permit} ({self.area_m2:.0f} m²)"
+
+
+def attachment_path(instance: Attachment, filename: str) -> str:
+    return f"permits/{instance.municipality_id}/{instance.permit_id}/{filename}"
+
+
+class Attachment(TenantModel):
+    """A plan or photo (PDF, PNG, JPEG — checked by content, not by name)."""
+
+    class Purpose(models.TextChoices):
+        PLAN = "plan", _("Plan")
+        PHOTO = "photo", _("Photo")
+        COMPLEMENT = "complement", _("Complement")
+        REINSTATEMENT = "reinstatement", _("Reinstatement photo")
+
+    permit = models.ForeignKey(PermitRequest, on_delete=models.CASCADE, related_name="attachments")
+    file = models.FileField(_("file"), upload_to=attachment_path)
+    name = models.CharField(_("name"), max_length=200)
+    mime_type = models.CharField(max_length=40)
+    size = models.PositiveIntegerField()
+    purpose = models.CharField(
+        _("purpose"), max_length=20, choices=Purpose.choices, default=Purpose.PLAN
+    )
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+
+    url_kwarg = "attachment_id"
+
+    class Meta:
+        ordering = ["created_at"]
+        verbose_name = _("attachment")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Finding(TenantModel):
+    """Something the automatic checks found on submission: a conflict with other works, a
+    street under moratorium, a coordination opportunity, notice not respected."""
+
+    class Kind(models.TextChoices):
+        CONFLICT = "conflict", _("Conflict with other works")
+        MORATORIUM = "moratorium", _("Street under moratorium")
+        COORDINATION = "coordination", _("Coordinate with other works")
+        NOTICE = "notice", _("Minimum notice not respected")
+        EMERGENCY = "emergency", _("Emergency: to regularise within 48 hours")
+
+    BLOCKING = {Kind.CONFLICT, Kind.MORATORIUM, Kind.NOTICE, Kind.EMERGENCY}
+
+    permit = models.ForeignKey(PermitRequest, on_delete=models.CASCADE, related_name="findings")
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    message = models.TextField(_("message"))
+    other_permit = models.ForeignKey(
+        PermitRequest, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    street = models.ForeignKey(
+        "permits.ResurfacedStreet",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    geometry = models.GeometryField(srid=LV95, null=True, blank=True)
+
+    url_kwarg = "finding_id"
+
+    class Meta:
+        ordering = ["kind", "id"]
+        verbose_name = _("finding")
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()}: {self.message[:60]}"
+
+    @property
+    def is_blocking(self) -> bool:
+        return self.kind in self.BLOCKING

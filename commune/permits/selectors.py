@@ -1,0 +1,104 @@
+"""Reads: every selector takes the municipality first and returns a QuerySet or a value."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.utils import timezone
+
+from commune.accounts.models import OrganisationMember
+
+from .models import Finding, PermitRequest, PermitSettings, ReviewTask
+
+
+def permit_settings_get(*, municipality) -> PermitSettings:
+    """The town's permit settings, created with the defaults on first use."""
+    settings, _ = PermitSettings.objects.get_or_create(municipality=municipality)
+    return settings
+
+
+def permit_list_for_applicant(*, municipality, user) -> QuerySet[PermitRequest]:
+    """The requests `user` made, or made by an organisation `user` acts for."""
+    org_ids = OrganisationMember.objects.filter(user=user).values("organisation_id")
+    return (
+        PermitRequest.objects.filter(municipality=municipality)
+        .filter(Q(applicant=user) | Q(organisation_id__in=org_ids))
+        .select_related("organisation")
+        .order_by("-created_at")
+    )
+
+
+def permit_get_for_applicant(*, municipality, user, permit_id: int) -> PermitRequest:
+    from django.shortcuts import get_object_or_404
+
+    return get_object_or_404(
+        permit_list_for_applicant(municipality=municipality, user=user), pk=permit_id
+    )
+
+
+def permit_queue(
+    *,
+    municipality,
+    status: str = "",
+    kind: str = "",
+    q: str = "",
+    exceptions_only: bool = False,
+) -> QuerySet[PermitRequest]:
+    """The officer's list: filters, and annotations for open/late tasks and findings."""
+    today = timezone.localdate()
+    late = ReviewTask.objects.filter(
+        permit=OuterRef("pk"), status=ReviewTask.Status.OPEN, due_date__lt=today
+    )
+    blocking = Finding.objects.filter(permit=OuterRef("pk"), kind__in=list(Finding.BLOCKING))
+    queryset = (
+        PermitRequest.objects.filter(municipality=municipality)
+        .exclude(status=PermitRequest.Status.DRAFT)
+        .select_related("applicant", "organisation")
+        .annotate(
+            open_tasks=Count("tasks", filter=Q(tasks__status=ReviewTask.Status.OPEN)),
+            has_late=Exists(late),
+            has_findings=Exists(blocking),
+        )
+        .order_by("planned_start", "id")
+    )
+    if status:
+        queryset = queryset.filter(status=status)
+    if kind:
+        queryset = queryset.filter(kind=kind)
+    if q:
+        queryset = queryset.filter(Q(reference__icontains=q) | Q(description__icontains=q))
+    if exceptions_only:
+        queryset = queryset.filter(
+            Q(has_late=True)
+            | Q(has_findings=True, status__in=["in_review", "submitted"])
+            | Q(status=PermitRequest.Status.IN_REVIEW, open_tasks=0)
+            | Q(status=PermitRequest.Status.INSPECTED_DEFECTS)
+            | Q(overdue_flagged_at__isnull=False, status=PermitRequest.Status.WORKS_STARTED)
+        )
+    return queryset
+
+
+def task_list_for_departments(*, municipality, department_ids: list[int]) -> QuerySet[ReviewTask]:
+    return (
+        ReviewTask.objects.filter(
+            municipality=municipality,
+            department_id__in=department_ids,
+            status=ReviewTask.Status.OPEN,
+        )
+        .select_related("permit", "department")
+        .order_by("due_date")
+    )
+
+
+def task_list_late(*, municipality, today: dt.date) -> QuerySet[ReviewTask]:
+    return (
+        ReviewTask.objects.filter(
+            municipality=municipality,
+            status=ReviewTask.Status.OPEN,
+            due_date__lt=today,
+            permit__status=PermitRequest.Status.IN_REVIEW,
+        )
+        .select_related("permit", "department")
+        .order_by("due_date")
+    )

@@ -1,0 +1,162 @@
+"""The decision: the officer grants (with every condition) or refuses (with reasons); a
+routine request is granted by the system with no human step."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from commune.core import audit
+from commune.permits import workflow
+from commune.permits.models import Finding, PermitRequest, ReviewTask
+from commune.permits.selectors import permit_settings_get
+
+from .fees import fee_compute
+from .notify import notify_later
+
+Status = PermitRequest.Status
+
+
+def routine_facts(permit: PermitRequest) -> workflow.RoutineFacts:
+    tasks = list(permit.tasks.exclude(status=ReviewTask.Status.CANCELLED))
+    return workflow.RoutineFacts(
+        area_m2=permit.total_area_m2,
+        road_closure=permit.road_closure,
+        pavement_closure=permit.pavement_closure,
+        is_emergency=permit.is_emergency,
+        notice_respected=bool(permit.notice_respected),
+        blocking_findings=permit.findings.filter(kind__in=list(Finding.BLOCKING)).count(),
+        opinions=[t.opinion for t in tasks if t.status == ReviewTask.Status.ANSWERED],
+        open_tasks=sum(1 for t in tasks if t.status == ReviewTask.Status.OPEN),
+    )
+
+
+def routine_rules(settings) -> workflow.RoutineRules:
+    return workflow.RoutineRules(
+        enabled=settings.routine_enabled,
+        max_area_m2=Decimal(settings.routine_max_area_m2),
+        max_closure=settings.routine_max_closure,
+        pavement_closure_allowed=settings.routine_allows_pavement_closure,
+    )
+
+
+def routine_obstacles_for(permit: PermitRequest) -> list[str]:
+    settings = permit_settings_get(municipality=permit.municipality)
+    return workflow.routine_obstacles(routine_facts(permit), routine_rules(settings))
+
+
+def conditions_collect(permit: PermitRequest) -> list[dict[str, str]]:
+    """Every condition set by the services, in the order of the tasks."""
+    collected = []
+    tasks = permit.tasks.filter(status=ReviewTask.Status.ANSWERED).select_related("department")
+    for task in tasks.prefetch_related("conditions"):
+        for text in task.condition_texts():
+            collected.append({"department": task.department.name, "text": text})
+    return collected
+
+
+def _grant(permit, *, actor, now: dt.datetime, extra_conditions: list[str], text: str, routine):
+    settings = permit_settings_get(municipality=permit.municipality)
+    before = audit.snapshot(permit, ["status"])
+    days = (permit.planned_end - permit.planned_start).days + 1
+    fees = fee_compute(
+        area_m2=permit.total_area_m2, days=days, road_category=permit.road_category, tariff=settings
+    )
+    label = _("Permit officer")
+    permit.conditions = conditions_collect(permit) + [
+        {"department": str(label), "text": c} for c in extra_conditions if c.strip()
+    ]
+    permit.status = Status.GRANTED
+    permit.is_routine = routine
+    permit.decided_at = now
+    permit.decided_by = actor
+    permit.decision_text = text
+    permit.valid_until = permit.planned_end
+    permit.fee_base, permit.fee_occupation = fees.base, fees.occupation
+    permit.fee_total, permit.deposit = fees.total, fees.deposit
+    permit.save()
+    audit.record(
+        actor=actor,
+        obj=permit,
+        action="routine_grant" if routine else "grant",
+        before=before,
+        after={
+            "status": permit.status,
+            "conditions": [c["text"] for c in permit.conditions],
+            "fee_total": permit.fee_total,
+            "deposit": permit.deposit,
+        },
+        comment=text,
+    )
+    notify_later("granted", permit_id=permit.pk)
+    return permit
+
+
+@transaction.atomic
+def permit_grant(
+    *,
+    permit: PermitRequest,
+    officer,
+    now: dt.datetime,
+    extra_conditions: list[str] = (),
+    text: str = "",
+) -> PermitRequest:
+    """The officer grants the permit with all the services' conditions (and any of theirs)."""
+    permit = PermitRequest.objects.select_for_update().get(pk=permit.pk)
+    workflow.check(permit.status, Status.GRANTED, actor=workflow.OFFICER)
+    return _grant(
+        permit,
+        actor=officer,
+        now=now,
+        extra_conditions=list(extra_conditions),
+        text=text,
+        routine=False,
+    )
+
+
+@transaction.atomic
+def permit_refuse(
+    *, permit: PermitRequest, officer, reasons: str, now: dt.datetime
+) -> PermitRequest:
+    """The officer refuses; the reasons are required and sent to the applicant."""
+    permit = PermitRequest.objects.select_for_update().get(pk=permit.pk)
+    workflow.check(permit.status, Status.REFUSED, actor=workflow.OFFICER)
+    if not reasons.strip():
+        raise ValidationError({"text": _("Give the reasons for the refusal.")})
+    before = audit.snapshot(permit, ["status"])
+    permit.status = Status.REFUSED
+    permit.decided_at = now
+    permit.decided_by = officer
+    permit.decision_text = reasons
+    permit.save(update_fields=["status", "decided_at", "decided_by", "decision_text", "updated_at"])
+    audit.record(
+        actor=officer,
+        obj=permit,
+        action="refuse",
+        before=before,
+        after={"status": permit.status},
+        comment=reasons,
+    )
+    notify_later("refused", permit_id=permit.pk)
+    return permit
+
+
+def permit_grant_if_routine(*, permit: PermitRequest, now: dt.datetime) -> bool:
+    """The routine path: grant with no human step when the town's rules say so."""
+    if not workflow.allowed(permit.status, Status.GRANTED, actor=workflow.SYSTEM):
+        return False
+    if routine_obstacles_for(permit):
+        return False
+    _grant(
+        permit,
+        actor=None,
+        now=now,
+        extra_conditions=[],
+        text=str(_("Granted automatically: routine request.")),
+        routine=True,
+    )
+    return True

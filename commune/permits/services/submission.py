@@ -1,0 +1,240 @@
+"""Drafts, supplements and the submission: checks, reference number, findings, routing."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import uuid
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import Max
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from commune.core import audit
+from commune.permits import workflow
+from commune.permits.models import Attachment, Finding, PermitRequest, PermitSettings, WorkArea
+from commune.permits.selectors import permit_settings_get
+
+from . import checks
+from .decision import permit_grant_if_routine
+from .geometry import AreaSpec, check_inside_territory
+from .notify import notify_later
+from .routing import permit_route
+
+Status = PermitRequest.Status
+
+DRAFT_FIELDS = [
+    "organisation",
+    "contact_phone",
+    "site_manager_name",
+    "site_manager_phone",
+    "invoice_address",
+    "kind",
+    "description",
+    "is_emergency",
+    "road_closure",
+    "pavement_closure",
+    "parking_places_removed",
+    "diversion",
+    "road_category",
+    "planned_start",
+    "planned_end",
+]
+
+
+def reference_prefix(slug: str) -> str:
+    """Three letters for the town: its initial then its consonants (pully → PLY)."""
+    letters = re.sub(r"[^a-z]", "", slug.lower())
+    picked = letters[:1]
+    for ch in letters[1:]:
+        if ch not in "aeiou" and ch not in picked:
+            picked += ch
+    return (picked + letters[1:])[:3].upper()
+
+
+def _areas_replace(permit: PermitRequest, specs: list[AreaSpec]) -> None:
+    permit.areas.all().delete()
+    WorkArea.objects.bulk_create(
+        [
+            WorkArea(
+                municipality=permit.municipality,
+                permit=permit,
+                drawn=spec.drawn,
+                width_m=spec.width_m,
+                geometry=spec.polygon,
+                area_m2=round(spec.area_m2, 2),
+                length_m=round(spec.length_m, 2),
+                starts_on=permit.planned_start,
+                ends_on=permit.planned_end,
+            )
+            for spec in specs
+        ]
+    )
+
+
+def attachment_add(*, permit: PermitRequest, user, upload, mime: str, purpose: str) -> Attachment:
+    """Store one checked upload (type and size checked by services.attachments)."""
+    attachment = Attachment(
+        municipality=permit.municipality,
+        permit=permit,
+        name=upload.name[:200],
+        mime_type=mime,
+        size=upload.size,
+        purpose=purpose,
+        uploaded_by=user,
+    )
+    attachment.file.save(f"{uuid.uuid4().hex}-{upload.name[-80:]}", upload, save=False)
+    attachment.save()
+    if permit.status != Status.DRAFT:
+        audit.record(actor=user, obj=permit, action="supplemented", after={"file": upload.name})
+    return attachment
+
+
+def _dates_check(start: dt.date, end: dt.date) -> None:
+    if end < start:
+        raise ValidationError(
+            {"planned_end": _("The end of the works must be on or after their start.")}
+        )
+
+
+@transaction.atomic
+def permit_draft_save(
+    *,
+    municipality,
+    applicant,
+    data: dict,
+    areas: list[AreaSpec],
+    uploads: list[tuple[object, str]] = (),
+    submission_key: uuid.UUID | None = None,
+    permit: PermitRequest | None = None,
+) -> PermitRequest:
+    """Create or update a draft with its work areas and attachments. The same
+    `submission_key` twice returns the request already made (a double click)."""
+    if submission_key is not None and permit is None:
+        existing = PermitRequest.objects.filter(submission_key=submission_key).first()
+        if existing is not None:
+            return existing
+    if permit is not None:
+        permit = PermitRequest.objects.select_for_update().get(pk=permit.pk)
+        if permit.status != Status.DRAFT:
+            raise ValidationError(_("A submitted request cannot be edited, only supplemented."))
+    _dates_check(data["planned_start"], data["planned_end"])
+    check_inside_territory(areas, municipality.territory)
+    if permit is None:
+        permit = PermitRequest(
+            municipality=municipality, applicant=applicant, submission_key=submission_key
+        )
+    for name in DRAFT_FIELDS:
+        if name in data:
+            setattr(permit, name, data[name])
+    try:
+        with transaction.atomic():
+            permit.save()
+    except IntegrityError:
+        return PermitRequest.objects.get(submission_key=submission_key)
+    _areas_replace(permit, areas)
+    for upload, mime in uploads:
+        attachment_add(permit=permit, user=applicant, upload=upload, mime=mime, purpose="plan")
+    audit.record(actor=applicant, obj=permit, action="draft_saved")
+    return permit
+
+
+def _reference_assign(permit: PermitRequest, today: dt.date) -> None:
+    PermitSettings.objects.select_for_update().filter(municipality=permit.municipality).exists()
+    last = PermitRequest.objects.filter(year=today.year).aggregate(n=Max("sequence"))["n"] or 0
+    permit.year, permit.sequence = today.year, last + 1
+    prefix = reference_prefix(permit.municipality.slug)
+    permit.reference = f"{prefix}-{today.year}-{permit.sequence:04d}"
+
+
+@transaction.atomic
+def permit_submit(*, permit: PermitRequest, applicant, now: dt.datetime) -> PermitRequest:
+    """Submit a draft: re-check it, number it, record the findings, route it to the services
+    and grant it at once when it is routine and needs no review. Submitting twice is a
+    no-op: the row is locked and the status guard lets only the first one through."""
+    settings = permit_settings_get(municipality=permit.municipality)
+    permit = PermitRequest.objects.select_for_update().get(pk=permit.pk)
+    if permit.status != Status.DRAFT:
+        return permit
+    workflow.check(permit.status, Status.SUBMITTED, actor=workflow.APPLICANT)
+    areas = list(permit.areas.all())
+    if not areas:
+        raise ValidationError({"geometry": _("Draw at least one work area.")})
+    _dates_check(permit.planned_start, permit.planned_end)
+    town = permit.municipality
+    for area in areas:
+        if not town.territory.contains(area.geometry):
+            raise ValidationError(
+                {"geometry": _("The work area lies (partly) outside the municipality's territory.")}
+            )
+    today = timezone.localdate(now)
+    if permit.planned_start < today and not permit.is_emergency:
+        raise ValidationError(
+            {"planned_start": _("The works cannot start in the past unless they are an emergency.")}
+        )
+    permit.notice_respected = permit.is_emergency or checks.notice_respected(
+        submitted_on=today,
+        start=permit.planned_start,
+        days=settings.minimum_notice_days,
+        canton=town.canton,
+    )
+    permit.regularise_by = now + dt.timedelta(hours=48) if permit.is_emergency else None
+    _reference_assign(permit, today)
+    permit.status = Status.SUBMITTED
+    permit.submitted_at = now
+    permit.save()
+    WorkArea.objects.filter(permit=permit).update(
+        starts_on=permit.planned_start, ends_on=permit.planned_end
+    )
+    findings = checks.findings_compute(permit=permit, settings=settings, today=today)
+    Finding.objects.bulk_create(findings)
+    audit.record(
+        actor=applicant,
+        obj=permit,
+        action="submit",
+        before={"status": Status.DRAFT},
+        after={
+            "status": permit.status,
+            "reference": permit.reference,
+            "notice_respected": permit.notice_respected,
+            "findings": [f.kind for f in findings],
+        },
+    )
+    notify_later("submitted", permit_id=permit.pk)
+    for finding in findings:
+        if finding.kind == Finding.Kind.COORDINATION:
+            notify_later(
+                "coordination", permit_id=finding.other_permit_id, other_permit_id=permit.pk
+            )
+            notify_later(
+                "coordination", permit_id=permit.pk, other_permit_id=finding.other_permit_id
+            )
+    tasks = permit_route(permit=permit, settings=settings, today=today)
+    if not tasks and permit_grant_if_routine(permit=permit, now=now):
+        return permit
+    permit.status = Status.IN_REVIEW
+    permit.save(update_fields=["status", "updated_at"])
+    if not tasks:
+        from .review import reviews_settle
+
+        reviews_settle(permit=permit, now=now)
+    return permit
+
+
+@transaction.atomic
+def permit_withdraw(*, permit: PermitRequest, applicant, now: dt.datetime) -> PermitRequest:
+    permit = PermitRequest.objects.select_for_update().get(pk=permit.pk)
+    workflow.check(permit.status, Status.WITHDRAWN, actor=workflow.APPLICANT)
+    before = permit.status
+    permit.status = Status.WITHDRAWN
+    permit.save(update_fields=["status", "updated_at"])
+    audit.record(
+        actor=applicant,
+        obj=permit,
+        action="withdraw",
+        before={"status": before},
+        after={"status": permit.status},
+    )
+    return permit

@@ -1,0 +1,228 @@
+"""After the grant: start, end and reinstatement of the works, extensions, inspection and
+closure; the periodic checks for overdue works and permits about to expire."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from commune.core import audit
+from commune.permits import workflow
+from commune.permits.models import ExtensionRequest, Inspection, PermitRequest, WorkArea
+from commune.permits.selectors import permit_settings_get
+
+from .notify import notify_later
+from .submission import attachment_add
+
+Status = PermitRequest.Status
+
+
+def _move(permit: PermitRequest, target: str, *, actor, actor_kind: str, action: str, **fields):
+    permit = PermitRequest.objects.select_for_update().get(pk=permit.pk)
+    workflow.check(permit.status, target, actor=actor_kind)
+    before = permit.status
+    permit.status = target
+    for name, value in fields.items():
+        setattr(permit, name, value)
+    permit.save(update_fields=["status", "updated_at", *fields])
+    audit.record(
+        actor=actor,
+        obj=permit,
+        action=action,
+        before={"status": before},
+        after={"status": target, **fields},
+    )
+    return permit
+
+
+@transaction.atomic
+def works_start(*, permit: PermitRequest, applicant, now: dt.datetime) -> PermitRequest:
+    return _move(
+        permit,
+        Status.WORKS_STARTED,
+        actor=applicant,
+        actor_kind=workflow.APPLICANT,
+        action="works_started",
+        works_started_at=now,
+    )
+
+
+@transaction.atomic
+def works_end(*, permit: PermitRequest, applicant, now: dt.datetime) -> PermitRequest:
+    return _move(
+        permit,
+        Status.WORKS_ENDED,
+        actor=applicant,
+        actor_kind=workflow.APPLICANT,
+        action="works_ended",
+        works_ended_at=now,
+    )
+
+
+@transaction.atomic
+def works_reinstate(
+    *, permit: PermitRequest, applicant, photos: list[tuple[object, str]], now: dt.datetime
+) -> PermitRequest:
+    """The applicant declares the street restored, with photos."""
+    if not photos:
+        raise ValidationError({"photos": _("Add at least one photo of the restored street.")})
+    permit = _move(
+        permit,
+        Status.REINSTATED,
+        actor=applicant,
+        actor_kind=workflow.APPLICANT,
+        action="reinstated",
+        reinstated_at=now,
+    )
+    for upload, mime in photos:
+        attachment_add(
+            permit=permit, user=applicant, upload=upload, mime=mime, purpose="reinstatement"
+        )
+    return permit
+
+
+@transaction.atomic
+def inspection_record(
+    *,
+    permit: PermitRequest,
+    inspector,
+    result: str,
+    notes: str,
+    fix_by: dt.date | None,
+    now: dt.datetime,
+) -> Inspection:
+    """Accepted → the file closes and the guarantee runs; defects → fixed by a deadline."""
+    today = timezone.localdate(now)
+    if result == Inspection.Result.DEFECTS:
+        if fix_by is None or fix_by <= today:
+            raise ValidationError({"fix_by": _("Give a deadline in the future for the repairs.")})
+        if not notes.strip():
+            raise ValidationError({"notes": _("Describe the defects.")})
+        permit = _move(
+            permit,
+            Status.INSPECTED_DEFECTS,
+            actor=inspector,
+            actor_kind=workflow.OFFICER,
+            action="inspected_defects",
+        )
+    else:
+        settings = permit_settings_get(municipality=permit.municipality)
+        guarantee = today.replace(year=today.year + settings.guarantee_years)
+        permit = _move(
+            permit,
+            Status.CLOSED,
+            actor=inspector,
+            actor_kind=workflow.OFFICER,
+            action="inspected_closed",
+            closed_at=now,
+            guarantee_until=guarantee,
+        )
+    inspection = Inspection.objects.create(
+        municipality=permit.municipality,
+        permit=permit,
+        inspector=inspector,
+        inspected_on=today,
+        result=result,
+        notes=notes,
+        fix_by=fix_by if result == Inspection.Result.DEFECTS else None,
+    )
+    notify_later("inspection", permit_id=permit.pk)
+    return inspection
+
+
+@transaction.atomic
+def extension_request(
+    *, permit: PermitRequest, applicant, new_end: dt.date, reason: str
+) -> ExtensionRequest:
+    permit = PermitRequest.objects.select_for_update().get(pk=permit.pk)
+    if permit.status not in workflow.EXTENDABLE:
+        raise ValidationError(_("An extension can only be asked for granted works."))
+    if new_end <= permit.planned_end:
+        raise ValidationError({"new_end": _("The new end must be after the current end.")})
+    if permit.extensions.filter(status=ExtensionRequest.Status.PENDING).exists():
+        raise ValidationError(_("An extension request is already waiting for a decision."))
+    extension = ExtensionRequest.objects.create(
+        municipality=permit.municipality, permit=permit, new_end=new_end, reason=reason
+    )
+    audit.record(
+        actor=applicant, obj=permit, action="extension_requested", after={"new_end": new_end}
+    )
+    notify_later("ready_for_decision", permit_id=permit.pk)
+    return extension
+
+
+@transaction.atomic
+def extension_decide(
+    *, extension: ExtensionRequest, officer, accept: bool, now: dt.datetime
+) -> ExtensionRequest:
+    extension = ExtensionRequest.objects.select_for_update().get(pk=extension.pk)
+    if extension.status != ExtensionRequest.Status.PENDING:
+        return extension
+    permit = extension.permit
+    extension.status = (
+        ExtensionRequest.Status.ACCEPTED if accept else ExtensionRequest.Status.REFUSED
+    )
+    extension.decided_by, extension.decided_at = officer, now
+    extension.save()
+    if accept:
+        before = permit.planned_end
+        permit.planned_end = permit.valid_until = extension.new_end
+        permit.overdue_flagged_at = permit.expiry_reminded_at = None
+        permit.save(
+            update_fields=[
+                "planned_end",
+                "valid_until",
+                "overdue_flagged_at",
+                "expiry_reminded_at",
+                "updated_at",
+            ]
+        )
+        WorkArea.objects.filter(permit=permit).update(ends_on=extension.new_end)
+        audit.record(
+            actor=officer,
+            obj=permit,
+            action="extension_accepted",
+            before={"planned_end": before},
+            after={"planned_end": extension.new_end},
+        )
+    else:
+        audit.record(actor=officer, obj=permit, action="extension_refused")
+    notify_later("extension_decided", permit_id=permit.pk, extension_id=extension.pk)
+    return extension
+
+
+def works_watch_run(*, municipality, now: dt.datetime) -> dict[str, int]:
+    """Flag works past their end without a completion notice; remind applicants before the
+    permit expires. Timestamped, so running twice sends nothing new."""
+    settings = permit_settings_get(municipality=municipality)
+    today = timezone.localdate(now)
+    counts = {"overdue": 0, "expiry": 0}
+    overdue = PermitRequest.objects.filter(
+        status__in=[Status.GRANTED, Status.WORKS_STARTED],
+        planned_end__lt=today,
+        overdue_flagged_at__isnull=True,
+    )
+    for permit in overdue:
+        with transaction.atomic():
+            permit.overdue_flagged_at = now
+            permit.save(update_fields=["overdue_flagged_at", "updated_at"])
+            audit.record(actor=None, obj=permit, action="works_overdue")
+            notify_later("overdue", permit_id=permit.pk)
+            counts["overdue"] += 1
+    expiring = PermitRequest.objects.filter(
+        status__in=[Status.GRANTED, Status.WORKS_STARTED],
+        valid_until__gte=today,
+        valid_until__lte=today + dt.timedelta(days=settings.expiry_reminder_days),
+        expiry_reminded_at__isnull=True,
+    )
+    for permit in expiring:
+        with transaction.atomic():
+            permit.expiry_reminded_at = now
+            permit.save(update_fields=["expiry_reminded_at", "updated_at"])
+            notify_later("expiry_reminder", permit_id=permit.pk)
+            counts["expiry"] += 1
+    return counts

@@ -1,0 +1,65 @@
+"""Factories and builders for permit tests. Town A's territory (MunicipalityFactory) is a
+2 km square whose south-west corner is given by the factory; `spot()` picks points in it."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+
+import factory
+from django.contrib.gis.geos import Polygon
+
+from commune.accounts.tests.factories import UserFactory
+from commune.permits.models import PermitRequest, PermitSettings, WorkArea
+from commune.permits.services.geometry import parse_work_areas
+
+
+def origin(town) -> tuple[float, float]:
+    x, y, _, _ = town.territory.extent
+    return x, y
+
+
+def rect(town, dx: float, dy: float, w: float = 4, h: float = 2) -> Polygon:
+    x, y = origin(town)
+    x, y = x + dx, y + dy
+    return Polygon([(x, y), (x + w, y), (x + w, y + h), (x, y + h), (x, y)], srid=2056)
+
+
+def rect_geojson(town, dx: float, dy: float, w: float = 4, h: float = 2) -> str:
+    return json.dumps({"type": "Polygon", "coordinates": json.loads(rect(town, dx, dy, w, h).json)["coordinates"]})
+
+
+class PermitRequestFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = PermitRequest
+
+    applicant = factory.SubFactory(UserFactory)
+    site_manager_name = "Paulo Ferreira"
+    site_manager_phone = "+41 79 000 00 00"
+    invoice_address = "Case postale 1, 1009 Pully"
+    kind = PermitRequest.Kind.WATER
+    description = "Remplacement d'un branchement d'eau"
+    planned_start = factory.LazyFunction(lambda: dt.date(2026, 6, 1))
+    planned_end = factory.LazyFunction(lambda: dt.date(2026, 6, 5))
+
+
+def draft(town, *, dx=100, dy=100, w=4, h=2, **fields) -> PermitRequest:
+    """A draft request in `town` with one rectangular work area (call inside the scope)."""
+    permit = PermitRequestFactory(municipality=town, **fields)
+    spec = parse_work_areas(rect_geojson(town, dx, dy, w, h))[0]
+    WorkArea.objects.create(
+        municipality=town,
+        permit=permit,
+        drawn=spec.drawn,
+        geometry=spec.polygon,
+        area_m2=spec.area_m2,
+        length_m=spec.length_m,
+        starts_on=permit.planned_start,
+        ends_on=permit.planned_end,
+    )
+    return permit
+
+
+def town_settings(town, **fields) -> PermitSettings:
+    settings, _ = PermitSettings.objects.update_or_create(municipality=town, defaults=fields)
+    return settings

@@ -1,0 +1,42 @@
+import datetime as dt
+
+from commune.permits.deadlines import add_working_days, is_working_day, working_days_between
+
+
+def test_weekend_is_skipped():
+    friday = dt.date(2026, 3, 13)
+    assert add_working_days(friday, 1, "VD") == dt.date(2026, 3, 16)
+
+
+def test_due_date_over_easter_in_vaud_skips_good_friday_and_easter_monday():
+    # Thursday 2 April 2026; Good Friday 3 April and Easter Monday 6 April are holidays in VD.
+    thursday = dt.date(2026, 4, 2)
+    assert add_working_days(thursday, 1, "VD") == dt.date(2026, 4, 7)
+    assert add_working_days(thursday, 10, "VD") == dt.date(2026, 4, 20)
+
+
+def test_due_date_over_christmas_and_new_year_in_vaud():
+    # 24.12.2026 is a Thursday; Christmas (Fri 25.12) and New Year (Fri 1.1.2027) are
+    # holidays: 28, 29, 30, 31 December, then Monday 4 January.
+    start = dt.date(2026, 12, 24)
+    assert add_working_days(start, 1, "VD") == dt.date(2026, 12, 28)
+    assert add_working_days(start, 5, "VD") == dt.date(2027, 1, 4)
+
+
+def test_holidays_differ_by_canton():
+    berchtold = dt.date(2027, 1, 2)  # a Saturday in 2027: use 2026's Friday 2 January
+    assert berchtold.weekday() == 5
+    friday = dt.date(2026, 1, 2)
+    assert not is_working_day(friday, "VD")
+    assert is_working_day(friday, "GE")
+
+
+def test_counting_back_and_between():
+    tuesday = dt.date(2026, 4, 7)
+    assert add_working_days(tuesday, -1, "VD") == dt.date(2026, 4, 2)
+    assert working_days_between(dt.date(2026, 4, 2), dt.date(2026, 4, 7), "VD") == 1
+    assert working_days_between(dt.date(2026, 4, 7), dt.date(2026, 4, 2), "VD") == 0
+
+
+def test_zero_days_moves_a_sunday_to_monday():
+    assert add_working_days(dt.date(2026, 3, 15), 0, "VD") == dt.date(2026, 3, 16)

@@ -1,0 +1,35 @@
+from django.urls import path
+
+from .views import applicant, staff
+
+app_name = "permits"
+
+urlpatterns = [
+    path("", applicant.permit_mine, name="mine"),
+    path("new/", applicant.permit_new, name="new"),
+    path("<int:permit_id>/", applicant.permit_detail, name="detail"),
+    path("<int:permit_id>/edit/", applicant.permit_edit, name="edit"),
+    path("<int:permit_id>/submit/", applicant.permit_submit, name="submit"),
+    path("<int:permit_id>/withdraw/", applicant.permit_withdraw, name="withdraw"),
+    path("<int:permit_id>/supplement/", applicant.permit_supplement, name="supplement"),
+    path(
+        "<int:permit_id>/complements/<int:complement_id>/",
+        applicant.complement_answer,
+        name="complement-answer",
+    ),
+    path("<int:permit_id>/works/<slug:step>/", applicant.works_step, name="works"),
+    path(
+        "<int:permit_id>/files/<int:attachment_id>/",
+        applicant.attachment_download,
+        name="attachment",
+    ),
+    path("staff/", staff.queue, name="queue"),
+    path("staff/<int:permit_id>/", staff.staff_detail, name="staff-detail"),
+    path("staff/<int:permit_id>/decide/", staff.permit_decide, name="decide"),
+    path("staff/<int:permit_id>/complement/", staff.permit_complement, name="complement"),
+    path("staff/<int:permit_id>/services/", staff.service_add, name="service-add"),
+    path("staff/<int:permit_id>/inspect/", staff.permit_inspect, name="inspect"),
+    path("staff/tasks/<int:task_id>/", staff.task_review, name="review"),
+    path("staff/tasks/<int:task_id>/remove/", staff.task_remove, name="task-remove"),
+    path("staff/extensions/<int:extension_id>/", staff.extension_decide, name="extension-decide"),
+]

@@ -1,0 +1,256 @@
+"""The applicant's side: new request (with a map, or pasted GeoJSON), my requests, a
+request's page with its history, and the supplements and declarations after submission."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from commune.accounts.access import has_role
+from commune.core import audit
+from commune.permits import forms, workflow
+from commune.permits.models import Attachment, ComplementRequest, PermitRequest
+from commune.permits.selectors import permit_get_for_applicant, permit_list_for_applicant
+from commune.permits.services import submission, works
+from commune.permits.services.geometry import findings_geojson, to_geojson
+from commune.permits.workflow import TransitionNotAllowed
+
+
+def _url(request, name: str, **kwargs) -> str:
+    return reverse(f"permits:{name}", kwargs={"town": request.municipality.slug, **kwargs})
+
+
+def _territory_geojson(town) -> str:
+    return town.territory.transform(4326, clone=True).json
+
+
+def _error_messages(request, exc: ValidationError | TransitionNotAllowed) -> None:
+    if isinstance(exc, TransitionNotAllowed):
+        messages.error(request, exc.message)
+        return
+    for message in exc.messages:
+        messages.error(request, message)
+
+
+@login_required
+def permit_mine(request):
+    permits = permit_list_for_applicant(municipality=request.municipality, user=request.user)
+    return render(request, "permits/mine.html", {"permits": permits})
+
+
+def _form_view(request, *, permit: PermitRequest | None):
+    town = request.municipality
+    initial = {}
+    if permit is not None:
+        initial = {"geometry": to_geojson(permit)}
+    form = forms.PermitRequestForm(
+        request.POST or None,
+        request.FILES or None,
+        instance=permit,
+        initial=initial,
+        municipality=town,
+        user=request.user,
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            saved = submission.permit_draft_save(
+                municipality=town,
+                applicant=request.user,
+                data=data,
+                areas=form.areas,
+                uploads=data["attachments"],
+                submission_key=data["submission_key"] if permit is None else None,
+                permit=permit,
+            )
+            if "submit" in request.POST and saved.status == PermitRequest.Status.DRAFT:
+                saved = submission.permit_submit(
+                    permit=saved, applicant=request.user, now=timezone.now()
+                )
+        except ValidationError as exc:
+            if hasattr(exc, "error_dict"):
+                for field, errors in exc.error_dict.items():
+                    form.add_error(field if field in form.fields else None, errors)
+            else:
+                form.add_error(None, exc)
+        else:
+            if saved.status == PermitRequest.Status.DRAFT:
+                messages.success(request, _("Your draft is saved."))
+            else:
+                messages.success(
+                    request, _("Your request %(ref)s is submitted.") % {"ref": saved.reference}
+                )
+            return redirect(_url(request, "detail", permit_id=saved.pk))
+    return render(
+        request,
+        "permits/request_form.html",
+        {"form": form, "permit": permit, "territory": _territory_geojson(town)},
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@login_required
+def permit_new(request):
+    return _form_view(request, permit=None)
+
+
+@login_required
+def permit_edit(request, permit_id: int):
+    permit = permit_get_for_applicant(
+        municipality=request.municipality, user=request.user, permit_id=permit_id
+    )
+    if permit.status != PermitRequest.Status.DRAFT:
+        messages.error(request, _("A submitted request cannot be edited, only supplemented."))
+        return redirect(_url(request, "detail", permit_id=permit.pk))
+    return _form_view(request, permit=permit)
+
+
+@login_required
+def permit_detail(request, permit_id: int):
+    permit = permit_get_for_applicant(
+        municipality=request.municipality, user=request.user, permit_id=permit_id
+    )
+    status = permit.status
+    context = {
+        "permit": permit,
+        "areas_geojson": to_geojson(permit),
+        "territory": _territory_geojson(request.municipality),
+        "trail": audit.trail_for(permit)[:50],
+        "tasks": permit.tasks.exclude(status="cancelled").select_related("department"),
+        "findings": permit.findings.all(),
+        "findings_geojson": findings_geojson(permit.findings.all()),
+        "open_complement": permit.complements.filter(answered_at__isnull=True).first(),
+        "can_supplement": status in workflow.SUPPLEMENTABLE,
+        "can_extend": status in workflow.EXTENDABLE,
+        "next_steps": workflow.next_states(status, actor=workflow.APPLICANT),
+        "attachment_form": forms.AttachmentForm(),
+        "complement_form": forms.ComplementAnswerForm(),
+        "extension_form": forms.ExtensionForm(),
+        "reinstatement_form": forms.ReinstatementForm(),
+    }
+    return render(request, "permits/detail.html", context)
+
+
+def _post_action(request, permit_id: int, action):
+    permit = permit_get_for_applicant(
+        municipality=request.municipality, user=request.user, permit_id=permit_id
+    )
+    try:
+        action(permit)
+    except (ValidationError, TransitionNotAllowed) as exc:
+        _error_messages(request, exc)
+    return redirect(_url(request, "detail", permit_id=permit.pk))
+
+
+@login_required
+@require_POST
+def permit_submit(request, permit_id: int):
+    def act(permit):
+        submission.permit_submit(permit=permit, applicant=request.user, now=timezone.now())
+        messages.success(request, _("Your request is submitted."))
+
+    return _post_action(request, permit_id, act)
+
+
+@login_required
+@require_POST
+def permit_withdraw(request, permit_id: int):
+    return _post_action(
+        request,
+        permit_id,
+        lambda p: submission.permit_withdraw(permit=p, applicant=request.user, now=timezone.now()),
+    )
+
+
+@login_required
+@require_POST
+def permit_supplement(request, permit_id: int):
+    def act(permit):
+        if permit.status not in workflow.SUPPLEMENTABLE:
+            raise ValidationError(_("Documents can no longer be added to this request."))
+        form = forms.AttachmentForm(request.POST, request.FILES)
+        if not form.is_valid():
+            raise ValidationError([e for errors in form.errors.values() for e in errors])
+        for upload, mime in form.cleaned_data["files"]:
+            submission.attachment_add(
+                permit=permit, user=request.user, upload=upload, mime=mime, purpose="complement"
+            )
+        messages.success(request, _("The documents are added."))
+
+    return _post_action(request, permit_id, act)
+
+
+@login_required
+@require_POST
+def complement_answer(request, permit_id: int, complement_id: int):
+    from commune.permits.services.review import complement_answer as answer
+
+    def act(permit):
+        complement = get_object_or_404(ComplementRequest, pk=complement_id, permit=permit)
+        form = forms.ComplementAnswerForm(request.POST, request.FILES)
+        if not form.is_valid():
+            raise ValidationError([e for errors in form.errors.values() for e in errors])
+        for upload, mime in form.cleaned_data["files"]:
+            submission.attachment_add(
+                permit=permit, user=request.user, upload=upload, mime=mime, purpose="complement"
+            )
+        answer(
+            complement=complement,
+            applicant=request.user,
+            answer=form.cleaned_data["answer"],
+            now=timezone.now(),
+        )
+        messages.success(request, _("Thank you: the review continues."))
+
+    return _post_action(request, permit_id, act)
+
+
+@login_required
+@require_POST
+def works_step(request, permit_id: int, step: str):
+    now = timezone.now()
+
+    def act(permit):
+        if step == "start":
+            works.works_start(permit=permit, applicant=request.user, now=now)
+        elif step == "end":
+            works.works_end(permit=permit, applicant=request.user, now=now)
+        elif step == "reinstated":
+            form = forms.ReinstatementForm(request.POST, request.FILES)
+            if not form.is_valid():
+                raise ValidationError([e for errors in form.errors.values() for e in errors])
+            works.works_reinstate(
+                permit=permit, applicant=request.user, photos=form.cleaned_data["photos"], now=now
+            )
+        elif step == "extension":
+            form = forms.ExtensionForm(request.POST)
+            if not form.is_valid():
+                raise ValidationError([e for errors in form.errors.values() for e in errors])
+            works.extension_request(permit=permit, applicant=request.user, **form.cleaned_data)
+        else:
+            raise Http404
+        messages.success(request, _("Thank you, it is recorded."))
+
+    return _post_action(request, permit_id, act)
+
+
+@login_required
+def attachment_download(request, permit_id: int, attachment_id: int):
+    """Plans are private: the applicant's side and the town's staff only."""
+    if has_role(request.user, request.municipality) and request.user.is_verified():
+        permit = get_object_or_404(PermitRequest, pk=permit_id)
+    else:
+        permit = permit_get_for_applicant(
+            municipality=request.municipality, user=request.user, permit_id=permit_id
+        )
+    attachment = get_object_or_404(Attachment, pk=attachment_id, permit=permit)
+    return FileResponse(
+        attachment.file.open("rb"), filename=attachment.name, content_type=attachment.mime_type
+    )

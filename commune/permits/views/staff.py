@@ -1,0 +1,239 @@
+"""The town's side: the officer's queue, a file with its routing reasons and history, the
+review form (a reviewer's own department only), the decision and the inspection."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from commune.accounts.access import has_role, reviewer_departments, staff_required
+from commune.accounts.models import Role
+from commune.core import audit
+from commune.permits import forms, selectors
+from commune.permits.models import ExtensionRequest, PermitRequest, ReviewTask
+from commune.permits.services import decision, review, routing, works
+from commune.permits.services.geometry import findings_geojson, to_geojson
+from commune.permits.workflow import TransitionNotAllowed
+from commune.tenants.models import Department
+
+OFFICERS = (Role.PERMIT_OFFICER, Role.MUNICIPALITY_ADMIN)
+STAFF = (Role.PERMIT_OFFICER, Role.MUNICIPALITY_ADMIN, Role.SERVICE_REVIEWER)
+
+
+def _url(request, name: str, **kwargs) -> str:
+    return reverse(f"permits:{name}", kwargs={"town": request.municipality.slug, **kwargs})
+
+
+def _fail(request, exc) -> None:
+    if isinstance(exc, TransitionNotAllowed):
+        messages.error(request, exc.message)
+    else:
+        for message in exc.messages:
+            messages.error(request, message)
+
+
+@staff_required(*STAFF)
+def queue(request):
+    town = request.municipality
+    form = forms.QueueFilterForm(request.GET or None)
+    data = form.cleaned_data if form.is_valid() else {}
+    view = data.get("view") or "all"
+    today = timezone.localdate()
+    departments = reviewer_departments(request.user, town)
+    context = {"form": form, "view": view, "today": today}
+    if view == "mine":
+        context["tasks"] = selectors.task_list_for_departments(
+            municipality=town, department_ids=departments
+        )
+    elif view == "late":
+        context["tasks"] = selectors.task_list_late(municipality=town, today=today)
+    else:
+        context["permits"] = selectors.permit_queue(
+            municipality=town,
+            status=data.get("status", ""),
+            kind=data.get("kind", ""),
+            q=data.get("q", ""),
+            exceptions_only=view == "exceptions",
+        )[:200]
+    return render(request, "permits/staff/queue.html", context)
+
+
+@staff_required(*STAFF)
+def staff_detail(request, permit_id: int):
+    permit = get_object_or_404(
+        PermitRequest.objects.select_related("applicant", "organisation"), pk=permit_id
+    )
+    is_officer = has_role(request.user, request.municipality, *OFFICERS)
+    tasks = permit.tasks.select_related("department").prefetch_related("conditions")
+    mine = set(reviewer_departments(request.user, request.municipality))
+    context = {
+        "permit": permit,
+        "is_officer": is_officer,
+        "tasks": tasks,
+        "my_departments": mine,
+        "findings": permit.findings.select_related("other_permit", "street"),
+        "areas_geojson": to_geojson(permit),
+        "findings_geojson": findings_geojson(permit.findings.all()),
+        "trail": audit.trail_for(permit)[:100],
+        "routine_obstacles": decision.routine_obstacles_for(permit),
+        "extensions": permit.extensions.filter(status=ExtensionRequest.Status.PENDING),
+        "decision_form": forms.DecisionForm(),
+        "complement_form": forms.ComplementForm(),
+        "service_form": forms.ServiceAddForm(),
+        "inspection_form": forms.InspectionForm(),
+    }
+    return render(request, "permits/staff/detail.html", context)
+
+
+@staff_required(Role.SERVICE_REVIEWER, *OFFICERS)
+def task_review(request, task_id: int):
+    task = get_object_or_404(ReviewTask.objects.select_related("permit", "department"), pk=task_id)
+    if task.department_id not in reviewer_departments(request.user, request.municipality):
+        raise PermissionDenied
+    form = forms.ReviewForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            review.review_answer(
+                task=task, reviewer=request.user, now=timezone.now(), **form.cleaned_data
+            )
+        except ValidationError as exc:
+            if hasattr(exc, "error_dict"):
+                for field, errors in exc.error_dict.items():
+                    form.add_error(field if field in form.fields else None, errors)
+            else:
+                form.add_error(None, exc)
+        else:
+            messages.success(request, _("Your opinion is recorded."))
+            return redirect(_url(request, "staff-detail", permit_id=task.permit_id))
+    return render(
+        request,
+        "permits/staff/review.html",
+        {
+            "task": task,
+            "permit": task.permit,
+            "form": form,
+            "areas_geojson": to_geojson(task.permit),
+        },
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@require_POST
+@staff_required(*OFFICERS)
+def permit_decide(request, permit_id: int):
+    permit = get_object_or_404(PermitRequest, pk=permit_id)
+    form = forms.DecisionForm(request.POST)
+    if not form.is_valid():
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, error)
+        return redirect(_url(request, "staff-detail", permit_id=permit.pk))
+    data, now = form.cleaned_data, timezone.now()
+    try:
+        if data["decision"] == "grant":
+            lines = [line for line in data["extra_conditions"].splitlines() if line.strip()]
+            decision.permit_grant(
+                permit=permit,
+                officer=request.user,
+                now=now,
+                extra_conditions=lines,
+                text=data["text"],
+            )
+            messages.success(request, _("The permit is granted."))
+        else:
+            decision.permit_refuse(
+                permit=permit, officer=request.user, reasons=data["text"], now=now
+            )
+            messages.success(request, _("The request is refused."))
+    except (ValidationError, TransitionNotAllowed) as exc:
+        _fail(request, exc)
+    return redirect(_url(request, "staff-detail", permit_id=permit.pk))
+
+
+@require_POST
+@staff_required(*OFFICERS)
+def permit_complement(request, permit_id: int):
+    permit = get_object_or_404(PermitRequest, pk=permit_id)
+    form = forms.ComplementForm(request.POST)
+    try:
+        if not form.is_valid():
+            raise ValidationError(_("Say what is missing."))
+        review.complement_request(
+            permit=permit,
+            officer=request.user,
+            question=form.cleaned_data["question"],
+            now=timezone.now(),
+        )
+        messages.success(request, _("The applicant is asked for a complement; clocks paused."))
+    except (ValidationError, TransitionNotAllowed) as exc:
+        _fail(request, exc)
+    return redirect(_url(request, "staff-detail", permit_id=permit.pk))
+
+
+@require_POST
+@staff_required(*OFFICERS)
+def service_add(request, permit_id: int):
+    permit = get_object_or_404(PermitRequest, pk=permit_id)
+    form = forms.ServiceAddForm(request.POST)
+    if form.is_valid() and permit.status in {"in_review", "complement_requested"}:
+        routing.review_task_add(
+            permit=permit,
+            department=form.cleaned_data["department"],
+            officer=request.user,
+            settings=selectors.permit_settings_get(municipality=request.municipality),
+            today=timezone.localdate(),
+        )
+        messages.success(request, _("The service is added."))
+    else:
+        messages.error(request, _("This service cannot be added now."))
+    return redirect(_url(request, "staff-detail", permit_id=permit.pk))
+
+
+@require_POST
+@staff_required(*OFFICERS)
+def task_remove(request, task_id: int):
+    task = get_object_or_404(ReviewTask, pk=task_id)
+    routing.review_task_remove(task=task, officer=request.user, now=timezone.now())
+    messages.success(request, _("The service is removed from this review."))
+    return redirect(_url(request, "staff-detail", permit_id=task.permit_id))
+
+
+@require_POST
+@staff_required(*OFFICERS, Role.SERVICE_REVIEWER)
+def permit_inspect(request, permit_id: int):
+    permit = get_object_or_404(PermitRequest, pk=permit_id)
+    roads = Department.objects.filter(code="roads").values_list("pk", flat=True)
+    may = has_role(request.user, request.municipality, *OFFICERS) or set(roads) & set(
+        reviewer_departments(request.user, request.municipality)
+    )
+    if not may:
+        raise PermissionDenied
+    form = forms.InspectionForm(request.POST)
+    try:
+        if not form.is_valid():
+            raise ValidationError([e for errors in form.errors.values() for e in errors])
+        works.inspection_record(
+            permit=permit, inspector=request.user, now=timezone.now(), **form.cleaned_data
+        )
+        messages.success(request, _("The inspection is recorded."))
+    except (ValidationError, TransitionNotAllowed) as exc:
+        _fail(request, exc)
+    return redirect(_url(request, "staff-detail", permit_id=permit.pk))
+
+
+@require_POST
+@staff_required(*OFFICERS)
+def extension_decide(request, extension_id: int):
+    extension = get_object_or_404(ExtensionRequest, pk=extension_id)
+    works.extension_decide(
+        extension=extension,
+        officer=request.user,
+        accept=request.POST.get("accept") == "1",
+        now=timezone.now(),
+    )
+    return redirect(_url(request, "staff-detail", permit_id=extension.permit_id))
