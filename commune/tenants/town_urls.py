@@ -7,4 +7,5 @@ from . import views
 urlpatterns = [
     path("", views.town_home, name="town-home"),
     path("manage/", include("commune.tenants.manage_urls")),
+    path("permits/", include("commune.permits.urls")),
 ]

@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "commune.core",
     "commune.tenants",
     "commune.accounts",
+    "commune.permits",
     "commune.mobility",
     "commune.api",
 ]
