@@ -1,0 +1,1 @@
+"""The public side of the e-permis de fouille: works layer, OGC API, calendar, verification."""

@@ -1,0 +1,170 @@
+"""The public side of the permits: the works map and list, GeoJSON, the closures calendar and
+the verification page; and the permit and invoice PDFs for the applicant and the staff."""
+
+from __future__ import annotations
+
+from django.core.paginator import Paginator
+from django.http import Http404, HttpResponse, JsonResponse
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import get_language
+from django.views.decorators.http import require_GET
+
+from commune.accounts.access import has_role
+from commune.permits import pdf
+from commune.permits.models import PermitRequest
+from commune.permits.selectors import permit_list_for_applicant
+
+from .features import work_features
+from .ical import closures_calendar
+from .ogcapi import GEOJSON, permits_module
+from .selectors import works_public
+from .verification import ISSUED, permit_id_from_token, validity, verify_url
+
+PAGE_SIZE = 50
+
+
+def _territory_geojson(town) -> dict:
+    import json
+
+    return json.loads(town.territory.transform(4326, clone=True).json)
+
+
+@permits_module
+@require_GET
+def works_map(request):
+    """Map and accessible table of current and planned works (the table is paginated)."""
+    town = request.municipality
+    queryset = works_public(municipality=town)
+    page = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "permits/public/works.html",
+        {
+            "page": page,
+            "territory": _territory_geojson(town),
+            "today": timezone.localdate(),
+        },
+    )
+
+
+@permits_module
+@require_GET
+def works_geojson(request):
+    """Every current and planned work as one GeoJSON FeatureCollection (RFC 7946, WGS84)."""
+    town = request.municipality
+    features = work_features(municipality=town, permits=works_public(municipality=town))
+    response = JsonResponse(
+        {"type": "FeatureCollection", "features": features},
+        content_type=GEOJSON,
+        json_dumps_params={"ensure_ascii": False},
+    )
+    response["Content-Disposition"] = f'inline; filename="{town.slug}-works.geojson"'
+    return response
+
+
+@permits_module
+@require_GET
+def closures_ics(request):
+    town = request.municipality
+
+    def url_for(permit):
+        path = reverse("ogcapi:item", kwargs={"town": town.slug, "permit_id": permit.pk})
+        return request.build_absolute_uri(path) + "?f=html"
+
+    body = closures_calendar(
+        municipality=town, host=request.get_host().split(":")[0], url_for=url_for
+    )
+    response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = f'inline; filename="{town.slug}-closures.ics"'
+    return response
+
+
+@permits_module
+@require_GET
+def verify(request, token: str):
+    """What the QR code on a permit opens: is it genuine, is it valid, its dates. Nothing
+    personal is shown."""
+    town = request.municipality
+    permit_id = permit_id_from_token(token, municipality=town)
+    permit = None
+    if permit_id is not None:
+        permit = (
+            PermitRequest.objects.filter(municipality=town, pk=permit_id)
+            .select_related("organisation")
+            .first()
+        )
+    if permit is None:
+        return render(request, "permits/public/verify_unknown.html", status=404)
+    is_valid, sentence = validity(permit, today=timezone.localdate())
+    return render(
+        request,
+        "permits/public/verify.html",
+        {
+            "permit": permit,
+            "is_valid": is_valid,
+            "sentence": sentence,
+            "issued": permit.status in ISSUED,
+            "end": permit.valid_until or permit.planned_end,
+        },
+    )
+
+
+def _permit_for_download(request, permit_id: int) -> PermitRequest:
+    """The permit if the user is its applicant (or of its organisation) or town staff who
+    passed the second factor; 404 otherwise, so that nobody learns which ids exist."""
+    user, town = request.user, request.municipality
+    if has_role(user, town) and user.is_verified():
+        queryset = PermitRequest.objects.filter(municipality=town)
+    else:
+        queryset = permit_list_for_applicant(municipality=town, user=user)
+    permit = (
+        queryset.select_related("municipality", "organisation", "applicant")
+        .filter(pk=permit_id)
+        .first()
+    )
+    if permit is None or permit.status not in ISSUED:
+        raise Http404
+    return permit
+
+
+def _pdf_response(body: bytes, filename: str) -> HttpResponse:
+    response = HttpResponse(body, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="{filename}"'
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+def _login_first(view):
+    def wrapped(request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            from django.contrib.auth.views import redirect_to_login
+
+            return redirect_to_login(request.get_full_path())
+        return view(request, *args, **kwargs)
+
+    wrapped.__name__ = view.__name__
+    wrapped.__doc__ = view.__doc__
+    return wrapped
+
+
+@permits_module
+@require_GET
+@_login_first
+def permit_pdf(request, permit_id: int):
+    permit = _permit_for_download(request, permit_id)
+    url = verify_url(permit, base=request.build_absolute_uri("/"))
+    body = pdf.permit_pdf(permit=permit, verify_url=url, language=get_language())
+    return _pdf_response(body, f"permit-{permit.reference or permit.pk}.pdf")
+
+
+@permits_module
+@require_GET
+@_login_first
+def invoice_pdf(request, permit_id: int):
+    permit = _permit_for_download(request, permit_id)
+    if permit.fee_total is None:
+        raise Http404
+    body = pdf.invoice_pdf(permit=permit, language=get_language())
+    return _pdf_response(body, f"invoice-{permit.reference or permit.pk}.pdf")
