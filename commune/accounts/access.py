@@ -70,3 +70,12 @@ def staff_required(*roles: str) -> Callable:
         return wrapped
 
     return decorator
+
+
+def axes_username(request, credentials: dict | None = None) -> str:
+    """The login name django-axes counts failures for: the e-mail, trimmed and lower-cased,
+    so that 'Marie@…' and 'marie@…' share one counter."""
+    value = (credentials or {}).get("username")
+    if value is None and request is not None:
+        value = request.POST.get("username", "")
+    return (value or "").strip().lower()

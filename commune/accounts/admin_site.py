@@ -5,6 +5,7 @@ from __future__ import annotations
 from functools import wraps
 from urllib.parse import urlencode
 
+from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect
 from django.urls import reverse
 from django_otp.admin import OTPAdminSite
@@ -29,7 +30,10 @@ class CommuneAdminSite(OTPAdminSite):
 
     def login(self, request, extra_context=None):
         target = request.GET.get("next") or reverse("admin:index")
-        if request.user.is_authenticated and not request.user.is_verified():
+        user = request.user
+        if user.is_authenticated and not (user.is_active and user.is_superuser):
+            raise PermissionDenied  # a town's staff, a citizen: never the platform admin
+        if user.is_authenticated and not user.is_verified():
             return redirect(f"{reverse('accounts:two_factor')}?{urlencode({'next': target})}")
         return redirect(f"{reverse('accounts:login')}?{urlencode({'next': target})}")
 

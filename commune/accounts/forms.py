@@ -25,6 +25,9 @@ class EmailLoginForm(AuthenticationForm):
         label=_("E-mail"), widget=forms.EmailInput(attrs={"autocomplete": "email"})
     )
 
+    def clean_username(self):
+        return self.cleaned_data["username"].strip().lower()
+
     def confirm_login_allowed(self, user):
         super().confirm_login_allowed(user)
         if not user.email_verified:

@@ -1,0 +1,34 @@
+from commune.accounts.tests.factories import UserFactory
+
+from .conftest import link_in, path_of
+
+
+def test_password_reset_by_email_over_real_smtp(client, db, smtp_server):
+    # given
+    user = UserFactory(email="marie@example.ch", language="fr")
+    # when
+    response = client.post("/accounts/password/reset/", {"email": "marie@example.ch"})
+    # then
+    assert response["Location"] == "/accounts/password/reset/done/"
+    [message] = smtp_server.wait_for(1)
+    assert message["To"] == "marie@example.ch"
+    assert message["Subject"] == "Choisissez un nouveau mot de passe"
+    link = path_of(link_in(smtp_server.text_of(message)))
+    form = client.get(link, follow=True)  # Django moves the token into the session
+    assert form.status_code == 200 and form.context["validlink"]
+    new = "un-nouveau-mot-de-passe"
+    saved = client.post(form.redirect_chain[-1][0], {"new_password1": new, "new_password2": new})
+    assert saved["Location"] == "/accounts/password/reset/complete/"
+    user.refresh_from_db()
+    assert user.check_password(new)
+    # the link works once
+    again = client.get(link, follow=True)
+    assert not again.context["validlink"]
+
+
+def test_password_reset_for_an_unknown_address_sends_nothing_and_says_the_same(
+    client, db, smtp_server
+):
+    response = client.post("/accounts/password/reset/", {"email": "personne@example.ch"})
+    assert response["Location"] == "/accounts/password/reset/done/"
+    assert smtp_server.wait_for(1, timeout=0.5) == []
