@@ -178,6 +178,9 @@ class DataImport(TenantModel):
         related_name="+",
         verbose_name=_("uploaded by"),
     )
+    submission_key = models.UUIDField(
+        null=True, blank=True, editable=False, help_text="Makes a form submitted twice one import."
+    )
     started_at = models.DateTimeField(_("started"), null=True, blank=True)
     finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
 
@@ -190,6 +193,9 @@ class DataImport(TenantModel):
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(progress__lte=100), name="data_import_progress_max_100"
+            ),
+            models.UniqueConstraint(
+                fields=["municipality", "submission_key"], name="data_import_submission_unique"
             ),
         ]
 

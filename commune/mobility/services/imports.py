@@ -7,14 +7,14 @@ from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from django.core.files.base import File
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from commune.core import audit
 from commune.tenants.models import Municipality
 
-from .. import warehouse
+from .. import tasks, warehouse
 from ..models import DataImport
 
 Status = DataImport.Status
@@ -41,6 +41,7 @@ def import_create(
     time_zone: str = "Europe/Zurich",
     options: dict | None = None,
     uploaded_by=None,
+    submission_key=None,
 ) -> DataImport:
     """Record a file to import (queued). An uploaded file is kept in the media storage; a file
     imported from the command line stays where it is (only its name is recorded)."""
@@ -52,6 +53,7 @@ def import_create(
         time_zone=time_zone,
         options=options or {},
         uploaded_by=uploaded_by,
+        submission_key=submission_key,
     )
     if file is not None:
         data_import.file.save(Path(source_name).name, file, save=False)
@@ -61,6 +63,40 @@ def import_create(
         obj=data_import,
         action="import_queued",
         after={"kind": kind, "file": data_import.source_name},
+    )
+    return data_import
+
+
+def import_submit(
+    *,
+    municipality: Municipality,
+    kind: str,
+    file: File,
+    uploaded_by,
+    submission_key,
+    time_zone: str = "Europe/Zurich",
+    options: dict | None = None,
+) -> DataImport:
+    """An upload from the web page: record it and run it in the background. The same form sent
+    twice (same submission key) gives back the first import instead of a second one."""
+    existing = DataImport.objects.filter(submission_key=submission_key).first()
+    if existing is not None:
+        return existing
+    try:
+        data_import = import_create(
+            municipality=municipality,
+            kind=kind,
+            source_name=file.name,
+            file=file,
+            time_zone=time_zone,
+            options=options,
+            uploaded_by=uploaded_by,
+            submission_key=submission_key,
+        )
+    except IntegrityError:  # the other copy of the form won the race
+        return DataImport.objects.get(submission_key=submission_key)
+    transaction.on_commit(
+        lambda: tasks.import_run.enqueue(municipality_id=municipality.pk, import_id=data_import.pk)
     )
     return data_import
 
