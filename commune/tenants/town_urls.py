@@ -8,4 +8,5 @@ urlpatterns = [
     path("", views.town_home, name="town-home"),
     path("manage/", include("commune.tenants.manage_urls")),
     path("permits/", include("commune.permits.urls")),
+    path("mobility/", include("commune.mobility.urls")),
 ]
