@@ -5,6 +5,8 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
+from django.utils import timezone
+
 from commune.accounts.tests.factories import OrganisationFactory
 from commune.permits.models import PermitRequest
 from commune.permits.tests.factories import draft
@@ -15,7 +17,7 @@ _counter = iter(range(1, 10**6))
 
 def work(town, *, status=Status.GRANTED, start=None, days=5, dx=100, dy=100, **fields):
     """A permit of `town` in `status` (call inside the town's scope), with one work area."""
-    start = start or dt.date.today() + dt.timedelta(days=3)
+    start = start or timezone.localdate() + dt.timedelta(days=3)
     number = next(_counter)
     fields.setdefault("organisation", OrganisationFactory(name=f"Services industriels {number} SA"))
     permit = draft(

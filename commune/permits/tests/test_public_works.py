@@ -5,6 +5,7 @@ import json
 
 import pytest
 import recurring_ical_events
+from django.utils import timezone
 from icalendar import Calendar
 
 from commune.permits.models import PermitRequest
@@ -18,7 +19,7 @@ Closure = PermitRequest.Closure
 @pytest.fixture
 def works(town_a):
     """Public works and files the public must not see, in town A."""
-    today = dt.date.today()
+    today = timezone.localdate()
     with scope(town_a):
         return {
             "granted": work(town_a, road_closure=Closure.FULL, parking_places_removed=3),
