@@ -34,3 +34,26 @@ class RequestLogMiddleware:
             return response
         finally:
             request_context.reset(token)
+
+
+class ErrorPageMiddleware:
+    """Gives bare error responses (a 405 from `require_POST` has no body) our error page."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if (
+            response.status_code == 405
+            and not response.get("Content-Type", "").startswith("application/")
+            and not getattr(response, "streaming", False)
+            and not response.content
+        ):
+            from .views import method_not_allowed
+
+            page = method_not_allowed(request)
+            if response.has_header("Allow"):
+                page["Allow"] = response["Allow"]
+            return page
+        return response

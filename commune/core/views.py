@@ -28,6 +28,15 @@ def page_not_found(request, exception=None):
     return _error(request, 404, "errors/404.html")
 
 
+def method_not_allowed(request):
+    return _error(request, 405, "errors/405.html")
+
+
+def csrf_failure(request, reason=""):
+    """A form sent without a valid security token: usually an old tab or blocked cookies."""
+    return _error(request, 403, "errors/csrf.html")
+
+
 def server_error(request):
     return _error(request, 500, "errors/500.html")
 
