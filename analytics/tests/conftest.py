@@ -1,6 +1,7 @@
 """Shared fixtures for the analytics tests: one generated store and one SparkSession per run."""
 
 from datetime import date
+from pathlib import Path
 
 import pyarrow as pa
 import pyarrow.parquet as pq
@@ -8,11 +9,12 @@ import pytest
 
 from analytics import synthetic
 from analytics.engines import dataset_dir, duckdb_backend
+from analytics.ingest.gtfs import import_gtfs
 
 
 @pytest.fixture(scope="session")
 def store(tmp_path_factory):
-    """A store root with municipality 1's counts, OD trips and presence (generated)."""
+    """A store root with municipality 1's counts, OD trips, presence (generated), departures."""
     root = tmp_path_factory.mktemp("store")
     spec = synthetic.CountsSpec(n_sites=6, start=date(2024, 3, 1), days=70, gap_rate=0.02)
     synthetic.write_counts(dataset_dir(root, 1, "counts"), spec, chunk_rows=3_000)
@@ -24,6 +26,8 @@ def store(tmp_path_factory):
     folder = dataset_dir(root, 1, "presence")
     folder.mkdir(parents=True)
     pq.write_table(pa.Table.from_pandas(presence, preserve_index=False), folder / "p.parquet")
+    gtfs = Path(__file__).parent / "data" / "cairns_gtfs.zip"
+    import_gtfs(gtfs, root=root, municipality_id=1, service_date=date(2014, 6, 10))
     return root
 
 

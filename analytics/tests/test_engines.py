@@ -25,6 +25,7 @@ CASES = {
     "od_matrix": ("od", lambda t: ind.od_matrix(t, start=date(2024, 3, 29), hours=range(6, 10))),
     "traffic_typology": ("od", lambda t: ind.traffic_typology(t, PERIMETER)),
     "catchment": ("presence", lambda t: ind.catchment(t, zones=["Z000"])),
+    "pt_supply": ("departures", lambda t: ind.pt_supply(t)),
 }
 
 

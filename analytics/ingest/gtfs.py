@@ -1,0 +1,140 @@
+"""GTFS timetable (zip) -> ``departures`` dataset: every departure from every stop on a date.
+
+Services running on the date follow GTFS: calendar.txt (weekday flags between start_date and
+end_date) plus calendar_dates.txt (exception_type 1 adds the date, 2 removes it). Departure
+times past 24:00:00 (trips after midnight) stay on their service day, as GTFS defines them.
+Stored columns: stop_id, stop_name, service_date, departure_s (seconds since the start of the
+service day, GTFS time, may exceed 24 h), route_id, trip_id. ``pt_supply`` gives departures per
+stop and hour with mean headways.
+"""
+
+from __future__ import annotations
+
+import io
+import zipfile
+from datetime import date
+from pathlib import Path
+
+import pandas as pd
+import pyarrow as pa
+
+from analytics.engines import dataset_dir
+from analytics.ingest.report import ImportFormatError, ImportReport
+from analytics.store import merge_into
+
+REQUIRED = {
+    "stops.txt": ["stop_id"],
+    "trips.txt": ["trip_id", "service_id", "route_id"],
+    "stop_times.txt": ["trip_id", "stop_id", "departure_time"],
+}
+KEY = ["service_date", "stop_id", "trip_id", "departure_s"]
+SCHEMA = pa.schema(
+    [
+        ("service_date", pa.date32()),
+        ("stop_id", pa.string()),
+        ("trip_id", pa.string()),
+        ("departure_s", pa.int64()),
+        ("stop_name", pa.string()),
+        ("route_id", pa.string()),
+    ]
+)
+WEEKDAYS = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
+
+
+def _open(path: Path) -> zipfile.ZipFile:
+    try:
+        archive = zipfile.ZipFile(path)
+        bad = archive.testzip()
+    except (zipfile.BadZipFile, EOFError, OSError) as exc:
+        raise ImportFormatError(
+            f"{path.name} is not a readable GTFS zip ({exc}); expected a complete .zip with "
+            "stops.txt, trips.txt, stop_times.txt and calendar.txt or calendar_dates.txt"
+        ) from exc
+    if bad:
+        raise ImportFormatError(f"{path.name} is damaged: {bad} fails its checksum")
+    return archive
+
+
+def _read(archive: zipfile.ZipFile, name: str, path: Path) -> pd.DataFrame | None:
+    if name not in archive.namelist():
+        return None
+    try:
+        raw = archive.read(name)
+        return pd.read_csv(io.BytesIO(raw), dtype=str, keep_default_na=False, encoding="utf-8-sig")
+    except (zipfile.BadZipFile, EOFError, OSError, pd.errors.ParserError) as exc:
+        raise ImportFormatError(f"{path.name}: {name} cannot be read ({exc})") from exc
+
+
+def services_on(archive: zipfile.ZipFile, path: Path, day: date) -> set[str]:
+    calendar = _read(archive, "calendar.txt", path)
+    dates = _read(archive, "calendar_dates.txt", path)
+    if calendar is None and dates is None:
+        raise ImportFormatError(f"{path.name}: neither calendar.txt nor calendar_dates.txt")
+    ymd = day.strftime("%Y%m%d")
+    active: set[str] = set()
+    if calendar is not None and len(calendar):
+        runs = (calendar[WEEKDAYS[day.weekday()]] == "1") & (calendar.start_date <= ymd)
+        active |= set(calendar.service_id[runs & (calendar.end_date >= ymd)])
+    if dates is not None and len(dates):
+        today = dates[dates.date == ymd]
+        active |= set(today.service_id[today.exception_type == "1"])
+        active -= set(today.service_id[today.exception_type == "2"])
+    return active
+
+
+def _seconds(times: pd.Series) -> pd.Series:
+    parts = times.str.strip().str.extract(r"^(\d{1,2}):(\d{2}):(\d{2})$").astype("Int64")
+    return parts[0] * 3600 + parts[1] * 60 + parts[2]
+
+
+def read_departures(path: str | Path, *, service_date: date, report: ImportReport) -> pd.DataFrame:
+    """All departures on ``service_date`` (rows with unreadable times go to the quarantine)."""
+    path = Path(path)
+    archive = _open(path)
+    tables = {}
+    for name, columns in REQUIRED.items():
+        frame = _read(archive, name, path)
+        if frame is None:
+            raise ImportFormatError(f"{path.name}: {name} is missing; a GTFS zip needs {name}")
+        missing = [c for c in columns if c not in frame.columns]
+        if missing:
+            raise ImportFormatError(f"{path.name}: {name} lacks column(s) {', '.join(missing)}")
+        tables[name] = frame
+    active = services_on(archive, path, service_date)
+    trips = tables["trips.txt"]
+    trips = trips[trips.service_id.isin(active)][["trip_id", "route_id"]]
+    times = tables["stop_times.txt"]
+    times = times.assign(_line=times.index + 2).merge(trips, on="trip_id")
+    report.rows_read = len(times)
+    times["departure_s"] = _seconds(times.departure_time)
+    for line, value in zip(
+        times._line[times.departure_s.isna()],
+        times.departure_time[times.departure_s.isna()],
+        strict=True,
+    ):
+        if value:  # GTFS allows empty times on non-timepoint stops: not an error
+            report.reject(line, f"stop_times.txt: unreadable departure_time {value!r}")
+        else:
+            report.empty_cells += 1
+    times = times[times.departure_s.notna()]
+    stops = tables["stops.txt"]
+    names = stops.set_index("stop_id").get("stop_name", pd.Series(dtype=str))
+    times["stop_name"] = times.stop_id.map(names).fillna("")
+    times["service_date"] = service_date
+    times["departure_s"] = times.departure_s.astype("int64")
+    return times[SCHEMA.names].drop_duplicates(KEY).reset_index(drop=True)
+
+
+def import_gtfs(
+    path: str | Path, *, root: str | Path, municipality_id: int | str, service_date: date
+) -> ImportReport:
+    """Store the departures of ``service_date`` under ``<root>/<municipality_id>/departures``."""
+    report = ImportReport(file=Path(path).name)
+    rows = read_departures(path, service_date=service_date, report=report)
+    if len(rows):
+        folder = dataset_dir(root, municipality_id, "departures")
+        partition = pd.Series(service_date.isoformat(), index=rows.index)
+        merged = merge_into(folder, rows, key=KEY, partition=partition, schema=SCHEMA)
+        report.rows_imported, report.rows_replaced = merged.inserted, merged.replaced
+        report.rows_unchanged = merged.unchanged
+    return report

@@ -1,0 +1,253 @@
+"""Mobile-network aggregates as an operator delivers them -> ``presence``, ``od`` and ``zones``.
+
+* Zones: a GeoJSON FeatureCollection (RFC 7946, WGS84) of Polygon/MultiPolygon features with an
+  id (``id`` or ``properties.zone_id``). Every ring is checked (closed, >= 4 positions, no
+  self-intersection, non-zero area, holes inside); one broken polygon refuses the whole file
+  with the zone and the reason, so no half set of zones is stored.
+* Presence CSV: ``zone_id,timestamp,count`` with optional ``origin_zone`` (home zone) or
+  ``origin_class``; the home distance (km, centroid to centroid in LV95) is added from the zones.
+* OD CSV: ``origin,destination,timestamp,trips`` with optional ``via`` (a zone crossed without
+  stopping, used for through traffic).
+Timestamps follow analytics.timeparse (ISO with offset or local time in ``tz``); bad rows are
+quarantined; re-importing replaces the same keys (idempotent).
+"""
+
+from __future__ import annotations
+
+import io
+import json
+from pathlib import Path
+
+import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from analytics.engines import dataset_dir
+from analytics.geo import (
+    distance_m,
+    polygon_centroid,
+    polygon_problem,
+    ring_area,
+    wgs84_to_lv95,
+)
+from analytics.ingest.report import ImportFormatError, ImportReport, sniff_text
+from analytics.store import locked, merge_into, write_atomic
+from analytics.timeparse import local_columns, parse_timestamps
+
+ZONES_SCHEMA = pa.schema(
+    [
+        ("zone_id", pa.string()),
+        ("name", pa.string()),
+        ("e", pa.float64()),
+        ("n", pa.float64()),
+        ("lat", pa.float64()),
+        ("lon", pa.float64()),
+        ("geometry", pa.string()),
+    ]
+)
+PRESENCE_KEY = ["zone_id", "ts_utc", "origin_zone"]
+PRESENCE_SCHEMA = pa.schema(
+    [
+        ("zone_id", pa.string()),
+        ("ts_utc", pa.timestamp("us", tz="UTC")),
+        ("local_date", pa.date32()),
+        ("local_hour", pa.int8()),
+        ("origin_zone", pa.string()),
+        ("origin_distance_km", pa.float64()),
+        ("count", pa.int64()),
+    ]
+)
+OD_KEY = ["origin", "destination", "via", "ts_utc"]
+OD_SCHEMA = pa.schema(
+    [
+        ("origin", pa.string()),
+        ("destination", pa.string()),
+        ("via", pa.string()),
+        ("ts_utc", pa.timestamp("us", tz="UTC")),
+        ("local_date", pa.date32()),
+        ("local_hour", pa.int8()),
+        ("trips", pa.int64()),
+    ]
+)
+
+
+def parse_zones(path: str | Path) -> pd.DataFrame:
+    """Validate a zones GeoJSON; raise ImportFormatError naming the first broken zone."""
+    path = Path(path)
+    try:
+        data = json.loads(Path(path).read_text(encoding="utf-8-sig"))
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise ImportFormatError(f"{path.name} is not GeoJSON ({exc})") from exc
+    if not isinstance(data, dict) or data.get("type") != "FeatureCollection":
+        raise ImportFormatError(f"{path.name}: expected a GeoJSON FeatureCollection of zones")
+    rows = []
+    for k, feature in enumerate(data.get("features") or [], start=1):
+        props = feature.get("properties") or {}
+        zid = str(feature.get("id") or props.get("zone_id") or "")
+        geom = feature.get("geometry") or {}
+        label = f"zone {zid or '#' + str(k)}"
+        if not zid:
+            raise ImportFormatError(f"{path.name}: feature {k} has no id or properties.zone_id")
+        if geom.get("type") == "Polygon":
+            polygons = [geom.get("coordinates")]
+        elif geom.get("type") == "MultiPolygon":
+            polygons = geom.get("coordinates")
+        else:
+            raise ImportFormatError(f"{path.name}: {label} is {geom.get('type')}, not a Polygon")
+        try:
+            for polygon in polygons:
+                problem = polygon_problem(polygon)
+                if problem:
+                    raise ImportFormatError(
+                        f"{path.name}: {label} is not a valid polygon: {problem}"
+                    )
+        except (TypeError, IndexError, ValueError) as exc:
+            if isinstance(exc, ImportFormatError):
+                raise
+            raise ImportFormatError(f"{path.name}: {label} has malformed coordinates") from exc
+        lv95 = [[[wgs84_to_lv95(p[1], p[0]) for p in ring] for ring in poly] for poly in polygons]
+        biggest = max(lv95, key=lambda poly: abs(ring_area(poly[0])))
+        e, n = polygon_centroid(biggest)
+        lon, lat = polygon_centroid(polygons[0])
+        rows.append(
+            {
+                "zone_id": zid,
+                "name": str(props.get("name", zid)),
+                "e": e,
+                "n": n,
+                "lat": lat,
+                "lon": lon,
+                "geometry": json.dumps(geom),
+            }
+        )
+    if not rows:
+        raise ImportFormatError(f"{path.name}: the FeatureCollection has no zones")
+    return pd.DataFrame(rows)
+
+
+def import_zones(path, *, root, municipality_id) -> ImportReport:
+    zones = parse_zones(path)
+    folder = dataset_dir(root, municipality_id, "zones")
+    with locked(folder):
+        write_atomic(
+            pa.Table.from_pandas(zones, schema=ZONES_SCHEMA, preserve_index=False),
+            folder / "zones.parquet",
+        )
+    return ImportReport(file=Path(path).name, rows_read=len(zones), rows_imported=len(zones))
+
+
+def stored_zones(root, municipality_id) -> pd.DataFrame | None:
+    path = dataset_dir(root, municipality_id, "zones") / "zones.parquet"
+    return pq.read_table(path).to_pandas() if path.exists() else None
+
+
+def _csv(path: Path, required: list[str], what: str) -> pd.DataFrame:
+    text = sniff_text(path, expected=f"a CSV file of {what} ({','.join(required)})")
+    sep = max([",", ";", "\t"], key=text.splitlines()[0].count)
+    frame = pd.read_csv(io.StringIO(text), sep=sep, dtype=str, keep_default_na=False)
+    frame.columns = [c.strip() for c in frame.columns]
+    missing = [c for c in required if c not in frame.columns]
+    if missing:
+        raise ImportFormatError(
+            f"{path.name}: missing column(s) {', '.join(missing)}; expected {','.join(required)}"
+        )
+    frame["_line"] = frame.index + 2
+    return frame
+
+
+def _common(frame, *, value, zones_cols, known, tz, report):
+    bad = pd.Series(None, index=frame.index, dtype="object")
+    number = pd.to_numeric(frame[value], errors="coerce")
+    bad[number.isna()] = f"{value} is not a number"
+    bad[bad.isna() & (number < 0)] = f"{value} is negative"
+    bad[bad.isna() & (number % 1 != 0)] = f"{value} is not a whole number"
+    if known is not None:
+        for col in zones_cols:
+            unknown = bad.isna() & ~frame[col].isin(known) & (frame[col] != "")
+            bad[unknown] = f"unknown zone in {col}: " + frame[col][unknown]
+    key = frame[zones_cols].agg("\x1f".join, axis=1)
+    ts, why = parse_timestamps(frame["timestamp"], tz, key)
+    bad[bad.isna() & why.notna()] = why[bad.isna() & why.notna()]
+    for line, reason in zip(frame._line[bad.notna()], bad[bad.notna()], strict=True):
+        report.reject(line, reason)
+    good = frame[bad.isna()].copy()
+    good["ts_utc"] = ts[bad.isna()]
+    good[value] = number[bad.isna()].astype("int64")
+    good["local_date"], good["local_hour"] = local_columns(good["ts_utc"], tz)
+    return good
+
+
+def _store(good, *, key, schema, root, municipality_id, dataset, report):
+    dup = good.duplicated(key, keep="last")
+    for line in good._line[dup]:
+        report.reject(line, "duplicate row (the later line is kept)")
+    good = good[~dup]
+    if len(good):
+        folder = dataset_dir(root, municipality_id, dataset)
+        merged = merge_into(
+            folder, good, key=key, partition=good.ts_utc.dt.strftime("%Y-%m"), schema=schema
+        )
+        report.rows_imported, report.rows_replaced = merged.inserted, merged.replaced
+        report.rows_unchanged = merged.unchanged
+    report.quarantine.sort(key=lambda q: q.line)
+    return report
+
+
+def import_presence(path, *, root, municipality_id, tz="Europe/Zurich") -> ImportReport:
+    """Presence per zone and hour, with the home-origin breakdown when delivered."""
+    path = Path(path)
+    report = ImportReport(file=path.name)
+    frame = _csv(path, ["zone_id", "timestamp", "count"], "presence")
+    report.rows_read = len(frame)
+    if "origin_zone" not in frame.columns:
+        frame["origin_zone"] = frame.get("origin_class", "")
+    zones = stored_zones(root, municipality_id)
+    known = None if zones is None else set(zones.zone_id)
+    good = _common(frame, value="count", zones_cols=["zone_id"], known=known, tz=tz, report=report)
+    good["origin_distance_km"] = None
+    if zones is not None:
+        xy = zones.set_index("zone_id")[["e", "n"]]
+        has = good.origin_zone.isin(xy.index) & good.zone_id.isin(xy.index)
+        good.loc[has, "origin_distance_km"] = [
+            round(distance_m(tuple(xy.loc[a]), tuple(xy.loc[b])) / 1000, 3)
+            for a, b in zip(good.zone_id[has], good.origin_zone[has], strict=True)
+        ]
+    good["origin_distance_km"] = good.origin_distance_km.astype("float64")
+    return _store(
+        good,
+        key=PRESENCE_KEY,
+        schema=PRESENCE_SCHEMA,
+        root=root,
+        municipality_id=municipality_id,
+        dataset="presence",
+        report=report,
+    )
+
+
+def import_od(path, *, root, municipality_id, tz="Europe/Zurich") -> ImportReport:
+    """Origin-destination trips per zone pair and hour (optional ``via`` zone)."""
+    path = Path(path)
+    report = ImportReport(file=path.name)
+    frame = _csv(path, ["origin", "destination", "timestamp", "trips"], "OD trips")
+    report.rows_read = len(frame)
+    if "via" not in frame.columns:
+        frame["via"] = ""
+    zones = stored_zones(root, municipality_id)
+    known = None if zones is None else set(zones.zone_id)
+    good = _common(
+        frame,
+        value="trips",
+        zones_cols=["origin", "destination", "via"],
+        known=known,
+        tz=tz,
+        report=report,
+    )
+    return _store(
+        good,
+        key=OD_KEY,
+        schema=OD_SCHEMA,
+        root=root,
+        municipality_id=municipality_id,
+        dataset="od",
+        report=report,
+    )
