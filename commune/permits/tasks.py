@@ -33,12 +33,13 @@ def permit_notify(*, event: str, permit_id: int, task_id: int | None = None, **e
 
 @every(dt.timedelta(hours=1))
 @task()
-def permit_clocks_tick() -> dict[str, int]:
-    """Review reminders, escalations and deemed opinions; overdue works; expiry reminders."""
+def permit_clocks_tick(*, now: str | None = None) -> dict[str, int]:
+    """Review reminders, escalations and deemed opinions; overdue works; expiry reminders.
+    `now` (ISO 8601) replaces the clock, for tests and for replaying a missed run."""
     from .services.review import review_clocks_run
     from .services.works import works_watch_run
 
-    now = timezone.now()
+    now = dt.datetime.fromisoformat(now) if now else timezone.now()
     totals: dict[str, int] = {}
     for town in Municipality.objects.filter(is_active=True):
         if not town.has_module("permits"):

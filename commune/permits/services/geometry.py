@@ -82,7 +82,7 @@ def parse_work_areas(text: str, *, default_width: float | None = None) -> list[A
     for geometry, properties in _features(data):
         try:
             srid = _srid_of(geometry)
-            geom = GEOSGeometry(json.dumps(geometry), srid=4326)
+            geom = GEOSGeometry(json.dumps(geometry))
             geom.srid = srid
         except (GEOSException, ValueError, TypeError) as exc:
             raise ValidationError(_("The work area cannot be read."), code="geometry") from exc

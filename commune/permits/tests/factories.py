@@ -26,7 +26,9 @@ def rect(town, dx: float, dy: float, w: float = 4, h: float = 2) -> Polygon:
 
 
 def rect_geojson(town, dx: float, dy: float, w: float = 4, h: float = 2) -> str:
-    return json.dumps({"type": "Polygon", "coordinates": json.loads(rect(town, dx, dy, w, h).json)["coordinates"]})
+    return json.dumps(
+        {"type": "Polygon", "coordinates": json.loads(rect(town, dx, dy, w, h).json)["coordinates"]}
+    )
 
 
 class PermitRequestFactory(factory.django.DjangoModelFactory):
