@@ -6,6 +6,7 @@ The warehouse root is settings.WAREHOUSE_DIR; a town's data lives in WAREHOUSE_D
 
 from __future__ import annotations
 
+import datetime as dt
 import inspect
 from collections.abc import Callable
 from importlib import import_module
@@ -15,8 +16,8 @@ from django.conf import settings
 
 from commune.tenants.models import Municipality
 
-# kind of DataImport → (analytics module, function). The functions share the signature
-# f(path, *, root, municipality_id, tz, options, known_sites=None) -> ImportReport.
+# kind of DataImport → (analytics module, function): f(path, *, root, municipality_id, ...)
+# -> ImportReport; the other keywords (tz, options, service_date…) differ per importer.
 IMPORTERS: dict[str, tuple[str, str]] = {
     "counts": ("analytics.ingest.counts", "import_counts"),
     "sites": ("analytics.ingest.sites", "import_sites"),
@@ -66,6 +67,24 @@ def _importer(kind: str) -> Callable:
     return function
 
 
+def _call_kwargs(function: Callable, *, given: dict, options: dict) -> dict:
+    """The keyword arguments `function` accepts: those of `given` it names, plus `options` —
+    as one `options` argument, or spread over its own keywords (e.g. GTFS's service_date)."""
+    params = inspect.signature(function).parameters
+    kwargs = {name: value for name, value in given.items() if name in params}
+    if "options" in params:
+        kwargs["options"] = options
+        return kwargs
+    unknown = sorted(set(options) - set(params) - set(given))
+    if unknown:
+        raise ValueError(f"unknown options for this kind of file: {', '.join(unknown)}")
+    for name, value in options.items():
+        if name.endswith("_date") and isinstance(value, str):
+            value = dt.date.fromisoformat(value)
+        kwargs[name] = value
+    return kwargs
+
+
 def import_file(
     *,
     municipality: Municipality,
@@ -77,15 +96,50 @@ def import_file(
     progress: Progress | None = None,
 ):
     """Run the pipeline's importer for `kind` on `path` into the town's folder and return its
-    ImportReport. Raises the pipeline's ImportFormatError for a file in the wrong format."""
+    ImportReport. Raises the pipeline's ImportFormatError for a file in the wrong format, and
+    ValueError for options the importer does not know."""
     function = _importer(kind)
-    kwargs = {
-        "root": warehouse_root(),
-        "municipality_id": municipality.pk,
-        "tz": tz,
-        "options": options or {},
-        "known_sites": known_sites,
-    }
-    if progress is not None and "progress" in inspect.signature(function).parameters:
-        kwargs["progress"] = progress
+    given = {"root": warehouse_root(), "municipality_id": municipality.pk, "tz": tz}
+    if known_sites is not None:
+        given["known_sites"] = known_sites
+    if progress is not None:
+        given["progress"] = progress
+    kwargs = _call_kwargs(function, given=given, options=dict(options or {}))
     return function(Path(path), **kwargs)
+
+
+def evaluate_intervention(
+    *,
+    municipality: Municipality,
+    treated: list[str],
+    control: list[str],
+    intervention: dt.date,
+    before_days: int,
+    after_days: int,
+) -> dict:
+    """Difference-in-differences effect of an intervention on the town's counting sites
+    (analytics.evaluation), with the town's canton for public holidays. Raises ValueError for
+    sites without data and FileNotFoundError when the town has no counts yet."""
+    from analytics.engines import duckdb_backend
+    from analytics.evaluation import evaluate
+    from analytics.indicators import hourly_volume
+
+    store = duckdb_backend(warehouse_root())
+    counts = store.table(municipality.pk, "counts")
+    hourly = store.execute(
+        hourly_volume(
+            counts,
+            start=intervention - dt.timedelta(days=before_days),
+            end=intervention + dt.timedelta(days=after_days),
+            sites=list(treated) + list(control),
+        )
+    )
+    return evaluate(
+        hourly,
+        treated=list(treated),
+        control=list(control),
+        intervention=intervention,
+        before_days=before_days,
+        after_days=after_days,
+        subdiv=municipality.canton,
+    )

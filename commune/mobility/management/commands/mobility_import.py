@@ -76,6 +76,7 @@ class Command(BaseCommand):
         parser.add_argument("--hour-col", help="Column of the hour, e.g. 6:00-6:59 (wide).")
         parser.add_argument("--default-mode", help="Mode when the file has no mode column.")
         parser.add_argument("--sites", help="Wide layout: comma-separated site columns.")
+        parser.add_argument("--service-date", help="GTFS: the day whose departures to store.")
 
     def handle(self, *args, **options):
         town = Municipality.objects.filter(slug=options["municipality"]).first()
@@ -100,6 +101,8 @@ class Command(BaseCommand):
         }
         if options.get("sites"):
             reading["sites"] = [s.strip() for s in options["sites"].split(",") if s.strip()]
+        if options.get("service_date"):
+            reading["service_date"] = options["service_date"]
         if reading.get("delimiter") in {"\\t", "tab"}:
             reading["delimiter"] = "\t"
         try:
