@@ -80,7 +80,7 @@ class MapExtract(Flowable):
         half = max(max(xs) - min(xs), max(ys) - min(ys), MIN_DETAIL_M) * 0.65
         return cx - half, cy - half, cx + half, cy + half
 
-    def _frame(self, canvas, panel, label):
+    def _outline(self, canvas, panel, label):
         x, y, w, h = panel.rect
         canvas.setStrokeColor(colors.HexColor("#777777"))
         canvas.setLineWidth(0.5)
@@ -130,7 +130,7 @@ class MapExtract(Flowable):
         overview = _Panel(
             self.territory.extent, 2 * mm, 2 * mm, overview_w - 4 * mm, self.height - 9 * mm
         )
-        self._frame(canvas, _Panel((0, 0, 1, 1), 0, 0, overview_w, self.height), self.labels[0])
+        self._outline(canvas, _Panel((0, 0, 1, 1), 0, 0, overview_w, self.height), self.labels[0])
         overview.draw(canvas, self.territory, stroke=self.colour, fill=territory_fill)
         for area in self.areas:
             px, py = overview.point(area.centroid.coords)
@@ -149,6 +149,6 @@ class MapExtract(Flowable):
         for area in self.areas:
             detail.draw(canvas, area, stroke=works, fill=hatch, width=1)
         canvas.restoreState()
-        self._frame(canvas, detail, self.labels[1])
+        self._outline(canvas, detail, self.labels[1])
         self._scale_bar(canvas, detail)
         self._north(canvas, detail)

@@ -1,0 +1,138 @@
+"""The permit and invoice PDFs, their downloads, and the verification page the QR opens."""
+
+import io
+import re
+
+import pypdf
+import pytest
+import segno
+
+from commune.accounts.models import Membership, Role
+from commune.accounts.tests.factories import UserFactory, add_member
+from commune.permits import pdf
+from commune.permits.models import PermitRequest
+from commune.permits.public.verification import verify_token, verify_url
+from commune.permits.tests.public_helpers import work
+from commune.tenants.scoping import scope
+
+Status = PermitRequest.Status
+
+
+def pdf_text(body: bytes) -> str:
+    reader = pypdf.PdfReader(io.BytesIO(body))
+    return "\n".join(page.extract_text() for page in reader.pages)
+
+
+@pytest.fixture
+def permit(town_a):
+    with scope(town_a):
+        return work(town_a, road_closure=PermitRequest.Closure.ONE_LANE)
+
+
+def test_permit_pdf_has_reference_conditions_fees_and_the_verification_url(permit, town_a):
+    # given
+    url = verify_url(permit, base="https://e.example.ch")
+    # when
+    with scope(town_a):
+        body = pdf.permit_pdf(permit=permit, verify_url=url, language="fr")
+    # then
+    text = pdf_text(body)
+    assert body.startswith(b"%PDF")
+    assert permit.reference in text
+    assert "Remettre le revêtement en état sous 10 jours." in text
+    assert "112.50" in text.replace("'", "") or "112,50" in text
+    assert town_a.name in text
+    assert permit.organisation.name in text
+    assert url in text.replace("\n", "")
+
+
+def test_the_qr_code_encodes_the_printed_url(permit):
+    # The QR drawn in the PDF is segno's matrix of this exact string; the same string is
+    # printed beside it, which is what the PDF test above reads back.
+    url = verify_url(permit, base="https://e.example.ch")
+    assert pdf.QrCode(url, 100).qr.matrix == segno.make(url, error="m").matrix
+    assert verify_token(permit) in url
+
+
+def test_invoice_pdf_lists_the_fees_and_the_amount_due(permit, town_a):
+    with scope(town_a):
+        text = pdf_text(pdf.invoice_pdf(permit=permit, language="fr"))
+    assert permit.reference in text
+    assert "Case postale 1, 1009 Pully" in text
+    assert "612.50" in text.replace("'", "") or "612,50" in text
+
+
+def test_the_downloaded_permits_qr_url_verifies_as_valid(client, permit):
+    # given: the applicant downloads the permit
+    client.force_login(permit.applicant)
+    response = client.get(f"/pully/works/documents/{permit.pk}/permit.pdf")
+    assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
+    # when: anyone opens the URL printed under the QR code
+    text = pdf_text(response.content).replace("\n", "")
+    url = re.search(r"https?://\S+/pully/works/verify/[^/\s]+/", text).group(0)
+    client.logout()
+    page = client.get(url.split("testserver", 1)[1])
+    # then
+    body = page.content.decode()
+    assert page.status_code == 200
+    assert "valide" in body.lower()
+    assert permit.reference in body
+    for personal in (permit.site_manager_name, permit.site_manager_phone, permit.applicant.email):
+        assert personal not in body
+
+
+def test_a_forged_or_foreign_token_does_not_verify(client, permit, town_b):
+    # given
+    with scope(town_b):
+        foreign = work(town_b)
+    # when
+    forged = client.get(f"/pully/works/verify/{permit.pk}/")
+    tampered = client.get(f"/pully/works/verify/{verify_token(permit)[:-2]}xx/")
+    other_town = client.get(f"/pully/works/verify/{verify_token(foreign)}/")
+    # then
+    for response in (forged, tampered, other_town):
+        assert response.status_code == 404
+        assert "Not valid" in response.content.decode() or "Non valide" in response.content.decode()
+
+
+def test_an_expired_or_closed_permit_is_shown_as_not_valid(client, town_a):
+    import datetime as dt
+
+    with scope(town_a):
+        closed = work(town_a, status=Status.CLOSED)
+        expired = work(town_a, start=dt.date(2020, 1, 6), days=3)
+    for permit in (closed, expired):
+        body = client.get(f"/pully/works/verify/{verify_token(permit)}/").content.decode()
+        assert "badge danger" in body and "badge ok" not in body
+
+
+def test_only_the_applicant_and_town_staff_download_the_pdfs(client, staff_client, permit, town_a):
+    paths = [
+        f"/pully/works/documents/{permit.pk}/permit.pdf",
+        f"/pully/works/documents/{permit.pk}/invoice.pdf",
+    ]
+    # anonymous: asked to log in
+    for path in paths:
+        assert client.get(path).status_code == 302
+    # another company's user: 404
+    client.force_login(UserFactory())
+    for path in paths:
+        assert client.get(path).status_code == 404
+    # a colleague in the applicant's organisation: allowed
+    colleague = UserFactory()
+    add_member(permit.organisation, colleague)
+    client.force_login(colleague)
+    assert all(client.get(path).status_code == 200 for path in paths)
+    # town staff who passed the second factor: allowed
+    officer = UserFactory(kind="staff")
+    with scope(town_a):
+        Membership.objects.create(municipality=town_a, user=officer, role=Role.PERMIT_OFFICER)
+    staff = staff_client(officer)
+    assert all(staff.get(path).status_code == 200 for path in paths)
+
+
+def test_a_request_not_yet_granted_has_no_permit_pdf(client, town_a):
+    with scope(town_a):
+        pending = work(town_a, status=Status.IN_REVIEW)
+    client.force_login(pending.applicant)
+    assert client.get(f"/pully/works/documents/{pending.pk}/permit.pdf").status_code == 404
