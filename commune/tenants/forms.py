@@ -87,7 +87,7 @@ class MunicipalitySettingsForm(forms.Form):
         label=_("Logo"),
         required=False,
         help_text=_("PNG, JPEG or SVG."),
-        widget=forms.ClearableFileInput(attrs={"accept": ".png,.jpg,.jpeg,.svg"}),
+        widget=forms.FileInput(attrs={"accept": ".png,.jpg,.jpeg,.svg"}),
     )
 
     def __init__(self, *args, municipality: Municipality, **kwargs):
