@@ -1,0 +1,24 @@
+from django.contrib import admin
+
+from .models import DataImport, QuarantinedMessage, Sensor
+
+
+@admin.register(Sensor)
+class SensorAdmin(admin.ModelAdmin):
+    list_display = ["name", "external_id", "kind", "capacity", "municipality"]
+    list_filter = ["municipality", "kind"]
+    search_fields = ["name", "external_id"]
+
+
+@admin.register(QuarantinedMessage)
+class QuarantinedMessageAdmin(admin.ModelAdmin):
+    list_display = ["received_at", "topic", "reason", "detail", "municipality"]
+    list_filter = ["reason", "municipality"]
+    readonly_fields = ["municipality", "topic", "payload", "reason", "detail", "received_at"]
+
+
+@admin.register(DataImport)
+class DataImportAdmin(admin.ModelAdmin):
+    list_display = ["created_at", "source_name", "kind", "status", "rows_imported", "municipality"]
+    list_filter = ["status", "kind", "municipality"]
+    readonly_fields = [f.name for f in DataImport._meta.fields]
