@@ -17,7 +17,22 @@ urlpatterns = [
         applicant.complement_answer,
         name="complement-answer",
     ),
-    path("<int:permit_id>/works/<slug:step>/", applicant.works_step, name="works"),
+    path(
+        "<int:permit_id>/works/start/", applicant.works_step, {"step": "start"}, name="works-start"
+    ),
+    path("<int:permit_id>/works/end/", applicant.works_step, {"step": "end"}, name="works-end"),
+    path(
+        "<int:permit_id>/works/reinstated/",
+        applicant.works_step,
+        {"step": "reinstated"},
+        name="works-reinstated",
+    ),
+    path(
+        "<int:permit_id>/works/extension/",
+        applicant.works_step,
+        {"step": "extension"},
+        name="works-extension",
+    ),
     path(
         "<int:permit_id>/files/<int:attachment_id>/",
         applicant.attachment_download,

@@ -10,7 +10,16 @@ import factory
 from django.contrib.gis.geos import Polygon
 
 from commune.accounts.tests.factories import UserFactory
-from commune.permits.models import PermitRequest, PermitSettings, WorkArea
+from commune.permits.models import (
+    Attachment,
+    ComplementRequest,
+    ExtensionRequest,
+    PermitRequest,
+    PermitSettings,
+    ReviewTask,
+    WorkArea,
+)
+from commune.tenants.tests.factories import DepartmentFactory, MunicipalityFactory
 from commune.permits.services.geometry import parse_work_areas
 
 
@@ -35,6 +44,7 @@ class PermitRequestFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = PermitRequest
 
+    municipality = factory.SubFactory(MunicipalityFactory)
     applicant = factory.SubFactory(UserFactory)
     site_manager_name = "Paulo Ferreira"
     site_manager_phone = "+41 79 000 00 00"
@@ -43,6 +53,54 @@ class PermitRequestFactory(factory.django.DjangoModelFactory):
     description = "Remplacement d'un branchement d'eau"
     planned_start = factory.LazyFunction(lambda: dt.date(2026, 6, 1))
     planned_end = factory.LazyFunction(lambda: dt.date(2026, 6, 5))
+
+
+_SAME_TOWN = factory.SelfAttribute("..municipality")
+
+
+class ReviewTaskFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ReviewTask
+
+    municipality = factory.SubFactory(MunicipalityFactory)
+    permit = factory.SubFactory(PermitRequestFactory, municipality=_SAME_TOWN)
+    department = factory.SubFactory(DepartmentFactory, municipality=_SAME_TOWN)
+    reason = ReviewTask.Reason.KIND
+    due_date = factory.LazyFunction(lambda: dt.date(2026, 5, 19))
+
+
+class ComplementRequestFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ComplementRequest
+
+    municipality = factory.SubFactory(MunicipalityFactory)
+    permit = factory.SubFactory(
+        PermitRequestFactory, municipality=_SAME_TOWN, status="complement_requested"
+    )
+    question = "Plan de signalisation ?"
+    asked_at = factory.LazyFunction(lambda: dt.datetime(2026, 5, 6, 9, tzinfo=dt.UTC))
+
+
+class ExtensionRequestFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ExtensionRequest
+
+    municipality = factory.SubFactory(MunicipalityFactory)
+    permit = factory.SubFactory(PermitRequestFactory, municipality=_SAME_TOWN, status="granted")
+    new_end = factory.LazyFunction(lambda: dt.date(2026, 6, 12))
+    reason = "Rocher imprévu"
+
+
+class AttachmentFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Attachment
+
+    municipality = factory.SubFactory(MunicipalityFactory)
+    permit = factory.SubFactory(PermitRequestFactory, municipality=_SAME_TOWN)
+    file = factory.django.FileField(filename="plan.pdf", data=b"%PDF-1.4\n%%EOF\n")
+    name = "plan.pdf"
+    mime_type = "application/pdf"
+    size = 15
 
 
 def draft(town, *, dx=100, dy=100, w=4, h=2, **fields) -> PermitRequest:
