@@ -1,0 +1,197 @@
+"""Benchmark of the observatory's indicators: our Ibis/DuckDB vs hand-written DuckDB SQL vs pandas.
+
+    .venv/bin/python bench/mobility.py                 # small default, about a minute
+    .venv/bin/python bench/mobility.py --rows 100_000_000
+
+Generates (or reuses) synthetic Parquet under var/bench/<rows>/ - counter rows (sites x hours
+over a year) and as many OD trip rows over 200 zones - then times, on the same files:
+hourly volume per site, weekday x hour profile, OD matrix. Each query is timed to its full
+result, then reduced to one row (count + checksum) so no engine pays for shipping the result
+to Python; the checksums must agree. pandas runs on a sample of files when the data does not fit
+(--pandas-max rows), and its time is extrapolated and labelled so. Prints figures; never fails
+on time.
+"""
+
+from __future__ import annotations
+
+import argparse
+import math
+import resource
+import sys
+import time
+from datetime import date
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+import pyarrow.parquet as pq
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from analytics import indicators, synthetic  # noqa: E402
+from analytics.engines import duckdb_backend  # noqa: E402
+
+HOURS_PER_YEAR = 8784  # 2024
+
+
+def generate(root: Path, rows: int) -> tuple[Path, Path]:
+    counts, od = root / "counts", root / "od"
+    if not (root / "done").exists():
+        t = time.perf_counter()
+        days = 366 if rows >= HOURS_PER_YEAR * 50 else 30
+        n_sites = max(1, math.ceil(rows / (days * 24)))
+        spec = synthetic.CountsSpec(n_sites=n_sites, start=date(2024, 1, 1), days=days, gap_rate=0)
+        n_counts = synthetic.write_counts(counts, spec)
+        zones = synthetic.ZonesSpec(n_zones=200, perimeter=10)
+        flow_days = max(1, math.ceil(rows / (200 * 200 * 24)))
+        n_od = synthetic.write_od(od, synthetic.FlowSpec(zones=zones, days=flow_days))
+        (root / "done").write_text(f"{n_counts} {n_od}\n")
+        print(
+            f"generated {n_counts:,} counter rows and {n_od:,} OD rows in "
+            f"{time.perf_counter() - t:.0f} s"
+        )
+    n_counts, n_od = map(int, (root / "done").read_text().split())
+    print(f"data: {n_counts:,} counter rows, {n_od:,} OD rows over 200 zones")
+    return counts, od
+
+
+def timed(fn, repeat: int = 2):
+    best, value = math.inf, None
+    for _ in range(repeat):
+        t = time.perf_counter()
+        value = fn()
+        best = min(best, time.perf_counter() - t)
+    return best, value
+
+
+SQL = {
+    "hourly_volume": """
+        SELECT site_id, date_trunc('hour', ts_utc) AS hour_utc, local_date, local_hour,
+               sum("count") AS volume
+        FROM read_parquet('{counts}/*.parquet') GROUP BY ALL""",
+    "weekday_hour_profile": """
+        SELECT site_id, isodow(local_date) AS iso_weekday, local_hour, avg(volume) AS mean_volume
+        FROM (SELECT site_id, date_trunc('hour', ts_utc) AS h, local_date, local_hour,
+                     sum("count") AS volume
+              FROM read_parquet('{counts}/*.parquet') GROUP BY ALL)
+        GROUP BY ALL""",
+    "od_matrix": """
+        SELECT origin, destination, sum(trips) AS trips
+        FROM read_parquet('{od}/*.parquet') GROUP BY ALL""",
+}
+CHECK = {"hourly_volume": "volume", "weekday_hour_profile": "mean_volume", "od_matrix": "trips"}
+
+
+def ibis_queries(counts: Path, od: Path):
+    w = duckdb_backend(counts.parent)
+    c, o = w.read(counts), w.read(od)
+    exprs = {
+        "hourly_volume": indicators.hourly_volume(c),
+        "weekday_hour_profile": indicators.weekday_hour_profile(c),
+        "od_matrix": indicators.od_matrix(o),
+    }
+
+    def run(name):
+        e = exprs[name]
+        return tuple(w.execute(e.aggregate(n=e.count(), s=e[CHECK[name]].sum())).iloc[0])
+
+    return run
+
+
+def sql_queries(counts: Path, od: Path):
+    con = duckdb.connect()
+
+    def run(name):
+        q = SQL[name].format(counts=counts, od=od)
+        return con.execute(f"SELECT count(*), sum({CHECK[name]}) FROM ({q})").fetchone()
+
+    return run
+
+
+def pandas_queries(counts: Path, od: Path, max_rows: int):
+    def load(folder: Path, columns):
+        files = sorted(folder.glob("*.parquet"))
+        total = sum(pq.ParquetFile(p).metadata.num_rows for p in files)
+        chosen, n = [], 0
+        for p in files:
+            if n >= max_rows:
+                break
+            chosen.append(p)
+            n += pq.ParquetFile(p).metadata.num_rows
+        return files, chosen, n, total, columns
+
+    def run(name):
+        folder = od if name == "od_matrix" else counts
+        cols = (
+            ["origin", "destination", "trips"]
+            if name == "od_matrix"
+            else ["site_id", "ts_utc", "local_date", "local_hour", "count"]
+        )
+        _, chosen, n, total, _ = load(folder, cols)
+        t = time.perf_counter()
+        df = pd.concat([pd.read_parquet(p, columns=cols) for p in chosen], ignore_index=True)
+        if name == "od_matrix":
+            out = df.groupby(["origin", "destination"], observed=True).trips.sum()
+        else:
+            df["hour_utc"] = df.ts_utc.dt.floor("h")
+            h = (
+                df.groupby(["site_id", "hour_utc", "local_date", "local_hour"], observed=True)[
+                    "count"
+                ]
+                .sum()
+                .rename("volume")
+                .reset_index()
+            )
+            out = h.volume
+            if name == "weekday_hour_profile":
+                h["iso_weekday"] = pd.to_datetime(h.local_date).dt.day_of_week + 1
+                out = h.groupby(["site_id", "iso_weekday", "local_hour"]).volume.mean()
+        elapsed = time.perf_counter() - t
+        del df
+        return elapsed * total / n, n < total, (len(out), float(out.sum()))
+
+    return run
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rows", type=lambda s: int(s.replace("_", "")), default=3_000_000)
+    parser.add_argument(
+        "--pandas-max",
+        type=lambda s: int(s.replace("_", "")),
+        default=20_000_000,
+        help="rows pandas may load; beyond: extrapolated",
+    )
+    parser.add_argument("--root", default="var/bench")
+    args = parser.parse_args()
+    counts, od = generate(Path(args.root) / str(args.rows), args.rows)
+    ours, hand = ibis_queries(counts, od), sql_queries(counts, od)
+    pandas = pandas_queries(counts, od, args.pandas_max)
+    print(
+        f"\n{'indicator':<22}{'ibis/duckdb':>12}{'hand SQL':>10}{'pandas':>12}"
+        f"{'ours/SQL':>10}{'pandas/ours':>13}"
+    )
+    for name in SQL:
+        t_ours, r_ours = timed(lambda n=name: ours(n))
+        t_sql, r_sql = timed(lambda n=name: hand(n))
+        t_pd, sampled, r_pd = pandas(name)
+        same = r_ours[0] == r_sql[0] and math.isclose(r_ours[1], r_sql[1], rel_tol=1e-9)
+        label = f"{t_pd:.2f}s{'*' if sampled else ''}"
+        print(
+            f"{name:<22}{t_ours:>11.2f}s{t_sql:>9.2f}s{label:>12}{t_ours / t_sql:>9.2f}x"
+            f"{t_pd / t_ours:>12.1f}x{'' if same else '  RESULTS DIFFER'}"
+        )
+        if not sampled and (
+            r_pd[0] != r_ours[0] or not math.isclose(r_pd[1], r_ours[1], rel_tol=1e-6)
+        ):
+            print(f"  pandas result differs: {r_pd} vs {r_ours}")
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(
+        f"\n* pandas ran on a sample of at most {args.pandas_max:,} rows; time extrapolated "
+        "linearly to all rows"
+    )
+    print(f"peak memory (max RSS of this process, pandas included): {peak:,.0f} MB")
+
+
+if __name__ == "__main__":
+    main()
