@@ -8,5 +8,7 @@ urlpatterns = [
     path("", views.town_home, name="town-home"),
     path("manage/", include("commune.tenants.manage_urls")),
     path("permits/", include("commune.permits.urls")),
+    path("works/", include("commune.permits.public.urls")),
+    path("ogcapi/", include("commune.permits.public.ogc_urls")),
     path("mobility/", include("commune.mobility.urls")),
 ]
