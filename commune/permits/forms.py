@@ -37,7 +37,7 @@ class MultipleFileField(forms.FileField):
             try:
                 checked.append((upload, attachment_check(upload)))
             except ValidationError as exc:
-                errors.extend(exc.messages)
+                errors.extend(exc.error_list)
         if errors:
             raise ValidationError(errors)
         return checked
@@ -122,7 +122,10 @@ class PermitRequestForm(forms.ModelForm):
         start, end = cleaned.get("planned_start"), cleaned.get("planned_end")
         if start and end and end < start:
             self.add_error(
-                "planned_end", _("The end of the works must be on or after their start.")
+                "planned_end",
+                ValidationError(
+                    _("The end of the works must be on or after their start."), code="reversed"
+                ),
             )
         return cleaned
 
