@@ -239,3 +239,24 @@ class QueueFilterForm(forms.Form):
         required=False,
     )
     q = forms.CharField(label=_("Search"), required=False)
+
+
+class ReviewLayerForm(forms.Form):
+    name = forms.CharField(label=_("Name of the layer"), max_length=120)
+    department = forms.ModelChoiceField(label=_("Service it adds"), queryset=None)
+    file = forms.FileField(
+        label=_("File (GeoJSON, or a shapefile in a .zip)"),
+        widget=forms.ClearableFileInput(attrs={"accept": ".geojson,.json,.zip"}),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["department"].queryset = Department.objects.all()
+
+    def clean_file(self):
+        from django.conf import settings
+
+        upload = self.cleaned_data["file"]
+        if upload.size > settings.MAX_UPLOAD_BYTES:
+            raise ValidationError(_("The file is too large."), code="size")
+        return upload

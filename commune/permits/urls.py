@@ -39,6 +39,7 @@ urlpatterns = [
         name="attachment",
     ),
     path("staff/", staff.queue, name="queue"),
+    path("staff/layers/", staff.layers, name="layers"),
     path("staff/<int:permit_id>/", staff.staff_detail, name="staff-detail"),
     path("staff/<int:permit_id>/decide/", staff.permit_decide, name="decide"),
     path("staff/<int:permit_id>/complement/", staff.permit_complement, name="complement"),

@@ -1,3 +1,4 @@
+import datetime as dt
 import json
 import uuid
 
@@ -240,3 +241,60 @@ def test_officer_queue_shows_exceptions_and_grants_from_the_file(town_a, applica
 def test_an_applicant_cannot_open_the_staff_queue(client, town_a, applicant):
     client.force_login(applicant)
     assert client.get("/pully/permits/staff/").status_code in {302, 403}
+
+
+def test_the_officer_uploads_a_geojson_layer_and_a_broken_file_is_explained(town_a, staff_client):
+    from commune.permits.models import ReviewLayer
+
+    from .test_routing import _layer_file
+
+    with scope(town_a):
+        parks = DepartmentFactory(municipality=town_a, code="parks")
+        officer = MembershipFactory(municipality=town_a, role="permit_officer").user
+    client = staff_client(officer)
+    response = client.post(
+        "/pully/permits/staff/layers/",
+        {"name": "Arbres", "department": parks.pk, "file": _layer_file(town_a)},
+    )
+    assert response.status_code == 302
+    broken = SimpleUploadedFile("x.geojson", b"{not json")
+    response = client.post(
+        "/pully/permits/staff/layers/", {"name": "Cassé", "department": parks.pk, "file": broken}
+    )
+    assert response.status_code == 400 and response.context["form"].errors["file"]
+    with scope(town_a):
+        assert list(ReviewLayer.objects.values_list("name", flat=True)) == ["Arbres"]
+
+
+def test_applicant_answers_a_complement_through_the_page(client, town_a, applicant):
+    from commune.permits.services.review import complement_request
+
+    with scope(town_a):
+        roads = DepartmentFactory(municipality=town_a, code="roads")
+        RoutingRule.objects.create(municipality=town_a, department=roads)
+        officer = MembershipFactory(municipality=town_a, role="permit_officer").user
+        permit = permit_submit(
+            permit=draft(
+                town_a,
+                applicant=applicant,
+                planned_start=dt.date(2030, 6, 3),
+                planned_end=dt.date(2030, 6, 7),
+            ),
+            applicant=applicant,
+            now=at(MONDAY),
+        )
+        complement = complement_request(
+            permit=permit, officer=officer, question="Plan ?", now=at(MONDAY)
+        )
+    client.force_login(applicant)
+    page = client.get(f"/pully/permits/{permit.pk}/")
+    assert "Plan ?" in page.content.decode()
+    response = client.post(
+        f"/pully/permits/{permit.pk}/complements/{complement.pk}/",
+        {"answer": "Voici le plan", "files": [SimpleUploadedFile("p.pdf", PDF)]},
+    )
+    assert response.status_code == 302
+    with scope(town_a):
+        permit.refresh_from_db()
+        assert permit.status == "in_review"
+        assert permit.attachments.filter(purpose="complement").count() == 1

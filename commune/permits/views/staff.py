@@ -237,3 +237,37 @@ def extension_decide(request, extension_id: int):
         now=timezone.now(),
     )
     return redirect(_url(request, "staff-detail", permit_id=extension.permit_id))
+
+
+@staff_required(*OFFICERS)
+def layers(request):
+    """The town's review layers: list, and upload a new one (GeoJSON or zipped shapefile)."""
+    from commune.permits.models import ReviewLayer
+    from commune.permits.services.layers import review_layer_import
+
+    form = forms.ReviewLayerForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            layer = review_layer_import(
+                municipality=request.municipality,
+                name=form.cleaned_data["name"],
+                department=form.cleaned_data["department"],
+                upload=form.cleaned_data["file"],
+                actor=request.user,
+            )
+        except ValidationError as exc:
+            form.add_error("file", exc)
+        else:
+            messages.success(
+                request,
+                _("Layer %(name)s imported with %(n)d features.")
+                % {"name": layer.name, "n": layer.features.count()},
+            )
+            return redirect(_url(request, "layers"))
+    items = ReviewLayer.objects.select_related("department").order_by("name")
+    return render(
+        request,
+        "permits/staff/layers.html",
+        {"form": form, "layers": items},
+        status=400 if request.method == "POST" else 200,
+    )
