@@ -298,3 +298,31 @@ def test_applicant_answers_a_complement_through_the_page(client, town_a, applica
         permit.refresh_from_db()
         assert permit.status == "in_review"
         assert permit.attachments.filter(purpose="complement").count() == 1
+
+
+def test_new_request_page_has_the_map_and_a_label_for_every_field(client, town_a, applicant):
+    client.force_login(applicant)
+    response = client.get("/pully/permits/new/")
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert 'data-target="id_geometry"' in body and "leaflet.js" in body
+    for name, field in response.context["form"].fields.items():
+        if not field.widget.is_hidden and name not in {"is_emergency", "pavement_closure"}:
+            assert f'for="id_{name}"' in body, name
+
+
+def test_reviewer_sees_their_tasks_and_the_late_ones(town_a, applicant, staff_client):
+    with scope(town_a):
+        roads = DepartmentFactory(municipality=town_a, code="roads")
+        RoutingRule.objects.create(municipality=town_a, department=roads)
+        permit = permit_submit(
+            permit=draft(town_a, applicant=applicant), applicant=applicant, now=at(MONDAY)
+        )
+        reviewer = MembershipFactory(
+            municipality=town_a, role="service_reviewer", department=roads
+        ).user
+    client = staff_client(reviewer)
+    mine = client.get("/pully/permits/staff/?view=mine")
+    assert mine.status_code == 200 and permit.reference in mine.content.decode()
+    late = client.get("/pully/permits/staff/?view=late")  # due in May 2026: late today
+    assert late.status_code == 200 and permit.reference in late.content.decode()
