@@ -1,5 +1,5 @@
 """Factories and builders for permit tests. Town A's territory (MunicipalityFactory) is a
-2 km square whose south-west corner is given by the factory; `spot()` picks points in it."""
+2 km square whose south-west corner is given by the factory; `rect()` draws rectangles in it."""
 
 from __future__ import annotations
 
@@ -19,8 +19,8 @@ from commune.permits.models import (
     ReviewTask,
     WorkArea,
 )
-from commune.tenants.tests.factories import DepartmentFactory, MunicipalityFactory
 from commune.permits.services.geometry import parse_work_areas
+from commune.tenants.tests.factories import DepartmentFactory, MunicipalityFactory
 
 
 def origin(town) -> tuple[float, float]:
