@@ -205,3 +205,103 @@ class DataImport(TenantModel):
     @property
     def is_finished(self) -> bool:
         return self.status in {self.Status.DONE, self.Status.FAILED}
+
+
+class MobilitySettings(TenantModel):
+    """The town's observatory settings: the k of k-anonymity for everything published (no
+    published figure comes from fewer than k devices or persons) and the perimeter zones whose
+    traffic typology is the headline figure. One row per town, created on first use."""
+
+    k_anonymity = models.PositiveIntegerField(
+        _("minimum group size (k)"),
+        default=20,
+        validators=[MinValueValidator(2)],
+        help_text=_("No published figure comes from fewer than k persons."),
+    )
+    perimeter_zones = models.JSONField(
+        _("perimeter zones"),
+        default=list,
+        blank=True,
+        help_text=_("Zone ids of the studied perimeter (e.g. the town centre)."),
+    )
+
+    url_kwarg = None
+
+    class Meta:
+        verbose_name = _("observatory settings")
+        verbose_name_plural = _("observatory settings")
+        constraints = [
+            models.UniqueConstraint(fields=["municipality"], name="mobility_settings_one_per_town"),
+            models.CheckConstraint(
+                condition=models.Q(k_anonymity__gte=2), name="mobility_settings_k_min_2"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"k = {self.k_anonymity}"
+
+
+class Evaluation(TenantModel):
+    """An intervention evaluated by difference-in-differences (analytics.evaluation): the
+    request (treated and control sites, date, windows), its progress as a background job, and
+    the result (pooled and per-site effects with 95 % intervals, French summary)."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("Queued")
+        RUNNING = "running", _("Running")
+        DONE = "done", _("Done")
+        FAILED = "failed", _("Failed")
+
+    title = models.CharField(_("title"), max_length=200)
+    treated = models.JSONField(_("treated sites"), default=list)
+    control = models.JSONField(_("control sites"), default=list)
+    intervention_date = models.DateField(_("intervention date"))
+    before_days = models.PositiveSmallIntegerField(
+        _("days before"), default=56, validators=[MinValueValidator(7), MaxValueValidator(366)]
+    )
+    after_days = models.PositiveSmallIntegerField(
+        _("days after"), default=56, validators=[MinValueValidator(7), MaxValueValidator(366)]
+    )
+    status = models.CharField(
+        _("status"), max_length=16, choices=Status.choices, default=Status.QUEUED
+    )
+    progress = models.PositiveSmallIntegerField(
+        _("progress (%)"), default=0, validators=[MaxValueValidator(100)]
+    )
+    result = models.JSONField(_("result"), default=dict, blank=True)
+    error = models.TextField(_("error message"), blank=True)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("requested by"),
+    )
+    submission_key = models.UUIDField(
+        null=True, blank=True, editable=False, help_text="Makes a form submitted twice one job."
+    )
+    started_at = models.DateTimeField(_("started"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+
+    url_kwarg = "evaluation_id"
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("intervention evaluation")
+        verbose_name_plural = _("intervention evaluations")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(progress__lte=100), name="evaluation_progress_max_100"
+            ),
+            models.UniqueConstraint(
+                fields=["municipality", "submission_key"], name="evaluation_submission_unique"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def is_finished(self) -> bool:
+        return self.status in {self.Status.DONE, self.Status.FAILED}
