@@ -13,33 +13,43 @@ from commune.permits.models import PermitRequest
 from .selectors import ONGOING_STATUSES, areas_wgs84
 
 
-def work_properties(permit: PermitRequest) -> dict:
+def _labels() -> dict[str, dict[str, str]]:
+    """The choice labels, translated once per response (get_FOO_display per row is slow)."""
+    return {
+        "kind": {k: str(v) for k, v in PermitRequest.Kind.choices},
+        "status": {k: str(v) for k, v in PermitRequest.Status.choices},
+        "closure": {k: str(v) for k, v in PermitRequest.Closure.choices},
+    }
+
+
+def work_properties(permit: PermitRequest, labels: dict | None = None) -> dict:
+    labels = labels or _labels()
     organisation = permit.organisation.name if permit.organisation_id else None
     return {
         "reference": permit.reference,
         "kind": permit.kind,
-        "kind_label": str(permit.get_kind_display()),
+        "kind_label": labels["kind"].get(permit.kind, permit.kind),
         "organisation": organisation,
         "status": permit.status,
-        "status_label": str(permit.get_status_display()),
+        "status_label": labels["status"].get(permit.status, permit.status),
         "under_way": permit.status in ONGOING_STATUSES,
         "emergency": permit.is_emergency,
         "start": permit.planned_start.isoformat(),
         "end": (permit.valid_until or permit.planned_end).isoformat(),
         "road_closure": permit.road_closure,
-        "road_closure_label": str(permit.get_road_closure_display()),
+        "road_closure_label": labels["closure"].get(permit.road_closure, permit.road_closure),
         "pavement_closure": permit.pavement_closure,
         "parking_places_removed": permit.parking_places_removed,
     }
 
 
-def work_feature(permit: PermitRequest, polygons: list) -> dict:
+def work_feature(permit: PermitRequest, polygons: list, labels: dict | None = None) -> dict:
     geometry = {"type": "MultiPolygon", "coordinates": polygons} if polygons else None
     return {
         "type": "Feature",
         "id": permit.pk,
         "geometry": geometry,
-        "properties": work_properties(permit),
+        "properties": work_properties(permit, labels),
     }
 
 
@@ -47,7 +57,8 @@ def work_features(*, municipality, permits: Iterable[PermitRequest]) -> list[dic
     """Features for these permits, their areas fetched in one query."""
     permits = list(permits)
     areas = areas_wgs84(municipality=municipality, permit_ids=[p.pk for p in permits])
-    return [work_feature(p, areas.get(p.pk, [])) for p in permits]
+    labels = _labels()
+    return [work_feature(p, areas.get(p.pk, []), labels) for p in permits]
 
 
 def feature_bbox(features: list[dict]) -> list[float] | None:
