@@ -3,8 +3,12 @@ the verification page; and the permit and invoice PDFs for the applicant and the
 
 from __future__ import annotations
 
+import json
+
+from django.core.cache import cache
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponse, JsonResponse
+from django.db.models import Count, Max
+from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
@@ -23,11 +27,10 @@ from .selectors import works_public
 from .verification import ISSUED, permit_id_from_token, validity, verify_url
 
 PAGE_SIZE = 50
+LAYER_CACHE_SECONDS = 300
 
 
 def _territory_geojson(town) -> dict:
-    import json
-
     return json.loads(town.territory.transform(4326, clone=True).json)
 
 
@@ -52,14 +55,26 @@ def works_map(request):
 @permits_module
 @require_GET
 def works_geojson(request):
-    """Every current and planned work as one GeoJSON FeatureCollection (RFC 7946, WGS84)."""
+    """Every current and planned work as one GeoJSON FeatureCollection (RFC 7946, WGS84).
+
+    The document is cached under a fingerprint of the layer (count and last change of the
+    public works, the day and the language), so a change shows at once; the TTL bounds what
+    the fingerprint cannot see (an organisation renamed)."""
     town = request.municipality
-    features = work_features(municipality=town, permits=works_public(municipality=town))
-    response = JsonResponse(
-        {"type": "FeatureCollection", "features": features},
-        content_type=GEOJSON,
-        json_dumps_params={"ensure_ascii": False},
+    queryset = works_public(municipality=town)
+    stamp = queryset.order_by().aggregate(n=Count("id"), last=Max("updated_at"))
+    last = stamp["last"].timestamp() if stamp["last"] else 0
+    key = (
+        f"permits:works-geojson:{town.pk}:{get_language()}:{timezone.localdate()}:"
+        f"{stamp['n']}:{last}"
     )
+    body = cache.get(key)
+    if body is None:
+        features = work_features(municipality=town, permits=queryset)
+        collection = {"type": "FeatureCollection", "features": features}
+        body = json.dumps(collection, ensure_ascii=False, separators=(",", ":")).encode()
+        cache.set(key, body, LAYER_CACHE_SECONDS)
+    response = HttpResponse(body, content_type=GEOJSON)
     response["Content-Disposition"] = f'inline; filename="{town.slug}-works.geojson"'
     return response
 

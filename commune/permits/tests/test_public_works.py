@@ -155,3 +155,14 @@ def test_closures_calendar_leaves_out_works_without_closure(client, town_a):
     calendar = Calendar.from_ical(client.get("/pully/works/closures.ics").content)
     # then
     assert not [e for e in calendar.walk("VEVENT") if quiet.reference in str(e["SUMMARY"])]
+
+
+def test_geojson_shows_a_new_work_at_once_despite_the_cache(client, works, town_a):
+    # given: the layer was served (and cached)
+    client.get("/pully/works/works.geojson")
+    with scope(town_a):
+        fresh = work(town_a, dx=900)
+    # when
+    body = client.get("/pully/works/works.geojson").content.decode()
+    # then
+    assert fresh.reference in body
