@@ -15,3 +15,15 @@ def import_run(*, municipality_id: int, import_id: int) -> str:
     with scoping.scope(municipality):
         data_import = DataImport.objects.get(pk=import_id)
         return services.import_run(data_import=data_import).status
+
+
+@task()
+def evaluation_run(*, municipality_id: int, evaluation_id: int) -> str:
+    """Compute a queued intervention evaluation (a second run of a finished one does nothing)."""
+    from .models import Evaluation
+    from .services.evaluations import evaluation_run as run
+
+    municipality = Municipality.objects.get(pk=municipality_id)
+    with scoping.scope(municipality):
+        evaluation = Evaluation.objects.get(pk=evaluation_id)
+        return run(evaluation=evaluation).status

@@ -362,3 +362,10 @@ def demo_observatory_write(
     meta.to_parquet(sites_dir / "sites.parquet", index=False)
     synthetic.write_counts(counts_dir, spec)  # last: its presence marks the demo as written
     return True
+
+
+def catchment_bands_km() -> tuple[float, ...]:
+    """The upper bounds (km) of the catchment's distance bands, nearest first."""
+    from analytics.indicators import CATCHMENT_BANDS_KM
+
+    return tuple(CATCHMENT_BANDS_KM)

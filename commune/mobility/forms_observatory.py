@@ -1,0 +1,96 @@
+"""Forms of the observatory: the page's filters (GET) and the evaluation request (POST)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+MAX_PERIOD_DAYS = 366
+MODE_LABELS = {
+    "car": _("Cars"),
+    "heavy": _("Heavy vehicles"),
+    "bus": _("Buses"),
+    "bicycle": _("Bicycles"),
+    "pedestrian": _("Pedestrians"),
+    "all": _("Unclassified"),
+}
+
+
+class ObservatoryFilterForm(forms.Form):
+    """Period (inclusive local dates), mode and sites. Built with the town's catalogue, so only
+    modes and sites that exist are offered; empty means all."""
+
+    start = forms.DateField(label=_("From"), widget=forms.DateInput(attrs={"type": "date"}))
+    end = forms.DateField(label=_("To (inclusive)"), widget=forms.DateInput(attrs={"type": "date"}))
+    mode = forms.ChoiceField(label=_("Mode"), required=False)
+    site = forms.MultipleChoiceField(
+        label=_("Counting sites"),
+        required=False,
+        widget=forms.SelectMultiple(attrs={"size": 6}),
+        help_text=_("None selected means all sites."),
+    )
+
+    def __init__(self, data, *, modes: list[str], sites: list[tuple[str, str]], initial=None):
+        super().__init__(data, initial=initial)
+        self.fields["mode"].choices = [("", _("All modes"))] + [
+            (m, MODE_LABELS.get(m, m)) for m in modes
+        ]
+        self.fields["site"].choices = sites
+
+    def clean(self):
+        data = super().clean()
+        start, end = data.get("start"), data.get("end")
+        if start and end:
+            if end < start:
+                raise forms.ValidationError(_("The end of the period is before its start."))
+            if (end - start).days >= MAX_PERIOD_DAYS:
+                raise forms.ValidationError(
+                    _("Choose a period of at most %(days)s days.") % {"days": MAX_PERIOD_DAYS}
+                )
+        return data
+
+
+def default_period(last: dt.date | None, *, days: int = 91) -> tuple[dt.date, dt.date]:
+    """The last `days` days of data (inclusive), or the last `days` days up to today."""
+    end = last or dt.date.today()  # noqa: DTZ011 - a local calendar date is what is meant
+    return end - dt.timedelta(days=days - 1), end
+
+
+class EvaluationForm(forms.Form):
+    """An intervention to evaluate: treated and control sites, date, before/after windows."""
+
+    title = forms.CharField(label=_("Title"), max_length=200)
+    treated = forms.MultipleChoiceField(
+        label=_("Treated sites"),
+        widget=forms.SelectMultiple(attrs={"size": 6}),
+        help_text=_("The sites where the change was made."),
+    )
+    control = forms.MultipleChoiceField(
+        label=_("Control sites"),
+        widget=forms.SelectMultiple(attrs={"size": 6}),
+        help_text=_("Comparable sites the change did not touch."),
+    )
+    intervention_date = forms.DateField(
+        label=_("Intervention date"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+    before_days = forms.IntegerField(label=_("Days before"), min_value=7, max_value=366, initial=56)
+    after_days = forms.IntegerField(label=_("Days after"), min_value=7, max_value=366, initial=56)
+    submission_key = forms.UUIDField(widget=forms.HiddenInput, initial=uuid.uuid4)
+
+    def __init__(self, *args, sites: list[tuple[str, str]], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["treated"].choices = sites
+        self.fields["control"].choices = sites
+
+    def clean(self):
+        data = super().clean()
+        both = set(data.get("treated") or []) & set(data.get("control") or [])
+        if both:
+            raise forms.ValidationError(
+                _("A site cannot be both treated and control: %(sites)s")
+                % {"sites": ", ".join(sorted(both))}
+            )
+        return data

@@ -1,0 +1,319 @@
+"""The observatory page's reads: the town's catalogue, the filters, the indicators (internal for
+analysts, k-suppressed for the public) and their presentation (tables, charts, map layers).
+
+All warehouse access goes through `warehouse.py`; this module only shapes what it returns.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from dataclasses import dataclass, field
+
+import pandas as pd
+from django.contrib.gis.geos import Point
+from django.utils.translation import gettext as _
+
+from commune.tenants.models import LV95, Municipality
+
+from . import charts, warehouse
+from .forms_observatory import ObservatoryFilterForm, default_period
+from .models import MobilitySettings
+
+TOP_FLOWS = 15
+
+
+def mobility_settings(*, municipality: Municipality) -> MobilitySettings:
+    """The town's observatory settings (created with the defaults on first use)."""
+    found, _created = MobilitySettings.objects.get_or_create(municipality=municipality)
+    return found
+
+
+def perimeter_for(*, municipality: Municipality, zones: pd.DataFrame, settings) -> list[str]:
+    """The perimeter zones: as set in the settings, else the zones whose centre lies in the
+    town's territory."""
+    known = set(zones.zone_id) if not zones.empty else set()
+    if settings.perimeter_zones:
+        return [z for z in settings.perimeter_zones if z in known]
+    if zones.empty or municipality.territory is None:
+        return []
+    return [
+        row.zone_id
+        for row in zones.itertuples()
+        if municipality.territory.contains(Point(row.e, row.n, srid=LV95))
+    ]
+
+
+@dataclass
+class Filters:
+    start: dt.date
+    end: dt.date  # inclusive
+    modes: list[str] | None
+    sites: list[str] | None
+    form: ObservatoryFilterForm
+    valid: bool = True
+    query: dict = field(default_factory=dict)
+
+
+def filters_from(params, catalogue: dict) -> Filters:
+    """Read the GET filters; invalid ones leave the defaults in force (and the form's errors)."""
+    sites = catalogue["sites"]
+    site_choices = [(r.site_id, f"{r.name} ({r.site_id})") for r in sites.itertuples()]
+    start, end = default_period(catalogue["last"])
+    form = ObservatoryFilterForm(
+        params if params else None,
+        modes=catalogue["modes"],
+        sites=site_choices,
+        initial={"start": start, "end": end},
+    )
+    if not params:
+        return Filters(start, end, None, None, form)
+    if not form.is_valid():
+        return Filters(start, end, None, None, form, valid=False)
+    data = form.cleaned_data
+    query = {"start": data["start"].isoformat(), "end": data["end"].isoformat()}
+    if data["mode"]:
+        query["mode"] = data["mode"]
+    if data["site"]:
+        query["site"] = data["site"]
+    return Filters(
+        data["start"],
+        data["end"],
+        [data["mode"]] if data["mode"] else None,
+        list(data["site"]) or None,
+        form,
+        query=query,
+    )
+
+
+def _none(value):
+    """A plain Python value (numpy scalars unwrapped), None for missing/hidden (NaN, NA)."""
+    if value is None:
+        return None
+    try:
+        if pd.isna(value):
+            return None
+    except (TypeError, ValueError):
+        return value
+    return value.item() if hasattr(value, "item") else value
+
+
+def observatory_data(*, municipality: Municipality, filters: Filters, public: bool) -> dict:
+    """The catalogue and the indicators of the period, suppressed with the town's k if public."""
+    settings = mobility_settings(municipality=municipality)
+    catalogue = warehouse.observatory_catalogue(municipality=municipality)
+    perimeter = perimeter_for(
+        municipality=municipality, zones=catalogue["zones"], settings=settings
+    )
+    data = warehouse.observatory_indicators(
+        municipality=municipality,
+        start=filters.start,
+        end=filters.end + dt.timedelta(days=1),
+        modes=filters.modes,
+        sites=filters.sites,
+        perimeter=perimeter,
+    )
+    if public:
+        data = warehouse.publish_suppressed(data, k=settings.k_anonymity)
+    data.update(catalogue=catalogue, perimeter=perimeter, k=settings.k_anonymity, public=public)
+    return data
+
+
+def site_volumes(data: dict) -> dict[str, float | None]:
+    """Total volume per site over the period (the published totals when public)."""
+    if data.get("site_totals") is not None:
+        return {k: _none(v) for k, v in data["site_totals"].items()}
+    daily = data.get("daily")
+    if daily is None or daily.empty:
+        return {}
+    return {k: float(v) for k, v in daily.groupby("site_id").volume.sum().items()}
+
+
+def zone_trips(data: dict) -> dict[str, dict]:
+    od = data.get("od")
+    if od is None or od.empty:
+        return {}
+    if data.get("od_out") is not None:
+        out, into = data["od_out"], data["od_in"]
+    else:
+        out, into = od.groupby("origin").trips.sum(), od.groupby("destination").trips.sum()
+    zones = set(out.index) | set(into.index)
+    return {z: {"out": _none(out.get(z)), "in": _none(into.get(z))} for z in zones}
+
+
+def top_flows(data: dict, limit: int = TOP_FLOWS) -> list[dict]:
+    """The largest flows between two different zones (hidden cells are never ranked)."""
+    od = data.get("od")
+    if od is None or od.empty:
+        return []
+    flows = od[(od.origin != od.destination) & od.trips.notna()].copy()
+    flows["trips"] = flows.trips.astype(float)
+    flows = flows.sort_values(["trips", "origin", "destination"], ascending=[False, True, True])
+    return flows.head(limit).to_dict("records")
+
+
+def map_layers(data: dict) -> dict:
+    """Sites (points with volumes), zones (polygons with trips out/in) and top flows, WGS84."""
+    catalogue = data["catalogue"]
+    volumes = site_volumes(data)
+    sites = [
+        {
+            "id": r.site_id,
+            "name": r.name,
+            "lat": float(r.lat),
+            "lon": float(r.lon),
+            "volume": volumes.get(r.site_id),
+        }
+        for r in catalogue["sites"].itertuples()
+        if _none(r.lat) is not None and (r.site_id in volumes)
+    ]
+    trips = zone_trips(data)
+    zones, centres = [], {}
+    for r in catalogue["zones"].itertuples():
+        centres[r.zone_id] = (float(r.lat), float(r.lon))
+        zones.append(
+            {
+                "type": "Feature",
+                "id": r.zone_id,
+                "geometry": json.loads(r.geometry),
+                "properties": {
+                    "zone_id": r.zone_id,
+                    "name": r.name,
+                    "perimeter": r.zone_id in data["perimeter"],
+                    "trips_out": trips.get(r.zone_id, {}).get("out"),
+                    "trips_in": trips.get(r.zone_id, {}).get("in"),
+                },
+            }
+        )
+    flows = [
+        {
+            "from": centres[f["origin"]],
+            "to": centres[f["destination"]],
+            "trips": _none(f["trips"]),
+            "label": f"{f['origin']} → {f['destination']}",
+        }
+        for f in top_flows(data)
+        if f["origin"] in centres and f["destination"] in centres
+    ]
+    return {
+        "sites": sites,
+        "zones": {"type": "FeatureCollection", "features": zones},
+        "flows": flows,
+    }
+
+
+WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+
+
+def presentation(data: dict) -> dict:
+    """Tables and SVG charts for the template (each chart beside its table)."""
+    out: dict = {"sites": [], "profile_rows": [], "typology": [], "catchment": [], "quality": []}
+    names = (
+        dict(zip(data["catalogue"]["sites"].site_id, data["catalogue"]["sites"].name, strict=True))
+        if not data["catalogue"]["sites"].empty
+        else {}
+    )
+    volumes = site_volumes(data)
+    daily = data.get("daily")
+    if daily is not None and not daily.empty:
+        for site_id, rows in daily.groupby("site_id", sort=True):
+            points = [(str(d), _none(v)) for d, v in zip(rows.local_date, rows.volume, strict=True)]
+            known = [v for _, v in points if v is not None]
+            out["sites"].append(
+                {
+                    "id": site_id,
+                    "name": names.get(site_id, site_id),
+                    "total": volumes.get(site_id),
+                    "mean": sum(known) / len(known) if known else None,
+                    "days": points,
+                    "chart": charts.sparkline(
+                        _("Daily volume at %(site)s") % {"site": names.get(site_id, site_id)},
+                        points,
+                    ),
+                }
+            )
+    days = [_(d) for d in WEEKDAYS]
+    profile = data.get("profile")
+    if profile is not None and not profile.empty:
+        grid = {
+            (int(r.iso_weekday), int(r.local_hour)): _none(r.mean_volume)
+            for r in profile.itertuples()
+        }
+        out["profile_chart"] = charts.heatmap(
+            _("Mean hourly volume by weekday and hour"), grid, days
+        )
+        out["profile_rows"] = [
+            {"day": days[d - 1], "values": [grid.get((d, h)) for h in range(24)]}
+            for d in range(1, 8)
+        ]
+    labels = {"internal": _("Internal"), "exchange": _("Exchange"), "through": _("Through")}
+    typology = data.get("typology")
+    if typology is not None and not typology.empty:
+        order = {"through": 0, "exchange": 1, "internal": 2}
+        rows = sorted(typology.to_dict("records"), key=lambda r: order.get(r["typology"], 9))
+        out["typology"] = [
+            {
+                "label": labels.get(r["typology"], r["typology"]),
+                "trips": _none(r["trips"]),
+                "share": _none(r["share"]),
+            }
+            for r in rows
+        ]
+        out["typology_chart"] = charts.bars(
+            _("Traffic typology of the perimeter"),
+            [(r["label"], r["share"], _share(r["share"])) for r in out["typology"]],
+        )
+    catchment = data.get("catchment")
+    if catchment is not None and not catchment.empty:
+        for r in catchment.to_dict("records"):
+            out["catchment"].append(
+                {
+                    "label": _band(float(r["band_km"])),
+                    "presence": _none(r["presence"]),
+                    "share": _none(r["share"]),
+                }
+            )
+        out["catchment_chart"] = charts.bars(
+            _("Visitors by distance from home"),
+            [(r["label"], r["share"], _share(r["share"])) for r in out["catchment"]],
+        )
+    quality = data.get("quality")
+    if quality is not None and not quality.empty:
+        out["quality"] = [
+            {
+                "id": r.site_id,
+                "name": names.get(r.site_id, r.site_id),
+                "expected": int(r.expected_hours),
+                "observed": int(r.observed_hours),
+                "missing": int(r.missing_hours),
+            }
+            for r in quality.itertuples()
+        ]
+        out["quality_chart"] = charts.bars(
+            _("Missing hours per site"),
+            [(q["name"], q["missing"], str(q["missing"])) for q in out["quality"]],
+        )
+    out["flows"] = top_flows(data)
+    out["hours"] = list(range(24))
+    out["indicators"] = [
+        ("daily", _("Daily volume per site")),
+        ("sites", _("Counting sites")),
+        ("profile", _("Weekday and hour profile")),
+        ("od", _("Origin–destination matrix")),
+        ("typology", _("Traffic typology")),
+        ("catchment", _("Catchment by distance")),
+        ("quality", _("Data quality")),
+    ]
+    return out
+
+
+def _share(value) -> str:
+    return "—" if value is None else f"{value * 100:.1f} %"
+
+
+def _band(lower: float) -> str:
+    bounds = [0.0, *warehouse.catchment_bands_km()]
+    upper = next((b for b in bounds if b > lower), None)
+    if upper is None:
+        return _("%(km)s km and more") % {"km": f"{lower:g}"}
+    return _("%(low)s to %(high)s km") % {"low": f"{lower:g}", "high": f"{upper:g}"}

@@ -1,0 +1,121 @@
+"""Intervention evaluations requested in the web UI: record, run in the background, report."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from commune.core import audit
+from commune.tenants.models import Municipality
+
+from .. import warehouse
+from ..models import Evaluation
+
+Status = Evaluation.Status
+
+
+def evaluation_submit(
+    *,
+    municipality: Municipality,
+    title: str,
+    treated: list[str],
+    control: list[str],
+    intervention_date: dt.date,
+    before_days: int,
+    after_days: int,
+    requested_by,
+    submission_key,
+) -> Evaluation:
+    """Record an evaluation and compute it in the background. The same form sent twice (same
+    submission key) gives back the first evaluation instead of a second one."""
+    from .. import tasks
+
+    existing = Evaluation.objects.filter(submission_key=submission_key).first()
+    if existing is not None:
+        return existing
+    try:
+        with transaction.atomic():
+            evaluation = Evaluation.objects.create(
+                municipality=municipality,
+                title=title,
+                treated=list(treated),
+                control=list(control),
+                intervention_date=intervention_date,
+                before_days=before_days,
+                after_days=after_days,
+                requested_by=requested_by,
+                submission_key=submission_key,
+            )
+            audit.record(
+                actor=requested_by,
+                obj=evaluation,
+                action="evaluation_queued",
+                after={"treated": evaluation.treated, "control": evaluation.control},
+            )
+    except IntegrityError:  # the other copy of the form won the race
+        return Evaluation.objects.get(submission_key=submission_key)
+    transaction.on_commit(
+        lambda: tasks.evaluation_run.enqueue(
+            municipality_id=municipality.pk, evaluation_id=evaluation.pk
+        )
+    )
+    return evaluation
+
+
+def _progress(evaluation: Evaluation, percent: int) -> None:
+    Evaluation.objects.filter(pk=evaluation.pk).update(progress=percent)
+
+
+def evaluation_run(*, evaluation: Evaluation) -> Evaluation:
+    """Compute a queued evaluation (difference-in-differences via the warehouse). Data that
+    cannot be used (no counts, a site without data in the windows) fails it with a message.
+    Safe to call twice: only a queued evaluation runs."""
+    started = Evaluation.objects.filter(pk=evaluation.pk, status=Status.QUEUED).update(
+        status=Status.RUNNING, started_at=timezone.now(), progress=5
+    )
+    evaluation.refresh_from_db()
+    if not started:
+        return evaluation
+    try:
+        _progress(evaluation, 20)
+        result = warehouse.evaluate_intervention(
+            municipality=evaluation.municipality,
+            treated=evaluation.treated,
+            control=evaluation.control,
+            intervention=evaluation.intervention_date,
+            before_days=evaluation.before_days,
+            after_days=evaluation.after_days,
+        )
+    except FileNotFoundError:
+        return _failed(evaluation, _("This town has no counting data yet."))
+    except ValueError as exc:
+        return _failed(evaluation, _("The evaluation could not be computed: %(e)s") % {"e": exc})
+    except Exception:
+        _failed(evaluation, _("The evaluation stopped because of an internal error."))
+        raise
+    evaluation.status = Status.DONE
+    evaluation.progress = 100
+    evaluation.result = result
+    evaluation.finished_at = timezone.now()
+    evaluation.save(update_fields=["status", "progress", "result", "finished_at", "updated_at"])
+    audit.record(
+        actor=evaluation.requested_by,
+        obj=evaluation,
+        action="evaluation_done",
+        after={"effect_pct": result["pooled"]["effect_pct"]},
+    )
+    return evaluation
+
+
+def _failed(evaluation: Evaluation, message: str) -> Evaluation:
+    evaluation.status = Status.FAILED
+    evaluation.error = message
+    evaluation.finished_at = timezone.now()
+    evaluation.save(update_fields=["status", "error", "finished_at", "updated_at"])
+    audit.record(
+        actor=evaluation.requested_by, obj=evaluation, action="evaluation_failed", comment=message
+    )
+    return evaluation

@@ -1,0 +1,120 @@
+"""Intervention evaluations in the web UI: the request form, progress while the background
+job runs, the report on the page and as HTML and PDF downloads."""
+
+from __future__ import annotations
+
+from django.http import HttpResponse, HttpResponseRedirect
+from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
+from django.utils.text import slugify
+from django.views.decorators.http import require_GET, require_http_methods
+
+from commune.accounts.access import staff_required
+from commune.accounts.models import Role
+
+from . import report, warehouse
+from .forms_observatory import EvaluationForm
+from .models import Evaluation
+from .services.evaluations import evaluation_submit
+
+POLL_SECONDS = 2
+
+
+def _evaluation(request, evaluation_id: int) -> Evaluation:
+    """The town's evaluation, or 404 (another town's id included)."""
+    return get_object_or_404(
+        Evaluation.objects.filter(municipality=request.municipality), pk=evaluation_id
+    )
+
+
+def _site_choices(town) -> list[tuple[str, str]]:
+    sites = warehouse.observatory_catalogue(municipality=town)["sites"]
+    return [(r.site_id, f"{r.name} ({r.site_id})") for r in sites.itertuples()]
+
+
+@require_http_methods(["GET", "POST"])
+@staff_required(Role.MOBILITY_ANALYST)
+def evaluation_list(request):
+    """The town's evaluations and the form to request a new one."""
+    town = request.municipality
+    form = EvaluationForm(request.POST or None, sites=_site_choices(town))
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        evaluation = evaluation_submit(
+            municipality=town,
+            title=data["title"],
+            treated=data["treated"],
+            control=data["control"],
+            intervention_date=data["intervention_date"],
+            before_days=data["before_days"],
+            after_days=data["after_days"],
+            requested_by=request.user,
+            submission_key=data["submission_key"],
+        )
+        return HttpResponseRedirect(
+            reverse(
+                "mobility:evaluation-detail",
+                kwargs={"town": town.slug, "evaluation_id": evaluation.pk},
+            )
+        )
+    evaluations = Evaluation.objects.filter(municipality=town).select_related("requested_by")
+    return render(
+        request,
+        "mobility/observatory/evaluation_list.html",
+        {"form": form, "evaluations": evaluations[:50]},
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@require_GET
+@staff_required(Role.MOBILITY_ANALYST)
+def evaluation_detail(request, evaluation_id: int):
+    """Progress while the job runs (htmx polling, or a refresh without JavaScript), then the
+    report: pooled effect with its interval, per-site effects beside it, chart, summary."""
+    evaluation = _evaluation(request, evaluation_id)
+    context = {
+        "evaluation": evaluation,
+        "poll_seconds": POLL_SECONDS,
+        "rows": report.effect_rows(evaluation),
+        "chart": report.forest_svg(evaluation) if evaluation.result else None,
+    }
+    template = (
+        "mobility/observatory/_evaluation_status.html"
+        if request.htmx
+        else "mobility/observatory/evaluation_detail.html"
+    )
+    return render(request, template, context)
+
+
+def _download(evaluation: Evaluation, body: bytes, content_type: str, ext: str) -> HttpResponse:
+    response = HttpResponse(body, content_type=content_type)
+    name = slugify(evaluation.title) or "evaluation"
+    response["Content-Disposition"] = f'attachment; filename="{name}-{evaluation.pk}.{ext}"'
+    return response
+
+
+def _finished(request, evaluation_id: int) -> Evaluation:
+    evaluation = _evaluation(request, evaluation_id)
+    if evaluation.status != Evaluation.Status.DONE:
+        from django.http import Http404
+
+        raise Http404("This evaluation has no report (yet).")
+    return evaluation
+
+
+@require_GET
+@staff_required(Role.MOBILITY_ANALYST)
+def evaluation_report_html(request, evaluation_id: int):
+    """The report as a standalone HTML file."""
+    evaluation = _finished(request, evaluation_id)
+    body = report.report_html(evaluation, town=request.municipality).encode("utf-8")
+    return _download(evaluation, body, "text/html; charset=utf-8", "html")
+
+
+@require_GET
+@staff_required(Role.MOBILITY_ANALYST)
+def evaluation_report_pdf(request, evaluation_id: int):
+    """The report as PDF (vector chart)."""
+    evaluation = _finished(request, evaluation_id)
+    body = report.report_pdf(evaluation, town=request.municipality)
+    return _download(evaluation, body, "application/pdf", "pdf")
