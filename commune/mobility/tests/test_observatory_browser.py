@@ -1,0 +1,75 @@
+"""The observatory in Chromium: the map draws, the filters refresh the results with htmx, and
+the analyst's and the public pages pass axe-core (WCAG 2.1 AA)."""
+
+from __future__ import annotations
+
+import pytest
+from django.conf import settings as django_settings
+
+from commune.accounts.models import Role
+
+from .test_observatory import member, write_data
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def _logged_in(page, staff_client, user, live_server):
+    """Give the browser the session of a user who passed the second factor."""
+    client = staff_client(user)
+    cookie = client.cookies[django_settings.SESSION_COOKIE_NAME]
+    page.context.add_cookies([{"name": cookie.key, "value": cookie.value, "url": live_server.url}])
+
+
+def test_analyst_observatory_draws_the_map_filters_with_htmx_and_is_accessible(
+    page, axe, live_server, staff_client, town_a
+):
+    # given
+    write_data(town_a)
+    _logged_in(page, staff_client, member(town_a, Role.MOBILITY_ANALYST), live_server)
+    # when
+    response = page.goto("/pully/mobility/?start=2026-01-05&end=2026-02-15")
+    # then: the page, its map (sites, zones, flows) and no WCAG 2.1 AA violation
+    assert response.status == 200
+    page.wait_for_selector("#observatory-map.leaflet-container path")
+    assert page.locator("#observatory-map path.leaflet-interactive").count() > 12
+    axe(page)
+    # when: a filter is applied, the results are replaced in place (no page load)
+    page.evaluate("window.__marker = 'kept'")
+    page.select_option("#id_mode", "bicycle")
+    page.locator("#observatory-filters button[type=submit]").click()
+    page.wait_for_function(
+        "document.querySelectorAll('#sites-title ~ .table-scroll tbody tr').length === 1"
+    )
+    # then
+    assert page.evaluate("window.__marker") == "kept"
+    assert "mode=bicycle" in page.url
+    assert "Quai Milliquet" in page.locator("#observatory-results").inner_text()
+    page.wait_for_selector("#observatory-map.leaflet-container")
+    axe(page)
+
+
+def test_public_observatory_works_without_javascript_and_is_accessible(
+    browser, live_server, town_a
+):
+    # given: a visitor with JavaScript off
+    from commune.core.browser import axe_violations
+
+    write_data(town_a)
+    context = browser.new_context(base_url=live_server.url, locale="fr-CH")
+    page = context.new_page()
+    # when
+    page.goto("/pully/mobility/open/?start=2026-01-05&end=2026-02-15")
+    # then
+    assert page.locator("h1").inner_text()
+    assert not axe_violations(page), axe_violations(page)
+    context.close()
+    nojs = browser.new_context(base_url=live_server.url, java_script_enabled=False)
+    page = nojs.new_page()
+    page.goto("/pully/mobility/open/")
+    page.select_option("#id_mode", "car")
+    page.locator("#observatory-filters button[type=submit]").click()
+    page.wait_for_load_state()
+    assert "mode=car" in page.url
+    rows = page.locator("#sites-title ~ .table-scroll tbody tr")
+    assert rows.count() == 4  # the four car counters
+    nojs.close()
