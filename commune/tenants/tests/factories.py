@@ -19,7 +19,10 @@ class MunicipalityFactory(factory.django.DjangoModelFactory):
     slug = factory.Sequence(lambda n: f"ville-{n}")
     ofs_number = factory.Sequence(lambda n: 9000 + n)
     canton = "VD"
-    territory = factory.Sequence(lambda n: square(2540000 + n * 3000, 1150000))
+    # a 10 × 10 grid of 2 km squares in Vaud, so that any number of towns stays in Switzerland
+    territory = factory.Sequence(
+        lambda n: square(2530000 + (n % 10) * 3000, 1145000 + (n // 10 % 10) * 3000)
+    )
     languages = ["fr", "de", "it", "en"]
     contact_email = factory.LazyAttribute(lambda o: f"greffe@{o.slug}.example.ch")
     modules = ["permits", "mobility", "agenda", "portal"]
