@@ -140,14 +140,23 @@ def _answer_all(permit, opinion="favourable", conditions=()) -> None:
         )
 
 
-@transaction.atomic
-def _town(town) -> None:
+def configure(town) -> bool:
+    """The town's permit configuration only (settings, rules, conditions, the protected-trees
+    layer, a resurfaced street), without requests. Call inside the town's scope."""
     departments = {d.code: d for d in Department.objects.all()}
     if not {"roads", "water", "traffic", "parks"} <= set(departments):
-        return
+        return False
     _config(town, departments)
     x, y = _places(town)
     _layers(town, departments, x, y)
+    return True
+
+
+@transaction.atomic
+def _town(town) -> None:
+    if not configure(town):
+        return
+    x, y = _places(town)
     utility = Organisation.objects.filter(uid="CHE-100.000.001").first()
     builder = Organisation.objects.filter(uid="CHE-100.000.002").first()
     luc = User.objects.filter(email="chantiers@romande-energie.example.ch").first()

@@ -6,6 +6,7 @@ import pytest
 from commune.accounts.tests.factories import MembershipFactory, UserFactory
 from commune.tenants.tests.factories import DepartmentFactory
 
+from .browser import pully  # noqa: F401 - the browser tests' demo town
 from .factories import town_settings
 
 ZURICH = ZoneInfo("Europe/Zurich")

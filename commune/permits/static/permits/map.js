@@ -6,6 +6,7 @@
   function init(el) {
     if (!window.L) { return; }
     var map = L.map(el, { scrollWheelZoom: false });
+    el.leafletMap = map;
     L.tileLayer("https://wmts.geo.admin.ch/1.0.0/ch.swisstopo.pixelkarte-grau/default/current/3857/{z}/{x}/{y}.jpeg", {
       attribution: "© swisstopo", maxZoom: 19
     }).addTo(map);

@@ -1,0 +1,125 @@
+"""Helpers for the permits' browser tests: the demo towns with their permit configuration,
+one logged-in Chromium page per person, and drawing a work area with mouse clicks."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.contrib.gis.geos import Polygon
+from django.utils import timezone
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from commune.accounts.models import Membership, Role, User
+from commune.core.browser import totp_now
+from commune.permits import demo as permits_demo
+from commune.tenants import demo, scoping
+from commune.tenants.models import Department
+
+PARKS_REVIEWER = "parcs@pully.example.ch"
+APPLICANT = "direction@gcleman.example.ch"  # Sofia Bianchi, Génie Civil du Léman SA (demo)
+
+
+@pytest.fixture
+def pully(transactional_db):
+    """The demo towns and people, Pully's permit configuration, and a parks reviewer."""
+    towns = demo.load()
+    town = next(t for t in towns if t.slug == "pully")
+    with scoping.scope(town):
+        permits_demo.configure(town)
+        user, _ = User.objects.get_or_create(
+            email=PARKS_REVIEWER, defaults={"full_name": "Réviseuse parcs", "kind": "staff"}
+        )
+        user.set_password(demo.DEMO_PASSWORD)
+        user.email_verified = True
+        user.save()
+        TOTPDevice.objects.get_or_create(
+            user=user, name="demo", defaults={"key": demo.DEMO_TOTP_KEY, "confirmed": True}
+        )
+        Membership.objects.get_or_create(
+            municipality=town,
+            user=user,
+            role=Role.SERVICE_REVIEWER,
+            department=Department.objects.get(code="parks"),
+        )
+    return town
+
+
+def trees_origin(town) -> tuple[float, float]:
+    """Where the demo's protected trees stand (east of the territory's inner point)."""
+    centre = town.territory.point_on_surface
+    return centre.x, centre.y
+
+
+def lv95_to_wgs84(points: list[tuple[float, float]]) -> list[tuple[float, float]]:
+    ring = Polygon([*points, points[0]], srid=2056).transform(4326, clone=True)
+    return [(lat, lng) for lng, lat in ring.coords[0][:-1]]
+
+
+def open_page(browser, live_server, email: str | None = None):
+    """A fresh context (French, no network beyond the test server), logged in as `email`."""
+    context = browser.new_context(base_url=live_server.url, locale="fr-CH")
+    context.set_default_timeout(15_000)
+    # Map tiles come from the internet, which the test machine cannot reach.
+    context.route(lambda url: not url.startswith(live_server.url), lambda route: route.abort())
+    page = context.new_page()
+    if email:
+        log_in(page, email)
+    return page
+
+
+def log_in(page, email: str) -> None:
+    page.goto("/accounts/login/")
+    page.get_by_label("E-mail").fill(email)
+    page.locator("input[type=password]").first.fill(demo.DEMO_PASSWORD)
+    page.locator("main form button[type=submit]").click()
+    page.wait_for_url(lambda url: "/accounts/login/" not in url)
+    if "/2fa/" in page.url:
+        page.locator("input[name=code]").fill(totp_now(demo.DEMO_TOTP_KEY))
+        page.locator("main form button[type=submit]").click()
+        page.wait_for_url(lambda url: "/2fa/" not in url)
+
+
+def draw_area(page, ring_lv95: list[tuple[float, float]], map_id: str = "permit-map") -> None:
+    """Zoom the map on the ring (as a user would), click each corner, close the area."""
+    corners = lv95_to_wgs84(ring_lv95)
+    lat = sum(c[0] for c in corners) / len(corners)
+    lng = sum(c[1] for c in corners) / len(corners)
+    page.wait_for_function(f"document.getElementById('{map_id}').leafletMap !== undefined")
+    page.evaluate(
+        f"document.getElementById('{map_id}').leafletMap.setView([{lat}, {lng}], 19, "
+        "{animate: false})"
+    )
+    box = page.locator(f"#{map_id}").bounding_box()
+    for corner_lat, corner_lng in corners:
+        point = page.evaluate(
+            f"(() => {{ const p = document.getElementById('{map_id}').leafletMap"
+            f".latLngToContainerPoint([{corner_lat}, {corner_lng}]); return [p.x, p.y]; }})()"
+        )
+        page.mouse.click(box["x"] + point[0], box["y"] + point[1])
+    page.get_by_role("button", name="Fermer la surface").or_(
+        page.get_by_role("button", name="Close the area")
+    ).click()
+
+
+def fill_request(page, *, kind: str, description: str, start: dt.date, days: int, **extra):
+    """Fill the request form's fields by name (the drawn area is already in the textarea)."""
+    page.select_option("select[name=organisation]", index=1)
+    page.fill("[name=site_manager_name]", "Paulo Ferreira")
+    page.fill("[name=site_manager_phone]", "+41 79 555 12 34")
+    page.fill("[name=invoice_address]", "Case postale, 1001 Lausanne")
+    page.select_option("select[name=kind]", kind)
+    page.fill("[name=description]", description)
+    page.fill("[name=planned_start]", start.isoformat())
+    page.fill("[name=planned_end]", (start + dt.timedelta(days=days)).isoformat())
+    if "road_closure" in extra:
+        page.select_option("select[name=road_closure]", extra["road_closure"])
+
+
+def submit_request(page) -> None:
+    page.locator("button[name=submit]").click()
+    page.wait_for_url(lambda url: "/new/" not in url)
+
+
+def start_in(days: int) -> dt.date:
+    return timezone.localdate() + dt.timedelta(days=days)
