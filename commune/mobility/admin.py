@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from .models import DataImport, QuarantinedMessage, Sensor
+from .models import DataImport, Evaluation, MobilitySettings, QuarantinedMessage, Sensor
 
 
 @admin.register(Sensor)
@@ -22,3 +22,15 @@ class DataImportAdmin(admin.ModelAdmin):
     list_display = ["created_at", "source_name", "kind", "status", "rows_imported", "municipality"]
     list_filter = ["status", "kind", "municipality"]
     readonly_fields = [f.name for f in DataImport._meta.fields]
+
+
+@admin.register(MobilitySettings)
+class MobilitySettingsAdmin(admin.ModelAdmin):
+    list_display = ["municipality", "k_anonymity", "perimeter_zones"]
+
+
+@admin.register(Evaluation)
+class EvaluationAdmin(admin.ModelAdmin):
+    list_display = ["created_at", "title", "intervention_date", "status", "municipality"]
+    list_filter = ["status", "municipality"]
+    readonly_fields = ["result", "error", "started_at", "finished_at", "submission_key"]
