@@ -217,7 +217,10 @@ def presentation(data: dict) -> dict:
     daily = data.get("daily")
     if daily is not None and not daily.empty:
         for site_id, rows in daily.groupby("site_id", sort=True):
-            points = [(str(d), _none(v)) for d, v in zip(rows.local_date, rows.volume, strict=True)]
+            points = [
+                (str(pd.Timestamp(d).date()), _none(v))
+                for d, v in zip(rows.local_date, rows.volume, strict=True)
+            ]
             known = [v for _, v in points if v is not None]
             out["sites"].append(
                 {

@@ -20,7 +20,7 @@
     if (!holder || !source || typeof L === "undefined") return;
     if (map) { map.remove(); map = null; }
     var layers = JSON.parse(source.textContent);
-    map = L.map(holder, { scrollWheelZoom: false });
+    map = L.map(holder, { scrollWheelZoom: false, zoomSnap: 0.25 });
     L.tileLayer("https://wmts.geo.admin.ch/1.0.0/ch.swisstopo.pixelkarte-grau/default/current/3857/{z}/{x}/{y}.jpeg", {
       attribution: "© swisstopo", maxZoom: 18
     }).addTo(map);
@@ -42,7 +42,7 @@
     });
     var most = Math.max.apply(null, layers.sites.map(function (s) { return s.volume || 0; }).concat([1]));
     layers.sites.forEach(function (s) {
-      L.circleMarker([s.lat, s.lon], { radius: 5 + 15 * Math.sqrt((s.volume || 0) / most), color: "#1f2933",
+      L.circleMarker([s.lat, s.lon], { radius: 4 + 10 * Math.sqrt((s.volume || 0) / most), color: "#1f2933",
                                       weight: 2, fillColor: "#f0b429", fillOpacity: 0.9 })
         .bindTooltip(escapeText(s.name) + ": " + fmt(s.volume)).addTo(all);
     });
