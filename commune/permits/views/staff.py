@@ -15,7 +15,7 @@ from commune.accounts.access import has_role, reviewer_departments, staff_requir
 from commune.accounts.models import Role
 from commune.core import audit
 from commune.permits import forms, selectors
-from commune.permits.models import ExtensionRequest, PermitRequest, ReviewTask
+from commune.permits.models import ExtensionRequest, Finding, PermitRequest, ReviewTask
 from commune.permits.services import decision, review, routing, works
 from commune.permits.services.geometry import findings_geojson, to_geojson
 from commune.permits.workflow import TransitionNotAllowed
@@ -77,6 +77,9 @@ def staff_detail(request, permit_id: int):
         "tasks": tasks,
         "my_departments": mine,
         "findings": permit.findings.select_related("other_permit", "street"),
+        "conflicts": permit.findings.filter(
+            kind__in=[Finding.Kind.CONFLICT, Finding.Kind.MORATORIUM]
+        ).select_related("other_permit", "street"),
         "areas_geojson": to_geojson(permit),
         "findings_geojson": findings_geojson(permit.findings.all()),
         "trail": audit.trail_for(permit)[:100],
