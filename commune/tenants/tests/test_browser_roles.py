@@ -17,7 +17,7 @@ ROLE_PAGES = {
     "eaux": ["permits/staff/"],
     "trafic": ["permits/staff/"],
     "agenda": [],
-    "mobilite": ["mobility/imports/"],
+    "mobilite": ["mobility/", "mobility/imports/", "mobility/evaluations/"],
 }
 
 
