@@ -260,3 +260,16 @@ class ReviewLayerForm(forms.Form):
         if upload.size > settings.MAX_UPLOAD_BYTES:
             raise ValidationError(_("The file is too large."), code="size")
         return upload
+
+
+class MapFilterForm(forms.Form):
+    status = forms.ChoiceField(
+        label=_("Status"),
+        choices=[("", _("Any status")), *PermitRequest.Status.choices],
+        required=False,
+    )
+    kind = forms.ChoiceField(
+        label=_("Kind of work"),
+        choices=[("", _("Any kind")), *PermitRequest.Kind.choices],
+        required=False,
+    )

@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
+import statistics
 
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from commune.accounts.models import OrganisationMember
 
-from .models import Finding, PermitRequest, PermitSettings, ReviewTask
+from .models import Finding, PermitRequest, PermitSettings, ReviewTask, WorkArea
 
 
 def permit_settings_get(*, municipality) -> PermitSettings:
@@ -102,3 +104,88 @@ def task_list_late(*, municipality, today: dt.date) -> QuerySet[ReviewTask]:
         .select_related("permit", "department")
         .order_by("due_date")
     )
+
+
+def permit_map_features(*, municipality, status: str = "", kind: str = "") -> dict:
+    """Every file (drafts excepted) as a GeoJSON FeatureCollection in WGS84 for the staff
+    map: one feature per work area with the file's reference, status and dates."""
+    areas = (
+        WorkArea.objects.filter(municipality=municipality)
+        .exclude(permit__status=PermitRequest.Status.DRAFT)
+        .select_related("permit")
+        .order_by("permit__planned_start", "pk")
+    )
+    if status:
+        areas = areas.filter(permit__status=status)
+    if kind:
+        areas = areas.filter(permit__kind=kind)
+    features = []
+    for area in areas[:5000]:
+        permit = area.permit
+        features.append(
+            {
+                "type": "Feature",
+                "id": area.pk,
+                "properties": {
+                    "permit_id": permit.pk,
+                    "reference": permit.reference,
+                    "status": permit.status,
+                    "status_label": str(permit.get_status_display()),
+                    "kind": str(permit.get_kind_display()),
+                    "start": permit.planned_start.isoformat(),
+                    "end": permit.planned_end.isoformat(),
+                },
+                "geometry": json.loads(area.geometry.transform(4326, clone=True).json),
+            }
+        )
+    return {"type": "FeatureCollection", "features": features}
+
+
+def permit_stats(*, municipality, today: dt.date) -> dict:
+    """The workspace's figures: median review time per service (calendar days from the
+    task's creation to its answer), share of grants with no human step, files by status and
+    late tasks per service."""
+    answered = (
+        ReviewTask.objects.filter(
+            municipality=municipality,
+            status=ReviewTask.Status.ANSWERED,
+            answered_at__isnull=False,
+        )
+        .select_related("department")
+        .only("created_at", "answered_at", "department__name", "is_deemed")
+    )
+    durations: dict[str, list[float]] = {}
+    for task in answered:
+        days = (task.answered_at - task.created_at).total_seconds() / 86400
+        durations.setdefault(task.department.name, []).append(days)
+    per_service = [
+        {"service": name, "answers": len(values), "median_days": statistics.median(values)}
+        for name, values in sorted(durations.items())
+    ]
+    late = (
+        task_list_late(municipality=municipality, today=today)
+        .values("department__name")
+        .annotate(n=Count("pk"))
+        .order_by("department__name")
+    )
+    by_status = dict(
+        PermitRequest.objects.filter(municipality=municipality)
+        .values_list("status")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    granted = PermitRequest.objects.filter(municipality=municipality, decided_at__isnull=False)
+    granted = granted.exclude(status=PermitRequest.Status.REFUSED)
+    totals = granted.aggregate(all=Count("pk"), routine=Count("pk", filter=Q(is_routine=True)))
+    share = totals["routine"] / totals["all"] if totals["all"] else None
+    return {
+        "per_service": per_service,
+        "late": [{"service": row["department__name"], "n": row["n"]} for row in late],
+        "by_status": [
+            {"status": label, "n": by_status.get(value, 0)}
+            for value, label in PermitRequest.Status.choices
+        ],
+        "granted": totals["all"],
+        "routine": totals["routine"],
+        "routine_share": share,
+    }

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import applicant, staff
+from .views import applicant, overview, staff
 
 app_name = "permits"
 
@@ -40,6 +40,9 @@ urlpatterns = [
     ),
     path("staff/", staff.queue, name="queue"),
     path("staff/layers/", staff.layers, name="layers"),
+    path("staff/map/", overview.staff_map, name="staff-map"),
+    path("staff/map.geojson", overview.staff_map_geojson, name="staff-map-geojson"),
+    path("staff/stats/", overview.staff_stats, name="stats"),
     path("staff/<int:permit_id>/", staff.staff_detail, name="staff-detail"),
     path("staff/<int:permit_id>/decide/", staff.permit_decide, name="decide"),
     path("staff/<int:permit_id>/complement/", staff.permit_complement, name="complement"),
