@@ -7,6 +7,7 @@ Indicators are Ibis expressions; :class:`Warehouse` hands them the right tables 
 
 from __future__ import annotations
 
+import re
 import threading
 from dataclasses import dataclass
 from pathlib import Path
@@ -59,11 +60,21 @@ class Warehouse:
         return self.backend.to_pyarrow(expr)
 
 
-def duckdb_backend(root: str | Path, *, threads: int | None = None) -> Warehouse:
-    """An in-process DuckDB (the default engine: embedded, no server)."""
+def duckdb_backend(
+    root: str | Path, *, threads: int | None = None, memory_limit: str | None = None
+) -> Warehouse:
+    """An in-process DuckDB (the default engine: embedded, no server).
+
+    ``memory_limit`` (e.g. "3GB") caps DuckDB's memory; past it, it spills to disk. Without it
+    DuckDB may use up to 80 % of the machine's RAM on large group-bys.
+    """
     con = ibis.duckdb.connect()
     if threads:
         con.raw_sql(f"SET threads = {int(threads)}")
+    if memory_limit:
+        if not re.fullmatch(r"\d+(\.\d+)?\s*[MG]B", memory_limit):
+            raise ValueError(f"memory_limit must look like '3GB' or '512MB', not {memory_limit!r}")
+        con.raw_sql(f"SET memory_limit = '{memory_limit}'")
     return Warehouse(backend=con, root=Path(root))
 
 
