@@ -12,6 +12,7 @@ from pathlib import Path
 import polib
 import pytest
 from django.conf import settings
+from django.utils import translation
 
 TRANSLATED = ["fr", "de", "it"]
 
@@ -19,6 +20,14 @@ TRANSLATED = ["fr", "de", "it"]
 FORMAT = re.compile(r"%%|%\(\w+\)[-#0+]*\d*(?:\.\d+)?[sdifrxXeEgGc]|%[-#0+]*\d*(?:\.\d+)?[sdifr]")
 BRACES = re.compile(r"\{\{.*?\}\}|\{[^{}\s]*\}")
 TAGS = re.compile(r"</?[a-zA-Z][^<>]*>")
+
+
+@pytest.fixture(autouse=True)
+def language_restored():
+    """A request leaves its language active in the thread; later tests must not inherit it."""
+    previous = translation.get_language()
+    yield
+    translation.activate(previous)
 
 
 def catalogue(language: str) -> polib.POFile:
@@ -70,14 +79,14 @@ def test_placeholders_and_markup_survive_translation(language):
         else:
             pairs = [(e.msgid, e.msgstr)]
         # when
-        for source, translation in pairs:
-            if not translation:
+        for source, translated in pairs:
+            if not translated:
                 continue
             if tokens(source, python_format=python_format) != tokens(
-                translation, python_format=python_format
+                translated, python_format=python_format
             ):
-                wrong.append(f"{label(e)} -> {translation!r}")
-            if source.count("\n") != translation.count("\n"):
+                wrong.append(f"{label(e)} -> {translated!r}")
+            if source.count("\n") != translated.count("\n"):
                 wrong.append(f"line breaks differ: {label(e)}")
     # then
     assert not wrong, "\n".join(wrong[:20])
@@ -107,8 +116,6 @@ def test_swiss_german_writes_ss_not_sharp_s():
 
 def test_a_known_string_compiles_into_each_catalogue(settings):
     # given: the compiled catalogues Django actually reads
-    from django.utils import translation
-
     # when / then
     expected = {"fr": "Page introuvable", "de": "Seite nicht gefunden", "it": "Pagina non trovata"}
     for language, text in expected.items():
