@@ -10,9 +10,11 @@ from .config import (
 )
 from .permit import Attachment, Finding, PermitRequest, WorkArea
 from .review import ComplementRequest, ReviewTask
+from .tokens import ApiToken
 from .works import ExtensionRequest, Inspection
 
 __all__ = [
+    "ApiToken",
     "Attachment",
     "ComplementRequest",
     "ExtensionRequest",

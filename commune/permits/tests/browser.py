@@ -97,9 +97,7 @@ def draw_area(page, ring_lv95: list[tuple[float, float]], map_id: str = "permit-
             f".latLngToContainerPoint([{corner_lat}, {corner_lng}]); return [p.x, p.y]; }})()"
         )
         page.mouse.click(box["x"] + point[0], box["y"] + point[1])
-    page.get_by_role("button", name="Fermer la surface").or_(
-        page.get_by_role("button", name="Close the area")
-    ).click()
+    page.locator("[data-map-close]").click()
 
 
 def fill_request(page, *, kind: str, description: str, start: dt.date, days: int, **extra):

@@ -1,0 +1,129 @@
+"""Submitting through the API with an organisation's token: same checks as the form, JSON
+errors per field, an Idempotency-Key that makes a retry return the same request."""
+
+import json
+
+import pytest
+from django.utils import timezone
+
+from commune.accounts.tests.factories import OrganisationFactory, add_member
+from commune.permits.models import ApiToken, PermitRequest
+from commune.permits.services.tokens import api_token_create, api_token_revoke
+from commune.tenants.scoping import scope
+
+from .factories import origin, rect
+
+URL = "/api/v1/pully/permits/requests"
+
+
+@pytest.fixture
+def org_token(in_town, applicant, settings_a):
+    org = OrganisationFactory(name="Services industriels SA", invoice_address="CP 1, 1009 Pully")
+    add_member(org, applicant, manager=True)
+    token, raw = api_token_create(organisation=org, manager=applicant, name="SIG")
+    return token, raw
+
+
+def payload(town, **overrides):
+    area = json.loads(rect(town, 100, 100, 4, 2).transform(4326, clone=True).json)
+    data = {
+        "site_manager_name": "Paulo Ferreira",
+        "site_manager_phone": "+41 79 000 00 00",
+        "kind": "telecom",
+        "description": "Fibre optique",
+        "planned_start": "2030-06-03",
+        "planned_end": "2030-06-07",
+        "work_areas": area,
+    }
+    data.update(overrides)
+    return data
+
+
+def post(client, raw, data, **headers):
+    return client.post(
+        URL,
+        data=json.dumps(data),
+        content_type="application/json",
+        headers={"Authorization": f"Bearer {raw}", **headers},
+    )
+
+
+def test_a_utility_submits_a_request_and_gets_its_reference(client, in_town, org_token):
+    token, raw = org_token
+    response = post(client, raw, payload(in_town))
+    assert response.status_code == 201, response.content
+    body = response.json()
+    with scope(in_town):
+        permit = PermitRequest.objects.get()
+    assert body["reference"] == permit.reference and body["reference"].startswith("PLY-")
+    assert permit.organisation == token.organisation
+    assert permit.invoice_address == "CP 1, 1009 Pully"
+    assert permit.status in {"granted", "in_review"}
+    token.refresh_from_db()
+    assert token.last_used is not None
+
+
+def test_lv95_coordinates_are_accepted(client, in_town, org_token):
+    _token, raw = org_token
+    area = json.loads(rect(in_town, 300, 300).json)
+    response = post(client, raw, payload(in_town, work_areas=area))
+    assert response.status_code == 201, response.content
+
+
+def test_a_retry_with_the_same_idempotency_key_returns_the_same_request(client, in_town, org_token):
+    _token, raw = org_token
+    first = post(client, raw, payload(in_town), **{"Idempotency-Key": "abc-1"})
+    again = post(client, raw, payload(in_town), **{"Idempotency-Key": "abc-1"})
+    other = post(client, raw, payload(in_town, kind="water"), **{"Idempotency-Key": "abc-2"})
+    assert (first.status_code, again.status_code, other.status_code) == (201, 200, 201)
+    assert first.json()["reference"] == again.json()["reference"]
+    assert other.json()["reference"] != first.json()["reference"]
+    with scope(in_town):
+        assert PermitRequest.objects.count() == 2
+
+
+def test_bad_input_gets_field_errors_and_saves_nothing(client, in_town, org_token):
+    _token, raw = org_token
+    x, y = origin(in_town)
+    outside = {
+        "type": "Polygon",
+        "coordinates": [
+            [[x - 500, y - 500], [x - 490, y - 500], [x - 490, y - 490], [x - 500, y - 500]]
+        ],
+    }
+    reversed_dates = post(client, raw, payload(in_town, planned_end="2030-06-01"))
+    out_of_town = post(client, raw, payload(in_town, work_areas=outside))
+    bowtie = {
+        "type": "Polygon",
+        "coordinates": [
+            [
+                [x + 10, y + 10],
+                [x + 20, y + 20],
+                [x + 20, y + 10],
+                [x + 10, y + 20],
+                [x + 10, y + 10],
+            ]
+        ],
+    }
+    self_crossing = post(client, raw, payload(in_town, work_areas=bowtie))
+    assert reversed_dates.status_code == 400
+    assert list(reversed_dates.json()["errors"]) == ["planned_end"]
+    assert out_of_town.status_code == 400 and "geometry" in out_of_town.json()["errors"]
+    assert self_crossing.status_code == 400 and "geometry" in self_crossing.json()["errors"]
+    with scope(in_town):
+        assert PermitRequest.objects.count() == 0
+
+
+def test_no_unknown_or_revoked_token_gets_in(client, in_town, org_token, applicant):
+    token, raw = org_token
+    assert post(client, "cmn_not-a-token", payload(in_town)).status_code == 401
+    api_token_revoke(token=token, manager=applicant, now=timezone.now())
+    assert post(client, raw, payload(in_town)).status_code == 401
+    with scope(in_town):
+        assert PermitRequest.objects.count() == 0
+
+
+def test_only_the_hash_of_the_token_is_stored(org_token):
+    token, raw = org_token
+    assert raw not in ApiToken.objects.values_list("token_hash", flat=True)
+    assert raw.startswith(token.hint)
