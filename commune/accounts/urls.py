@@ -1,5 +1,7 @@
 from django.urls import path
 
+from commune.permits.views import tokens
+
 from .views import auth, dashboard, organisation, registration
 
 app_name = "accounts"
@@ -34,4 +36,10 @@ urlpatterns = [
         name="organisation_member_remove",
     ),
     path("invitation/<str:token>/", organisation.invitation, name="invitation"),
+    path("organisation/<int:org_id>/api-tokens/", tokens.api_token_new, name="api_token_create"),
+    path(
+        "organisation/<int:org_id>/api-tokens/<int:token_id>/revoke/",
+        tokens.api_token_revoke_view,
+        name="api_token_revoke",
+    ),
 ]

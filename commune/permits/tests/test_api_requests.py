@@ -2,6 +2,7 @@
 errors per field, an Idempotency-Key that makes a retry return the same request."""
 
 import json
+import re
 
 import pytest
 from django.utils import timezone
@@ -127,3 +128,33 @@ def test_only_the_hash_of_the_token_is_stored(org_token):
     token, raw = org_token
     assert raw not in ApiToken.objects.values_list("token_hash", flat=True)
     assert raw.startswith(token.hint)
+
+
+def test_the_manager_creates_a_token_shown_once_and_revokes_it(client, in_town, applicant):
+    # given: the manager of a utility
+    org = OrganisationFactory(invoice_address="CP 9, 1095 Lutry")
+    add_member(org, applicant, manager=True)
+    client.force_login(applicant)
+
+    # when: the manager creates a token on the organisation page
+    page = client.post(f"/accounts/organisation/{org.pk}/api-tokens/", {"name": "SAP"})
+
+    # then: the secret is on this page once, and works against the API
+    raw = re.search(r"<code>(cmn_[\w-]+)</code>", page.content.decode()).group(1)
+    token = ApiToken.objects.get(organisation=org)
+    assert raw not in client.get("/accounts/organisation/").content.decode()
+    response = post(client, raw, payload(in_town))
+    assert response.status_code == 201, response.content
+
+    # when: revoked, it no longer gets in
+    client.post(f"/accounts/organisation/{org.pk}/api-tokens/{token.pk}/revoke/")
+    assert post(client, raw, payload(in_town, kind="water")).status_code == 401
+
+
+def test_a_member_who_is_not_manager_cannot_create_tokens(client, in_town, applicant):
+    org = OrganisationFactory()
+    add_member(org, applicant, manager=False)
+    client.force_login(applicant)
+    response = client.post(f"/accounts/organisation/{org.pk}/api-tokens/", {"name": "x"})
+    assert response.status_code == 404
+    assert not ApiToken.objects.exists()
