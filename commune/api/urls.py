@@ -1,10 +1,10 @@
 """The public, versioned HTTP contract. Two Ninja APIs share the /api/v1/ prefix: the platform
-one (towns) and the per-town one under /api/v1/<town>/, whose routers come from each module."""
+one (towns) and the per-town one under /api/v1/<town>/, one router per domain."""
 
 from django.urls import path
 from ninja import NinjaAPI
 
-from . import town, towns
+from . import permit_requests, town, towns
 
 platform_api = NinjaAPI(
     title="commune API",
@@ -23,11 +23,9 @@ town_api = NinjaAPI(
     description="Endpoints of one municipality; the town's slug is the first path segment.",
 )
 town_api.add_router("", town.router)
-
-
-def add_town_router(prefix: str, router) -> None:
-    """Modules mount their routers here (called from their apps' ready())."""
-    town_api.add_router(prefix, router)
+# One router module per domain, mounted here explicitly (Ninja fixes its routes once the URL
+# patterns are built, so routers cannot be added later from an app's ready()).
+town_api.add_router("/permits", permit_requests.router)
 
 
 urlpatterns = [

@@ -14,10 +14,3 @@ class PermitsConfig(AppConfig):
 
         if permit_nav_links not in NAV_PROVIDERS:
             NAV_PROVIDERS.append(permit_nav_links)
-
-        # commune.api.urls builds its URL patterns as soon as it is imported, after which
-        # Ninja refuses new routers; so mount on the per-town router it includes instead.
-        from commune.api import town as town_api
-        from commune.api.permit_requests import router
-
-        town_api.router.add_router("/permits", router)
