@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -53,13 +54,20 @@ def queue(request):
     elif view == "late":
         context["tasks"] = selectors.task_list_late(municipality=town, today=today)
     else:
-        context["permits"] = selectors.permit_queue(
+        files = selectors.permit_queue(
             municipality=town,
             status=data.get("status", ""),
             kind=data.get("kind", ""),
             q=data.get("q", ""),
             exceptions_only=view == "exceptions",
-        )[:200]
+        )
+        paginator = Paginator(files.values_list("pk", flat=True), selectors.QUEUE_PAGE_SIZE)
+        page = paginator.get_page(request.GET.get("page"))
+        context["page"] = page
+        context["page_range"] = paginator.get_elided_page_range(page.number)
+        context["permits"] = selectors.permit_queue_rows(
+            municipality=town, ids=list(page.object_list)
+        )
     return render(request, "permits/staff/queue.html", context)
 
 
