@@ -85,6 +85,15 @@ def _call_kwargs(function: Callable, *, given: dict, options: dict) -> dict:
     return kwargs
 
 
+def town_site_ids(*, municipality: Municipality) -> list[str] | None:
+    """The ids of the town's counting sites (imported site metadata), None when it has none:
+    counts for another site id then go to the quarantine as an unknown site."""
+    from analytics.ingest.sites import known_site_ids
+
+    ids = known_site_ids(warehouse_root(), municipality.pk)
+    return None if ids is None else sorted(ids)
+
+
 def import_file(
     *,
     municipality: Municipality,
@@ -96,10 +105,13 @@ def import_file(
     progress: Progress | None = None,
 ):
     """Run the pipeline's importer for `kind` on `path` into the town's folder and return its
-    ImportReport. Raises the pipeline's ImportFormatError for a file in the wrong format, and
+    ImportReport. Counts are checked against the town's sites when it has imported some.
+    Raises the pipeline's ImportFormatError for a file in the wrong format, and
     ValueError for options the importer does not know."""
     function = _importer(kind)
     given = {"root": warehouse_root(), "municipality_id": municipality.pk, "tz": tz}
+    if known_sites is None and kind == "counts":
+        known_sites = town_site_ids(municipality=municipality)
     if known_sites is not None:
         given["known_sites"] = known_sites
     if progress is not None:
@@ -323,6 +335,7 @@ def demo_observatory_write(
     from analytics.engines import dataset_dir
     from analytics.geo import lv95_to_wgs84
     from analytics.ingest.network import PRESENCE_SCHEMA, import_zones
+    from analytics.ingest.sites import store_sites
 
     root, town_id = warehouse_root(), municipality.pk
     counts_dir = dataset_dir(root, town_id, "counts")
@@ -357,9 +370,7 @@ def demo_observatory_write(
     meta = pd.DataFrame(sites)
     latlon = [lv95_to_wgs84(e, n) for e, n in zip(meta.e, meta.n, strict=True)]
     meta["lat"], meta["lon"] = [p[0] for p in latlon], [p[1] for p in latlon]
-    sites_dir = dataset_dir(root, town_id, "sites")
-    sites_dir.mkdir(parents=True, exist_ok=True)
-    meta.to_parquet(sites_dir / "sites.parquet", index=False)
+    store_sites(root, town_id, meta)  # the same dataset as analytics.ingest.sites.import_sites
     synthetic.write_counts(counts_dir, spec)  # last: its presence marks the demo as written
     return True
 
