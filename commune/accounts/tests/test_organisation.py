@@ -1,3 +1,5 @@
+from django.conf import settings
+
 from commune.accounts.models import OrganisationInvitation, OrganisationMember, User
 from commune.accounts.tests.factories import OrganisationFactory, UserFactory, add_member
 
@@ -74,6 +76,8 @@ def test_an_existing_account_logs_in_then_joins_with_the_link(
     invite(client, org, "paulo@example.ch", django_capture_on_commit_callbacks)
     link = path_of(link_in(smtp_server.text_of(smtp_server.wait_for(1)[0])))
     client.logout()
+    # logging in as the (French-speaking) manager switched the language cookie to theirs
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
     assert "Log in, then open the link again" in client.get(link).content.decode()
     refused = client.post(link, {"full_name": "X", "password1": "a", "password2": "a"})
     assert refused.status_code == 200
