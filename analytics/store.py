@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import fcntl
 import os
+from collections.abc import Callable
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -51,12 +52,18 @@ def merge_into(
     key: list[str],
     partition: pd.Series,
     schema: pa.Schema,
+    on_fraction: Callable[[float], None] | None = None,
 ) -> MergeResult:
-    """Merge ``new`` (already de-duplicated on ``key``) into ``folder/<partition>.parquet``."""
+    """Merge ``new`` (already de-duplicated on ``key``) into ``folder/<partition>.parquet``;
+    ``on_fraction`` is told the share of partitions done after each one."""
     result = MergeResult()
     value_cols = [c for c in schema.names if c not in key]
+    groups = new.groupby(partition, sort=True)
+    n_parts = max(1, groups.ngroups)
     with locked(folder):
-        for part, rows in new.groupby(partition, sort=True):
+        for done, (part, rows) in enumerate(groups, start=1):
+            if on_fraction is not None and done > 1:
+                on_fraction((done - 1) / n_parts)
             path = folder / f"{part}.parquet"
             rows = rows[schema.names]
             if path.exists():
@@ -83,4 +90,6 @@ def merge_into(
                 merged = rows
             merged = merged.sort_values(key, kind="stable")
             write_atomic(pa.Table.from_pandas(merged, schema=schema, preserve_index=False), path)
+    if on_fraction is not None:
+        on_fraction(1.0)
     return result

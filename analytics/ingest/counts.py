@@ -9,7 +9,6 @@ for the same key (the corrected delivery wins) and leaves identical rows untouch
 
 from __future__ import annotations
 
-import io
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -18,7 +17,15 @@ import pandas as pd
 import pyarrow as pa
 
 from analytics.engines import dataset_dir
-from analytics.ingest.report import ImportFormatError, ImportReport, sniff_text
+from analytics.ingest.chunks import (
+    CHUNK_ROWS,
+    Progress,
+    Stages,
+    header_line,
+    read_csv,
+    sniff_encoding,
+)
+from analytics.ingest.report import ImportFormatError, ImportReport
 from analytics.store import merge_into
 from analytics.timeparse import local_columns, parse_naive, parse_timestamps
 
@@ -70,21 +77,13 @@ def _guess_delimiter(header: str) -> str:
     return max([",", ";", "\t", "|"], key=header.count)
 
 
-def _read_frame(path: Path, options: CountsOptions) -> pd.DataFrame:
+def _read_frame(path: Path, options: CountsOptions, on_fraction=None, chunk_rows=CHUNK_ROWS):
     expected = "a CSV file of counts (header site_id,timestamp,count or a wide layout)"
-    text = sniff_text(path, expected=expected)
-    header = text.lstrip().splitlines()[0]
-    sep = options.delimiter or _guess_delimiter(header)
-    try:
-        frame = pd.read_csv(
-            io.StringIO(text), sep=sep, dtype=str, keep_default_na=False, skip_blank_lines=True
-        )
-    except (pd.errors.ParserError, ValueError) as exc:
-        raise ImportFormatError(f"{path.name} is not a readable CSV file: {exc}") from exc
-    frame.columns = [str(c).strip() for c in frame.columns]
-    # read_csv numbers data rows from 0 after a header on line 1
-    frame["_line"] = frame.index + 2
-    return frame
+    encoding = sniff_encoding(path, expected=expected)
+    sep = options.delimiter or _guess_delimiter(header_line(path, encoding))
+    return read_csv(
+        path, sep=sep, encoding=encoding, on_fraction=on_fraction, chunk_rows=chunk_rows
+    )
 
 
 def _require(frame: pd.DataFrame, columns: list[str], path: Path, layout: str) -> None:
@@ -155,9 +154,18 @@ def _long(frame: pd.DataFrame, options: CountsOptions) -> pd.DataFrame:
     return out
 
 
-def parse_counts(path: Path, *, tz: str, options: CountsOptions, known_sites, report):
+def parse_counts(
+    path: Path,
+    *,
+    tz: str,
+    options: CountsOptions,
+    known_sites,
+    report,
+    on_fraction=None,
+    chunk_rows: int = CHUNK_ROWS,
+):
     """Read, validate and normalise a counts file; bad rows go to ``report.quarantine``."""
-    frame = _read_frame(path, options)
+    frame = _read_frame(path, options, on_fraction, chunk_rows)
     if options.layout == "wide":
         _require(frame, [options.date, options.hour], path, "wide")
         rows = _wide_to_long(frame, options, report)
@@ -219,19 +227,38 @@ def import_counts(
     tz: str = "Europe/Zurich",
     options: CountsOptions | dict | None = None,
     known_sites=None,
+    progress: Progress | None = None,
+    chunk_rows: int = CHUNK_ROWS,
 ) -> ImportReport:
-    """Import a counts CSV into ``<root>/<municipality_id>/counts``; see the module docstring."""
+    """Import a counts CSV into ``<root>/<municipality_id>/counts``; see the module docstring.
+
+    ``progress`` is called with a growing percent as the file is read (by blocks of
+    ``chunk_rows`` rows), checked and stored (one month partition after another)."""
     path = Path(path)
     if not isinstance(options, CountsOptions):
         options = CountsOptions.from_dict(options)
+    stages = Stages(progress, read=50, check=20, store=30)
+    stages.read(0)
     report = ImportReport(file=path.name)
-    rows = parse_counts(path, tz=tz, options=options, known_sites=known_sites, report=report)
+    rows = parse_counts(
+        path,
+        tz=tz,
+        options=options,
+        known_sites=known_sites,
+        report=report,
+        on_fraction=stages.read,
+        chunk_rows=chunk_rows,
+    )
+    stages.check(1.0)
     report.quarantine.sort(key=lambda q: q.line)
     if len(rows):
         month = rows["ts_utc"].dt.strftime("%Y-%m")
         folder = dataset_dir(root, municipality_id, "counts")
-        merged = merge_into(folder, rows, key=KEY, partition=month, schema=SCHEMA)
+        merged = merge_into(
+            folder, rows, key=KEY, partition=month, schema=SCHEMA, on_fraction=stages.store
+        )
         report.rows_imported = merged.inserted
         report.rows_replaced = merged.replaced
         report.rows_unchanged = merged.unchanged
+    stages.store(1.0)
     return report

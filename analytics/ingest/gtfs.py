@@ -19,6 +19,7 @@ import pandas as pd
 import pyarrow as pa
 
 from analytics.engines import dataset_dir
+from analytics.ingest.chunks import Progress, Stages
 from analytics.ingest.report import ImportFormatError, ImportReport
 from analytics.store import merge_into
 
@@ -126,15 +127,25 @@ def read_departures(path: str | Path, *, service_date: date, report: ImportRepor
 
 
 def import_gtfs(
-    path: str | Path, *, root: str | Path, municipality_id: int | str, service_date: date
+    path: str | Path,
+    *,
+    root: str | Path,
+    municipality_id: int | str,
+    service_date: date,
+    progress: Progress | None = None,
 ) -> ImportReport:
-    """Store the departures of ``service_date`` under ``<root>/<municipality_id>/departures``."""
+    """Store the departures of ``service_date`` under ``<root>/<municipality_id>/departures``.
+    ``progress`` hears 0 %, then 80 % once the zip is read, then 100 % when stored."""
+    stages = Stages(progress, read=80, store=20)
+    stages.read(0)
     report = ImportReport(file=Path(path).name)
     rows = read_departures(path, service_date=service_date, report=report)
+    stages.read(1.0)
     if len(rows):
         folder = dataset_dir(root, municipality_id, "departures")
         partition = pd.Series(service_date.isoformat(), index=rows.index)
         merged = merge_into(folder, rows, key=KEY, partition=partition, schema=SCHEMA)
         report.rows_imported, report.rows_replaced = merged.inserted, merged.replaced
         report.rows_unchanged = merged.unchanged
+    stages.store(1.0)
     return report

@@ -14,7 +14,6 @@ quarantined; re-importing replaces the same keys (idempotent).
 
 from __future__ import annotations
 
-import io
 import json
 from pathlib import Path
 
@@ -30,7 +29,8 @@ from analytics.geo import (
     ring_area,
     wgs84_to_lv95,
 )
-from analytics.ingest.report import ImportFormatError, ImportReport, sniff_text
+from analytics.ingest.chunks import Progress, Stages, header_line, read_csv, sniff_encoding
+from analytics.ingest.report import ImportFormatError, ImportReport
 from analytics.store import locked, merge_into, write_atomic
 from analytics.timeparse import local_columns, parse_timestamps
 
@@ -141,17 +141,15 @@ def stored_zones(root, municipality_id) -> pd.DataFrame | None:
     return pq.read_table(path).to_pandas() if path.exists() else None
 
 
-def _csv(path: Path, required: list[str], what: str) -> pd.DataFrame:
-    text = sniff_text(path, expected=f"a CSV file of {what} ({','.join(required)})")
-    sep = max([",", ";", "\t"], key=text.splitlines()[0].count)
-    frame = pd.read_csv(io.StringIO(text), sep=sep, dtype=str, keep_default_na=False)
-    frame.columns = [c.strip() for c in frame.columns]
+def _csv(path: Path, required: list[str], what: str, on_fraction=None) -> pd.DataFrame:
+    encoding = sniff_encoding(path, expected=f"a CSV file of {what} ({','.join(required)})")
+    sep = max([",", ";", "\t"], key=header_line(path, encoding).count)
+    frame = read_csv(path, sep=sep, encoding=encoding, on_fraction=on_fraction)
     missing = [c for c in required if c not in frame.columns]
     if missing:
         raise ImportFormatError(
             f"{path.name}: missing column(s) {', '.join(missing)}; expected {','.join(required)}"
         )
-    frame["_line"] = frame.index + 2
     return frame
 
 
@@ -177,7 +175,7 @@ def _common(frame, *, value, zones_cols, known, tz, report):
     return good
 
 
-def _store(good, *, key, schema, root, municipality_id, dataset, report):
+def _store(good, *, key, schema, root, municipality_id, dataset, report, stages):
     dup = good.duplicated(key, keep="last")
     for line in good._line[dup]:
         report.reject(line, "duplicate row (the later line is kept)")
@@ -185,19 +183,29 @@ def _store(good, *, key, schema, root, municipality_id, dataset, report):
     if len(good):
         folder = dataset_dir(root, municipality_id, dataset)
         merged = merge_into(
-            folder, good, key=key, partition=good.ts_utc.dt.strftime("%Y-%m"), schema=schema
+            folder,
+            good,
+            key=key,
+            partition=good.ts_utc.dt.strftime("%Y-%m"),
+            schema=schema,
+            on_fraction=stages.store,
         )
         report.rows_imported, report.rows_replaced = merged.inserted, merged.replaced
         report.rows_unchanged = merged.unchanged
     report.quarantine.sort(key=lambda q: q.line)
+    stages.store(1.0)
     return report
 
 
-def import_presence(path, *, root, municipality_id, tz="Europe/Zurich") -> ImportReport:
+def import_presence(
+    path, *, root, municipality_id, tz="Europe/Zurich", progress: Progress | None = None
+) -> ImportReport:
     """Presence per zone and hour, with the home-origin breakdown when delivered."""
     path = Path(path)
     report = ImportReport(file=path.name)
-    frame = _csv(path, ["zone_id", "timestamp", "count"], "presence")
+    stages = Stages(progress, read=50, check=20, store=30)
+    stages.read(0)
+    frame = _csv(path, ["zone_id", "timestamp", "count"], "presence", stages.read)
     report.rows_read = len(frame)
     if "origin_zone" not in frame.columns:
         frame["origin_zone"] = frame.get("origin_class", "")
@@ -221,14 +229,19 @@ def import_presence(path, *, root, municipality_id, tz="Europe/Zurich") -> Impor
         municipality_id=municipality_id,
         dataset="presence",
         report=report,
+        stages=stages,
     )
 
 
-def import_od(path, *, root, municipality_id, tz="Europe/Zurich") -> ImportReport:
+def import_od(
+    path, *, root, municipality_id, tz="Europe/Zurich", progress: Progress | None = None
+) -> ImportReport:
     """Origin-destination trips per zone pair and hour (optional ``via`` zone)."""
     path = Path(path)
     report = ImportReport(file=path.name)
-    frame = _csv(path, ["origin", "destination", "timestamp", "trips"], "OD trips")
+    stages = Stages(progress, read=50, check=20, store=30)
+    stages.read(0)
+    frame = _csv(path, ["origin", "destination", "timestamp", "trips"], "OD trips", stages.read)
     report.rows_read = len(frame)
     if "via" not in frame.columns:
         frame["via"] = ""
@@ -250,4 +263,5 @@ def import_od(path, *, root, municipality_id, tz="Europe/Zurich") -> ImportRepor
         municipality_id=municipality_id,
         dataset="od",
         report=report,
+        stages=stages,
     )

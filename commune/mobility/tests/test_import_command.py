@@ -140,3 +140,24 @@ def test_unknown_town_or_time_zone_is_exit_code_2(town_a, tmp_path):
     assert "nowhere" in str(unknown_town.value)
     assert "Europe/Nowhere" in str(unknown_zone.value)
     assert imports_of(town_a) == []
+
+
+def test_a_large_file_moves_the_progress_bar_while_it_is_read(town_a, warehouse_dir, tmp_path):
+    # given a counts file of 450,000 rows (three blocks of 200,000 rows for the reader)
+    import datetime as dt
+
+    start = dt.datetime(2025, 1, 1, tzinfo=dt.UTC)
+    stamps = [(start + dt.timedelta(hours=h)).isoformat() for h in range(9000)]
+    path = tmp_path / "large.csv"
+    with path.open("w") as fh:
+        fh.write("site_id,timestamp,count\n")
+        for s in range(50):
+            fh.writelines(f"S{s},{t},{(s + h) % 40}\n" for h, t in enumerate(stamps))
+    # when imported from the command line (a log, not a terminal: a line per quarter reached)
+    out, err = run_import(town_a, path)
+    # then the bar passed through the reading (25 %) before the end, and the import is complete
+    shown = [int(line.split()[0]) for line in err.splitlines() if line.endswith("%")]
+    assert shown[0] == 0 and shown[-1] == 100
+    assert any(0 < p < 50 for p in shown), shown
+    [done] = imports_of(town_a)
+    assert (done.status, done.rows_imported, done.progress) == ("done", 450_000, 100)
