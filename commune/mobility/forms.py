@@ -1,8 +1,6 @@
 from __future__ import annotations
 
-import json
 import uuid
-import zipfile
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from django import forms
@@ -10,61 +8,19 @@ from django.conf import settings
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
 
+from commune.core.uploads import validate_upload
+
 from .models import DataImport
 
 Kind = DataImport.Kind
 CSV_KINDS = {Kind.COUNTS, Kind.SITES, Kind.NETWORK_PRESENCE, Kind.NETWORK_OD}
-BINARY_MAGIC = (b"PK\x03\x04", b"\x1f\x8b", b"%PDF", b"PAR1", b"\xd0\xcf\x11\xe0", b"\x89PNG")
-SNIFF_BYTES = 64 * 1024
-
-
-def _head(upload) -> bytes:
-    upload.seek(0)
-    head = upload.read(SNIFF_BYTES)
-    upload.seek(0)
-    return head
-
-
-def _looks_like_csv(upload) -> bool:
-    head = _head(upload)
-    if not head.strip() or head.startswith(BINARY_MAGIC) or b"\x00" in head:
-        return False
-    if head.lstrip(b"\xef\xbb\xbf \r\n\t")[:1] in (b"{", b"["):
-        return False
-    try:
-        text = head.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        if exc.start < len(head) - 4:  # not just a character cut at the end of the sample
-            try:
-                text = head.decode("cp1252")
-            except UnicodeDecodeError:
-                return False
-        else:
-            text = head[: exc.start].decode("utf-8-sig")
-    first_line = text.splitlines()[0] if text.splitlines() else ""
-    return any(sep in first_line for sep in (",", ";", "\t", "|"))
-
-
-def _looks_like_zip(upload) -> bool:
-    if not _head(upload).startswith(b"PK\x03\x04"):
-        return False
-    upload.seek(0)
-    try:
-        ok = zipfile.is_zipfile(upload)
-    finally:
-        upload.seek(0)
-    return ok
-
-
-def _looks_like_geojson(upload) -> bool:
-    upload.seek(0)
-    try:
-        data = json.load(upload)
-    except (UnicodeDecodeError, json.JSONDecodeError):
-        return False
-    finally:
-        upload.seek(0)
-    return isinstance(data, dict) and data.get("type") in {"FeatureCollection", "Feature"}
+#: The kind of file (commune.core.uploads) each kind of data must be.
+FILE_KIND = {**dict.fromkeys(CSV_KINDS, "csv"), Kind.GTFS: "zip", Kind.ZONES: "geojson"}
+TYPE_MESSAGES = {
+    "csv": _("This is not a CSV text file."),
+    "zip": _("A GTFS timetable is a ZIP archive; this file is not one."),
+    "geojson": _("Zones must be a GeoJSON FeatureCollection."),
+}
 
 
 class ImportUploadForm(forms.Form):
@@ -116,12 +72,13 @@ class ImportUploadForm(forms.Form):
         kind, upload = cleaned.get("kind"), cleaned.get("file")
         if not kind or upload is None:
             return cleaned
-        if kind in CSV_KINDS and not _looks_like_csv(upload):
-            self.add_error("file", _("This is not a CSV text file."))
-        elif kind == Kind.GTFS and not _looks_like_zip(upload):
-            self.add_error("file", _("A GTFS timetable is a ZIP archive; this file is not one."))
-        elif kind == Kind.ZONES and not _looks_like_geojson(upload):
-            self.add_error("file", _("Zones must be a GeoJSON FeatureCollection."))
+        expected = FILE_KIND.get(kind)
+        if expected is None:
+            return cleaned
+        try:
+            validate_upload(upload, allowed={expected})
+        except forms.ValidationError as exc:
+            self.add_error("file", [TYPE_MESSAGES[expected], *exc.messages])
         return cleaned
 
     def reading_options(self) -> dict:

@@ -4,69 +4,34 @@ from __future__ import annotations
 
 import copy
 
-import filetype
 from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
-from lxml import etree
 
 from commune.accounts.models import Role
+from commune.core.uploads import validate_upload
 
 from .models import Department, Module, Municipality, hex_colour
 
-SVG_NS = "{http://www.w3.org/2000/svg}"
-_FORBIDDEN_SVG_TAGS = {"script", "foreignobject", "iframe", "embed", "object", "handler"}
-_RASTER = {"image/png": ".png", "image/jpeg": ".jpg"}
-
-
-def _svg_is_safe(content: bytes) -> bool:
-    """Well-formed SVG without scripts, event handlers, javascript: links or a DOCTYPE
-    (which could declare entities)."""
-    parser = etree.XMLParser(
-        resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False
-    )
-    try:
-        root = etree.fromstring(content, parser)  # noqa: S320 - entities and network are off
-    except etree.XMLSyntaxError:
-        return False
-    if root.getroottree().docinfo.doctype or root.tag != f"{SVG_NS}svg":
-        return False
-    for element in root.iter():
-        if not isinstance(element.tag, str):
-            continue  # comments and processing instructions
-        if etree.QName(element).localname.lower() in _FORBIDDEN_SVG_TAGS:
-            return False
-        for name, value in element.attrib.items():
-            local = etree.QName(name).localname.lower()
-            if local.startswith("on"):
-                return False
-            if local == "href" and value.strip().lower().startswith(("javascript:", "data:")):
-                return False
-    return True
+_EXTENSION = {"png": ".png", "jpeg": ".jpg", "svg": ".svg"}
 
 
 def validate_logo(upload) -> None:
     """PNG, JPEG or script-free SVG, recognised by content (not by name), within the size
-    limit. Renames the upload with the extension of what it really is."""
-    limit = settings.MAX_UPLOAD_BYTES
-    if upload.size > limit:
-        raise ValidationError(
-            _("The file is too big: %(size)s MB at most.") % {"size": round(limit / 1024**2, 1)},
-            code="too_big",
-        )
-    content = upload.read()
-    upload.seek(0)
-    kind = filetype.guess(content[:8192])
-    if kind is not None and kind.mime in _RASTER:
-        upload.name = "logo" + _RASTER[kind.mime]
-        return
-    if kind is None and _svg_is_safe(content):
-        upload.name = "logo.svg"
-        return
-    raise ValidationError(
-        _("Upload a PNG, JPEG or SVG image (an SVG may not contain scripts)."), code="type"
-    )
+    limit (commune.core.uploads). Renames the upload with the extension of what it really is."""
+    try:
+        kind = validate_upload(upload, allowed=set(_EXTENSION))
+    except ValidationError as exc:
+        if exc.code == "size":
+            raise ValidationError(
+                _("The file is too big: %(size)s MB at most.")
+                % {"size": round(settings.MAX_UPLOAD_BYTES / 1024**2, 1)},
+                code="too_big",
+            ) from exc
+        general = _("Upload a PNG, JPEG or SVG image (an SVG may not contain scripts).")
+        raise ValidationError([ValidationError(general, code="type"), *exc.error_list]) from exc
+    upload.name = "logo" + _EXTENSION[kind]
 
 
 class MunicipalitySettingsForm(forms.Form):

@@ -171,6 +171,12 @@ STORAGES = {
 MAX_UPLOAD_BYTES = int(os.environ.get("MAX_UPLOAD_BYTES", str(20 * 1024 * 1024)))
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+# The first handler stops storing a file past MAX_UPLOAD_BYTES (commune/core/uploads.py).
+FILE_UPLOAD_HANDLERS = [
+    "commune.core.uploads.UploadLimitHandler",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
 
 # Background work: Django's Tasks API (django-tasks backport). Jobs are rows in the database by
 # default, so they survive a restart; TASKS_BACKEND=rq puts them in Redis instead.
