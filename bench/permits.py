@@ -11,7 +11,8 @@ each inside the territory, review tasks for the files in review — and, at each
 the median and p95 time and the SQL query count of:
 
 - the officer's queue page (permits-core's view, through the test client, logged in as an
-  officer who passed the second factor),
+  officer who passed the second factor; 50 files a page), its first page and page 19 (the
+  last one at 1,000 files),
 - the public works layer: /works/works.geojson and an OGC API items page (limit=100),
 - conflict detection for one new request: permits-core's nearby_areas() query alone, and the
   whole findings_compute() (conflicts, moratorium, coordination).
@@ -270,6 +271,7 @@ def cases(town, client: Client):
 
     return [
         ("officer's queue page", get(f"/{slug}/permits/staff/"), 150),
+        ("officer's queue, page 19", get(f"/{slug}/permits/staff/?page=19"), 150),
         ("works layer GeoJSON", get(f"/{slug}/works/works.geojson"), 150),
         ("works layer GeoJSON, cache cleared", geojson_cold, 150),
         (
