@@ -8,9 +8,10 @@ second run finds them instead of creating new ones.
 from __future__ import annotations
 
 import datetime as dt
+import random
 import uuid
 
-from django.contrib.gis.geos import LineString, Polygon
+from django.contrib.gis.geos import LineString, Point, Polygon
 from django.db import transaction
 from django.utils import timezone
 
@@ -19,6 +20,7 @@ from commune.tenants import scoping
 from commune.tenants.models import Department
 
 from .models import (
+    Address,
     PermitRequest,
     PermitSettings,
     ResurfacedStreet,
@@ -243,7 +245,60 @@ def _town(town) -> None:
     )
 
 
+# Real street names, invented house numbers; the points are placed inside each territory.
+STREETS = {
+    "pully": [
+        "Avenue de Lavaux",
+        "Avenue du Prieuré",
+        "Chemin de Chamblandes",
+        "Avenue de Rochettaz",
+        "Avenue C.-F. Ramuz",
+        "Avenue de Villardin",
+        "Avenue des Désertes",
+        "Place de la Clergère",
+        "Avenue Général-Guisan",
+        "Chemin du Pré-de-la-Tour",
+    ],
+    "lutry": [
+        "Grand-Rue",
+        "Route de Lavaux",
+        "Quai Gustave-Doret",
+        "Route de la Croix",
+        "Route de Savuit",
+        "Rue du Voisinand",
+        "Chemin de la Culturaz",
+        "Place des Halles",
+    ],
+}
+
+
+def _addresses(town) -> None:
+    """A few dozen address points for the request form's search (idempotent)."""
+    from .services.addresses import address_key
+
+    rng = random.Random(town.slug)  # noqa: S311 - demo placement, not security
+    xmin, ymin, xmax, ymax = town.territory.extent
+    wanted = []
+    for street in STREETS.get(town.slug, []):
+        while True:  # a start inside the territory, then numbers along the street
+            x, y = rng.uniform(xmin, xmax), rng.uniform(ymin, ymax)
+            if town.territory.covers(Point(x, y, srid=town.territory.srid)):
+                break
+        for k, number in enumerate(sorted(rng.sample(range(1, 60), 4))):
+            point = Point(x + 25 * k, y + 8 * k, srid=town.territory.srid)
+            if town.territory.covers(point):
+                wanted.append((f"{street} {number}", point))
+    if set(Address.objects.values_list("label", flat=True)) == {label for label, _p in wanted}:
+        return
+    Address.objects.all().delete()
+    Address.objects.bulk_create(
+        Address(municipality=town, label=label, point=point, search_key=address_key(label))
+        for label, point in wanted
+    )
+
+
 def load(towns) -> None:
     for town in towns:
         with scoping.scope(town):
             _town(town)
+            _addresses(town)

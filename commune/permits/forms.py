@@ -273,3 +273,10 @@ class MapFilterForm(forms.Form):
         choices=[("", _("Any kind")), *PermitRequest.Kind.choices],
         required=False,
     )
+
+
+class AddressLayerForm(forms.Form):
+    file = forms.FileField(
+        label=_("Address points (GeoJSON with a “label” property)"),
+        widget=forms.FileInput(attrs={"accept": ".geojson,.json"}),
+    )

@@ -210,3 +210,17 @@ def permit_stats(*, municipality, today: dt.date) -> dict:
         "routine": totals["routine"],
         "routine_share": share,
     }
+
+
+def address_search(*, municipality, q: str, limit: int = 8) -> list:
+    """The town's addresses whose label holds every word of `q`, accents and case ignored."""
+    from .models import Address
+    from .services.addresses import address_key
+
+    words = address_key(q).split()
+    if not words:
+        return []
+    addresses = Address.objects.filter(municipality=municipality)
+    for word in words:
+        addresses = addresses.filter(search_key__contains=word)
+    return list(addresses.order_by("label")[:limit])

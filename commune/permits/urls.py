@@ -7,6 +7,7 @@ app_name = "permits"
 urlpatterns = [
     path("", applicant.permit_mine, name="mine"),
     path("new/", applicant.permit_new, name="new"),
+    path("addresses/", applicant.address_suggestions, name="addresses"),
     path("<int:permit_id>/", applicant.permit_detail, name="detail"),
     path("<int:permit_id>/edit/", applicant.permit_edit, name="edit"),
     path("<int:permit_id>/submit/", applicant.permit_submit, name="submit"),
@@ -40,6 +41,7 @@ urlpatterns = [
     ),
     path("staff/", staff.queue, name="queue"),
     path("staff/layers/", staff.layers, name="layers"),
+    path("staff/addresses/", staff.address_layer, name="address-layer"),
     path("staff/map/", overview.staff_map, name="staff-map"),
     path("staff/map.geojson", overview.staff_map_geojson, name="staff-map-geojson"),
     path("staff/stats/", overview.staff_stats, name="stats"),

@@ -1,5 +1,6 @@
 """The e-permis de fouille: requests, their work areas, reviews, decision and works."""
 
+from .address import Address
 from .config import (
     PermitSettings,
     ResurfacedStreet,
@@ -14,6 +15,7 @@ from .tokens import ApiToken
 from .works import ExtensionRequest, Inspection
 
 __all__ = [
+    "Address",
     "ApiToken",
     "Attachment",
     "ComplementRequest",

@@ -3,8 +3,11 @@ request's page with its history, and the supplements and declarations after subm
 
 from __future__ import annotations
 
+import json
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.contrib.gis.geos import Polygon
 from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -16,8 +19,12 @@ from django.views.decorators.http import require_POST
 from commune.accounts.access import has_role
 from commune.core import audit
 from commune.permits import forms, workflow
-from commune.permits.models import Attachment, ComplementRequest, PermitRequest
-from commune.permits.selectors import permit_get_for_applicant, permit_list_for_applicant
+from commune.permits.models import Address, Attachment, ComplementRequest, PermitRequest
+from commune.permits.selectors import (
+    address_search,
+    permit_get_for_applicant,
+    permit_list_for_applicant,
+)
 from commune.permits.services import submission, works
 from commune.permits.services.geometry import findings_geojson, to_geojson
 from commune.permits.workflow import TransitionNotAllowed
@@ -45,11 +52,46 @@ def permit_mine(request):
     return render(request, "permits/mine.html", {"permits": permits})
 
 
+def _address_area(address) -> str:
+    """A 6 × 3 m area centred on the address, as WGS84 GeoJSON: a start the applicant adjusts."""
+    x, y = address.point.x, address.point.y
+    area = Polygon.from_bbox((x - 3, y - 1.5, x + 3, y + 1.5))
+    area.srid = address.point.srid
+    area.transform(4326)
+    return json.dumps(
+        {
+            "type": "FeatureCollection",
+            "features": [{"type": "Feature", "properties": {}, "geometry": json.loads(area.json)}],
+        }
+    )
+
+
+@login_required
+def address_suggestions(request):
+    """The address search's results as a fragment (htmx), or a page of its own without JS."""
+    q = (request.GET.get("q") or request.GET.get("address") or "")[:100]
+    context = {
+        "q": q,
+        "addresses": address_search(municipality=request.municipality, q=q),
+        "base": _url(request, "new"),
+    }
+    template = "permits/_address_results.html" if request.htmx else "permits/addresses.html"
+    return render(request, template, context)
+
+
 def _form_view(request, *, permit: PermitRequest | None):
     town = request.municipality
-    initial = {}
+    initial, search = {}, {"q": request.GET.get("address", "")[:100], "addresses": None}
     if permit is not None:
         initial = {"geometry": to_geojson(permit)}
+    if search["q"]:
+        search["addresses"] = address_search(municipality=town, q=search["q"])
+    chosen = request.GET.get("at", "")
+    if request.method == "GET" and chosen.isdigit():
+        address = Address.objects.filter(municipality=town, pk=int(chosen)).first()
+        if address is not None:
+            initial["geometry"] = _address_area(address)
+            search["chosen"] = address
     form = forms.PermitRequestForm(
         request.POST or None,
         request.FILES or None,
@@ -91,7 +133,13 @@ def _form_view(request, *, permit: PermitRequest | None):
     return render(
         request,
         "permits/request_form.html",
-        {"form": form, "permit": permit, "territory": _territory_geojson(town)},
+        {
+            "form": form,
+            "permit": permit,
+            "territory": _territory_geojson(town),
+            "search": search,
+            "areas": initial.get("geometry") if "chosen" in search else None,
+        },
         status=400 if request.method == "POST" else 200,
     )
 

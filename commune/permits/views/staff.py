@@ -282,3 +282,30 @@ def layers(request):
         {"form": form, "layers": items},
         status=400 if request.method == "POST" else 200,
     )
+
+
+@staff_required(*OFFICERS)
+def address_layer(request):
+    """The town's address layer for the request form's search: how many, and replace it."""
+    from commune.permits.models import Address
+    from commune.permits.services.addresses import address_layer_import
+
+    form = forms.AddressLayerForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            count = address_layer_import(
+                municipality=request.municipality,
+                upload=form.cleaned_data["file"],
+                actor=request.user,
+            )
+        except ValidationError as exc:
+            form.add_error("file", exc)
+        else:
+            messages.success(request, _("%(n)d addresses imported.") % {"n": count})
+            return redirect(_url(request, "address-layer"))
+    return render(
+        request,
+        "permits/staff/addresses.html",
+        {"form": form, "count": Address.objects.filter(municipality=request.municipality).count()},
+        status=400 if request.method == "POST" else 200,
+    )
