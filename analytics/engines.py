@@ -15,7 +15,7 @@ from typing import Any
 
 import ibis
 
-DATASETS = ("counts", "presence", "od", "departures", "sites", "zones")
+DATASETS = ("counts", "presence", "od", "departures", "sites", "zones", "readings", "dwell")
 
 _spark_lock = threading.Lock()
 _spark_session: Any = None

@@ -185,3 +185,20 @@ def pt_supply(departures: ibis.Table, *, service_date: date | None = None):
     return t.group_by(["stop_id", "service_date", "hour"]).agg(
         departures=t.count(), mean_headway_min=(t.gap_s.mean() / 60.0)
     )
+
+
+def parking_occupancy(readings: ibis.Table, *, start=None, end=None, sensors=None):
+    """Mean occupancy of each car park per local hour: occupied spaces / capacity, averaged over
+    the readings of that hour of the day in the period (1.0 = full).
+
+    Only parking sensors with a known capacity count; ``n_readings`` says how many readings
+    each mean rests on.
+    """
+    t = _period(readings, start, end)
+    t = t.filter((t.kind == "parking") & (t.capacity > 0))
+    if sensors is not None:
+        t = t.filter(t.sensor_id.isin(list(sensors)))
+    t = t.mutate(occupancy=t.value / t.capacity.cast("float64"))
+    return t.group_by(["sensor_id", "local_hour"]).agg(
+        mean_occupancy=t.occupancy.mean(), n_readings=t.count()
+    )

@@ -3,6 +3,8 @@
 from datetime import date
 from pathlib import Path
 
+import numpy as np
+import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
@@ -10,6 +12,7 @@ import pytest
 from analytics import synthetic
 from analytics.engines import dataset_dir, duckdb_backend
 from analytics.ingest.gtfs import import_gtfs
+from analytics.ingest.readings import store_readings
 
 
 @pytest.fixture(scope="session")
@@ -28,7 +31,33 @@ def store(tmp_path_factory):
     pq.write_table(pa.Table.from_pandas(presence, preserve_index=False), folder / "p.parquet")
     gtfs = Path(__file__).parent / "data" / "cairns_gtfs.zip"
     import_gtfs(gtfs, root=root, municipality_id=1, service_date=date(2014, 6, 10))
+    store_readings(sensor_readings(), root=root, municipality_id=1)
     return root
+
+
+def sensor_readings() -> pd.DataFrame:
+    """Two car parks and a counter, a reading every 15 minutes for 5 days (DST day included)."""
+    ts = pd.date_range("2024-03-29", periods=5 * 96, freq="15min", tz="UTC")
+    rng = np.random.default_rng(4)
+    frames = []
+    for sensor, kind, capacity in (
+        ("P1", "parking", 180),
+        ("P2", "parking", 95),
+        ("C1", "counter", None),
+    ):
+        top = capacity or 300
+        frames.append(
+            pd.DataFrame(
+                {
+                    "sensor_id": sensor,
+                    "kind": kind,
+                    "capacity": capacity,
+                    "ts_utc": ts,
+                    "value": rng.integers(0, top + 1, len(ts)).astype(float),
+                }
+            )
+        )
+    return pd.concat(frames, ignore_index=True)
 
 
 @pytest.fixture(scope="session")

@@ -26,6 +26,13 @@ CASES = {
     "traffic_typology": ("od", lambda t: ind.traffic_typology(t, PERIMETER)),
     "catchment": ("presence", lambda t: ind.catchment(t, zones=["Z000"])),
     "pt_supply": ("departures", lambda t: ind.pt_supply(t)),
+    "parking_occupancy": ("readings", lambda t: ind.parking_occupancy(t)),
+    "parking_occupancy_filtered": (
+        "readings",
+        lambda t: ind.parking_occupancy(
+            t, start=date(2024, 3, 30), end=date(2024, 4, 1), sensors=["P2"]
+        ),
+    ),
 }
 
 

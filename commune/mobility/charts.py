@@ -68,9 +68,11 @@ def sparkline(title: str, points: Sequence[tuple[str, float | None]]) -> SafeStr
 
 
 def heatmap(title: str, grid: dict[tuple[int, int], float | None], days: Sequence[str]):
-    """Weekday (rows) x hour (columns); darker = more. Each cell's value is in its <title>."""
-    cell, left, top = 24, 40, 20
-    width, height = left + 24 * cell + 4, top + 7 * cell + 4
+    """Rows (weekdays, or any labels in `days`) x hour (columns); darker = more. Each cell's
+    value is in its <title>."""
+    cell, top = 24, 20
+    left = max(40, 8 + 7 * max((len(d) for d in days), default=3))
+    width, height = left + 24 * cell + 4, top + len(days) * cell + 4
     values = [v for v in grid.values() if v is not None]
     high = max(values) if values else 1.0
     body = [
@@ -78,7 +80,7 @@ def heatmap(title: str, grid: dict[tuple[int, int], float | None], days: Sequenc
         f'fill="{INK}">{h}</text>'
         for h in range(0, 24, 3)
     ]
-    for d in range(7):
+    for d in range(len(days)):
         y = top + d * cell
         body.append(
             f'<text x="{left - 4}" y="{y + 16}" text-anchor="end" fill="{INK}">'

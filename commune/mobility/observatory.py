@@ -18,7 +18,7 @@ from commune.tenants.models import LV95, Municipality
 
 from . import charts, warehouse
 from .forms_observatory import ObservatoryFilterForm, default_period
-from .models import MobilitySettings
+from .models import MobilitySettings, Sensor
 
 TOP_FLOWS = 15
 
@@ -116,6 +116,7 @@ def observatory_data(*, municipality: Municipality, filters: Filters, public: bo
     if public:
         data = warehouse.publish_suppressed(data, k=settings.k_anonymity)
     data.update(catalogue=catalogue, perimeter=perimeter, k=settings.k_anonymity, public=public)
+    data["sensor_names"] = dict(Sensor.objects.values_list("external_id", "name"))
     return data
 
 
@@ -296,6 +297,7 @@ def presentation(data: dict) -> dict:
             _("Missing hours per site"),
             [(q["name"], q["missing"], str(q["missing"])) for q in out["quality"]],
         )
+    out.update(_occupancy(data))
     out["flows"] = top_flows(data)
     out["hours"] = list(range(24))
     out["indicators"] = [
@@ -308,6 +310,34 @@ def presentation(data: dict) -> dict:
         ("quality", _("Data quality")),
     ]
     return out
+
+
+def _occupancy(data: dict) -> dict:
+    """Car parks x local hour, mean occupancy in percent: a heatmap and its table."""
+    occupancy = data.get("occupancy")
+    if occupancy is None or occupancy.empty:
+        return {"occupancy_rows": []}
+    names = data.get("sensor_names") or {}
+    sensors = sorted(set(occupancy.sensor_id))
+    row_of = {s: i + 1 for i, s in enumerate(sensors)}
+    grid = {
+        (row_of[r.sensor_id], int(r.local_hour)): float(r.mean_occupancy) * 100
+        for r in occupancy.itertuples()
+    }
+    labels = [names.get(s, s) for s in sensors]
+    return {
+        "occupancy_chart": charts.heatmap(
+            _("Mean parking occupancy by hour (% of spaces taken)"), grid, labels
+        ),
+        "occupancy_rows": [
+            {
+                "id": s,
+                "name": names.get(s, s),
+                "values": [grid.get((row_of[s], h)) for h in range(24)],
+            }
+            for s in sensors
+        ],
+    }
 
 
 def _share(value) -> str:

@@ -1,5 +1,8 @@
+import datetime as dt
+
 from django_tasks import task
 
+from commune.core.schedule import every
 from commune.tenants import scoping
 from commune.tenants.models import Municipality
 
@@ -27,3 +30,16 @@ def evaluation_run(*, municipality_id: int, evaluation_id: int) -> str:
     with scoping.scope(municipality):
         evaluation = Evaluation.objects.get(pk=evaluation_id)
         return run(evaluation=evaluation).status
+
+
+@every(dt.timedelta(minutes=15))
+@task()
+def readings_export_all() -> int:
+    """Copy new sensor readings of every town with the observatory into its warehouse."""
+    from .services.exports import readings_export
+
+    exported = 0
+    for town in Municipality.objects.filter(is_active=True):
+        if town.has_module("mobility"):
+            exported += readings_export(municipality=town)
+    return exported

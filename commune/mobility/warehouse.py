@@ -157,6 +157,25 @@ def evaluate_intervention(
     )
 
 
+def readings_last_exported(*, municipality: Municipality):
+    """The latest measurement instant already in the town's warehouse (None: none yet)."""
+    from analytics.ingest.readings import last_stored
+
+    last = last_stored(warehouse_root(), municipality.pk)
+    return None if last is None else last.to_pydatetime()
+
+
+def readings_store(*, municipality: Municipality, rows) -> int:
+    """Merge sensor readings (sensor_id, kind, capacity, ts_utc, value) into the town's
+    `readings` dataset; returns the rows inserted or replaced (0 when nothing changed)."""
+    from analytics.ingest.readings import store_readings
+
+    merged = store_readings(
+        rows, root=warehouse_root(), municipality_id=municipality.pk, tz=settings.TIME_ZONE
+    )
+    return merged.inserted + merged.replaced
+
+
 # --- the observatory's indicators (read side) ------------------------------------------------
 
 
@@ -218,13 +237,14 @@ def observatory_indicators(
 ) -> dict:
     """The internal (unsuppressed) indicators of the observatory page for local dates in
     [start, end): daily volumes, weekday x hour profile, data quality, OD matrix, traffic
-    typology of `perimeter` and the catchment of its visitors. A dataset the town has not
-    imported gives None."""
+    typology of `perimeter`, the catchment of its visitors and the car parks' occupancy per hour.
+    A dataset the town has not imported gives None."""
     from analytics import indicators
 
     store = _store()
     kw = {"start": start, "end": end}
-    out: dict = dict.fromkeys(("daily", "profile", "quality", "od", "typology", "catchment"))
+    names = ("daily", "profile", "quality", "od", "typology", "catchment", "occupancy", "dwell")
+    out: dict = dict.fromkeys(names)
     counts = _table_or_none(store, municipality, "counts")
     if counts is not None:
         daily = store.execute(indicators.daily_volume(counts, modes=modes, sites=sites, **kw))
@@ -248,6 +268,10 @@ def observatory_indicators(
         zones = perimeter or None
         out["catchment"] = store.execute(indicators.catchment(presence, zones=zones, **kw))
         out["catchment"] = out["catchment"].sort_values("band_km").reset_index(drop=True)
+    readings = _table_or_none(store, municipality, "readings")
+    if readings is not None:
+        occupancy = store.execute(indicators.parking_occupancy(readings, **kw))
+        out["occupancy"] = occupancy.sort_values(["sensor_id", "local_hour"]).reset_index(drop=True)
     return out
 
 
