@@ -46,7 +46,12 @@ def queue(request):
     view = data.get("view") or "all"
     today = timezone.localdate()
     departments = reviewer_departments(request.user, town)
-    context = {"form": form, "view": view, "today": today}
+    context = {
+        "form": form,
+        "view": view,
+        "today": today,
+        "is_officer": has_role(request.user, town, *OFFICERS),
+    }
     if view == "mine":
         context["tasks"] = selectors.task_list_for_departments(
             municipality=town, department_ids=departments
