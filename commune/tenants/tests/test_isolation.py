@@ -125,6 +125,7 @@ def test_every_id_keyword_in_town_urls_belongs_to_a_tenant_model(db):
 def test_another_towns_ids_answer_404_on_every_town_url(all_roles_client, town_a, town_b):
     by_kwarg = tenant_models_by_kwarg()
     routes = [r for r in town_routes() if set(_kwargs_of(r)) - set(NON_ID_KWARGS)]
+    assert len(routes) >= 20, f"the walk found too few id-carrying town URLs: {routes}"
     failures = []
     for route in routes:
         kwargs = [k for k in _kwargs_of(route) if k not in NON_ID_KWARGS]
@@ -164,12 +165,15 @@ def test_no_page_of_town_a_shows_a_record_of_town_b(all_roles_client, town_a, to
                 obj.save(update_fields=text_fields)
     # when / then: every town-A page without ids leaks nothing of it
     leaks = []
+    checked = 0
     for route in town_routes():
         if set(_kwargs_of(route)) - {"town"}:
             continue
         path = _route_to_path(route, {"town": town_a.slug})
         response = all_roles_client.get(path)
         body = b"".join(response) if response.streaming else response.content
+        checked += 1
         if SECRET.encode() in body:
             leaks.append(f"{path} ({route}) shows town B's data")
+    assert checked >= 20, f"the walk found too few town pages: {checked}"
     assert not leaks, "\n".join(leaks)
