@@ -17,6 +17,7 @@ import ibis
 from ibis import _
 
 CATCHMENT_BANDS_KM = (1.0, 5.0, 10.0, 20.0)
+DWELL_BANDS_MIN = (15.0, 30.0, 60.0, 120.0, 240.0)
 
 
 def _period(t: ibis.Table, start: date | None, end: date | None) -> ibis.Table:
@@ -202,3 +203,28 @@ def parking_occupancy(readings: ibis.Table, *, start=None, end=None, sensors=Non
     return t.group_by(["sensor_id", "local_hour"]).agg(
         mean_occupancy=t.occupancy.mean(), n_readings=t.count()
     )
+
+
+def dwell_time(
+    dwell: ibis.Table,
+    *,
+    zones=None,
+    bands_min: Sequence[float] = DWELL_BANDS_MIN,
+    start=None,
+    end=None,
+):
+    """Distribution of dwell time per zone: persons by dwell band and their share in the zone.
+
+    Bands are [0, b1), [b1, b2), ... [bn, inf) minutes of ``dwell_min`` (as the operator
+    delivers it, see analytics.ingest.classes); ``band_min`` is the band's lower bound.
+    """
+    t = _period(dwell, start, end)
+    if zones is not None:
+        t = t.filter(t.zone_id.isin(list(zones)))
+    lower = ibis.literal(0.0)
+    for b in sorted(bands_min):
+        lower = ibis.ifelse(t.dwell_min >= b, float(b), lower)
+    t = t.mutate(band_min=lower)
+    agg = t.group_by(["zone_id", "band_min"]).agg(persons=t["count"].sum())
+    zone = ibis.window(group_by=agg.zone_id)
+    return agg.mutate(share=agg.persons.cast("float64") / agg.persons.sum().over(zone))

@@ -30,6 +30,7 @@ from analytics.geo import (
     wgs84_to_lv95,
 )
 from analytics.ingest.chunks import Progress, Stages, header_line, read_csv, sniff_encoding
+from analytics.ingest.classes import dwell_minutes, origin_class_km
 from analytics.ingest.report import ImportFormatError, ImportReport
 from analytics.store import locked, merge_into, write_atomic
 from analytics.timeparse import local_columns, parse_timestamps
@@ -54,6 +55,16 @@ PRESENCE_SCHEMA = pa.schema(
         ("local_hour", pa.int8()),
         ("origin_zone", pa.string()),
         ("origin_distance_km", pa.float64()),
+        ("count", pa.int64()),
+    ]
+)
+DWELL_SCHEMA = pa.schema(
+    [
+        ("zone_id", pa.string()),
+        ("ts_utc", pa.timestamp("us", tz="UTC")),
+        ("local_date", pa.date32()),
+        ("local_hour", pa.int8()),
+        ("dwell_min", pa.float64()),
         ("count", pa.int64()),
     ]
 )
@@ -197,6 +208,31 @@ def _store(good, *, key, schema, root, municipality_id, dataset, report, stages)
     return report
 
 
+def _store_dwell(good, dwell, *, root, municipality_id, report) -> pd.DataFrame:
+    """Store the dwell breakdown in ``dwell``; return presence summed over the dwell classes."""
+    good = good.assign(dwell_min=dwell)
+    dup = good.duplicated([*PRESENCE_KEY, "dwell_min"], keep="last")
+    for line in good._line[dup]:
+        report.reject(line, "duplicate row (the later line is kept)")
+    good = good[~dup]
+    keys = ["zone_id", "ts_utc", "local_date", "local_hour"]
+    with_dwell = good[good.dwell_min.notna()]
+    if len(with_dwell):
+        per_class = with_dwell.groupby([*keys, "dwell_min"], as_index=False)["count"].sum()
+        merge_into(
+            dataset_dir(root, municipality_id, "dwell"),
+            per_class,
+            key=["zone_id", "ts_utc", "dwell_min"],
+            partition=per_class.ts_utc.dt.strftime("%Y-%m"),
+            schema=DWELL_SCHEMA,
+        )
+    cols = [*PRESENCE_KEY, "local_date", "local_hour", "origin_distance_km"]
+    summed = good.groupby(cols, as_index=False, dropna=False).agg(
+        count=("count", "sum"), _line=("_line", "max")
+    )
+    return summed
+
+
 def import_presence(
     path, *, root, municipality_id, tz="Europe/Zurich", progress: Progress | None = None
 ) -> ImportReport:
@@ -207,13 +243,16 @@ def import_presence(
     stages.read(0)
     frame = _csv(path, ["zone_id", "timestamp", "count"], "presence", stages.read)
     report.rows_read = len(frame)
+    by_class = "origin_zone" not in frame.columns and "origin_class" in frame.columns
     if "origin_zone" not in frame.columns:
         frame["origin_zone"] = frame.get("origin_class", "")
     zones = stored_zones(root, municipality_id)
     known = None if zones is None else set(zones.zone_id)
     good = _common(frame, value="count", zones_cols=["zone_id"], known=known, tz=tz, report=report)
     good["origin_distance_km"] = None
-    if zones is not None:
+    if by_class:  # distance classes mapped onto the catchment bands (analytics.ingest.classes)
+        good["origin_distance_km"] = origin_class_km(good.origin_zone)
+    elif zones is not None:
         xy = zones.set_index("zone_id")[["e", "n"]]
         has = good.origin_zone.isin(xy.index) & good.zone_id.isin(xy.index)
         good.loc[has, "origin_distance_km"] = [
@@ -221,6 +260,9 @@ def import_presence(
             for a, b in zip(good.zone_id[has], good.origin_zone[has], strict=True)
         ]
     good["origin_distance_km"] = good.origin_distance_km.astype("float64")
+    dwell = dwell_minutes(good)
+    if dwell is not None:
+        good = _store_dwell(good, dwell, root=root, municipality_id=municipality_id, report=report)
     return _store(
         good,
         key=PRESENCE_KEY,

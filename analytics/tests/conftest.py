@@ -12,6 +12,7 @@ import pytest
 from analytics import synthetic
 from analytics.engines import dataset_dir, duckdb_backend
 from analytics.ingest.gtfs import import_gtfs
+from analytics.ingest.network import DWELL_SCHEMA
 from analytics.ingest.readings import store_readings
 
 
@@ -32,7 +33,30 @@ def store(tmp_path_factory):
     gtfs = Path(__file__).parent / "data" / "cairns_gtfs.zip"
     import_gtfs(gtfs, root=root, municipality_id=1, service_date=date(2014, 6, 10))
     store_readings(sensor_readings(), root=root, municipality_id=1)
+    dwell = dataset_dir(root, 1, "dwell")
+    dwell.mkdir(parents=True)
+    pq.write_table(dwell_rows(), dwell / "d.parquet")
     return root
+
+
+def dwell_rows() -> pa.Table:
+    """Presence by dwell minutes for three zones over two days."""
+    ts = pd.date_range("2024-03-30", periods=48, freq="h", tz="UTC")
+    rng = np.random.default_rng(5)
+    frame = pd.DataFrame(
+        [
+            (zone, t, minutes, int(rng.integers(0, 80)))
+            for zone in ("Z000", "Z001", "Z002")
+            for t in ts
+            for minutes in (5.0, 20.0, 45.0, 90.0, 300.0)
+        ],
+        columns=["zone_id", "ts_utc", "dwell_min", "count"],
+    )
+    local = frame.ts_utc.dt.tz_convert("Europe/Zurich")
+    frame["local_date"], frame["local_hour"] = local.dt.date, local.dt.hour.astype("int8")
+    return pa.Table.from_pandas(
+        frame[DWELL_SCHEMA.names], schema=DWELL_SCHEMA, preserve_index=False
+    )
 
 
 def sensor_readings() -> pd.DataFrame:

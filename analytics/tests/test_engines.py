@@ -26,6 +26,7 @@ CASES = {
     "traffic_typology": ("od", lambda t: ind.traffic_typology(t, PERIMETER)),
     "catchment": ("presence", lambda t: ind.catchment(t, zones=["Z000"])),
     "pt_supply": ("departures", lambda t: ind.pt_supply(t)),
+    "dwell_time": ("dwell", lambda t: ind.dwell_time(t, zones=["Z000", "Z001"])),
     "parking_occupancy": ("readings", lambda t: ind.parking_occupancy(t)),
     "parking_occupancy_filtered": (
         "readings",

@@ -298,6 +298,7 @@ def presentation(data: dict) -> dict:
             [(q["name"], q["missing"], str(q["missing"])) for q in out["quality"]],
         )
     out.update(_occupancy(data))
+    out["dwell"] = _dwell(data)
     out["flows"] = top_flows(data)
     out["hours"] = list(range(24))
     out["indicators"] = [
@@ -310,6 +311,32 @@ def presentation(data: dict) -> dict:
         ("quality", _("Data quality")),
     ]
     return out
+
+
+def _dwell(data: dict) -> list[dict]:
+    """Per zone, persons and share by dwell band (only when the operator delivered dwell)."""
+    dwell = data.get("dwell")
+    if dwell is None or dwell.empty:
+        return []
+    bands = [0.0, *warehouse.dwell_bands_min()]
+    rows = []
+    for r in dwell.sort_values(["zone_id", "band_min"]).to_dict("records"):
+        lower = float(r["band_min"])
+        upper = next((b for b in bands if b > lower), None)
+        label = (
+            _("%(min)s min and more") % {"min": f"{lower:g}"}
+            if upper is None
+            else _("%(low)s to %(high)s min") % {"low": f"{lower:g}", "high": f"{upper:g}"}
+        )
+        rows.append(
+            {
+                "zone": r["zone_id"],
+                "label": label,
+                "persons": _none(r["persons"]),
+                "share": _none(r.get("share")),
+            }
+        )
+    return rows
 
 
 def _occupancy(data: dict) -> dict:

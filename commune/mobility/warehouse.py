@@ -268,6 +268,10 @@ def observatory_indicators(
         zones = perimeter or None
         out["catchment"] = store.execute(indicators.catchment(presence, zones=zones, **kw))
         out["catchment"] = out["catchment"].sort_values("band_km").reset_index(drop=True)
+    dwell = _table_or_none(store, municipality, "dwell")
+    if dwell is not None:
+        found = store.execute(indicators.dwell_time(dwell, zones=perimeter or None, **kw))
+        out["dwell"] = found.sort_values(["zone_id", "band_min"]).reset_index(drop=True)
     readings = _table_or_none(store, municipality, "readings")
     if readings is not None:
         occupancy = store.execute(indicators.parking_occupancy(readings, **kw))
@@ -302,6 +306,18 @@ def publish_suppressed(indicators_: dict, *, k: int) -> dict:
         )
         out["od"] = _long(published, "origin", "destination", "trips")
         out["od_out"], out["od_in"] = published.row_totals, published.column_totals
+    dwell = indicators_.get("dwell")
+    if dwell is not None and not dwell.empty:
+        published = privacy.suppress_long(
+            dwell, row="zone_id", column="band_min", value="persons", k=k
+        )
+        frame = _long(published, "zone_id", "band_min", "persons")
+        totals = frame.zone_id.map(published.row_totals)
+        frame["share"] = [
+            None if pd.isna(v) or pd.isna(t) or not t else float(v) / float(t)
+            for v, t in zip(frame.persons, totals, strict=True)
+        ]
+        out["dwell"] = frame
     for name, label in (("typology", "typology"), ("catchment", "band_km")):
         frame = indicators_.get(name)
         if frame is None or frame.empty:
@@ -404,3 +420,10 @@ def catchment_bands_km() -> tuple[float, ...]:
     from analytics.indicators import CATCHMENT_BANDS_KM
 
     return tuple(CATCHMENT_BANDS_KM)
+
+
+def dwell_bands_min() -> tuple[float, ...]:
+    """The lower bounds (minutes) of the dwell-time bands after the first, shortest first."""
+    from analytics.indicators import DWELL_BANDS_MIN
+
+    return tuple(DWELL_BANDS_MIN)
