@@ -7,9 +7,9 @@ Generates (or reuses) synthetic Parquet under var/bench/<rows>/ - counter rows (
 over a year) and as many OD trip rows over 200 zones - then times, on the same files:
 hourly volume per site, weekday x hour profile, OD matrix. Each query is timed to its full
 result, then reduced to one row (count + checksum) so no engine pays for shipping the result
-to Python; the checksums must agree. pandas runs on a sample of files when the data does not fit
-(--pandas-max rows), and its time is extrapolated and labelled so. Prints figures; never fails
-on time.
+to Python; the checksums must agree. Ours and the hand SQL alternate, best of 3 each. pandas
+runs on a sample of files when the data does not fit (--pandas-max rows), and its time is
+extrapolated and labelled so. Prints figures; never fails on time.
 """
 
 from __future__ import annotations
@@ -174,8 +174,9 @@ def main() -> None:
         f"{'ours/SQL':>10}{'pandas/ours':>13}"
     )
     timings = {}
-    for name in SQL:
-        timings[name] = (timed(lambda n=name: ours(n)), timed(lambda n=name: hand(n)))
+    for name in SQL:  # alternate the contenders so a busy moment of the machine hits both
+        runs = [(timed(lambda n=name: ours(n), 1), timed(lambda n=name: hand(n), 1)) for _ in "abc"]
+        timings[name] = tuple(min((r[i] for r in runs), key=lambda t: t[0]) for i in (0, 1))
     peak_engines = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     for name in SQL:
         (t_ours, r_ours), (t_sql, r_sql) = timings[name]
