@@ -14,6 +14,7 @@ from commune.tenants.models import Department
 from .models import Inspection, PermitRequest, ReviewTask, StandardCondition
 from .services.attachments import attachment_check
 from .services.geometry import check_inside_territory, parse_work_areas
+from .services.submission import DRAFT_FIELDS
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -75,23 +76,7 @@ class PermitRequestForm(forms.ModelForm):
 
     class Meta:
         model = PermitRequest
-        fields = [
-            "organisation",
-            "contact_phone",
-            "site_manager_name",
-            "site_manager_phone",
-            "invoice_address",
-            "kind",
-            "description",
-            "is_emergency",
-            "road_closure",
-            "pavement_closure",
-            "parking_places_removed",
-            "diversion",
-            "road_category",
-            "planned_start",
-            "planned_end",
-        ]
+        fields = DRAFT_FIELDS  # what an applicant fills in; the service saves the same
         widgets = {
             "planned_start": DateInput(),
             "planned_end": DateInput(),
