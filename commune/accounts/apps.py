@@ -8,6 +8,24 @@ class AccountsConfig(AppConfig):
     label = "accounts"
     verbose_name = _("Accounts")
 
+    def ready(self):
+        from commune.core.audit import actions_register
+
+        actions_register(
+            {
+                "register": _("account registered"),
+                "verify_email": _("e-mail address verified"),
+                "invite": _("colleague invited"),
+                "join": _("invitation accepted"),
+                "remove_member": _("member removed"),
+                "enrol_second_factor": _("second factor set up"),
+                "set_language": _("language changed"),
+                "staff_create": _("staff account created"),
+                "role_grant": _("role granted"),
+                "role_revoke": _("role revoked"),
+            }
+        )
+
 
 class CommuneAdminConfig(admin_apps.AdminConfig):
     """django.contrib.admin with our site (second factor, tenant scopes disabled)."""

@@ -81,3 +81,17 @@ def trail_visible_to(*, user, obj: models.Model) -> bool:
         return True
     town = obj if isinstance(obj, Municipality) else getattr(obj, "municipality", None)
     return town is not None and has_role(user, town, Role.MUNICIPALITY_ADMIN)
+
+
+_action_labels: dict[str, str] = {}
+
+
+def actions_register(labels: dict[str, str]) -> None:
+    """Apps name their audit actions in readable words (lazy translations), from ready()."""
+    _action_labels.update(labels)
+
+
+def action_label(action: str) -> str:
+    """The readable, translated name of an action code; the code itself when unnamed."""
+    label = _action_labels.get(action)
+    return str(label) if label is not None else action.replace("_", " ").replace("-", " ")

@@ -8,6 +8,11 @@ class PermitsConfig(AppConfig):
     verbose_name = _("Excavation permits")
 
     def ready(self):
+        from commune.core.audit import actions_register
+
+        from .audit_actions import LABELS
+
+        actions_register(LABELS)
         from commune.tenants.context_processors import NAV_PROVIDERS
 
         from .navigation import permit_nav_links

@@ -2,9 +2,15 @@
 
 from django import template
 
-from commune.core.audit import trail_for, trail_visible_to
+from commune.core.audit import action_label, trail_for, trail_visible_to
 
 register = template.Library()
+
+
+@register.filter
+def audit_action(action: str) -> str:
+    """`{{ entry.action|audit_action }}`: the action in words, in the reader's language."""
+    return action_label(action)
 
 
 def _label(model, name: str) -> str:

@@ -48,7 +48,7 @@ def test_trail_shows_when_who_what_and_changed_fields_to_the_towns_admin(changed
     html = render_trail(changed_town, admin)
     # then
     assert "Anne Officier" in html
-    assert "settings-change" in html
+    assert "settings change" in html
     assert "Nouvelle charte graphique" in html
     assert "#1f4e79" in html and "#8a1538" in html
     assert "<time datetime=" in html
@@ -59,7 +59,7 @@ def test_trail_shows_when_who_what_and_changed_fields_to_the_towns_admin(changed
 
 def test_trail_is_shown_to_platform_admins(changed_town):
     root = UserFactory(is_superuser=True, is_staff=True)
-    assert "settings-change" in render_trail(changed_town, root)
+    assert "settings change" in render_trail(changed_town, root)
 
 
 @pytest.mark.parametrize("role", [r for r in Role.values if r != Role.MUNICIPALITY_ADMIN])
@@ -88,7 +88,7 @@ def test_trail_of_a_tenant_record_is_shown_to_its_towns_admin(town_a):
     # when
     html = render_trail(membership, admin)
     # then the field shows its human name and the system is the actor
-    assert "grant-role" in html
+    assert "grant role" in html
     assert "Role" in html or "Rôle" in html
     assert "système" in html
 
@@ -154,3 +154,17 @@ def test_the_admin_lists_entries_but_offers_no_add_change_or_delete(staff_client
     response = client.post(f"/admin/core/auditentry/{entry.pk}/delete/", {"post": "yes"})
     assert response.status_code == 403
     assert AuditEntry.objects.filter(pk=entry.pk).exists()
+
+
+def test_trail_names_registered_actions_in_words(changed_town):
+    # given: an app named its action
+    audit.actions_register({"settings-change": "réglages de la commune modifiés"})
+    admin = staff(changed_town, Role.MUNICIPALITY_ADMIN).user
+    try:
+        # when
+        html = render_trail(changed_town, admin)
+    finally:
+        audit._action_labels.pop("settings-change")
+    # then
+    assert "réglages de la commune modifiés" in html
+    assert "settings change" not in html

@@ -1,0 +1,36 @@
+"""The permit file's audit actions, in words (shown in each file's history)."""
+
+from django.utils.translation import gettext_lazy as _
+
+LABELS = {
+    "draft_saved": _("draft saved"),
+    "submit": _("request submitted"),
+    "supplemented": _("request supplemented"),
+    "withdraw": _("request withdrawn"),
+    "review_task_routed": _("service asked for its opinion"),
+    "review_task_added": _("service added by the officer"),
+    "review_task_removed": _("service removed by the officer"),
+    "review_answered": _("opinion given"),
+    "review_escalated": _("late opinion escalated to the officer"),
+    "review_due_moved": _("due date moved"),
+    "review_deemed_favourable": _("opinion deemed favourable after the deadline"),
+    "complement_requested": _("complement requested from the applicant"),
+    "complement_answered": _("complement provided"),
+    "grant": _("permit granted"),
+    "routine_grant": _("permit granted without a human step (routine)"),
+    "refuse": _("permit refused"),
+    "works_started": _("works started"),
+    "works_ended": _("works ended"),
+    "reinstated": _("reinstatement declared"),
+    "inspected_closed": _("inspection accepted, file closed"),
+    "inspected_defects": _("inspection found defects"),
+    "works_overdue": _("works past their end date"),
+    "extension_requested": _("extension requested"),
+    "extension_accepted": _("extension accepted"),
+    "extension_refused": _("extension refused"),
+    "layer_imported": _("review layer imported"),
+    "address_layer_imported": _("address layer imported"),
+    "configure": _("settings changed"),
+    "api_token_created": _("API token created"),
+    "api_token_revoked": _("API token revoked"),
+}
