@@ -2,7 +2,7 @@
 unreadable sensor messages, and the history of file imports into the warehouse.
 
 The bulk data (counts, network aggregates, timetables) lives as Parquet in the warehouse
-(`warehouse.py`); only real-time sensor readings and bookkeeping are rows in the database.
+(`warehouse/`); only real-time sensor readings and bookkeeping are rows in the database.
 """
 
 from __future__ import annotations

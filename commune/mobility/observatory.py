@@ -1,7 +1,7 @@
 """The observatory page's reads: the town's catalogue, the filters, the indicators (internal for
 analysts, k-suppressed for the public) and their presentation (tables, charts, map layers).
 
-All warehouse access goes through `warehouse.py`; this module only shapes what it returns.
+All warehouse access goes through `warehouse/`; this module only shapes what it returns.
 """
 
 from __future__ import annotations

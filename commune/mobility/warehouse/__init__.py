@@ -1,0 +1,45 @@
+"""The web side's only door into `analytics/`: every function takes the municipality and passes
+its id to the pipeline, so a town only ever reads and writes its own Parquet folder.
+
+The warehouse root is settings.WAREHOUSE_DIR; a town's data lives in WAREHOUSE_DIR/<pk>/.
+"""
+
+from .demo import demo_observatory_write
+from .ingest import (
+    IMPORTERS,
+    ImporterUnavailable,
+    evaluate_intervention,
+    format_error_class,
+    import_file,
+    readings_last_exported,
+    readings_store,
+    town_folder,
+    town_site_ids,
+    warehouse_root,
+)
+from .read import (
+    catchment_bands_km,
+    dwell_bands_min,
+    observatory_catalogue,
+    observatory_indicators,
+    publish_suppressed,
+)
+
+__all__ = [
+    "IMPORTERS",
+    "ImporterUnavailable",
+    "catchment_bands_km",
+    "demo_observatory_write",
+    "dwell_bands_min",
+    "evaluate_intervention",
+    "format_error_class",
+    "import_file",
+    "observatory_catalogue",
+    "observatory_indicators",
+    "publish_suppressed",
+    "readings_last_exported",
+    "readings_store",
+    "town_folder",
+    "town_site_ids",
+    "warehouse_root",
+]

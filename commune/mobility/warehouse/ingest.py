@@ -1,0 +1,172 @@
+"""Files into the town's warehouse: imports, sensor readings, and evaluations over them."""
+
+from __future__ import annotations
+
+import datetime as dt
+import inspect
+from collections.abc import Callable
+from importlib import import_module
+from pathlib import Path
+
+from django.conf import settings
+
+from commune.tenants.models import Municipality
+
+# kind of DataImport → (analytics module, function): f(path, *, root, municipality_id, ...)
+# -> ImportReport; the other keywords (tz, options, service_date…) differ per importer.
+IMPORTERS: dict[str, tuple[str, str]] = {
+    "counts": ("analytics.ingest.counts", "import_counts"),
+    "sites": ("analytics.ingest.sites", "import_sites"),
+    "network_presence": ("analytics.ingest.network", "import_presence"),
+    "network_od": ("analytics.ingest.network", "import_od"),
+    "zones": ("analytics.ingest.network", "import_zones"),
+    "gtfs": ("analytics.ingest.gtfs", "import_gtfs"),
+}
+
+Progress = Callable[[int], None]
+
+
+class ImporterUnavailable(RuntimeError):
+    """The pipeline has no importer for this kind of file (yet)."""
+
+
+def warehouse_root() -> Path:
+    return Path(settings.WAREHOUSE_DIR)
+
+
+def town_folder(*, municipality: Municipality) -> Path:
+    """Where the town's Parquet datasets live."""
+    return warehouse_root() / str(municipality.pk)
+
+
+def format_error_class() -> type[Exception]:
+    """The exception the pipeline raises for a file that is not in the expected format."""
+    from analytics.ingest.report import ImportFormatError
+
+    return ImportFormatError
+
+
+def _importer(kind: str) -> Callable:
+    try:
+        module_name, function_name = IMPORTERS[kind]
+    except KeyError:
+        raise ImporterUnavailable(f"no importer for {kind!r}") from None
+    try:
+        module = import_module(module_name)
+    except ModuleNotFoundError as exc:
+        if exc.name != module_name:
+            raise
+        raise ImporterUnavailable(f"no importer for {kind!r} yet ({module_name})") from None
+    function = getattr(module, function_name, None)
+    if function is None:
+        raise ImporterUnavailable(f"no importer for {kind!r} yet ({module_name}.{function_name})")
+    return function
+
+
+def _call_kwargs(function: Callable, *, given: dict, options: dict) -> dict:
+    """The keyword arguments `function` accepts: those of `given` it names, plus `options` —
+    as one `options` argument, or spread over its own keywords (e.g. GTFS's service_date)."""
+    params = inspect.signature(function).parameters
+    kwargs = {name: value for name, value in given.items() if name in params}
+    if "options" in params:
+        kwargs["options"] = options
+        return kwargs
+    unknown = sorted(set(options) - set(params) - set(given))
+    if unknown:
+        raise ValueError(f"unknown options for this kind of file: {', '.join(unknown)}")
+    for name, value in options.items():
+        if name.endswith("_date") and isinstance(value, str):
+            value = dt.date.fromisoformat(value)
+        kwargs[name] = value
+    return kwargs
+
+
+def town_site_ids(*, municipality: Municipality) -> list[str] | None:
+    """The ids of the town's counting sites (imported site metadata), None when it has none:
+    counts for another site id then go to the quarantine as an unknown site."""
+    from analytics.ingest.sites import known_site_ids
+
+    ids = known_site_ids(warehouse_root(), municipality.pk)
+    return None if ids is None else sorted(ids)
+
+
+def import_file(
+    *,
+    municipality: Municipality,
+    kind: str,
+    path: Path,
+    tz: str = "Europe/Zurich",
+    options: dict | None = None,
+    known_sites: list[str] | None = None,
+    progress: Progress | None = None,
+):
+    """Run the pipeline's importer for `kind` on `path` into the town's folder and return its
+    ImportReport. Counts are checked against the town's sites when it has imported some.
+    Raises the pipeline's ImportFormatError for a file in the wrong format, and
+    ValueError for options the importer does not know."""
+    function = _importer(kind)
+    given = {"root": warehouse_root(), "municipality_id": municipality.pk, "tz": tz}
+    if known_sites is None and kind == "counts":
+        known_sites = town_site_ids(municipality=municipality)
+    if known_sites is not None:
+        given["known_sites"] = known_sites
+    if progress is not None:
+        given["progress"] = progress
+    kwargs = _call_kwargs(function, given=given, options=dict(options or {}))
+    return function(Path(path), **kwargs)
+
+
+def evaluate_intervention(
+    *,
+    municipality: Municipality,
+    treated: list[str],
+    control: list[str],
+    intervention: dt.date,
+    before_days: int,
+    after_days: int,
+) -> dict:
+    """Difference-in-differences effect of an intervention on the town's counting sites
+    (analytics.evaluation), with the town's canton for public holidays. Raises ValueError for
+    sites without data and FileNotFoundError when the town has no counts yet."""
+    from analytics.engines import duckdb_backend
+    from analytics.evaluation import evaluate
+    from analytics.indicators import hourly_volume
+
+    store = duckdb_backend(warehouse_root())
+    counts = store.table(municipality.pk, "counts")
+    hourly = store.execute(
+        hourly_volume(
+            counts,
+            start=intervention - dt.timedelta(days=before_days),
+            end=intervention + dt.timedelta(days=after_days),
+            sites=list(treated) + list(control),
+        )
+    )
+    return evaluate(
+        hourly,
+        treated=list(treated),
+        control=list(control),
+        intervention=intervention,
+        before_days=before_days,
+        after_days=after_days,
+        subdiv=municipality.canton,
+    )
+
+
+def readings_last_exported(*, municipality: Municipality):
+    """The latest measurement instant already in the town's warehouse (None: none yet)."""
+    from analytics.ingest.readings import last_stored
+
+    last = last_stored(warehouse_root(), municipality.pk)
+    return None if last is None else last.to_pydatetime()
+
+
+def readings_store(*, municipality: Municipality, rows) -> int:
+    """Merge sensor readings (sensor_id, kind, capacity, ts_utc, value) into the town's
+    `readings` dataset; returns the rows inserted or replaced (0 when nothing changed)."""
+    from analytics.ingest.readings import store_readings
+
+    merged = store_readings(
+        rows, root=warehouse_root(), municipality_id=municipality.pk, tz=settings.TIME_ZONE
+    )
+    return merged.inserted + merged.replaced

@@ -1,0 +1,189 @@
+"""The observatory's indicators, read from the town's warehouse, and their publication."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from commune.tenants.models import Municipality
+
+from .ingest import warehouse_root
+
+
+def _store():
+    from analytics.engines import duckdb_backend
+
+    return duckdb_backend(warehouse_root(), threads=2)
+
+
+def _table_or_none(store, municipality: Municipality, dataset: str):
+    try:
+        return store.table(municipality.pk, dataset)
+    except FileNotFoundError:
+        return None
+
+
+def observatory_catalogue(*, municipality: Municipality) -> dict:
+    """What the town's warehouse holds: counting sites (with positions when known), modes,
+    zones, and the first and last local date of the counts (None when there are none)."""
+    import pandas as pd
+
+    store = _store()
+    out = {"sites": pd.DataFrame(), "modes": [], "zones": pd.DataFrame(), "first": None}
+    out["last"] = None
+    counts = _table_or_none(store, municipality, "counts")
+    if counts is not None:
+        ids = store.execute(counts.group_by(["site_id", "mode"]).agg(rows=counts.count()))
+        out["modes"] = sorted(set(ids["mode"]))
+        span = store.execute(
+            counts.aggregate(first=counts.local_date.min(), last=counts.local_date.max())
+        )
+        out["first"], out["last"] = (
+            pd.Timestamp(span["first"][0]).date(),
+            pd.Timestamp(span["last"][0]).date(),
+        )
+        sites = pd.DataFrame({"site_id": sorted(set(ids.site_id))})
+        meta = _table_or_none(store, municipality, "sites")
+        if meta is not None:
+            sites = sites.merge(store.execute(meta), on="site_id", how="left")
+        for column in ("name", "kind", "lat", "lon"):
+            if column not in sites:
+                sites[column] = None
+        sites["name"] = sites["name"].fillna(sites.site_id)
+        out["sites"] = sites
+    zones = _table_or_none(store, municipality, "zones")
+    if zones is not None:
+        out["zones"] = store.execute(zones).sort_values("zone_id").reset_index(drop=True)
+    return out
+
+
+def observatory_indicators(
+    *,
+    municipality: Municipality,
+    start: dt.date,
+    end: dt.date,
+    modes: list[str] | None,
+    sites: list[str] | None,
+    perimeter: list[str],
+) -> dict:
+    """The internal (unsuppressed) indicators of the observatory page for local dates in
+    [start, end): daily volumes, weekday x hour profile, data quality, OD matrix, traffic
+    typology of `perimeter`, the catchment of its visitors and the car parks' occupancy per hour.
+    A dataset the town has not imported gives None."""
+    from analytics import indicators
+
+    store = _store()
+    kw = {"start": start, "end": end}
+    names = ("daily", "profile", "quality", "od", "typology", "catchment", "occupancy", "dwell")
+    out: dict = dict.fromkeys(names)
+    counts = _table_or_none(store, municipality, "counts")
+    if counts is not None:
+        daily = store.execute(indicators.daily_volume(counts, modes=modes, sites=sites, **kw))
+        out["daily"] = daily.sort_values(["site_id", "local_date"]).reset_index(drop=True)
+        p = indicators.weekday_hour_profile(counts, modes=modes, sites=sites, **kw)
+        p = p.group_by(["iso_weekday", "local_hour"]).agg(mean_volume=p.mean_volume.sum())
+        out["profile"] = store.execute(p).sort_values(["iso_weekday", "local_hour"])
+        filtered = counts if sites is None else counts.filter(counts.site_id.isin(sites))
+        if modes is not None:
+            filtered = filtered.filter(filtered["mode"].isin(modes))
+        out["quality"] = store.execute(indicators.missing_hours(filtered, **kw)).sort_values(
+            "site_id"
+        )
+    od = _table_or_none(store, municipality, "od")
+    if od is not None:
+        out["od"] = store.execute(indicators.od_matrix(od, **kw))
+        if perimeter:
+            out["typology"] = store.execute(indicators.traffic_typology(od, perimeter, **kw))
+    presence = _table_or_none(store, municipality, "presence")
+    if presence is not None:
+        zones = perimeter or None
+        out["catchment"] = store.execute(indicators.catchment(presence, zones=zones, **kw))
+        out["catchment"] = out["catchment"].sort_values("band_km").reset_index(drop=True)
+    dwell = _table_or_none(store, municipality, "dwell")
+    if dwell is not None:
+        found = store.execute(indicators.dwell_time(dwell, zones=perimeter or None, **kw))
+        out["dwell"] = found.sort_values(["zone_id", "band_min"]).reset_index(drop=True)
+    readings = _table_or_none(store, municipality, "readings")
+    if readings is not None:
+        occupancy = store.execute(indicators.parking_occupancy(readings, **kw))
+        out["occupancy"] = occupancy.sort_values(["sensor_id", "local_hour"]).reset_index(drop=True)
+    return out
+
+
+def publish_suppressed(indicators_: dict, *, k: int) -> dict:
+    """The open-data version of `observatory_indicators`' result (analytics.privacy): no cell
+    or total from fewer than `k`, and secondary suppression wherever a published total would
+    let a hidden cell be recovered by subtraction. Hidden values are None; shares are only
+    given where the value and its total are both published."""
+    import pandas as pd
+
+    from analytics import privacy
+
+    out = dict(indicators_)
+    daily = indicators_.get("daily")
+    if daily is not None and not daily.empty:
+        published = privacy.suppress_long(
+            daily, row="site_id", column="local_date", value="volume", k=k
+        )
+        out["daily"] = _long(published, "site_id", "local_date", "volume")
+        out["site_totals"] = published.row_totals
+    profile = indicators_.get("profile")
+    if profile is not None:
+        out["profile"] = privacy.suppress_small(profile, value="mean_volume", k=k)
+    od = indicators_.get("od")
+    if od is not None and not od.empty:
+        published = privacy.suppress_long(
+            od, row="origin", column="destination", value="trips", k=k
+        )
+        out["od"] = _long(published, "origin", "destination", "trips")
+        out["od_out"], out["od_in"] = published.row_totals, published.column_totals
+    dwell = indicators_.get("dwell")
+    if dwell is not None and not dwell.empty:
+        published = privacy.suppress_long(
+            dwell, row="zone_id", column="band_min", value="persons", k=k
+        )
+        frame = _long(published, "zone_id", "band_min", "persons")
+        totals = frame.zone_id.map(published.row_totals)
+        frame["share"] = [
+            None if pd.isna(v) or pd.isna(t) or not t else float(v) / float(t)
+            for v, t in zip(frame.persons, totals, strict=True)
+        ]
+        out["dwell"] = frame
+    for name, label in (("typology", "typology"), ("catchment", "band_km")):
+        frame = indicators_.get(name)
+        if frame is None or frame.empty:
+            continue
+        value = "trips" if name == "typology" else "presence"
+        matrix = pd.DataFrame([frame[value].to_numpy()], columns=frame[label].to_numpy())
+        published = privacy.suppress(matrix, k=k)
+        total = published.grand_total
+        cells = published.values.iloc[0]
+        out[name] = pd.DataFrame(
+            {
+                label: frame[label].to_numpy(),
+                value: [None if pd.isna(v) else int(v) for v in cells],
+                "share": [None if pd.isna(v) or total is None else float(v) / total for v in cells],
+            }
+        )
+    return out
+
+
+def _long(published, row: str, column: str, value: str):
+    records = published.to_records()
+    import pandas as pd
+
+    frame = pd.DataFrame(records).rename(columns={"row": row, "column": column, "value": value})
+    return frame
+
+
+def catchment_bands_km() -> tuple[float, ...]:
+    """The upper bounds (km) of the catchment's distance bands, nearest first."""
+    from analytics.indicators import CATCHMENT_BANDS_KM
+
+    return tuple(CATCHMENT_BANDS_KM)
+
+
+def dwell_bands_min() -> tuple[float, ...]:
+    """The lower bounds (minutes) of the dwell-time bands after the first, shortest first."""
+    from analytics.indicators import DWELL_BANDS_MIN
+
+    return tuple(DWELL_BANDS_MIN)
