@@ -114,7 +114,7 @@ def test_json_that_is_not_geojson_is_named_as_such():
 
 def test_sizes_are_written_for_people_in_the_users_language():
     with translation.override("fr"):
-        assert file_size(1536 * 1024) == "1,5 MB"
+        assert file_size(1536 * 1024) == "1,5 Mo"
     with translation.override("en"):
         assert file_size(200 * 1024**2) == "200 MB"
         assert file_size(12_000) == "12 KB"
