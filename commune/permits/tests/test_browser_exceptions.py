@@ -80,7 +80,13 @@ def test_a_routine_request_is_granted_without_a_human_step(browser, live_server,
     assert permit.decided_by is None
     assert applicant.locator("[data-status]").get_attribute("data-status") == "granted"
     assert applicant.locator(".badge.ok").count() == 1
-    assert applicant.locator("a[download]").count() == 1
+    # the permit and, as fees are due, the invoice can be downloaded
+    downloads = applicant.locator("a[download]")
+    assert [downloads.nth(i).get_attribute("href").rsplit("/", 1)[1] for i in range(2)] == [
+        "permit.pdf",
+        "invoice.pdf",
+    ]
+    assert downloads.count() == 2 and permit.fee_total
     with scoping.scope(pully):
         assert not ReviewTask.objects.filter(permit=permit).exists()
 

@@ -6,6 +6,7 @@ import re
 import pypdf
 import pytest
 import segno
+from django.utils import timezone
 
 from commune.accounts.models import Membership, Role
 from commune.accounts.tests.factories import UserFactory, add_member
@@ -136,3 +137,52 @@ def test_a_request_not_yet_granted_has_no_permit_pdf(client, town_a):
         pending = work(town_a, status=Status.IN_REVIEW)
     client.force_login(pending.applicant)
     assert client.get(f"/pully/works/documents/{pending.pk}/permit.pdf").status_code == 404
+
+
+def _pdf_links(body: str) -> list[str]:
+    return re.findall(r'href="(/pully/works/documents/\d+/[a-z]+\.pdf)"', body)
+
+
+def test_the_granted_permits_page_links_the_permit_and_the_invoice_pdfs(
+    client, staff_client, permit, town_a
+):
+    # given: a granted permit with fees
+    with scope(town_a):
+        permit.decided_at = timezone.now()
+        permit.save(update_fields=["decided_at"])
+    expected = [
+        f"/pully/works/documents/{permit.pk}/permit.pdf",
+        f"/pully/works/documents/{permit.pk}/invoice.pdf",
+    ]
+    # when: the applicant opens the permit's page
+    client.force_login(permit.applicant)
+    page = client.get(f"/pully/permits/{permit.pk}/")
+    # then: both documents are linked and download as PDFs
+    assert page.status_code == 200
+    links = _pdf_links(page.content.decode())
+    assert links == expected
+    for link in links:
+        response = client.get(link)
+        assert response.status_code == 200
+        assert response["Content-Type"] == "application/pdf"
+        assert response.content.startswith(b"%PDF")
+    # and the officer's page links the same two documents
+    officer = UserFactory(kind="staff")
+    with scope(town_a):
+        Membership.objects.create(municipality=town_a, user=officer, role=Role.PERMIT_OFFICER)
+    staff_page = staff_client(officer).get(f"/pully/permits/staff/{permit.pk}/")
+    assert staff_page.status_code == 200
+    assert _pdf_links(staff_page.content.decode()) == expected
+
+
+def test_a_permit_without_fees_links_no_invoice(client, permit, town_a):
+    # given
+    with scope(town_a):
+        permit.decided_at = timezone.now()
+        permit.fee_total = None
+        permit.save(update_fields=["decided_at", "fee_total"])
+    client.force_login(permit.applicant)
+    # when
+    body = client.get(f"/pully/permits/{permit.pk}/").content.decode()
+    # then
+    assert _pdf_links(body) == [f"/pully/works/documents/{permit.pk}/permit.pdf"]
