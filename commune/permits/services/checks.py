@@ -7,6 +7,7 @@ import calendar
 import datetime as dt
 
 from django.contrib.gis.measure import D
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from commune.permits import deadlines
@@ -53,7 +54,13 @@ def _same_party(a: PermitRequest, b: PermitRequest) -> bool:
 
 def findings_compute(*, permit: PermitRequest, settings, today: dt.date) -> list[Finding]:
     """Every finding for `permit` (unsaved). Conflicts are other parties' works near by at the
-    same time; coordination is another utility on the same street within N months."""
+    same time; coordination is another utility on the same street within N months. Messages are
+    in the town's language: officers read them, whatever language the applicant submitted in."""
+    with translation.override(permit.municipality.default_language):
+        return _findings_compute(permit=permit, settings=settings)
+
+
+def _findings_compute(*, permit: PermitRequest, settings) -> list[Finding]:
     findings: list[Finding] = []
     make = lambda **kw: Finding(municipality=permit.municipality, permit=permit, **kw)  # noqa: E731
     if permit.is_emergency:

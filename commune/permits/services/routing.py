@@ -7,6 +7,7 @@ import datetime as dt
 
 from django.contrib.gis.geos import MultiPolygon
 from django.db import transaction
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from commune.core import audit
@@ -32,7 +33,13 @@ def _impact_matches(impact: str, permit: PermitRequest) -> bool:
 
 
 def routing_compute(*, permit: PermitRequest) -> dict[int, tuple[object, str, str]]:
-    """department id → (department, reason code, reason in words) for `permit`."""
+    """department id → (department, reason code, reason in words) for `permit`. The words are
+    in the town's language: officers read them, whatever language the applicant submitted in."""
+    with translation.override(permit.municipality.default_language):
+        return _routing_compute(permit)
+
+
+def _routing_compute(permit: PermitRequest) -> dict[int, tuple[object, str, str]]:
     chosen: dict[int, tuple[object, str, str]] = {}
 
     def add(department, reason: str, detail: str) -> None:
@@ -101,6 +108,11 @@ def permit_route(*, permit: PermitRequest, settings, today: dt.date) -> list[Rev
     return tasks
 
 
+def _added_by(permit: PermitRequest, officer) -> str:
+    with translation.override(permit.municipality.default_language):
+        return _("added by %(name)s") % {"name": officer.full_name}
+
+
 @transaction.atomic
 def review_task_add(*, permit: PermitRequest, department, officer, settings, today: dt.date):
     """The officer adds a service the rules did not choose."""
@@ -114,7 +126,7 @@ def review_task_add(*, permit: PermitRequest, department, officer, settings, tod
         permit=permit,
         department=department,
         reason=ReviewTask.Reason.MANUAL,
-        reason_detail=_("added by %(name)s") % {"name": officer.full_name},
+        reason_detail=_added_by(permit, officer),
         due_date=_due(permit, settings, today),
     )
     audit.record(
