@@ -1,6 +1,7 @@
 """Which town a request belongs to, and the scope it runs in."""
 
 from django.http import Http404
+from django.utils import translation
 
 from . import scoping
 from .selectors import municipality_for_host, municipality_get
@@ -71,4 +72,8 @@ class TownMiddleware:
             raise Http404
         request.municipality = town
         request._scope_token = scoping.activate(town)
+        if translation.get_language() not in town.offered_languages:
+            # A town page in a language the town does not offer: fall back to its own.
+            translation.activate(town.default_language)
+            request.LANGUAGE_CODE = translation.get_language()
         return None

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib.gis.db import models
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
@@ -119,6 +120,12 @@ class Municipality(TimeStampedModel):
     @property
     def default_language(self) -> str:
         return (self.languages or ["fr"])[0]
+
+    @property
+    def offered_languages(self) -> list[str]:
+        """The town's languages the platform can speak, default first; never empty."""
+        known = {code for code, _name in settings.LANGUAGES}
+        return [code for code in self.languages or [] if code in known] or [self.default_language]
 
     def enabled_modules(self) -> list[Module]:
         return [Module(m) for m in Module.values if m in (self.modules or [])]
