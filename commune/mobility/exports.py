@@ -14,7 +14,17 @@ from django.http import HttpResponse
 
 from .observatory import map_layers, site_volumes
 
-INDICATORS = ("daily", "profile", "sites", "od", "typology", "catchment", "quality")
+INDICATORS = (
+    "daily",
+    "profile",
+    "sites",
+    "od",
+    "typology",
+    "catchment",
+    "quality",
+    "occupancy",
+    "dwell",
+)
 
 
 def indicator_frame(data: dict, indicator: str) -> pd.DataFrame:
@@ -38,6 +48,11 @@ def indicator_frame(data: dict, indicator: str) -> pd.DataFrame:
     frame = frame.reset_index(drop=True)
     if indicator == "od":
         frame = frame.sort_values(["origin", "destination"]).reset_index(drop=True)
+    elif indicator == "dwell":
+        frame = frame.sort_values(["zone_id", "band_min"]).reset_index(drop=True)
+    elif indicator == "occupancy":
+        names = data.get("sensor_names") or {}
+        frame.insert(1, "name", [names.get(s, s) for s in frame.sensor_id])
     return frame
 
 

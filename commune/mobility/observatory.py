@@ -310,6 +310,10 @@ def presentation(data: dict) -> dict:
         ("catchment", _("Catchment by distance")),
         ("quality", _("Data quality")),
     ]
+    if out["occupancy_rows"]:
+        out["indicators"].append(("occupancy", _("Parking occupancy")))
+    if out["dwell"]:
+        out["indicators"].append(("dwell", _("Dwell time")))
     return out
 
 
