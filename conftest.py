@@ -111,3 +111,13 @@ def axe():
         assert not violations, "\n".join(violations)
 
     return check
+
+
+@pytest.fixture(autouse=True)
+def _language_restored():
+    """A request activates its language in the thread; the next test starts from the default."""
+    from django.utils import translation
+
+    language = translation.get_language()
+    yield
+    translation.activate(language)

@@ -358,7 +358,10 @@ def _occupancy(data: dict) -> dict:
     labels = [names.get(s, s) for s in sensors]
     return {
         "occupancy_chart": charts.heatmap(
-            _("Mean parking occupancy by hour (% of spaces taken)"), grid, labels
+            # xgettext:no-python-format
+            _("Mean parking occupancy by hour (% of spaces taken)"),
+            grid,
+            labels,
         ),
         "occupancy_rows": [
             {

@@ -30,6 +30,7 @@ def effect_rows(evaluation: Evaluation) -> list[dict]:
 def forest_svg(evaluation: Evaluation):
     rows = effect_rows(evaluation)
     return charts.forest(
+        # xgettext:no-python-format
         _("Effect with its 95 % interval, pooled and per site"),
         [(r["label"], r["effect_pct"], r["low_pct"], r["high_pct"]) for r in rows],
     )
@@ -131,7 +132,16 @@ def report_pdf(evaluation: Evaluation, *, town) -> bytes:
         forest_drawing(rows),
         Spacer(1, 4 * mm),
     ]
-    table = [[_("Sites"), _("Effect"), _("95 % interval"), _("p-value"), _("Days before / after")]]
+    table = [
+        [
+            _("Sites"),
+            _("Effect"),
+            # xgettext:no-python-format
+            _("95 % interval"),
+            _("p-value"),
+            _("Days before / after"),
+        ]
+    ]
     for r in rows:
         table.append(
             [

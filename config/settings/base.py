@@ -155,6 +155,8 @@ LANGUAGES = [
 LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "Europe/Zurich"
 USE_I18N = True
+# Swiss conventions for fr and it (de already writes 17.03.2026).
+FORMAT_MODULE_PATH = ["commune.formats"]
 USE_TZ = True
 LANGUAGE_COOKIE_NAME = "commune_language"
 
