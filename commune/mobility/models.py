@@ -127,7 +127,39 @@ def _import_upload_to(instance: DataImport, filename: str) -> str:
     return f"{folder}/{PurePath(filename).name}"
 
 
-class DataImport(TenantModel):
+class BackgroundJob(TenantModel):
+    """A long piece of work run by the worker for a person (an import, an evaluation): its
+    status and progress for the page that polls it, its error, and the key that makes a form
+    submitted twice one job."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("Queued")
+        RUNNING = "running", _("Running")
+        DONE = "done", _("Done")
+        FAILED = "failed", _("Failed")
+
+    status = models.CharField(
+        _("status"), max_length=16, choices=Status.choices, default=Status.QUEUED
+    )
+    progress = models.PositiveSmallIntegerField(
+        _("progress (%)"), default=0, validators=[MinValueValidator(0), MaxValueValidator(100)]
+    )
+    error = models.TextField(_("error message"), blank=True)
+    submission_key = models.UUIDField(
+        null=True, blank=True, editable=False, help_text="Makes a form submitted twice one job."
+    )
+    started_at = models.DateTimeField(_("started"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+
+    class Meta:
+        abstract = True
+
+    @property
+    def is_finished(self) -> bool:
+        return self.status in {self.Status.DONE, self.Status.FAILED}
+
+
+class DataImport(BackgroundJob):
     """One file imported into the town's warehouse, from the web page or the CLI: its progress,
     what it added or replaced, and the rows it could not read (file, line, reason)."""
 
@@ -139,12 +171,6 @@ class DataImport(TenantModel):
         ZONES = "zones", _("Zones (GeoJSON)")
         GTFS = "gtfs", _("Public transport timetable (GTFS)")
 
-    class Status(models.TextChoices):
-        QUEUED = "queued", _("Queued")
-        RUNNING = "running", _("Running")
-        DONE = "done", _("Done")
-        FAILED = "failed", _("Failed")
-
     kind = models.CharField(_("kind of data"), max_length=32, choices=Kind.choices)
     file = models.FileField(_("file"), upload_to=_import_upload_to, blank=True, max_length=300)
     source_name = models.CharField(_("file name"), max_length=300)
@@ -155,12 +181,6 @@ class DataImport(TenantModel):
         help_text=_("How to read local times without an offset in the file."),
     )
     options = models.JSONField(_("reading options"), default=dict, blank=True)
-    status = models.CharField(
-        _("status"), max_length=16, choices=Status.choices, default=Status.QUEUED
-    )
-    progress = models.PositiveSmallIntegerField(
-        _("progress (%)"), default=0, validators=[MinValueValidator(0), MaxValueValidator(100)]
-    )
     rows_imported = models.PositiveBigIntegerField(_("rows imported"), default=0)
     rows_replaced = models.PositiveBigIntegerField(_("rows replaced"), default=0)
     quarantine = models.JSONField(
@@ -169,7 +189,6 @@ class DataImport(TenantModel):
         blank=True,
         help_text=_("Rows that could not be read: a list of {file, line, reason}."),
     )
-    error = models.TextField(_("error message"), blank=True)
     uploaded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
@@ -178,11 +197,6 @@ class DataImport(TenantModel):
         related_name="+",
         verbose_name=_("uploaded by"),
     )
-    submission_key = models.UUIDField(
-        null=True, blank=True, editable=False, help_text="Makes a form submitted twice one import."
-    )
-    started_at = models.DateTimeField(_("started"), null=True, blank=True)
-    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
 
     url_kwarg = "import_id"
 
@@ -201,10 +215,6 @@ class DataImport(TenantModel):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()}: {self.source_name}"
-
-    @property
-    def is_finished(self) -> bool:
-        return self.status in {self.Status.DONE, self.Status.FAILED}
 
 
 class MobilitySettings(TenantModel):
@@ -241,16 +251,10 @@ class MobilitySettings(TenantModel):
         return f"k = {self.k_anonymity}"
 
 
-class Evaluation(TenantModel):
+class Evaluation(BackgroundJob):
     """An intervention evaluated by difference-in-differences (analytics.evaluation): the
     request (treated and control sites, date, windows), its progress as a background job, and
     the result (pooled and per-site effects with 95 % intervals, French summary)."""
-
-    class Status(models.TextChoices):
-        QUEUED = "queued", _("Queued")
-        RUNNING = "running", _("Running")
-        DONE = "done", _("Done")
-        FAILED = "failed", _("Failed")
 
     title = models.CharField(_("title"), max_length=200)
     treated = models.JSONField(_("treated sites"), default=list)
@@ -262,14 +266,7 @@ class Evaluation(TenantModel):
     after_days = models.PositiveSmallIntegerField(
         _("days after"), default=56, validators=[MinValueValidator(7), MaxValueValidator(366)]
     )
-    status = models.CharField(
-        _("status"), max_length=16, choices=Status.choices, default=Status.QUEUED
-    )
-    progress = models.PositiveSmallIntegerField(
-        _("progress (%)"), default=0, validators=[MaxValueValidator(100)]
-    )
     result = models.JSONField(_("result"), default=dict, blank=True)
-    error = models.TextField(_("error message"), blank=True)
     requested_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
@@ -278,11 +275,6 @@ class Evaluation(TenantModel):
         related_name="+",
         verbose_name=_("requested by"),
     )
-    submission_key = models.UUIDField(
-        null=True, blank=True, editable=False, help_text="Makes a form submitted twice one job."
-    )
-    started_at = models.DateTimeField(_("started"), null=True, blank=True)
-    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
 
     url_kwarg = "evaluation_id"
 
@@ -301,7 +293,3 @@ class Evaluation(TenantModel):
 
     def __str__(self) -> str:
         return self.title
-
-    @property
-    def is_finished(self) -> bool:
-        return self.status in {self.Status.DONE, self.Status.FAILED}
