@@ -1,9 +1,10 @@
 """Backup and restore: one tar.gz holding every row of every app and every stored file.
 
 The archive holds `manifest.json` (format, date, row count per model, sha256 of every file,
-applied migrations), `db.json` (dumpdata of every app, all towns, natural keys for content
-types and permissions, which migrate re-creates with other ids) and the files under `media/`
-(MEDIA_ROOT) and `warehouse/` (the observatory's Parquet files, WAREHOUSE_DIR).
+applied migrations), `db.json` (dumpdata of every app, all towns, times to the microsecond,
+natural keys for content types and permissions, which migrate re-creates with other ids) and
+the files under `media/` (MEDIA_ROOT) and `warehouse/` (the observatory's Parquet files,
+WAREHOUSE_DIR).
 Restore goes into an empty, freshly migrated database and refuses to erase data unless forced.
 """
 
@@ -87,6 +88,7 @@ def backup_create(*, output: Path) -> dict:
         with scopes_disabled(), transaction.atomic():
             call_command(
                 "dumpdata",
+                format="exactjson",
                 exclude=EXCLUDED,
                 natural_foreign=True,
                 use_base_manager=True,

@@ -159,6 +159,8 @@ USE_I18N = True
 FORMAT_MODULE_PATH = ["commune.formats"]
 USE_TZ = True
 LANGUAGE_COOKIE_NAME = "commune_language"
+# Backups serialise times to the microsecond (Django's json format cuts them to the millisecond).
+SERIALIZATION_MODULES = {"exactjson": "commune.core.exact_json"}
 
 STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "static"

@@ -2,6 +2,7 @@
 
 import hashlib
 import json
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -32,7 +33,7 @@ def every_row() -> dict[str, list[dict]]:
             model = apps.get_model(label)
             queryset = model._base_manager.order_by("pk")
             data = json.loads(
-                serializers.serialize("json", queryset, use_natural_foreign_keys=True)
+                serializers.serialize("exactjson", queryset, use_natural_foreign_keys=True)
             )
             if data:
                 rows[label] = data
@@ -70,7 +71,9 @@ def isolated_storage(settings, tmp_path):
 def populated(transactional_db, isolated_storage, town_a, town_b):
     """Rows in several models of both towns, geometry, a FileField, an audit trail, Parquet."""
     town_a.logo.save("pully.svg", ContentFile(b"<svg xmlns='http://www.w3.org/2000/svg'/>"))
-    citizen = UserFactory(full_name="Élise Müller", language="de")
+    # sub-millisecond digits: Django's json format would cut them; the backup must not
+    joined = datetime(2026, 3, 29, 1, 30, 0, 500, tzinfo=UTC)
+    citizen = UserFactory(full_name="Élise Müller", language="de", date_joined=joined)
     org = OrganisationFactory(name="Romande Énergie SA")
     add_member(org, citizen, manager=True)
     for town in (town_a, town_b):
@@ -109,6 +112,8 @@ def test_restore_gives_back_every_row_and_every_file(populated, tmp_path):
     assert town.territory.equals(populated.territory)
     assert town.territory.srid == 2056
     assert town.logo.read().startswith(b"<svg")
+    User = apps.get_model("accounts.user")
+    assert User.objects.get(full_name="Élise Müller").date_joined.microsecond == 500
 
 
 def test_restore_refuses_a_database_that_is_not_empty(populated, tmp_path):
