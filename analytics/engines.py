@@ -16,6 +16,8 @@ from typing import Any
 import ibis
 
 DATASETS = ("counts", "presence", "od", "departures", "sites", "zones", "readings", "dwell")
+# Computed from the datasets above at import (analytics/rollups.py), never imported.
+ROLLUP_DATASETS = ("counts_hourly", "counts_profile", "od_daily")
 
 _spark_lock = threading.Lock()
 _spark_session: Any = None
@@ -23,7 +25,7 @@ _spark_session: Any = None
 
 def dataset_dir(root: str | Path, municipality_id: int | str, dataset: str) -> Path:
     """The folder holding one municipality's dataset (tables always carry the town's id)."""
-    if dataset not in DATASETS:
+    if dataset not in DATASETS + ROLLUP_DATASETS:
         raise ValueError(f"unknown dataset {dataset!r}; expected one of {', '.join(DATASETS)}")
     return Path(root) / str(municipality_id) / dataset
 
@@ -51,6 +53,10 @@ class Warehouse:
         if self.engine == "duckdb":
             return self.backend.read_parquet(str(folder / "*.parquet"))
         return self.backend.read_parquet(str(folder))
+
+    def read_file(self, path: str | Path) -> ibis.Table:
+        """Read one Parquet file (one partition) as a table."""
+        return self.backend.read_parquet(str(path))
 
     def execute(self, expr: ibis.Expr):
         """Run an expression and return a pandas object (DataFrame, Series or scalar)."""

@@ -29,7 +29,8 @@ def _period(t: ibis.Table, start: date | None, end: date | None) -> ibis.Table:
     return t
 
 
-def _counts(t, *, start=None, end=None, sites=None, modes=None) -> ibis.Table:
+def restrict_counts(t, *, start=None, end=None, sites=None, modes=None) -> ibis.Table:
+    """Rows of a period of local dates [start, end), of some sites and some modes (when given)."""
     t = _period(t, start, end)
     if sites is not None:
         t = t.filter(t.site_id.isin(list(sites)))
@@ -44,7 +45,7 @@ def hourly_volume(counts: ibis.Table, *, start=None, end=None, sites=None, modes
     One row per (site_id, hour_utc); ``local_date``/``local_hour`` label it in local time (the
     autumn day has two rows with local_hour 2, the spring day none).
     """
-    t = _counts(counts, start=start, end=end, sites=sites, modes=modes)
+    t = restrict_counts(counts, start=start, end=end, sites=sites, modes=modes)
     return t.group_by(
         site_id=t.site_id,
         hour_utc=t.ts_utc.truncate("h"),
@@ -55,9 +56,13 @@ def hourly_volume(counts: ibis.Table, *, start=None, end=None, sites=None, modes
 
 def daily_volume(counts: ibis.Table, *, start=None, end=None, sites=None, modes=None):
     """Volume per site and local day, with the number of hours observed that day (23-25 if full)."""
-    t = _counts(counts, start=start, end=end, sites=sites, modes=modes)
-    return t.group_by(site_id=t.site_id, local_date=t.local_date).agg(
-        volume=t["count"].sum(), hours_observed=t.ts_utc.nunique()
+    return daily_of_hourly(hourly_volume(counts, start=start, end=end, sites=sites, modes=modes))
+
+
+def daily_of_hourly(hourly: ibis.Table) -> ibis.Table:
+    """Daily volumes from hourly volumes (one row per site and UTC hour, as `hourly_volume`)."""
+    return hourly.group_by(site_id=hourly.site_id, local_date=hourly.local_date).agg(
+        volume=hourly.volume.sum(), hours_observed=hourly.count()
     )
 
 
@@ -65,12 +70,30 @@ def weekday_hour_profile(counts: ibis.Table, *, start=None, end=None, sites=None
     """Mean hourly volume per site, ISO weekday (1 = Monday) and local hour.
 
     The mean is over the observed hours (missing hours are not zeros); on the autumn day both
-    02:00 hours count as observations of hour 2.
+    02:00 hours count as observations of hour 2. Computed as `profile_of_partials` of
+    `profile_partials`, so that partials kept per month (analytics/rollups.py) give the same.
     """
     h = hourly_volume(counts, start=start, end=end, sites=sites, modes=modes)
-    h = h.mutate(iso_weekday=(h.local_date.day_of_week.index() + 1).cast("int8"))
-    return h.group_by(["site_id", "iso_weekday", "local_hour"]).agg(
-        mean_volume=h.volume.mean(), n_hours=h.count()
+    return profile_of_partials(profile_partials(h))
+
+
+def profile_partials(hourly: ibis.Table) -> ibis.Table:
+    """Sum and number of observed hours per site, local month, ISO weekday and local hour:
+    partial results that add up over any set of months (a local month may come in pieces)."""
+    h = hourly.mutate(
+        local_month=hourly.local_date.truncate("M"),
+        iso_weekday=(hourly.local_date.day_of_week.index() + 1).cast("int8"),
+    )
+    return h.group_by(["site_id", "local_month", "iso_weekday", "local_hour"]).agg(
+        volume_sum=h.volume.sum(), n_hours=h.count()
+    )
+
+
+def profile_of_partials(partials: ibis.Table) -> ibis.Table:
+    """The weekday x hour profile (mean_volume, n_hours) from `profile_partials` rows."""
+    p = partials
+    return p.group_by(["site_id", "iso_weekday", "local_hour"]).agg(
+        mean_volume=p.volume_sum.sum() / p.n_hours.sum(), n_hours=p.n_hours.sum()
     )
 
 
@@ -80,6 +103,12 @@ def od_matrix(od: ibis.Table, *, start=None, end=None, hours: Iterable[int] | No
     if hours is not None:
         t = t.filter(t.local_hour.isin(list(hours)))
     return t.group_by(["origin", "destination"]).agg(trips=t.trips.sum())
+
+
+def od_daily(od: ibis.Table) -> ibis.Table:
+    """Trips per (origin, destination, local date): what `od_matrix` needs when no hours are
+    selected, kept per partition by analytics/rollups.py."""
+    return od.group_by(["origin", "destination", "local_date"]).agg(trips=od.trips.sum())
 
 
 def traffic_typology(od: ibis.Table, perimeter: Sequence[str], *, start=None, end=None):
@@ -129,7 +158,7 @@ def catchment(
 
 def modal_split(counts: ibis.Table, *, start=None, end=None, sites=None):
     """Volume and share per mode, from classified counters (rows with mode 'all' left out)."""
-    t = _counts(counts, start=start, end=end, sites=sites).filter(_["mode"] != "all")
+    t = restrict_counts(counts, start=start, end=end, sites=sites).filter(_["mode"] != "all")
     agg = t.group_by("mode").agg(volume=t["count"].sum())
     return agg.mutate(share=agg.volume.cast("float64") / agg.volume.sum().over())
 

@@ -43,3 +43,17 @@ def readings_export_all() -> int:
         if town.has_module("mobility"):
             exported += readings_export(municipality=town)
     return exported
+
+
+@every(dt.timedelta(hours=1))
+@task()
+def rollups_refresh_all() -> int:
+    """Catch up on the observatory's rollups of every town (after an upgrade, a restore or a
+    file written outside an import); cheap when they are fresh. Returns partitions rebuilt."""
+    from .warehouse import rollups_refresh
+
+    rebuilt = 0
+    for town in Municipality.objects.filter(is_active=True):
+        if town.has_module("mobility"):
+            rebuilt += sum(rollups_refresh(municipality=town).values())
+    return rebuilt

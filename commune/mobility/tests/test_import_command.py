@@ -161,3 +161,27 @@ def test_a_large_file_moves_the_progress_bar_while_it_is_read(town_a, warehouse_
     assert any(0 < p < 50 for p in shown), shown
     [done] = imports_of(town_a)
     assert (done.status, done.rows_imported, done.progress) == ("done", 450_000, 100)
+
+
+def test_an_import_keeps_the_rollups_fresh_and_the_hourly_job_catches_up(town_a, tmp_path):
+    from analytics import rollups
+    from commune.mobility.tasks import rollups_refresh_all
+
+    # given an imported file: its month's rollups are written with it
+    path = tmp_path / "counts.csv"
+    path.write_text(GOOD)
+    run_import(town_a, path)
+    root = settings.WAREHOUSE_DIR
+    assert rollups.is_fresh(root, town_a.pk, "counts_profile")
+    assert rollups_refresh_all.call() == 0
+    # when a correction arrives: the new import brings its rollups up to date too
+    path.write_text(GOOD.replace(",15\n", ",16\n"))
+    run_import(town_a, path)
+    assert rollups.is_fresh(root, town_a.pk, "counts_profile")
+    # and a rollup lost outside an import is rebuilt by the periodic job
+    [hourly] = (root / str(town_a.pk) / "counts_hourly").glob("*.parquet")
+    hourly.unlink()
+    assert not rollups.is_fresh(root, town_a.pk, "counts_hourly")
+    assert rollups_refresh_all.call() >= 1
+    assert hourly.exists()
+    assert rollups.is_fresh(root, town_a.pk, "counts_profile")

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from commune.tenants.models import Municipality
 
-from .ingest import warehouse_root
+from .ingest import rollups_refresh, warehouse_root
 
 
 def demo_observatory_write(
@@ -73,5 +73,6 @@ def demo_observatory_write(
     latlon = [lv95_to_wgs84(e, n) for e, n in zip(meta.e, meta.n, strict=True)]
     meta["lat"], meta["lon"] = [p[0] for p in latlon], [p[1] for p in latlon]
     store_sites(root, town_id, meta)  # the same dataset as analytics.ingest.sites.import_sites
-    synthetic.write_counts(counts_dir, spec)  # last: its presence marks the demo as written
+    synthetic.write_counts(counts_dir, spec)  # its presence marks the demo as written
+    rollups_refresh(municipality=municipality)
     return True

@@ -113,7 +113,17 @@ def import_file(
     if progress is not None:
         given["progress"] = progress
     kwargs = _call_kwargs(function, given=given, options=dict(options or {}))
-    return function(Path(path), **kwargs)
+    report = function(Path(path), **kwargs)
+    rollups_refresh(municipality=municipality)
+    return report
+
+
+def rollups_refresh(*, municipality: Municipality) -> dict[str, int]:
+    """Recompute the town's rollups (analytics.rollups) whose raw partition changed; returns the
+    partitions rebuilt per rollup. Cheap when nothing changed."""
+    from analytics import rollups
+
+    return rollups.refresh(warehouse_root(), municipality.pk)
 
 
 def evaluate_intervention(
@@ -128,15 +138,15 @@ def evaluate_intervention(
     """Difference-in-differences effect of an intervention on the town's counting sites
     (analytics.evaluation), with the town's canton for public holidays. Raises ValueError for
     sites without data and FileNotFoundError when the town has no counts yet."""
+    from analytics import rollups
     from analytics.engines import duckdb_backend
     from analytics.evaluation import evaluate
-    from analytics.indicators import hourly_volume
 
     store = duckdb_backend(warehouse_root())
-    counts = store.table(municipality.pk, "counts")
     hourly = store.execute(
-        hourly_volume(
-            counts,
+        rollups.hourly(
+            store,
+            municipality.pk,
             start=intervention - dt.timedelta(days=before_days),
             end=intervention + dt.timedelta(days=after_days),
             sites=list(treated) + list(control),

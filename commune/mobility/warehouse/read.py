@@ -69,17 +69,18 @@ def observatory_indicators(
     [start, end): daily volumes, weekday x hour profile, data quality, OD matrix, traffic
     typology of `perimeter`, the catchment of its visitors and the car parks' occupancy per hour.
     A dataset the town has not imported gives None."""
-    from analytics import indicators
+    from analytics import indicators, rollups
 
     store = _store()
     kw = {"start": start, "end": end}
+    town = municipality.pk
     names = ("daily", "profile", "quality", "od", "typology", "catchment", "occupancy", "dwell")
     out: dict = dict.fromkeys(names)
     counts = _table_or_none(store, municipality, "counts")
     if counts is not None:
-        daily = store.execute(indicators.daily_volume(counts, modes=modes, sites=sites, **kw))
+        daily = store.execute(rollups.daily(store, town, modes=modes, sites=sites, **kw))
         out["daily"] = daily.sort_values(["site_id", "local_date"]).reset_index(drop=True)
-        p = indicators.weekday_hour_profile(counts, modes=modes, sites=sites, **kw)
+        p = rollups.profile(store, town, modes=modes, sites=sites, **kw)
         p = p.group_by(["iso_weekday", "local_hour"]).agg(mean_volume=p.mean_volume.sum())
         out["profile"] = store.execute(p).sort_values(["iso_weekday", "local_hour"])
         filtered = counts if sites is None else counts.filter(counts.site_id.isin(sites))
@@ -90,7 +91,7 @@ def observatory_indicators(
         )
     od = _table_or_none(store, municipality, "od")
     if od is not None:
-        out["od"] = store.execute(indicators.od_matrix(od, **kw))
+        out["od"] = store.execute(indicators.od_matrix(rollups.od_trips(store, town), **kw))
         if perimeter:
             out["typology"] = store.execute(indicators.traffic_typology(od, perimeter, **kw))
     presence = _table_or_none(store, municipality, "presence")

@@ -1,0 +1,197 @@
+"""Rollups: indicator results kept beside the raw partitions, maintained at import.
+
+A rollup partition is an indicator run on one raw partition and written as a partition of its
+own: ``counts/2024-03.parquet`` gives ``counts_hourly/2024-03.parquet`` (``hourly_volume``),
+then ``counts_profile/2024-03.parquet`` (``profile_partials`` of those hours), and
+``od/2024-03.parquet`` gives ``od_daily/2024-03.parquet`` (``od_daily``). The same Ibis
+definitions compute them, so a rollup is never a second definition of an indicator.
+
+Combining partitions is exact: a (site, UTC hour) never spans two raw partitions (they are cut
+by UTC month), and profile partials and daily OD trips are sums, which add up again across
+partitions (a local month or day cut by the UTC month boundary comes in two pieces that add up).
+
+Each rollup partition records a fingerprint of the raw partition it came from (size and the
+last 64 KiB, which hold the Parquet footer with every column's statistics). A query uses a
+rollup only when every raw partition has a rollup with the same fingerprint; otherwise it reads
+the raw rows: the same result, slower. Importers call :func:`refresh` after writing, which
+recomputes only what is stale and removes rollups whose raw partition is gone.
+
+Where rollups cannot answer, the raw rows do: a mode filter (the hourly rollup sums every
+mode), an hour-of-day filter on the OD matrix, anything needing ``via``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from datetime import date, timedelta
+from pathlib import Path
+
+import ibis
+import pyarrow.parquet as pq
+
+from analytics import indicators
+from analytics.engines import Warehouse, dataset_dir, duckdb_backend
+from analytics.store import locked, write_atomic
+
+SOURCE_KEY = b"commune.rollup.source"
+
+
+@dataclass(frozen=True)
+class Rollup:
+    name: str  # the rollup's dataset
+    source: str  # the dataset it is computed from, partition by partition
+    build: object  # ibis.Table -> ibis.Table
+
+
+ROLLUPS = (
+    Rollup("counts_hourly", "counts", indicators.hourly_volume),
+    Rollup("counts_profile", "counts_hourly", indicators.profile_partials),
+    Rollup("od_daily", "od", indicators.od_daily),
+)
+
+
+def fingerprint(path: Path) -> str:
+    """Identifies a Parquet file's content cheaply: its size and its last 64 KiB (the footer)."""
+    size = path.stat().st_size
+    with open(path, "rb") as stream:
+        stream.seek(max(0, size - 65536))
+        tail = stream.read()
+    return f"{size}:{hashlib.sha256(tail).hexdigest()}"
+
+
+def _recorded_source(path: Path) -> str | None:
+    try:
+        metadata = pq.read_schema(path).metadata or {}
+    except (OSError, ValueError):
+        return None
+    value = metadata.get(SOURCE_KEY)
+    return value.decode() if value else None
+
+
+def _partitions(folder: Path) -> dict[str, Path]:
+    return {p.name: p for p in sorted(folder.glob("*.parquet"))} if folder.is_dir() else {}
+
+
+def stale(root: Path, municipality_id: int | str, rollup: Rollup) -> tuple[list[str], list[str]]:
+    """(raw partitions whose rollup is missing or outdated, rollup partitions with no source)."""
+    sources = _partitions(dataset_dir(root, municipality_id, rollup.source))
+    built = _partitions(dataset_dir(root, municipality_id, rollup.name))
+    outdated = [
+        name
+        for name, path in sources.items()
+        if name not in built or _recorded_source(built[name]) != fingerprint(path)
+    ]
+    return outdated, sorted(set(built) - set(sources))
+
+
+def is_fresh(root: Path, municipality_id: int | str, name: str) -> bool:
+    """True when the rollup ``name`` (and the rollups it is built on) answer for every raw
+    partition; False when there is nothing to answer for."""
+    by_name = {r.name: r for r in ROLLUPS}
+    rollup = by_name[name]
+    if not _partitions(dataset_dir(root, municipality_id, rollup.source)):
+        return False
+    outdated, orphans = stale(Path(root), municipality_id, rollup)
+    if outdated or orphans:
+        return False
+    return rollup.source not in by_name or is_fresh(root, municipality_id, rollup.source)
+
+
+def refresh(
+    root: str | Path, municipality_id: int | str, *, warehouse: Warehouse | None = None
+) -> dict[str, int]:
+    """Bring every rollup of a town up to date; returns the partitions rebuilt per rollup.
+
+    Holds the source dataset's lock while it reads a partition, so an import cannot rewrite
+    it halfway. Idempotent: a second call rebuilds nothing.
+    """
+    root = Path(root)
+    warehouse = warehouse or duckdb_backend(root)
+    rebuilt: dict[str, int] = {}
+    for rollup in ROLLUPS:  # in order: counts_profile is built from counts_hourly
+        source_dir = dataset_dir(root, municipality_id, rollup.source)
+        target_dir = dataset_dir(root, municipality_id, rollup.name)
+        if not source_dir.is_dir():
+            continue
+        with locked(source_dir):
+            outdated, orphans = stale(root, municipality_id, rollup)
+            target_dir.mkdir(parents=True, exist_ok=True)
+            for name in outdated:
+                source = source_dir / name
+                stamp = fingerprint(source)
+                table = warehouse.to_pyarrow(rollup.build(warehouse.read_file(source)))
+                metadata = dict(table.schema.metadata or {}) | {SOURCE_KEY: stamp.encode()}
+                write_atomic(table.replace_schema_metadata(metadata), target_dir / name)
+            for name in orphans:
+                (target_dir / name).unlink()
+        rebuilt[rollup.name] = len(outdated)
+    return rebuilt
+
+
+# --- reading: the rollup when it answers, the raw rows otherwise ----------------------------
+
+
+def _fresh_table(w: Warehouse, municipality_id, name: str) -> ibis.Table | None:
+    if not is_fresh(w.root, municipality_id, name):
+        return None
+    return w.read(dataset_dir(w.root, municipality_id, name))
+
+
+def hourly(w: Warehouse, municipality_id, *, start=None, end=None, sites=None, modes=None):
+    """`indicators.hourly_volume` of the town's counts, from ``counts_hourly`` when it answers."""
+    rolled = None if modes is not None else _fresh_table(w, municipality_id, "counts_hourly")
+    if rolled is None:
+        counts = w.table(municipality_id, "counts")
+        return indicators.hourly_volume(counts, start=start, end=end, sites=sites, modes=modes)
+    return indicators.restrict_counts(rolled, start=start, end=end, sites=sites)
+
+
+def daily(w: Warehouse, municipality_id, *, start=None, end=None, sites=None, modes=None):
+    """`indicators.daily_volume`, from the hourly rollup when it answers."""
+    h = hourly(w, municipality_id, start=start, end=end, sites=sites, modes=modes)
+    return indicators.daily_of_hourly(h)
+
+
+def _next_month(day: date) -> date:
+    return (day.replace(day=28) + timedelta(days=4)).replace(day=1)
+
+
+def profile(w: Warehouse, municipality_id, *, start=None, end=None, sites=None, modes=None):
+    """`indicators.weekday_hour_profile`: stored monthly partials for the whole local months of
+    the period, partials computed from the hourly rollup for the days at its edges."""
+    stored = None if modes is not None else _fresh_table(w, municipality_id, "counts_profile")
+    if stored is None:
+        counts = w.table(municipality_id, "counts")
+        return indicators.weekday_hour_profile(
+            counts, start=start, end=end, sites=sites, modes=modes
+        )
+    first = None if start is None or start.day == 1 else _next_month(start)
+    first = start if first is None else first
+    last = None if end is None else end.replace(day=1)  # whole months: [first, last)
+    if first is not None and last is not None and first >= last:
+        edges = [(start, end)]
+        whole = None
+    else:
+        edges = [(start, first)] if start is not None and first != start else []
+        if end is not None and last != end:
+            edges.append((last, end))
+        whole = stored
+        if first is not None:
+            whole = whole.filter(whole.local_month >= first)
+        if last is not None:
+            whole = whole.filter(whole.local_month < last)
+        if sites is not None:
+            whole = whole.filter(whole.site_id.isin(list(sites)))
+    parts = [] if whole is None else [whole]
+    for a, b in edges:
+        h = hourly(w, municipality_id, start=a, end=b, sites=sites)
+        parts.append(indicators.profile_partials(h))
+    partials = parts[0] if len(parts) == 1 else ibis.union(*parts)
+    return indicators.profile_of_partials(partials)
+
+
+def od_trips(w: Warehouse, municipality_id, *, hours=None) -> ibis.Table:
+    """The table `indicators.od_matrix` should read: ``od_daily`` unless hours are selected."""
+    rolled = None if hours is not None else _fresh_table(w, municipality_id, "od_daily")
+    return rolled if rolled is not None else w.table(municipality_id, "od")

@@ -1,0 +1,184 @@
+"""Rollups give exactly what the indicators give on the raw rows, and never answer when stale."""
+
+from datetime import date
+
+import pandas as pd
+import pyarrow.compute as pc
+import pyarrow.parquet as pq
+import pytest
+
+from analytics import indicators, rollups, synthetic
+from analytics.engines import dataset_dir, duckdb_backend
+from analytics.ingest import counts as counts_ingest
+from analytics.ingest import network
+from analytics.store import merge_into
+
+from .test_engines import normalise
+
+TOWN = 3
+
+
+def monthly(frame: pd.DataFrame) -> pd.Series:
+    return frame["ts_utc"].dt.strftime("%Y-%m")
+
+
+@pytest.fixture
+def town_store(tmp_path):
+    """Counts and OD trips stored as the importers store them: one partition per UTC month,
+    over a period crossing three local month boundaries and both DST changes of 2024."""
+    spec = synthetic.CountsSpec(n_sites=4, start=date(2024, 3, 20), days=230, gap_rate=0.02)
+    frame = synthetic.counts_frame(spec)
+    merge_into(
+        dataset_dir(tmp_path, TOWN, "counts"),
+        frame,
+        key=counts_ingest.KEY,
+        partition=monthly(frame),
+        schema=counts_ingest.SCHEMA,
+    )
+    flows = synthetic.FlowSpec(
+        zones=synthetic.ZonesSpec(n_zones=6, perimeter=2), start=date(2024, 3, 30), days=4
+    )
+    od = synthetic.od_frame(flows)
+    merge_into(
+        dataset_dir(tmp_path, TOWN, "od"),
+        od,
+        key=network.OD_KEY,
+        partition=monthly(od),
+        schema=network.OD_SCHEMA,
+    )
+    return tmp_path
+
+
+def same(a, b) -> None:
+    a, b = normalise(a), normalise(b)
+    assert len(a) > 0
+    pd.testing.assert_frame_equal(a, b, check_dtype=False, rtol=1e-12)
+
+
+PERIODS = [
+    (None, None),
+    (date(2024, 4, 1), date(2024, 9, 1)),  # whole months only
+    (date(2024, 3, 25), date(2024, 10, 29)),  # partial months at both ends, both DST days
+    (date(2024, 5, 3), date(2024, 5, 20)),  # inside one month
+    (None, date(2024, 6, 15)),
+    (date(2024, 8, 1), None),
+]
+
+
+@pytest.mark.parametrize(("start", "end"), PERIODS)
+def test_rollups_give_the_raw_indicators_results(town_store, start, end):
+    # given a town's raw partitions and their rollups
+    w = duckdb_backend(town_store)
+    built = rollups.refresh(town_store, TOWN, warehouse=w)
+    assert built == {"counts_hourly": 9, "counts_profile": 9, "od_daily": 2}
+    assert rollups.is_fresh(town_store, TOWN, "counts_profile")
+    raw = w.table(TOWN, "counts")
+    kw = {"start": start, "end": end}
+    # when the helpers answer from the rollups / then they give what the raw rows give
+    same(w.execute(rollups.hourly(w, TOWN, **kw)), w.execute(indicators.hourly_volume(raw, **kw)))
+    same(w.execute(rollups.daily(w, TOWN, **kw)), w.execute(indicators.daily_volume(raw, **kw)))
+    for sites in (None, ["S00001", "S00003"]):
+        same(
+            w.execute(rollups.profile(w, TOWN, sites=sites, **kw)),
+            w.execute(indicators.weekday_hour_profile(raw, sites=sites, **kw)),
+        )
+    od_raw = indicators.od_matrix(w.table(TOWN, "od"), **kw)
+    od_rolled = indicators.od_matrix(rollups.od_trips(w, TOWN), **kw)
+    if start is None or start < date(2024, 4, 3):
+        same(w.execute(od_rolled), w.execute(od_raw))
+
+
+def test_the_rollup_is_read_only_when_it_answers(town_store):
+    # given fresh rollups, and May's hourly rollup marked (+1 on every hour, same stamp)
+    w = duckdb_backend(town_store)
+    rollups.refresh(town_store, TOWN, warehouse=w)
+    path = dataset_dir(town_store, TOWN, "counts_hourly") / "2024-05.parquet"
+    may = pq.read_table(path)
+    marked = may.set_column(
+        may.schema.get_field_index("volume"), "volume", pc.add(may["volume"], 1)
+    )
+    pq.write_table(marked.replace_schema_metadata(may.schema.metadata), path)
+    raw = w.table(TOWN, "counts")
+    total = w.execute(indicators.hourly_volume(raw).volume.sum())
+    # then a query with no mode reads the rollup (the mark shows) ...
+    assert w.execute(rollups.hourly(w, TOWN).volume.sum()) == total + may.num_rows
+    # ... and a mode filter reads the raw rows; selected hours read the raw OD rows
+    same(
+        w.execute(rollups.daily(w, TOWN, modes=["car"])),
+        w.execute(indicators.daily_volume(raw, modes=["car"])),
+    )
+    assert "via" in rollups.od_trips(w, TOWN, hours=[7, 8]).columns
+    assert "via" not in rollups.od_trips(w, TOWN).columns
+
+
+def test_a_changed_partition_is_read_raw_until_refreshed_then_rebuilt_alone(town_store):
+    # given fresh rollups, then a re-import that corrects one month's counts
+    w = duckdb_backend(town_store)
+    rollups.refresh(town_store, TOWN, warehouse=w)
+    path = dataset_dir(town_store, TOWN, "counts") / "2024-06.parquet"
+    june = pq.read_table(path).to_pandas()
+    june.loc[june.index[:10], "count"] += 1000
+    merge_into(
+        path.parent,
+        june.iloc[:10],
+        key=counts_ingest.KEY,
+        partition=monthly(june.iloc[:10]),
+        schema=counts_ingest.SCHEMA,
+    )
+    raw = w.table(TOWN, "counts")
+    expected = w.execute(indicators.weekday_hour_profile(raw))
+    # then the stale rollup is not used: the answer already includes the correction
+    assert not rollups.is_fresh(town_store, TOWN, "counts_hourly")
+    assert not rollups.is_fresh(town_store, TOWN, "counts_profile")
+    same(w.execute(rollups.profile(w, TOWN)), expected)
+    # when refreshed, only June is rebuilt, and the rollup gives the corrected answer
+    built = rollups.refresh(town_store, TOWN, warehouse=w)
+    assert built == {"counts_hourly": 1, "counts_profile": 1, "od_daily": 0}
+    assert rollups.is_fresh(town_store, TOWN, "counts_profile")
+    same(w.execute(rollups.profile(w, TOWN)), expected)
+    assert rollups.refresh(town_store, TOWN, warehouse=w) == {
+        "counts_hourly": 0,
+        "counts_profile": 0,
+        "od_daily": 0,
+    }
+
+
+def test_a_removed_partition_removes_its_rollups(town_store):
+    # given fresh rollups, then a raw partition deleted (e.g. data withdrawn)
+    w = duckdb_backend(town_store)
+    rollups.refresh(town_store, TOWN, warehouse=w)
+    (dataset_dir(town_store, TOWN, "counts") / "2024-07.parquet").unlink()
+    assert not rollups.is_fresh(town_store, TOWN, "counts_hourly")
+    # when refreshed / then the orphaned rollups are gone and the rollup answers again
+    rollups.refresh(town_store, TOWN, warehouse=w)
+    for name in ("counts_hourly", "counts_profile"):
+        assert not (dataset_dir(town_store, TOWN, name) / "2024-07.parquet").exists()
+    assert rollups.is_fresh(town_store, TOWN, "counts_profile")
+    raw = w.table(TOWN, "counts")
+    same(w.execute(rollups.profile(w, TOWN)), w.execute(indicators.weekday_hour_profile(raw)))
+
+
+def test_no_data_means_no_rollup(tmp_path):
+    # given a town with nothing imported / when refreshed / then nothing is built or fresh
+    assert rollups.refresh(tmp_path, TOWN) == {}
+    assert not rollups.is_fresh(tmp_path, TOWN, "counts_hourly")
+
+
+@pytest.mark.spark
+def test_spark_reads_the_rollups_to_the_same_result(town_store):
+    from analytics.engines import spark_backend
+
+    # given rollups built by DuckDB
+    duck = duckdb_backend(town_store)
+    rollups.refresh(town_store, TOWN, warehouse=duck)
+    spark = spark_backend(town_store)
+    kw = {"start": date(2024, 3, 25), "end": date(2024, 10, 29)}
+    # when both engines answer from them / then the results are identical
+    same(
+        spark.execute(rollups.profile(spark, TOWN, **kw)),
+        duck.execute(rollups.profile(duck, TOWN, **kw)),
+    )
+    same(
+        spark.execute(indicators.od_matrix(rollups.od_trips(spark, TOWN))),
+        duck.execute(indicators.od_matrix(rollups.od_trips(duck, TOWN))),
+    )
