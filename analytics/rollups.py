@@ -22,6 +22,7 @@ mode), an hour-of-day filter on the OD matrix, anything needing ``via``.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -53,7 +54,13 @@ ROLLUPS = (
 
 def fingerprint(path: Path) -> str:
     """Identifies a Parquet file's content cheaply: its size and its last 64 KiB (the footer)."""
-    size = path.stat().st_size
+    stat = path.stat()
+    return _fingerprint(str(path), stat.st_size, stat.st_mtime_ns, stat.st_ino)
+
+
+@functools.lru_cache(maxsize=4096)
+def _fingerprint(path: str, size: int, mtime_ns: int, inode: int) -> str:
+    # cached per (size, mtime, inode): a rewritten file (atomic rename: a new inode) is re-read
     with open(path, "rb") as stream:
         stream.seek(max(0, size - 65536))
         tail = stream.read()
@@ -61,6 +68,12 @@ def fingerprint(path: Path) -> str:
 
 
 def _recorded_source(path: Path) -> str | None:
+    stat = path.stat()
+    return _recorded(str(path), stat.st_size, stat.st_mtime_ns, stat.st_ino)
+
+
+@functools.lru_cache(maxsize=4096)
+def _recorded(path: str, size: int, mtime_ns: int, inode: int) -> str | None:
     try:
         metadata = pq.read_schema(path).metadata or {}
     except (OSError, ValueError):
