@@ -1,6 +1,7 @@
 """POST /api/v1/<town>/permits/requests: a utility's systems submit an excavation permit
 request with an API token. The same form, services and checks as the web page; an
-Idempotency-Key header makes a retried POST return the request it already created."""
+Idempotency-Key header makes a retried POST return the request it already created. The answer
+lists what the checks found, written in the request's language (Accept-Language)."""
 
 from __future__ import annotations
 
@@ -53,11 +54,32 @@ class PermitRequestIn(Schema):
     line_width_m: float | None = Field(None, description="Trench width for lines (m).")
 
 
+class FindingOut(Schema):
+    kind: Literal["conflict", "moratorium", "coordination", "notice", "emergency"]
+    label: str = Field(..., description="The kind in words.")
+    message: str = Field(..., description="What was found, in the request's language.")
+
+    @staticmethod
+    def resolve_label(finding) -> str:
+        return str(finding.get_kind_display())
+
+    @staticmethod
+    def resolve_message(finding) -> str:
+        return finding.text
+
+
 class PermitRequestOut(Schema):
     id: int
     reference: str
     status: str
     routine: bool = Field(..., alias="is_routine")
+    findings: list[FindingOut] = Field(
+        ..., description="What the automatic checks found on submission (Accept-Language)."
+    )
+
+    @staticmethod
+    def resolve_findings(permit) -> list:
+        return list(permit.findings.all())
 
 
 class ErrorsOut(Schema):

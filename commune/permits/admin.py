@@ -1,6 +1,7 @@
 """Platform admin: the towns' permit configuration and a read-only look at the files."""
 
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 
 from .models import (
     PermitRequest,
@@ -41,10 +42,14 @@ class ResurfacedStreetAdmin(admin.ModelAdmin):
 
 class ReviewTaskInline(admin.TabularInline):
     model = ReviewTask
-    fields = ["department", "reason", "reason_detail", "status", "due_date", "opinion"]
+    fields = ["department", "reason", "why", "status", "due_date", "opinion"]
     readonly_fields = fields
     extra = 0
     can_delete = False
+
+    @admin.display(description=_("details"))
+    def why(self, task: ReviewTask) -> str:
+        return task.reason_text
 
 
 @admin.register(PermitRequest)

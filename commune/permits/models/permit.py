@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from commune.tenants.models import LV95, TenantModel
 
 from .choices import RoadCategory, RoadClosure, WorkKind
+from .texts import render
 
 
 class PermitRequest(TenantModel):
@@ -225,7 +226,11 @@ class Finding(TenantModel):
 
     permit = models.ForeignKey(PermitRequest, on_delete=models.CASCADE, related_name="findings")
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
-    message = models.TextField(_("message"))
+    # The sentence is written out when read (see `text`): its key and parameters are stored.
+    # `message` holds the text that rows found before keys were stored (in one language).
+    message_key = models.CharField(max_length=40, blank=True)
+    message_params = models.JSONField(default=dict, blank=True)
+    message = models.TextField(_("message"), blank=True)
     other_permit = models.ForeignKey(
         PermitRequest, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
     )
@@ -245,7 +250,12 @@ class Finding(TenantModel):
         verbose_name = _("finding")
 
     def __str__(self) -> str:
-        return f"{self.get_kind_display()}: {self.message[:60]}"
+        return f"{self.get_kind_display()}: {self.text[:60]}"
+
+    @property
+    def text(self) -> str:
+        """What was found, in the reader's language (the stored text for older rows)."""
+        return render(self.message_key, self.message_params, fallback=self.message)
 
     @property
     def is_blocking(self) -> bool:

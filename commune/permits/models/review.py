@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from commune.tenants.models import TenantModel
 
 from .permit import PermitRequest
+from .texts import render_parts
 
 
 class ReviewTask(TenantModel):
@@ -37,6 +38,9 @@ class ReviewTask(TenantModel):
         "tenants.Department", on_delete=models.PROTECT, verbose_name=_("department")
     )
     reason = models.CharField(_("why"), max_length=10, choices=Reason.choices)
+    # Why, in sentences written out when read (see `reason_text`): a list of `Text.as_json()`.
+    # `reason_detail` holds the text that rows found before keys were stored (in one language).
+    reason_parts = models.JSONField(default=list, blank=True)
     reason_detail = models.CharField(_("details"), max_length=300, blank=True)
     status = models.CharField(
         _("status"), max_length=10, choices=Status.choices, default=Status.OPEN, db_index=True
@@ -73,6 +77,11 @@ class ReviewTask(TenantModel):
 
     def __str__(self) -> str:
         return f"{self.permit} — {self.department}"
+
+    @property
+    def reason_text(self) -> str:
+        """Why this service reviews, in the reader's language (the stored text for older rows)."""
+        return render_parts(self.reason_parts, fallback=self.reason_detail)
 
     def condition_texts(self) -> list[str]:
         texts = [c.text for c in self.conditions.all()]

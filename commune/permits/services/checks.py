@@ -7,11 +7,10 @@ import calendar
 import datetime as dt
 
 from django.contrib.gis.measure import D
-from django.utils import translation
-from django.utils.translation import gettext as _
 
 from commune.permits import deadlines
 from commune.permits.models import Finding, PermitRequest, ResurfacedStreet, WorkArea
+from commune.permits.models.texts import Text
 
 #: Requests that count as planned works for conflicts and coordination.
 ACTIVE = [
@@ -54,25 +53,25 @@ def _same_party(a: PermitRequest, b: PermitRequest) -> bool:
 
 def findings_compute(*, permit: PermitRequest, settings, today: dt.date) -> list[Finding]:
     """Every finding for `permit` (unsaved). Conflicts are other parties' works near by at the
-    same time; coordination is another utility on the same street within N months. Messages are
-    in the town's language: officers read them, whatever language the applicant submitted in."""
-    with translation.override(permit.municipality.default_language):
-        return _findings_compute(permit=permit, settings=settings)
-
-
-def _findings_compute(*, permit: PermitRequest, settings) -> list[Finding]:
+    same time; coordination is another utility on the same street within N months. Each message
+    is stored as a key and parameters, written out in the language of whoever reads it."""
     findings: list[Finding] = []
-    make = lambda **kw: Finding(municipality=permit.municipality, permit=permit, **kw)  # noqa: E731
-    if permit.is_emergency:
-        findings.append(make(kind=Finding.Kind.EMERGENCY, message=_("Emergency works.")))
-    elif not permit.notice_respected:
-        findings.append(
-            make(
-                kind=Finding.Kind.NOTICE,
-                message=_("The works start less than %(n)d working days after the request.")
-                % {"n": settings.minimum_notice_days},
-            )
+
+    def make(kind: str, text: Text, **fields) -> Finding:
+        return Finding(
+            municipality=permit.municipality,
+            permit=permit,
+            kind=kind,
+            message_key=text.key,
+            message_params=text.params,
+            **fields,
         )
+
+    if permit.is_emergency:
+        findings.append(make(Finding.Kind.EMERGENCY, Text.of("finding.emergency")))
+    elif not permit.notice_respected:
+        text = Text.of("finding.notice", n=settings.minimum_notice_days)
+        findings.append(make(Finding.Kind.NOTICE, text))
     areas = list(permit.areas.all())
     seen_conflicts: set[int] = set()
     seen_coordination: set[int] = set()
@@ -88,33 +87,26 @@ def _findings_compute(*, permit: PermitRequest, settings) -> list[Finding]:
             if other.permit_id in seen_conflicts:
                 continue
             seen_conflicts.add(other.permit_id)
+            text = Text.of(
+                "finding.conflict",
+                ref=other.permit.reference,
+                start=other.starts_on,
+                end=other.ends_on,
+            )
             findings.append(
                 make(
-                    kind=Finding.Kind.CONFLICT,
+                    Finding.Kind.CONFLICT,
+                    text,
                     other_permit=other.permit,
                     geometry=other.geometry,
-                    message=_("Works %(ref)s are planned near by from %(start)s to %(end)s.")
-                    % {
-                        "ref": other.permit.reference,
-                        "start": other.starts_on.strftime("%d.%m.%Y"),
-                        "end": other.ends_on.strftime("%d.%m.%Y"),
-                    },
                 )
             )
         for street in ResurfacedStreet.objects.filter(
             geometry__intersects=area.geometry, moratorium_until__gte=permit.planned_start
         ):
+            text = Text.of("finding.moratorium", street=street.name, until=street.moratorium_until)
             findings.append(
-                make(
-                    kind=Finding.Kind.MORATORIUM,
-                    street=street,
-                    geometry=street.geometry,
-                    message=_("%(street)s was resurfaced; no digging before %(until)s.")
-                    % {
-                        "street": street.name,
-                        "until": street.moratorium_until.strftime("%d.%m.%Y"),
-                    },
-                )
+                make(Finding.Kind.MORATORIUM, text, street=street, geometry=street.geometry)
             )
         for other in nearby_areas(
             geometry=area.geometry,
@@ -126,20 +118,18 @@ def _findings_compute(*, permit: PermitRequest, settings) -> list[Finding]:
             if other.permit_id in seen_coordination or _same_party(permit, other.permit):
                 continue
             seen_coordination.add(other.permit_id)
+            text = Text.of(
+                "finding.coordination",
+                who=other.permit.organisation or other.permit.applicant,
+                ref=other.permit.reference,
+                start=other.starts_on,
+            )
             findings.append(
                 make(
-                    kind=Finding.Kind.COORDINATION,
+                    Finding.Kind.COORDINATION,
+                    text,
                     other_permit=other.permit,
                     geometry=other.geometry,
-                    message=_(
-                        "%(who)s plans works on the same street (%(ref)s, from %(start)s): "
-                        "share one trench?"
-                    )
-                    % {
-                        "who": other.permit.organisation or other.permit.applicant,
-                        "ref": other.permit.reference,
-                        "start": other.starts_on.strftime("%d.%m.%Y"),
-                    },
                 )
             )
     return findings

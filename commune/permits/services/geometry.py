@@ -161,7 +161,7 @@ def findings_geojson(findings) -> str:
         features.append(
             {
                 "type": "Feature",
-                "properties": {"kind": finding.kind, "message": finding.message},
+                "properties": {"kind": finding.kind, "message": finding.text},
                 "geometry": json.loads(geom.json),
             }
         )

@@ -7,12 +7,11 @@ import datetime as dt
 
 from django.contrib.gis.geos import MultiPolygon
 from django.db import transaction
-from django.utils import translation
-from django.utils.translation import gettext as _
 
 from commune.core import audit
 from commune.permits import deadlines
 from commune.permits.models import PermitRequest, ReviewFeature, ReviewTask, RoutingRule
+from commune.permits.models.texts import Text
 
 from .notify import notify_later
 
@@ -32,22 +31,16 @@ def _impact_matches(impact: str, permit: PermitRequest) -> bool:
     return False
 
 
-def routing_compute(*, permit: PermitRequest) -> dict[int, tuple[object, str, str]]:
-    """department id → (department, reason code, reason in words) for `permit`. The words are
-    in the town's language: officers read them, whatever language the applicant submitted in."""
-    with translation.override(permit.municipality.default_language):
-        return _routing_compute(permit)
+def routing_compute(*, permit: PermitRequest) -> dict[int, tuple[object, str, list[Text]]]:
+    """department id → (department, reason code, why in sentences) for `permit`. The sentences
+    are stored as keys and parameters, written out in the language of whoever reads them."""
+    chosen: dict[int, tuple[object, str, list[Text]]] = {}
 
-
-def _routing_compute(permit: PermitRequest) -> dict[int, tuple[object, str, str]]:
-    chosen: dict[int, tuple[object, str, str]] = {}
-
-    def add(department, reason: str, detail: str) -> None:
+    def add(department, reason: str, text: Text) -> None:
         if department.pk in chosen:
-            dep, code, text = chosen[department.pk]
-            chosen[department.pk] = (dep, code, f"{text}; {detail}")
+            chosen[department.pk][2].append(text)
         else:
-            chosen[department.pk] = (department, reason, detail)
+            chosen[department.pk] = (department, reason, [text])
 
     for rule in RoutingRule.objects.filter(is_active=True).select_related("department"):
         if rule.kind and rule.kind != permit.kind:
@@ -55,15 +48,15 @@ def _routing_compute(permit: PermitRequest) -> dict[int, tuple[object, str, str]
         if not _impact_matches(rule.impact, permit):
             continue
         if rule.impact:
-            add(rule.department, ReviewTask.Reason.IMPACT, str(rule.get_impact_display()))
-        elif rule.kind:
             add(
                 rule.department,
-                ReviewTask.Reason.KIND,
-                _("kind of work: %(kind)s") % {"kind": permit.get_kind_display()},
+                ReviewTask.Reason.IMPACT,
+                Text.of("routing.impact", impact=rule.impact),
             )
+        elif rule.kind:
+            add(rule.department, ReviewTask.Reason.KIND, Text.of("routing.kind", kind=permit.kind))
         else:
-            add(rule.department, ReviewTask.Reason.ALWAYS, _("reviews every request"))
+            add(rule.department, ReviewTask.Reason.ALWAYS, Text.of("routing.always"))
 
     polygons = [a.geometry for a in permit.areas.all()]
     if polygons:
@@ -76,7 +69,7 @@ def _routing_compute(permit: PermitRequest) -> dict[int, tuple[object, str, str]
             add(
                 feature.layer.department,
                 ReviewTask.Reason.LAYER,
-                _("work area touches %(layer)s") % {"layer": label},
+                Text.of("routing.layer", layer=label),
             )
     return chosen
 
@@ -88,29 +81,24 @@ def _due(permit: PermitRequest, settings, today: dt.date) -> dt.date:
 def permit_route(*, permit: PermitRequest, settings, today: dt.date) -> list[ReviewTask]:
     """Create one review task per chosen department, each with its reason and due date."""
     tasks = []
-    for department, reason, detail in routing_compute(permit=permit).values():
+    for department, reason, why in routing_compute(permit=permit).values():
         task = ReviewTask.objects.create(
             municipality=permit.municipality,
             permit=permit,
             department=department,
             reason=reason,
-            reason_detail=detail[:300],
+            reason_parts=[text.as_json() for text in why],
             due_date=_due(permit, settings, today),
         )
         audit.record(
             actor=None,
             obj=permit,
             action="review_task_routed",
-            after={"department": department.name, "reason": detail, "due": task.due_date},
+            after={"department": department.name, "reason": reason, "due": task.due_date},
         )
         notify_later("task_assigned", permit_id=permit.pk, task_id=task.pk)
         tasks.append(task)
     return tasks
-
-
-def _added_by(permit: PermitRequest, officer) -> str:
-    with translation.override(permit.municipality.default_language):
-        return _("added by %(name)s") % {"name": officer.full_name}
 
 
 @transaction.atomic
@@ -126,7 +114,7 @@ def review_task_add(*, permit: PermitRequest, department, officer, settings, tod
         permit=permit,
         department=department,
         reason=ReviewTask.Reason.MANUAL,
-        reason_detail=_added_by(permit, officer),
+        reason_parts=[Text.of("routing.manual", name=officer.full_name).as_json()],
         due_date=_due(permit, settings, today),
     )
     audit.record(

@@ -23,7 +23,7 @@ def test_overlapping_area_at_the_same_time_is_a_conflict(in_town, settings_a, ap
     conflict = second.findings.get(kind=Finding.Kind.CONFLICT)
     assert conflict.other_permit == first
     assert conflict.geometry is not None
-    assert first.reference in conflict.message
+    assert first.reference in conflict.text
 
 
 def test_works_farther_than_the_distance_are_no_conflict(in_town, settings_a, applicant):
@@ -61,7 +61,7 @@ def test_a_street_under_moratorium_is_flagged(in_town, settings_a, applicant):
     )
     permit = _submitted(in_town, applicant)
     finding = permit.findings.get(kind=Finding.Kind.MORATORIUM)
-    assert "Avenue de Lavaux" in finding.message
+    assert "Avenue de Lavaux" in finding.text
     assert permit.status == "in_review"
 
 

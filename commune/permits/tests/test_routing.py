@@ -42,7 +42,7 @@ def test_full_closure_adds_the_traffic_police_with_the_reason(in_town, settings_
     task = closed.tasks.get()
     assert task.department == police
     assert task.reason == ReviewTask.Reason.IMPACT
-    assert task.reason_detail
+    assert task.reason_text == "Route entièrement fermée"
 
 
 def test_an_area_touching_an_uploaded_layer_adds_its_department(
@@ -68,7 +68,7 @@ def test_an_area_touching_an_uploaded_layer_adds_its_department(
     # then only the first goes to the parks, and says why
     task = near.tasks.get()
     assert task.department == parks and task.reason == ReviewTask.Reason.LAYER
-    assert "Arbres protégés" in task.reason_detail and "Platane 12" in task.reason_detail
+    assert "Arbres protégés" in task.reason_text and "Platane 12" in task.reason_text
     assert not far.tasks.exists()
 
 

@@ -1,9 +1,9 @@
-"""Texts the services store for officers (routing reasons, findings) are in the town's language,
-whatever language the applicant submitted in."""
+"""Texts the services store for officers (routing reasons, findings) do not take the language the
+applicant submitted in: they are written out in each reader's language."""
 
 import datetime as dt
 
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from commune.accounts.tests.factories import UserFactory
 from commune.permits.models import PermitRequest, RoutingRule
@@ -14,7 +14,7 @@ from .factories import town_settings
 from .test_views import form_data
 
 
-def test_a_german_speaking_applicants_submission_stores_french_reasons_and_findings(client, town_a):
+def test_a_german_speaking_applicants_submission_reads_in_french_to_the_town(client, town_a):
     # given: Pully speaks French first; its roads department reviews every request
     assert town_a.default_language == "fr"
     with scope(town_a):
@@ -34,12 +34,16 @@ def test_a_german_speaking_applicants_submission_stores_french_reasons_and_findi
             planned_end=(start + dt.timedelta(days=2)).isoformat(),
         ),
     )
-    # then: the request ran in German, but the stored texts are French
+    # then: the request ran in German, yet the town's French readers read French
     assert response.status_code == 302
     assert response.wsgi_request.LANGUAGE_CODE == "de"
     with scope(town_a):
         permit = PermitRequest.objects.get()
         task = permit.tasks.get()
         finding = permit.findings.get(kind="notice")
-    assert "préavise" in task.reason_detail
-    assert "jours ouvrables" in finding.message
+    with translation.override("fr"):
+        assert "préavise" in task.reason_text
+        assert "jours ouvrables" in finding.text
+    with translation.override("de"):
+        assert "nimmt zu jedem Gesuch Stellung" in task.reason_text
+        assert "Arbeitstage" in finding.text

@@ -1,0 +1,111 @@
+"""Sentences the services write for people to read later (the checks' findings, why a service
+reviews a request). They are stored as a key and parameters, and written out when someone reads
+them: in the reader's language, dates in the reader's locale. Names typed by people (streets,
+layers, officers, organisations) are parameters and stay as typed."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from django.db import models
+from django.utils import formats
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+from .choices import WorkKind
+from .config import RoutingRule
+
+
+@dataclass(frozen=True)
+class Sentence:
+    """A msgid with %(name)s placeholders. `dates` name the parameters stored as ISO dates,
+    `labels` the parameters holding a choice's value (written out as the choice's label)."""
+
+    msgid: str | Promise
+    dates: tuple[str, ...] = ()
+    labels: tuple[tuple[str, type[models.Choices]], ...] = ()
+
+    def render(self, params: dict[str, Any]) -> str:
+        values = dict(params)
+        for name in self.dates:
+            day = dt.date.fromisoformat(values[name])
+            values[name] = formats.date_format(day, "DATE_FORMAT")
+        for name, choices in self.labels:
+            values[name] = str(dict(choices.choices).get(values[name], values[name]))
+        return str(self.msgid) % values
+
+
+#: Every stored sentence, by key. A key is data in the database: never rename or reuse one.
+SENTENCES: dict[str, Sentence] = {
+    "finding.emergency": Sentence(_("Emergency works.")),
+    "finding.notice": Sentence(
+        _("The works start less than %(n)d working days after the request.")
+    ),
+    "finding.conflict": Sentence(
+        _("Works %(ref)s are planned near by from %(start)s to %(end)s."),
+        dates=("start", "end"),
+    ),
+    "finding.moratorium": Sentence(
+        _("%(street)s was resurfaced; no digging before %(until)s."), dates=("until",)
+    ),
+    "finding.coordination": Sentence(
+        _("%(who)s plans works on the same street (%(ref)s, from %(start)s): share one trench?"),
+        dates=("start",),
+    ),
+    "routing.kind": Sentence(_("kind of work: %(kind)s"), labels=(("kind", WorkKind),)),
+    "routing.impact": Sentence("%(impact)s", labels=(("impact", RoutingRule.Impact),)),
+    "routing.always": Sentence(_("reviews every request")),
+    "routing.layer": Sentence(_("work area touches %(layer)s")),
+    "routing.manual": Sentence(_("added by %(name)s")),
+}
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, dt.datetime):
+        raise TypeError("sentences take dates, not datetimes")
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, bool | int | float | str):
+        return value
+    return str(value)  # a model (organisation, person) by its name, as shown today
+
+
+@dataclass(frozen=True)
+class Text:
+    """One sentence to store: its key and its parameters, ready for a JSON field."""
+
+    key: str
+    params: dict[str, Any]
+
+    @classmethod
+    def of(cls, key: str, **params: Any) -> Text:
+        """Checked now rather than on someone's page: the key is known, every placeholder has
+        its parameter, dates become ISO strings."""
+        text = cls(key, {name: _jsonable(value) for name, value in params.items()})
+        SENTENCES[key].render(text.params)
+        return text
+
+    def as_json(self) -> dict[str, Any]:
+        return {"key": self.key, "params": self.params}
+
+    def __str__(self) -> str:
+        return render(self.key, self.params)
+
+
+def render(key: str, params: dict[str, Any] | None, *, fallback: str = "") -> str:
+    """The sentence `key` written out with `params` in the active language. `fallback` is the
+    text stored before sentences were kept as keys: shown when there is no (known) key."""
+    sentence = SENTENCES.get(key)
+    if sentence is None:
+        return fallback
+    return sentence.render(params or {})
+
+
+def render_parts(parts: list[dict[str, Any]] | None, *, fallback: str = "", sep: str = "; ") -> str:
+    """Several stored sentences (`Text.as_json()`) in one line; `fallback` when there are none or
+    one is no longer known."""
+    if not parts or any(part.get("key") not in SENTENCES for part in parts):
+        return fallback
+    return sep.join(render(part["key"], part.get("params")) for part in parts)
