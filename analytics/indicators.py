@@ -70,27 +70,30 @@ def weekday_hour_profile(counts: ibis.Table, *, start=None, end=None, sites=None
     """Mean hourly volume per site, ISO weekday (1 = Monday) and local hour.
 
     The mean is over the observed hours (missing hours are not zeros); on the autumn day both
-    02:00 hours count as observations of hour 2. Computed as `profile_of_partials` of
-    `profile_partials`, so that partials kept per month (analytics/rollups.py) give the same.
+    02:00 hours count as observations of hour 2. Each hour is a partial of one hour
+    (`profile_of_partials`), so partials kept per month (`profile_partials`, see
+    analytics/rollups.py) combine into the same result.
     """
-    h = hourly_volume(counts, start=start, end=end, sites=sites, modes=modes)
-    return profile_of_partials(profile_partials(h))
+    h = _with_weekday(hourly_volume(counts, start=start, end=end, sites=sites, modes=modes))
+    return profile_of_partials(h.mutate(volume_sum=h.volume, n_hours=ibis.literal(1, "int64")))
+
+
+def _with_weekday(hourly: ibis.Table) -> ibis.Table:
+    return hourly.mutate(iso_weekday=(hourly.local_date.day_of_week.index() + 1).cast("int8"))
 
 
 def profile_partials(hourly: ibis.Table) -> ibis.Table:
     """Sum and number of observed hours per site, local month, ISO weekday and local hour:
     partial results that add up over any set of months (a local month may come in pieces)."""
-    h = hourly.mutate(
-        local_month=hourly.local_date.truncate("M"),
-        iso_weekday=(hourly.local_date.day_of_week.index() + 1).cast("int8"),
-    )
+    h = _with_weekday(hourly).mutate(local_month=hourly.local_date.truncate("M"))
     return h.group_by(["site_id", "local_month", "iso_weekday", "local_hour"]).agg(
         volume_sum=h.volume.sum(), n_hours=h.count()
     )
 
 
 def profile_of_partials(partials: ibis.Table) -> ibis.Table:
-    """The weekday x hour profile (mean_volume, n_hours) from `profile_partials` rows."""
+    """The weekday x hour profile (mean_volume, n_hours) from partial sums: rows with
+    site_id, iso_weekday, local_hour, volume_sum and n_hours."""
     p = partials
     return p.group_by(["site_id", "iso_weekday", "local_hour"]).agg(
         mean_volume=p.volume_sum.sum() / p.n_hours.sum(), n_hours=p.n_hours.sum()
