@@ -177,18 +177,21 @@ def sql_queries(counts: Path, od: Path):
     return run
 
 
-def pandas_queries(counts: Path, od: Path, max_rows: int):
-    def load(folder: Path, columns):
-        files = sorted(folder.glob("*.parquet"))
-        total = sum(pq.ParquetFile(p).metadata.num_rows for p in files)
-        chosen, n = [], 0
-        for p in files:
-            if n >= max_rows:
-                break
-            chosen.append(p)
-            n += pq.ParquetFile(p).metadata.num_rows
-        return files, chosen, n, total, columns
+def sample(folder: Path, max_rows: int) -> tuple[list[Path], int, int]:
+    """The first files of a folder holding at least `max_rows` rows (all when fewer):
+    (files, their rows, rows of the whole folder)."""
+    files = sorted(folder.glob("*.parquet"))
+    total = sum(pq.ParquetFile(p).metadata.num_rows for p in files)
+    chosen, n = [], 0
+    for p in files:
+        if n >= max_rows:
+            break
+        chosen.append(p)
+        n += pq.ParquetFile(p).metadata.num_rows
+    return chosen, n, total
 
+
+def pandas_queries(counts: Path, od: Path, max_rows: int):
     def run(name):
         folder = od if name == "od_matrix" else counts
         cols = (
@@ -196,7 +199,7 @@ def pandas_queries(counts: Path, od: Path, max_rows: int):
             if name == "od_matrix"
             else ["site_id", "ts_utc", "local_date", "local_hour", "count"]
         )
-        _, chosen, n, total, _ = load(folder, cols)
+        chosen, n, total = sample(folder, max_rows)
         t = time.perf_counter()
         df = pd.concat([pd.read_parquet(p, columns=cols) for p in chosen], ignore_index=True)
         if name == "od_matrix":
@@ -245,14 +248,7 @@ def pandas_on_rollups(counts: Path, max_rows: int):
             ),
             "od_matrix": ("od_daily", ["origin", "destination", "trips"]),
         }[name]
-        files = sorted((data / folder).glob("*.parquet"))
-        total = sum(pq.ParquetFile(p).metadata.num_rows for p in files)
-        chosen, n = [], 0
-        for p in files:
-            if n >= max_rows:
-                break
-            chosen.append(p)
-            n += pq.ParquetFile(p).metadata.num_rows
+        chosen, n, total = sample(data / folder, max_rows)
         t = time.perf_counter()
         df = pd.concat([pd.read_parquet(p, columns=cols) for p in chosen], ignore_index=True)
         if name == "hourly_volume":

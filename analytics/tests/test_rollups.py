@@ -27,25 +27,15 @@ def town_store(tmp_path):
     """Counts and OD trips stored as the importers store them: one partition per UTC month,
     over a period crossing three local month boundaries and both DST changes of 2024."""
     spec = synthetic.CountsSpec(n_sites=4, start=date(2024, 3, 20), days=230, gap_rate=0.02)
-    frame = synthetic.counts_frame(spec)
-    merge_into(
-        dataset_dir(tmp_path, TOWN, "counts"),
-        frame,
-        key=counts_ingest.KEY,
-        partition=monthly(frame),
-        schema=counts_ingest.SCHEMA,
-    )
     flows = synthetic.FlowSpec(
         zones=synthetic.ZonesSpec(n_zones=6, perimeter=2), start=date(2024, 3, 30), days=4
     )
-    od = synthetic.od_frame(flows)
-    merge_into(
-        dataset_dir(tmp_path, TOWN, "od"),
-        od,
-        key=network.OD_KEY,
-        partition=monthly(od),
-        schema=network.OD_SCHEMA,
-    )
+    for dataset, frame, key, schema in (
+        ("counts", synthetic.counts_frame(spec), counts_ingest.KEY, counts_ingest.SCHEMA),
+        ("od", synthetic.od_frame(flows), network.OD_KEY, network.OD_SCHEMA),
+    ):
+        folder = dataset_dir(tmp_path, TOWN, dataset)
+        merge_into(folder, frame, key=key, partition=monthly(frame), schema=schema)
     return tmp_path
 
 

@@ -17,6 +17,7 @@ from commune.tenants.tests.factories import DepartmentFactory
 
 from .conftest import at
 from .factories import draft, rect, town_settings
+from .test_api_requests import payload
 
 #: Tuesday after Whit Monday 2026: works from Monday 1 June start with too little notice.
 TUESDAY = dt.date(2026, 5, 26)
@@ -179,15 +180,7 @@ def test_the_api_answers_with_findings_in_the_requests_language(town_a, applican
         add_member(org, applicant, manager=True)
         _token, raw = api_token_create(organisation=org, manager=applicant, name="SIG")
     area = json.loads(rect(town_a, 124, 100, 4, 2).transform(4326, clone=True).json)
-    body = {
-        "site_manager_name": "Paulo Ferreira",
-        "site_manager_phone": "+41 79 000 00 00",
-        "kind": "telecom",
-        "description": "Fibre optique",
-        "planned_start": "2030-06-03",
-        "planned_end": "2030-06-07",
-        "work_areas": area,
-    }
+    body = payload(town_a, work_areas=area)
 
     def post(language):
         return client.post(
