@@ -6,11 +6,13 @@ are what the public may know: reference, kind, organisation, dates and impact.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Mapping
+
+from django.db.models import QuerySet
 
 from commune.permits.models import PermitRequest
 
-from .selectors import ONGOING_STATUSES, areas_wgs84
+from .selectors import ONGOING_STATUSES, PUBLIC_FIELDS, areas_wgs84
 
 
 def _labels() -> dict[str, dict[str, str]]:
@@ -22,43 +24,52 @@ def _labels() -> dict[str, dict[str, str]]:
     }
 
 
-def work_properties(permit: PermitRequest, labels: dict | None = None) -> dict:
+def work_properties(row: Mapping, labels: dict | None = None) -> dict:
+    """The public properties of one work, from its `PUBLIC_FIELDS` values (a `.values()` row)."""
     labels = labels or _labels()
-    organisation = permit.organisation.name if permit.organisation_id else None
+    kind, status, closure = row["kind"], row["status"], row["road_closure"]
     return {
-        "reference": permit.reference,
-        "kind": permit.kind,
-        "kind_label": labels["kind"].get(permit.kind, permit.kind),
-        "organisation": organisation,
-        "status": permit.status,
-        "status_label": labels["status"].get(permit.status, permit.status),
-        "under_way": permit.status in ONGOING_STATUSES,
-        "emergency": permit.is_emergency,
-        "start": permit.planned_start.isoformat(),
-        "end": (permit.valid_until or permit.planned_end).isoformat(),
-        "road_closure": permit.road_closure,
-        "road_closure_label": labels["closure"].get(permit.road_closure, permit.road_closure),
-        "pavement_closure": permit.pavement_closure,
-        "parking_places_removed": permit.parking_places_removed,
+        "reference": row["reference"],
+        "kind": kind,
+        "kind_label": labels["kind"].get(kind, kind),
+        "organisation": row["organisation__name"],
+        "status": status,
+        "status_label": labels["status"].get(status, status),
+        "under_way": status in ONGOING_STATUSES,
+        "emergency": row["is_emergency"],
+        "start": row["planned_start"].isoformat(),
+        "end": (row["valid_until"] or row["planned_end"]).isoformat(),
+        "road_closure": closure,
+        "road_closure_label": labels["closure"].get(closure, closure),
+        "pavement_closure": row["pavement_closure"],
+        "parking_places_removed": row["parking_places_removed"],
     }
 
 
-def work_feature(permit: PermitRequest, polygons: list, labels: dict | None = None) -> dict:
+def work_feature(row: Mapping, polygons: list, labels: dict | None = None) -> dict:
     geometry = {"type": "MultiPolygon", "coordinates": polygons} if polygons else None
     return {
         "type": "Feature",
-        "id": permit.pk,
+        "id": row["id"],
         "geometry": geometry,
-        "properties": work_properties(permit, labels),
+        "properties": work_properties(row, labels),
     }
 
 
-def work_features(*, municipality, permits: Iterable[PermitRequest]) -> list[dict]:
-    """Features for these permits, their areas fetched in one query."""
-    permits = list(permits)
-    areas = areas_wgs84(municipality=municipality, permit_ids=[p.pk for p in permits])
+def work_features(*, municipality, works: QuerySet[PermitRequest]) -> list[dict]:
+    """Features for these works (a `works_public` queryset, sliced or not), in two queries:
+    the permits' public values (no model instances: the whole layer holds thousands), and
+    their areas, selected by a subquery rather than a list of thousands of ids."""
+    rows = list(works.values(*PUBLIC_FIELDS))
+    if not rows:
+        return []
+    ids = [row["id"] for row in rows]
+    if works.query.is_sliced:
+        areas = areas_wgs84(municipality=municipality, permit_ids=ids)
+    else:
+        areas = areas_wgs84(municipality=municipality, permit_ids=works.values("pk"))
     labels = _labels()
-    return [work_feature(p, areas.get(p.pk, []), labels) for p in permits]
+    return [work_feature(row, areas.get(row["id"], []), labels) for row in rows]
 
 
 def feature_bbox(features: list[dict]) -> list[float] | None:

@@ -212,8 +212,8 @@ def items(request):
     town = request.municipality
     queryset = works_public(municipality=town, bbox=bbox, period=period)
     matched = queryset.count()
-    page = list(queryset[offset : offset + limit]) if offset < matched else []
-    features = work_features(municipality=town, permits=page)
+    page = queryset[offset : offset + limit] if offset < matched else queryset.none()
+    features = work_features(municipality=town, works=page)
 
     query = {k: v for k, v in params.items() if k not in {"f", "offset", "limit"}}
     media, fmt = (HTML, "html") if html else (GEOJSON, "json")
@@ -256,14 +256,15 @@ def items(request):
 def item(request, permit_id: int):
     html = _wants_html(request, {"json", "html"})
     town = request.municipality
-    permit = work_public_get(municipality=town, permit_id=permit_id)
-    if permit is None:
+    work = work_public_get(municipality=town, permit_id=permit_id)
+    if work is None:
         if html:
             raise Http404
         return _error(404, "NotFound", _("No public work with this id."))
-    polygons = areas_wgs84(municipality=town, permit_ids=[permit.pk]).get(permit.pk, [])
-    document = work_feature(permit, polygons)
-    document["links"] = _self_and_alternate(request, "item", GEOJSON, html, permit_id=permit.pk) + [
+    polygons = areas_wgs84(municipality=town, permit_ids=[work["id"]]).get(work["id"], [])
+    document = work_feature(work, polygons)
+    links = _self_and_alternate(request, "item", GEOJSON, html, permit_id=work["id"])
+    document["links"] = links + [
         _link(_url(request, "collection"), "collection", JSON, _("The collection"))
     ]
     return _respond(request, document, html=html, media=GEOJSON, template="item")

@@ -100,21 +100,21 @@ def works_public(
     )
 
 
-def work_public_get(*, municipality: Municipality, permit_id: int) -> PermitRequest | None:
-    """One public work by id, or None (not public, or another town's)."""
+def work_public_get(*, municipality: Municipality, permit_id: int) -> dict | None:
+    """One public work's `PUBLIC_FIELDS` values by id, or None (not public, or another
+    town's)."""
     return (
         PermitRequest.objects.filter(municipality=municipality, status__in=PUBLIC_STATUSES)
-        .select_related("organisation")
-        .only(*PUBLIC_FIELDS)
         .filter(pk=permit_id)
+        .values(*PUBLIC_FIELDS)
         .first()
     )
 
 
-def areas_wgs84(*, municipality: Municipality, permit_ids: list[int]) -> dict[int, list]:
-    """The work areas of these permits as GeoJSON polygon coordinates in WGS84, by permit id
-    (one query; the database transforms from LV95)."""
-    if not permit_ids:
+def areas_wgs84(*, municipality: Municipality, permit_ids: list[int] | QuerySet) -> dict[int, list]:
+    """The work areas of these permits (ids, or a queryset of ids) as GeoJSON polygon
+    coordinates in WGS84, by permit id (one query; the database transforms from LV95)."""
+    if isinstance(permit_ids, list) and not permit_ids:
         return {}
     rows = (
         WorkArea.objects.filter(municipality=municipality, permit_id__in=permit_ids)

@@ -70,7 +70,7 @@ def works_geojson(request):
     )
     body = cache.get(key)
     if body is None:
-        features = work_features(municipality=town, permits=queryset)
+        features = work_features(municipality=town, works=queryset)
         collection = {"type": "FeatureCollection", "features": features}
         body = json.dumps(collection, ensure_ascii=False, separators=(",", ":")).encode()
         cache.set(key, body, LAYER_CACHE_SECONDS)
