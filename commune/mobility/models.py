@@ -81,6 +81,24 @@ class SensorReading(TenantModel):
         return f"{self.sensor_id} {self.measured_at:%Y-%m-%d %H:%M} {self.value}"
 
 
+class ReadingsExport(TenantModel):
+    """How far the town's sensor readings have been copied to its warehouse: every reading
+    stored in the database before `exported_through` is there. Counted on the time a reading
+    reached the database, not the time it was measured, so a reading that arrives days late
+    (a sensor back online, a broker catching up) is still exported."""
+
+    exported_through = models.DateTimeField(_("exported through"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("readings export")
+        constraints = [
+            models.UniqueConstraint(fields=["municipality"], name="readings_export_one_per_town"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.municipality_id}: {self.exported_through}"
+
+
 class QuarantinedMessage(TenantModel):
     """An MQTT message that could not be stored as a reading, kept with the reason.
 

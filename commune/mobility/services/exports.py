@@ -5,34 +5,43 @@ from __future__ import annotations
 import datetime as dt
 
 import pandas as pd
+from django.utils import timezone
 
 from commune.tenants import scoping
 from commune.tenants.models import Municipality
 
 from .. import warehouse
-from ..models import SensorReading
+from ..models import ReadingsExport, SensorReading
 
-# Readings can reach the database late (a sensor or the broker catching up): each export goes
-# back this far before the last exported instant. The warehouse merge makes the overlap harmless.
-LATE_READINGS = dt.timedelta(days=2)
+# A reading's created_at is set just before its transaction commits; an export started at T
+# might not yet see a reading created at T - a few seconds. Each export therefore takes again
+# the readings created in this margin before the previous export began; the warehouse merge
+# makes the overlap harmless.
+COMMIT_MARGIN = dt.timedelta(minutes=5)
 
 
 def readings_export(*, municipality: Municipality, full: bool = False) -> int:
-    """Export the town's sensor readings measured since the last export (minus LATE_READINGS)
-    to its warehouse; returns the readings inserted or corrected there. Safe to run twice: the
-    same readings merge to no change."""
-    since = None if full else warehouse.readings_last_exported(municipality=municipality)
+    """Copy to the town's warehouse every reading that reached the database since the last
+    export (whenever it was measured), or all of them with `full` or when the warehouse holds
+    none (e.g. a warehouse rebuilt); returns the readings inserted or corrected there. Safe to
+    run twice: the same readings merge to no change."""
+    started = timezone.now()
+    full = full or warehouse.readings_last_exported(municipality=municipality) is None
     with scoping.scope(municipality):
+        state, _ = ReadingsExport.objects.get_or_create(municipality=municipality)
         readings = SensorReading.objects.filter(municipality=municipality)
-        if since is not None:
-            readings = readings.filter(measured_at__gte=since - LATE_READINGS)
+        if state.exported_through is not None and not full:
+            readings = readings.filter(created_at__gte=state.exported_through - COMMIT_MARGIN)
         rows = list(
             readings.values_list(
                 "sensor__external_id", "sensor__kind", "sensor__capacity", "measured_at", "value"
             ).order_by("measured_at", "pk")
         )
-    if not rows:
-        return 0
-    frame = pd.DataFrame(rows, columns=["sensor_id", "kind", "capacity", "ts_utc", "value"])
-    frame["capacity"] = frame["capacity"].astype("Int64")
-    return warehouse.readings_store(municipality=municipality, rows=frame)
+    stored = 0
+    if rows:
+        frame = pd.DataFrame(rows, columns=["sensor_id", "kind", "capacity", "ts_utc", "value"])
+        frame["capacity"] = frame["capacity"].astype("Int64")
+        stored = warehouse.readings_store(municipality=municipality, rows=frame)
+    with scoping.scope(municipality):
+        ReadingsExport.objects.filter(pk=state.pk).update(exported_through=started)
+    return stored

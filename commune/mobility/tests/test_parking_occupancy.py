@@ -60,6 +60,35 @@ def test_export_is_incremental_and_running_it_twice_changes_nothing(town_a, town
     assert len(stored_readings(town_a)) == 3
 
 
+def test_a_reading_that_arrives_days_late_is_exported_with_the_next_run(town_a):
+    # given readings exported up to now
+    park = SensorFactory(municipality=town_a, external_id="P-LAC", capacity=120)
+    now = dt.datetime(2026, 1, 20, 9, 0, tzinfo=UTC)
+    read(town_a, park, now - dt.timedelta(hours=1), 80)
+    assert readings_export(municipality=town_a) == 1
+    # when a reading measured ten days ago reaches the database only now (a sensor back online)
+    read(town_a, park, now - dt.timedelta(days=10), 33)
+    # then the next export takes it, whatever its measurement time, and only it
+    assert readings_export(municipality=town_a) == 1
+    assert sorted(stored_readings(town_a).value.tolist()) == [33.0, 80.0]
+    assert readings_export(municipality=town_a) == 0
+
+
+def test_an_emptied_warehouse_gets_every_reading_again(town_a, warehouse_dir):
+    import shutil
+
+    # given readings exported, then the town's warehouse folder lost (rebuilt from nothing)
+    park = SensorFactory(municipality=town_a, external_id="P-PORT", capacity=60)
+    t0 = dt.datetime(2026, 1, 13, 7, 0, tzinfo=UTC)
+    read(town_a, park, t0, 10)
+    read(town_a, park, t0 + dt.timedelta(hours=1), 20)
+    assert readings_export(municipality=town_a) == 2
+    shutil.rmtree(warehouse.town_folder(municipality=town_a))
+    # when the periodic export runs / then every reading is back
+    assert readings_export(municipality=town_a) == 2
+    assert stored_readings(town_a).value.tolist() == [10.0, 20.0]
+
+
 def test_the_periodic_job_exports_every_town_with_the_observatory(town_a):
     # given a reading in a town with the mobility module
     town_a.modules = sorted({*town_a.modules, "mobility"})

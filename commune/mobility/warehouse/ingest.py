@@ -164,7 +164,7 @@ def evaluate_intervention(
 
 
 def readings_last_exported(*, municipality: Municipality):
-    """The latest measurement instant already in the town's warehouse (None: none yet)."""
+    """The latest measurement instant in the town's warehouse (None: it holds no readings)."""
     from analytics.ingest.readings import last_stored
 
     last = last_stored(warehouse_root(), municipality.pk)
