@@ -185,3 +185,21 @@ def test_an_import_keeps_the_rollups_fresh_and_the_hourly_job_catches_up(town_a,
     assert rollups_refresh_all.call() >= 1
     assert hourly.exists()
     assert rollups.is_fresh(root, town_a.pk, "counts_profile")
+
+
+def test_a_rollup_that_cannot_be_written_does_not_fail_the_import(town_a, tmp_path, caplog):
+    from analytics import rollups
+
+    # given a town whose rollup folder cannot be created (a file stands in its way)
+    folder = settings.WAREHOUSE_DIR / str(town_a.pk)
+    folder.mkdir(parents=True)
+    (folder / "counts_hourly").write_text("in the way")
+    path = tmp_path / "counts.csv"
+    path.write_text(GOOD)
+    # when the file is imported
+    out, _ = run_import(town_a, path)
+    # then the rows are imported, the failure is logged, and queries read the raw rows
+    [done] = imports_of(town_a)
+    assert (done.status, done.rows_imported) == (DataImport.Status.DONE, 3)
+    assert "rollups of town" in caplog.text
+    assert not rollups.is_fresh(settings.WAREHOUSE_DIR, town_a.pk, "counts_hourly")

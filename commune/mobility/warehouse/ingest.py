@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import inspect
+import logging
 from collections.abc import Callable
 from importlib import import_module
 from pathlib import Path
@@ -11,6 +12,8 @@ from pathlib import Path
 from django.conf import settings
 
 from commune.tenants.models import Municipality
+
+logger = logging.getLogger(__name__)
 
 # kind of DataImport → (analytics module, function): f(path, *, root, municipality_id, ...)
 # -> ImportReport; the other keywords (tz, options, service_date…) differ per importer.
@@ -114,7 +117,10 @@ def import_file(
         given["progress"] = progress
     kwargs = _call_kwargs(function, given=given, options=dict(options or {}))
     report = function(Path(path), **kwargs)
-    rollups_refresh(municipality=municipality)
+    try:
+        rollups_refresh(municipality=municipality)
+    except Exception:  # the rows are imported; queries read them raw until the hourly job
+        logger.exception("rollups of town %s not refreshed after an import", municipality.pk)
     return report
 
 
