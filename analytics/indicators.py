@@ -170,13 +170,18 @@ def missing_hours(counts: ibis.Table, *, start=None, end=None):
     """Data quality: per site, hours expected, observed and missing.
 
     Expected hours run from the first to the last hour seen in the data (all sites together), so
-    a site that went silent shows its missing hours too.
+    a site that went silent shows its missing hours too. An hour counts as observed when the
+    site delivered any count in it (quarter-hour data counts each hour once).
     """
-    t = _period(counts, start, end)
-    first, last = t.ts_utc.min(), t.ts_utc.max()
+    return missing_hours_of_hourly(hourly_volume(counts, start=start, end=end))
+
+
+def missing_hours_of_hourly(hourly: ibis.Table) -> ibis.Table:
+    """`missing_hours` from hourly volumes (one row per site and UTC hour)."""
+    first, last = hourly.hour_utc.min(), hourly.hour_utc.max()
     span = ((last.epoch_seconds() - first.epoch_seconds()) / 3600 + 1).cast("int64")
-    per_site = t.group_by("site_id").agg(observed_hours=t.ts_utc.nunique())
-    expected = t.aggregate(expected_hours=span)
+    per_site = hourly.group_by("site_id").agg(observed_hours=hourly.count())
+    expected = hourly.aggregate(expected_hours=span)
     out = per_site.cross_join(expected)
     return out.mutate(missing_hours=out.expected_hours - out.observed_hours)
 

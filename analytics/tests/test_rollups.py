@@ -67,6 +67,10 @@ def test_rollups_give_the_raw_indicators_results(town_store, start, end):
     # when the helpers answer from the rollups / then they give what the raw rows give
     same(w.execute(rollups.hourly(w, TOWN, **kw)), w.execute(indicators.hourly_volume(raw, **kw)))
     same(w.execute(rollups.daily(w, TOWN, **kw)), w.execute(indicators.daily_volume(raw, **kw)))
+    same(
+        w.execute(indicators.missing_hours_of_hourly(rollups.hourly(w, TOWN, **kw))),
+        w.execute(indicators.missing_hours(raw, **kw)),
+    )
     for sites in (None, ["S00001", "S00003"]):
         same(
             w.execute(rollups.profile(w, TOWN, sites=sites, **kw)),
@@ -172,3 +176,25 @@ def test_spark_reads_the_rollups_to_the_same_result(town_store):
         spark.execute(indicators.od_matrix(rollups.od_trips(spark, TOWN))),
         duck.execute(indicators.od_matrix(rollups.od_trips(duck, TOWN))),
     )
+
+
+def test_quarter_hour_counts_make_one_observed_hour_each(tmp_path):
+    # given a site counted every 15 minutes for 3 hours, then silent for 2, then 1 more hour
+    times = pd.date_range("2024-05-06 06:00", periods=12, freq="15min", tz="UTC").append(
+        pd.date_range("2024-05-06 11:00", periods=4, freq="15min", tz="UTC")
+    )
+    frame = pd.DataFrame({"site_id": "Q1", "ts_utc": times, "count": 5})
+    local = frame.ts_utc.dt.tz_convert("Europe/Zurich")
+    frame["local_date"], frame["local_hour"] = local.dt.date, local.dt.hour.astype("int8")
+    frame["direction"], frame["mode"], frame["lane"] = "", "all", ""
+    merge_into(
+        dataset_dir(tmp_path, TOWN, "counts"),
+        frame,
+        key=counts_ingest.KEY,
+        partition=monthly(frame),
+        schema=counts_ingest.SCHEMA,
+    )
+    w = duckdb_backend(tmp_path)
+    # when / then: 6 hours expected (06:00 to 11:00), 4 observed, 2 missing
+    [row] = w.execute(indicators.missing_hours(w.table(TOWN, "counts"))).to_dict("records")
+    assert (row["expected_hours"], row["observed_hours"], row["missing_hours"]) == (6, 4, 2)

@@ -83,12 +83,9 @@ def observatory_indicators(
         p = rollups.profile(store, town, modes=modes, sites=sites, **kw)
         p = p.group_by(["iso_weekday", "local_hour"]).agg(mean_volume=p.mean_volume.sum())
         out["profile"] = store.execute(p).sort_values(["iso_weekday", "local_hour"])
-        filtered = counts if sites is None else counts.filter(counts.site_id.isin(sites))
-        if modes is not None:
-            filtered = filtered.filter(filtered["mode"].isin(modes))
-        out["quality"] = store.execute(indicators.missing_hours(filtered, **kw)).sort_values(
-            "site_id"
-        )
+        hourly = rollups.hourly(store, town, modes=modes, sites=sites, **kw)
+        quality = store.execute(indicators.missing_hours_of_hourly(hourly))
+        out["quality"] = quality.sort_values("site_id")
     od = _table_or_none(store, municipality, "od")
     if od is not None:
         out["od"] = store.execute(indicators.od_matrix(rollups.od_trips(store, town), **kw))
