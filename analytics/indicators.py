@@ -109,9 +109,10 @@ def od_matrix(od: ibis.Table, *, start=None, end=None, hours: Iterable[int] | No
 
 
 def od_daily(od: ibis.Table) -> ibis.Table:
-    """Trips per (origin, destination, local date): what `od_matrix` needs when no hours are
-    selected, kept per partition by analytics/rollups.py."""
-    return od.group_by(["origin", "destination", "local_date"]).agg(trips=od.trips.sum())
+    """Trips per (origin, destination, via, local date): what `od_matrix` and
+    `traffic_typology` need when no hours are selected, kept per partition by
+    analytics/rollups.py."""
+    return od.group_by(["origin", "destination", "via", "local_date"]).agg(trips=od.trips.sum())
 
 
 def traffic_typology(od: ibis.Table, perimeter: Sequence[str], *, start=None, end=None):

@@ -17,7 +17,10 @@ the raw rows: the same result, slower. Importers call :func:`refresh` after writ
 recomputes only what is stale and removes rollups whose raw partition is gone.
 
 Where rollups cannot answer, the raw rows do: a mode filter (the hourly rollup sums every
-mode), an hour-of-day filter on the OD matrix, anything needing ``via``.
+mode), an hour-of-day filter on the OD matrix or the typology.
+
+A rollup's definition has a version, recorded with the fingerprint: changing what a rollup
+holds means raising its version, and every partition built before is then stale.
 """
 
 from __future__ import annotations
@@ -43,12 +46,17 @@ class Rollup:
     name: str  # the rollup's dataset
     source: str  # the dataset it is computed from, partition by partition
     build: object  # ibis.Table -> ibis.Table
+    version: int = 1  # raise it when `build` changes what the rollup holds
+
+    def stamp(self, source: Path) -> str:
+        """What a partition built now from `source` records (compared to decide freshness)."""
+        return f"v{self.version}:{fingerprint(source)}"
 
 
 ROLLUPS = (
     Rollup("counts_hourly", "counts", indicators.hourly_volume),
     Rollup("counts_profile", "counts_hourly", indicators.profile_partials),
-    Rollup("od_daily", "od", indicators.od_daily),
+    Rollup("od_daily", "od", indicators.od_daily, version=2),  # 2: by via too (typology)
 )
 
 
@@ -93,7 +101,7 @@ def stale(root: Path, municipality_id: int | str, rollup: Rollup) -> tuple[list[
     outdated = [
         name
         for name, path in sources.items()
-        if name not in built or _recorded_source(built[name]) != fingerprint(path)
+        if name not in built or _recorded_source(built[name]) != rollup.stamp(path)
     ]
     return outdated, sorted(set(built) - set(sources))
 
@@ -132,7 +140,7 @@ def refresh(
             target_dir.mkdir(parents=True, exist_ok=True)
             for name in outdated:
                 source = source_dir / name
-                stamp = fingerprint(source)
+                stamp = rollup.stamp(source)
                 table = warehouse.to_pyarrow(rollup.build(warehouse.read_file(source)))
                 metadata = dict(table.schema.metadata or {}) | {SOURCE_KEY: stamp.encode()}
                 write_atomic(table.replace_schema_metadata(metadata), target_dir / name)
@@ -205,6 +213,7 @@ def profile(w: Warehouse, municipality_id, *, start=None, end=None, sites=None, 
 
 
 def od_trips(w: Warehouse, municipality_id, *, hours=None) -> ibis.Table:
-    """The table `indicators.od_matrix` should read: ``od_daily`` unless hours are selected."""
+    """The table `indicators.od_matrix` and `indicators.traffic_typology` should read:
+    ``od_daily`` unless hours are selected."""
     rolled = None if hours is not None else _fresh_table(w, municipality_id, "od_daily")
     return rolled if rolled is not None else w.table(municipality_id, "od")

@@ -1,5 +1,6 @@
 """Rollups give exactly what the indicators give on the raw rows, and never answer when stale."""
 
+import dataclasses
 from datetime import date
 
 import pandas as pd
@@ -80,6 +81,11 @@ def test_rollups_give_the_raw_indicators_results(town_store, start, end):
     od_rolled = indicators.od_matrix(rollups.od_trips(w, TOWN), **kw)
     if start is None or start < date(2024, 4, 3):
         same(w.execute(od_rolled), w.execute(od_raw))
+        perimeter = ["Z000", "Z001"]
+        same(
+            w.execute(indicators.traffic_typology(rollups.od_trips(w, TOWN), perimeter, **kw)),
+            w.execute(indicators.traffic_typology(w.table(TOWN, "od"), perimeter, **kw)),
+        )
 
 
 def test_the_rollup_is_read_only_when_it_answers(town_store):
@@ -101,8 +107,8 @@ def test_the_rollup_is_read_only_when_it_answers(town_store):
         w.execute(rollups.daily(w, TOWN, modes=["car"])),
         w.execute(indicators.daily_volume(raw, modes=["car"])),
     )
-    assert "via" in rollups.od_trips(w, TOWN, hours=[7, 8]).columns
-    assert "via" not in rollups.od_trips(w, TOWN).columns
+    assert "local_hour" in rollups.od_trips(w, TOWN, hours=[7, 8]).columns
+    assert "local_hour" not in rollups.od_trips(w, TOWN).columns
 
 
 def test_a_changed_partition_is_read_raw_until_refreshed_then_rebuilt_alone(town_store):
@@ -150,6 +156,23 @@ def test_a_removed_partition_removes_its_rollups(town_store):
     assert rollups.is_fresh(town_store, TOWN, "counts_profile")
     raw = w.table(TOWN, "counts")
     same(w.execute(rollups.profile(w, TOWN)), w.execute(indicators.weekday_hour_profile(raw)))
+
+
+def test_a_new_version_of_a_rollup_makes_every_partition_stale(town_store, monkeypatch):
+    # given fresh rollups
+    w = duckdb_backend(town_store)
+    rollups.refresh(town_store, TOWN, warehouse=w)
+    # when the OD rollup's definition changes version
+    changed = tuple(
+        dataclasses.replace(r, version=r.version + 1) if r.name == "od_daily" else r
+        for r in rollups.ROLLUPS
+    )
+    monkeypatch.setattr(rollups, "ROLLUPS", changed)
+    # then it is stale until rebuilt, and only it is rebuilt
+    assert not rollups.is_fresh(town_store, TOWN, "od_daily")
+    assert rollups.is_fresh(town_store, TOWN, "counts_profile")
+    assert rollups.refresh(town_store, TOWN, warehouse=w)["od_daily"] == 2
+    assert rollups.is_fresh(town_store, TOWN, "od_daily")
 
 
 def test_no_data_means_no_rollup(tmp_path):

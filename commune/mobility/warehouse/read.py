@@ -90,7 +90,8 @@ def observatory_indicators(
     if od is not None:
         out["od"] = store.execute(indicators.od_matrix(rollups.od_trips(store, town), **kw))
         if perimeter:
-            out["typology"] = store.execute(indicators.traffic_typology(od, perimeter, **kw))
+            trips = rollups.od_trips(store, town)
+            out["typology"] = store.execute(indicators.traffic_typology(trips, perimeter, **kw))
     presence = _table_or_none(store, municipality, "presence")
     if presence is not None:
         zones = perimeter or None
