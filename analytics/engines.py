@@ -8,6 +8,7 @@ Indicators are Ibis expressions; :class:`Warehouse` hands them the right tables 
 from __future__ import annotations
 
 import re
+import tempfile
 import threading
 from dataclasses import dataclass
 from pathlib import Path
@@ -67,14 +68,22 @@ class Warehouse:
 
 
 def duckdb_backend(
-    root: str | Path, *, threads: int | None = None, memory_limit: str | None = None
+    root: str | Path,
+    *,
+    threads: int | None = None,
+    memory_limit: str | None = None,
+    spill_dir: str | Path | None = None,
 ) -> Warehouse:
     """An in-process DuckDB (the default engine: embedded, no server).
 
-    ``memory_limit`` (e.g. "3GB") caps DuckDB's memory; past it, it spills to disk. Without it
-    DuckDB may use up to 80 % of the machine's RAM on large group-bys.
+    ``memory_limit`` (e.g. "3GB") caps DuckDB's memory; past it, it spills to disk, into
+    ``spill_dir`` (default: a ``duckdb-spill`` folder in the system's temporary directory; never
+    inside the warehouse, which backups copy). Without it DuckDB may use up to 80 % of the
+    machine's RAM on large group-bys.
     """
     con = ibis.duckdb.connect()
+    spill = Path(spill_dir) if spill_dir else Path(tempfile.gettempdir()) / "duckdb-spill"
+    con.raw_sql(f"SET temp_directory = '{spill.as_posix()}'")
     if threads:
         con.raw_sql(f"SET threads = {int(threads)}")
     if memory_limit:
