@@ -7,6 +7,7 @@ import datetime as dt
 
 from django.contrib.gis.geos import MultiPolygon
 from django.db import transaction
+from django.utils import translation
 
 from commune.core import audit
 from commune.permits import deadlines
@@ -90,11 +91,15 @@ def permit_route(*, permit: PermitRequest, settings, today: dt.date) -> list[Rev
             reason_parts=[text.as_json() for text in why],
             due_date=_due(permit, settings, today),
         )
+        with translation.override(permit.municipality.default_language):
+            # the trail is a record of the moment: the reason as it read then, in the town's
+            # language (the task itself keeps it as sentences for every reader)
+            said = "; ".join(str(text) for text in why)
         audit.record(
             actor=None,
             obj=permit,
             action="review_task_routed",
-            after={"department": department.name, "reason": reason, "due": task.due_date},
+            after={"department": department.name, "reason": said, "due": task.due_date},
         )
         notify_later("task_assigned", permit_id=permit.pk, task_id=task.pk)
         tasks.append(task)

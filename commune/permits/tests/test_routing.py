@@ -2,6 +2,7 @@ import json
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 
+from commune.core.models import AuditEntry
 from commune.permits.models import ReviewTask, RoutingRule
 from commune.permits.services.layers import review_layer_import
 from commune.permits.services.routing import review_task_add, review_task_remove
@@ -70,6 +71,9 @@ def test_an_area_touching_an_uploaded_layer_adds_its_department(
     assert task.department == parks and task.reason == ReviewTask.Reason.LAYER
     assert "Arbres protégés" in task.reason_text and "Platane 12" in task.reason_text
     assert not far.tasks.exists()
+    # and the audit trail keeps the reason as it read then, in the town's language
+    [entry] = AuditEntry.objects.filter(action="review_task_routed", object_id=str(near.pk))
+    assert entry.after["reason"].startswith("la zone de travaux touche Arbres protégés")
 
 
 def test_a_shapefile_layer_is_read_too(in_town, officer, tmp_path):
