@@ -78,12 +78,12 @@ def observatory_indicators(
     out: dict = dict.fromkeys(names)
     counts = _table_or_none(store, municipality, "counts")
     if counts is not None:
-        daily = store.execute(rollups.daily(store, town, modes=modes, sites=sites, **kw))
+        hourly = rollups.hourly(store, town, modes=modes, sites=sites, **kw)  # source chosen once
+        daily = store.execute(indicators.daily_of_hourly(hourly))
         out["daily"] = daily.sort_values(["site_id", "local_date"]).reset_index(drop=True)
         p = rollups.profile(store, town, modes=modes, sites=sites, **kw)
         p = p.group_by(["iso_weekday", "local_hour"]).agg(mean_volume=p.mean_volume.sum())
         out["profile"] = store.execute(p).sort_values(["iso_weekday", "local_hour"])
-        hourly = rollups.hourly(store, town, modes=modes, sites=sites, **kw)
         quality = store.execute(indicators.missing_hours_of_hourly(hourly))
         out["quality"] = quality.sort_values("site_id")
     od = _table_or_none(store, municipality, "od")
