@@ -26,19 +26,19 @@ urlpatterns = [
     path("password/reset/complete/", auth.password_reset_complete, name="password_reset_complete"),
     path("organisation/", organisation.organisation, name="organisation"),
     path(
-        "organisation/<int:org_id>/invite/",
+        "organisation/<id:org_id>/invite/",
         organisation.organisation_invite,
         name="organisation_invite",
     ),
     path(
-        "organisation/<int:org_id>/members/<int:member_id>/remove/",
+        "organisation/<id:org_id>/members/<id:member_id>/remove/",
         organisation.organisation_member_remove,
         name="organisation_member_remove",
     ),
     path("invitation/<str:token>/", organisation.invitation, name="invitation"),
-    path("organisation/<int:org_id>/api-tokens/", tokens.api_token_new, name="api_token_create"),
+    path("organisation/<id:org_id>/api-tokens/", tokens.api_token_new, name="api_token_create"),
     path(
-        "organisation/<int:org_id>/api-tokens/<int:token_id>/revoke/",
+        "organisation/<id:org_id>/api-tokens/<id:token_id>/revoke/",
         tokens.api_token_revoke_view,
         name="api_token_revoke",
     ),

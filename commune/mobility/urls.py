@@ -6,7 +6,7 @@ app_name = "mobility"
 
 urlpatterns = [
     path("imports/", views.import_list, name="import-list"),
-    path("imports/<int:import_id>/", views.import_detail, name="import-detail"),
+    path("imports/<id:import_id>/", views.import_detail, name="import-detail"),
     # the observatory (views_observatory.py, views_evaluation.py)
     path("", views_observatory.observatory_page, name="observatory"),
     path("export.csv", views_observatory.export_csv, name="export-csv"),
@@ -18,17 +18,17 @@ urlpatterns = [
     path("open/export.geojson", views_observatory.export_open_geojson, name="export-open-geojson"),
     path("evaluations/", views_evaluation.evaluation_list, name="evaluation-list"),
     path(
-        "evaluations/<int:evaluation_id>/",
+        "evaluations/<id:evaluation_id>/",
         views_evaluation.evaluation_detail,
         name="evaluation-detail",
     ),
     path(
-        "evaluations/<int:evaluation_id>/report.html",
+        "evaluations/<id:evaluation_id>/report.html",
         views_evaluation.evaluation_report_html,
         name="evaluation-report-html",
     ),
     path(
-        "evaluations/<int:evaluation_id>/report.pdf",
+        "evaluations/<id:evaluation_id>/report.pdf",
         views_evaluation.evaluation_report_pdf,
         name="evaluation-report-pdf",
     ),

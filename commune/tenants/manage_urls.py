@@ -10,7 +10,7 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("departments/", views.department_list, name="departments"),
     path("departments/new/", views.department_edit, name="department_new"),
-    path("departments/<int:department_id>/", views.department_edit, name="department_edit"),
+    path("departments/<id:department_id>/", views.department_edit, name="department_edit"),
     path("staff/", views.staff_list, name="staff"),
-    path("staff/<int:membership_id>/revoke/", views.role_revoke, name="role_revoke"),
+    path("staff/<id:membership_id>/revoke/", views.role_revoke, name="role_revoke"),
 ]

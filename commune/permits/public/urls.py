@@ -11,6 +11,6 @@ urlpatterns = [
     path("works.geojson", views.works_geojson, name="geojson"),
     path("closures.ics", views.closures_ics, name="closures"),
     path("verify/<str:token>/", views.verify, name="verify"),
-    path("documents/<int:permit_id>/permit.pdf", views.permit_pdf, name="permit-pdf"),
-    path("documents/<int:permit_id>/invoice.pdf", views.invoice_pdf, name="invoice-pdf"),
+    path("documents/<id:permit_id>/permit.pdf", views.permit_pdf, name="permit-pdf"),
+    path("documents/<id:permit_id>/invoice.pdf", views.invoice_pdf, name="invoice-pdf"),
 ]
