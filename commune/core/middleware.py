@@ -2,6 +2,7 @@ import logging
 import time
 import uuid
 
+from .client_address import client_address
 from .logging import request_context
 
 logger = logging.getLogger("commune.request")
@@ -29,6 +30,7 @@ class RequestLogMiddleware:
                     "status": response.status_code,
                     "duration_ms": round((time.monotonic() - started) * 1000, 1),
                     "town": town.slug if town else "",
+                    "client": client_address(request),
                 },
             )
             return response

@@ -131,7 +131,8 @@ LOGIN_REDIRECT_URL = "accounts:dashboard"
 LOGOUT_REDIRECT_URL = "platform-home"
 
 # Login throttling (django-axes): after 5 failures for one account from one address,
-# that pair is locked for 15 minutes.
+# that pair is locked for 15 minutes; an attacker elsewhere cannot lock the account out.
+# Failures from one address across accounts are throttled too (THROTTLES below).
 AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))
 AXES_COOLOFF_TIME = 0.25  # hours
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
@@ -140,7 +141,25 @@ AXES_USERNAME_CALLABLE = "commune.accounts.access.axes_username"
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
-AXES_IPWARE_PROXY_COUNT = int(os.environ.get("PROXY_COUNT", "0")) or None
+AXES_CLIENT_IP_CALLABLE = "commune.core.client_address.client_address"
+
+# The client's address (commune/core/client_address.py): REMOTE_ADDR, unless the connection
+# comes from one of these proxies (addresses or networks, e.g. "10.0.0.1,10.1.0.0/16"); then
+# X-Forwarded-For is read from the right, past these proxies only. Empty: no proxy.
+TRUSTED_PROXIES = env_list("TRUSTED_PROXIES")
+# Throttles (commune/core/throttle.py), counted in the cache: name -> (hits, seconds).
+THROTTLES = {
+    # failed log-ins from one address, whatever the account (password spraying)
+    "login_failures_per_address": (20, 15 * 60),
+    # mails a stranger can make us send: from one address, and to one recipient
+    "mails_per_address": (10, 60 * 60),
+    "mails_per_recipient": (3, 60 * 60),
+    # calls to the token API, per token
+    "api_calls_per_token": (60, 60),
+}
+# Links that leave the request (mails, PDFs, calendars) start with this, or with the town's
+# own domain name; never with the request's Host header.
+COMMUNE_BASE_URL = os.environ.get("COMMUNE_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
 
 OTP_TOTP_ISSUER = "commune"
 
