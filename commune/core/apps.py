@@ -13,3 +13,7 @@ class CoreConfig(AppConfig):
         from .bounds import IdConverter
 
         register_converter(IdConverter, "id")  # ids in every URL pattern (see bounds.py)
+
+        from .gdal_safety import gdal_network_off
+
+        gdal_network_off()  # uploads reach GDAL: it must not reach the network (see the module)
