@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from functools import wraps
+from urllib.parse import urlencode
 
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect
+from django.urls import reverse
 
 from commune.tenants import scoping
 
@@ -50,19 +52,29 @@ def reviewer_departments(user, municipality) -> list[int]:
         )
 
 
+def two_factor_url(next_url: str) -> str:
+    """The second-factor page, coming back to `next_url` once passed."""
+    return f"{reverse('accounts:two_factor')}?{urlencode({'next': next_url})}"
+
+
 def staff_required(*roles: str) -> Callable:
     """View decorator: the user holds one of `roles` in the request's town (any role if none
-    given) and has passed the second factor. Anonymous → login; verified but no role → 403."""
+    given) and has passed the second factor. Anonymous → login; no role at all in this town
+    (a citizen, a company, another town's staff) → 403, never the second-factor page, which
+    does not concern them and would send them straight back here; the town's staff → the
+    second factor first, then 403 if their roles do not fit."""
 
     def decorator(view):
         @wraps(view)
         def wrapped(request, *args, **kwargs):
-            user = request.user
+            user, town = request.user, request.municipality
             if not user.is_authenticated:
                 return redirect_to_login(request.get_full_path())
+            if not has_role(user, town):
+                raise PermissionDenied
             if not user.is_verified():
-                return redirect(f"/accounts/2fa/?next={request.get_full_path()}")
-            if not has_role(user, request.municipality, *roles):
+                return redirect(two_factor_url(request.get_full_path()))
+            if not has_role(user, town, *roles):
                 raise PermissionDenied
             return view(request, *args, **kwargs)
 

@@ -12,6 +12,8 @@ from django_otp.admin import OTPAdminSite
 
 from commune.tenants import scoping
 
+from .access import two_factor_url
+
 
 class CommuneAdminSite(OTPAdminSite):
     """Requires a superuser who passed the second factor. Logging in goes through our own
@@ -34,7 +36,7 @@ class CommuneAdminSite(OTPAdminSite):
         if user.is_authenticated and not (user.is_active and user.is_superuser):
             raise PermissionDenied  # a town's staff, a citizen: never the platform admin
         if user.is_authenticated and not user.is_verified():
-            return redirect(f"{reverse('accounts:two_factor')}?{urlencode({'next': target})}")
+            return redirect(two_factor_url(target))
         return redirect(f"{reverse('accounts:login')}?{urlencode({'next': target})}")
 
     def admin_view(self, view, cacheable=False):

@@ -12,6 +12,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from commune.core.mail import mail_send
+from commune.tenants.links import absolute_url
 
 from .models import Organisation, User
 from .services.registration import DUPLICATE_EMAIL, DUPLICATE_UID
@@ -213,7 +214,8 @@ class CodeForm(forms.Form):
 
 
 class CommunePasswordResetForm(PasswordResetForm):
-    """Django's reset form, sending our templated e-mail in the person's language."""
+    """Django's reset form, sending our templated e-mail in the person's language. The link
+    is built by commune/tenants/links.py; Django's `domain` (the request's Host) is unused."""
 
     def send_mail(
         self,
@@ -224,13 +226,12 @@ class CommunePasswordResetForm(PasswordResetForm):
         to_email,
         html_email_template_name=None,
     ):
-        link = "{}://{}{}".format(
-            context["protocol"],
-            context["domain"],
+        link = absolute_url(
             reverse(
                 "accounts:password_reset_confirm",
                 kwargs={"uidb64": context["uid"], "token": context["token"]},
             ),
+            municipality=context.get("link_town"),
         )
         user = context["user"]
         mail_send(

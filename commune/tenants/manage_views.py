@@ -86,7 +86,6 @@ def staff_list(request):
                     actor=request.user,
                     email=data["email"],
                     full_name=data["full_name"],
-                    base_url=request.build_absolute_uri("/"),
                 )
                 account_services.role_grant(
                     municipality=request.municipality,

@@ -7,6 +7,11 @@ from .base import SECRET_KEY, env_bool, os
 
 if not SECRET_KEY:
     raise ImproperlyConfigured("Set DJANGO_SECRET_KEY in the environment.")
+if not os.environ.get("COMMUNE_BASE_URL", "").startswith(("https://", "http://")):
+    raise ImproperlyConfigured(
+        "Set COMMUNE_BASE_URL (e.g. https://e-services.example.ch) in the environment: links "
+        "in e-mails, on PDFs and in calendars start with it, never with the request's Host."
+    )
 DEBUG = False
 SECURE_SSL_REDIRECT = env_bool("DJANGO_SECURE_SSL_REDIRECT", True)
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")

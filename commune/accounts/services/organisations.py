@@ -10,6 +10,8 @@ from django.utils.translation import gettext_lazy as _
 
 from commune.core import audit
 from commune.core.mail import mail_send
+from commune.tenants.links import absolute_url
+from commune.tenants.models import Municipality
 
 from .. import tokens
 from ..models import Organisation, OrganisationInvitation, OrganisationMember, User
@@ -24,10 +26,15 @@ def _check_manager(organisation: Organisation, user: User) -> None:
 
 @transaction.atomic
 def organisation_invite(
-    *, organisation: Organisation, manager: User, email: str, base_url: str
+    *,
+    organisation: Organisation,
+    manager: User,
+    email: str,
+    link_town: Municipality | None = None,
 ) -> OrganisationInvitation:
     """Invite `email` to act for the organisation; inviting the same address again resends
-    the pending invitation instead of creating a second one."""
+    the pending invitation instead of creating a second one. The mail's link is on
+    `link_town`'s own domain when it has one."""
     _check_manager(organisation, manager)
     email = User.objects.normalize_email(email).lower()
     if organisation.memberships.filter(user__email__iexact=email).exists():
@@ -40,15 +47,19 @@ def organisation_invite(
         audit.record(actor=manager, obj=organisation, action="invite", after={"email": email})
     from ..tasks import accounts_send_invitation
 
+    town_id = link_town.pk if link_town else None
     transaction.on_commit(
-        lambda: accounts_send_invitation.enqueue(invitation_id=invitation.pk, base_url=base_url)
+        lambda: accounts_send_invitation.enqueue(invitation_id=invitation.pk, link_town_id=town_id)
     )
     return invitation
 
 
-def invitation_send(*, invitation: OrganisationInvitation, base_url: str) -> None:
-    link = base_url.rstrip("/") + reverse(
-        "accounts:invitation", kwargs={"token": tokens.invitation_token(invitation)}
+def invitation_send(
+    *, invitation: OrganisationInvitation, link_town: Municipality | None = None
+) -> None:
+    link = absolute_url(
+        reverse("accounts:invitation", kwargs={"token": tokens.invitation_token(invitation)}),
+        municipality=link_town,
     )
     inviter = invitation.invited_by
     mail_send(

@@ -9,6 +9,8 @@ from django.utils.translation import gettext_lazy as _
 
 from commune.core import audit
 from commune.core.mail import mail_send
+from commune.tenants.links import absolute_url
+from commune.tenants.models import Municipality
 
 from .. import tokens
 from ..models import Organisation, OrganisationMember, User
@@ -23,11 +25,12 @@ DUPLICATE_UID = _(
 )
 
 
-def _enqueue_verification(user: User, base_url: str) -> None:
+def _enqueue_verification(user: User, link_town: Municipality | None) -> None:
     from ..tasks import accounts_send_verification
 
+    town_id = link_town.pk if link_town else None
     transaction.on_commit(
-        lambda: accounts_send_verification.enqueue(user_id=user.pk, base_url=base_url)
+        lambda: accounts_send_verification.enqueue(user_id=user.pk, link_town_id=town_id)
     )
 
 
@@ -38,12 +41,13 @@ def user_register(
     password: str,
     language: str,
     kind: str,
-    base_url: str,
     organisation: dict | None = None,
+    link_town: Municipality | None = None,
 ) -> User:
     """Create an account that stays unusable until its e-mail is verified. A company
     registration also creates the organisation and makes the registrant its manager; an
-    organisation that already exists is never taken over."""
+    organisation that already exists is never taken over. The mail's link is on `link_town`'s
+    own domain when it has one (commune/tenants/links.py)."""
     email = User.objects.normalize_email(email).lower()
     if User.objects.filter(email__iexact=email).exists():
         raise ValidationError({"email": DUPLICATE_EMAIL})
@@ -70,14 +74,15 @@ def user_register(
         if User.objects.filter(email__iexact=email).exists():
             raise ValidationError({"email": DUPLICATE_EMAIL}) from exc
         raise ValidationError({"uid": DUPLICATE_UID}) from exc
-    _enqueue_verification(user, base_url)
+    _enqueue_verification(user, link_town)
     return user
 
 
-def verification_send(*, user: User, base_url: str) -> None:
+def verification_send(*, user: User, link_town: Municipality | None = None) -> None:
     """Mail the signed, expiring link that proves the address belongs to the person."""
-    link = base_url.rstrip("/") + reverse(
-        "accounts:verify", kwargs={"token": tokens.verification_token(user)}
+    link = absolute_url(
+        reverse("accounts:verify", kwargs={"token": tokens.verification_token(user)}),
+        municipality=link_town,
     )
     mail_send(
         to=user.email,
@@ -87,11 +92,11 @@ def verification_send(*, user: User, base_url: str) -> None:
     )
 
 
-def verification_resend(*, email: str, base_url: str) -> None:
+def verification_resend(*, email: str, link_town: Municipality | None = None) -> None:
     """Send the link again to an unverified account; says nothing about other addresses."""
     user = User.objects.filter(email__iexact=email.strip(), email_verified=False).first()
     if user is not None:
-        _enqueue_verification(user, base_url)
+        _enqueue_verification(user, link_town)
 
 
 @transaction.atomic

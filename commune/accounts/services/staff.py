@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from commune.core import audit
 from commune.core.mail import mail_send
 from commune.tenants import scoping
+from commune.tenants.links import absolute_url
 
 from ..models import Membership, Role, User
 
@@ -24,11 +25,11 @@ def staff_create(
     actor: User,
     email: str,
     full_name: str,
-    base_url: str,
     language: str = "",
 ) -> User:
     """The person with this e-mail, created if new (they get a link to choose their
-    password). An existing account is reused, so one person can serve several towns."""
+    password, on the town's own domain when it has one). An existing account is reused, so
+    one person can serve several towns."""
     email = User.objects.normalize_email(email).lower()
     user = User.objects.filter(email__iexact=email).first()
     if user is not None:
@@ -52,20 +53,23 @@ def staff_create(
 
     transaction.on_commit(
         lambda: accounts_send_staff_welcome.enqueue(
-            user_id=user.pk, municipality_id=municipality.pk, base_url=base_url
+            user_id=user.pk, municipality_id=municipality.pk
         )
     )
     return user
 
 
-def staff_welcome_send(*, user: User, municipality, base_url: str) -> None:
+def staff_welcome_send(*, user: User, municipality) -> None:
     """Mail the new staff member a link to choose their password (Django's reset token)."""
-    link = base_url.rstrip("/") + reverse(
-        "accounts:password_reset_confirm",
-        kwargs={
-            "uidb64": urlsafe_base64_encode(force_bytes(user.pk)),
-            "token": default_token_generator.make_token(user),
-        },
+    link = absolute_url(
+        reverse(
+            "accounts:password_reset_confirm",
+            kwargs={
+                "uidb64": urlsafe_base64_encode(force_bytes(user.pk)),
+                "token": default_token_generator.make_token(user),
+            },
+        ),
+        municipality=municipality,
     )
     mail_send(
         to=user.email,

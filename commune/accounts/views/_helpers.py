@@ -2,11 +2,6 @@ from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 
 
-def base_url(request) -> str:
-    """Scheme and host of this request, for links in e-mails."""
-    return request.build_absolute_uri("/")
-
-
 def safe_next(request, default: str = "") -> str:
     candidate = request.POST.get("next") or request.GET.get("next") or ""
     if candidate and url_has_allowed_host_and_scheme(

@@ -1,32 +1,39 @@
 """Log in, the second factor, log out and password reset."""
 
-from urllib.parse import urlencode
-
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
-from django.urls import reverse, reverse_lazy
+from django.urls import reverse_lazy
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django_otp import login as otp_login
 
-from .. import second_factor
+from commune.tenants.links import town_of_request
+
+from .. import second_factor, throttles
+from ..access import two_factor_url
 from ..forms import CodeForm, CommunePasswordResetForm, CommuneSetPasswordForm, EmailLoginForm
 from ._helpers import safe_next
 
 
-def two_factor_url(next_url: str) -> str:
-    return f"{reverse('accounts:two_factor')}?{urlencode({'next': next_url})}"
-
-
 class CommuneLoginView(auth_views.LoginView):
+    """django-axes locks an account for one address; the address's own limit on failures
+    (whatever the account) stops password spraying."""
+
     template_name = "accounts/login.html"
     form_class = EmailLoginForm
     redirect_authenticated_user = True
 
+    def post(self, request, *args, **kwargs):
+        verdict = throttles.login_attempt(request)
+        if not verdict.allowed:
+            return throttles.refused(request, verdict, throttles.LOGIN_REFUSED)
+        return super().post(request, *args, **kwargs)
+
     def form_valid(self, form):
+        throttles.login_succeeded(self.request)
         response = super().form_valid(form)
         if second_factor.needs_second_factor(self.request.user):
             return redirect(two_factor_url(self.get_success_url()))
@@ -70,11 +77,27 @@ def two_factor(request):
     return render(request, "accounts/two_factor.html", context)
 
 
-password_reset = auth_views.PasswordResetView.as_view(
-    form_class=CommunePasswordResetForm,
-    template_name="accounts/password_reset_form.html",
-    success_url=reverse_lazy("accounts:password_reset_done"),
-)
+class CommunePasswordResetView(auth_views.PasswordResetView):
+    """Answers the same whether or not the account exists, also past the limit per mailbox
+    (nothing is sent then); past the limit per address, a 429 (counted for every request, so it
+    tells nothing about accounts either). The link is on the configured site or the town's own
+    domain, never on the Host of the request."""
+
+    form_class = CommunePasswordResetForm
+    template_name = "accounts/password_reset_form.html"
+    success_url = reverse_lazy("accounts:password_reset_done")
+
+    def form_valid(self, form):
+        verdict = throttles.mail_request(self.request)
+        if not verdict.allowed:
+            return throttles.refused(self.request, verdict, throttles.MAILS_REFUSED)
+        if not throttles.mail_to_allowed(form.cleaned_data["email"]):
+            return redirect(self.get_success_url())
+        self.extra_email_context = {"link_town": town_of_request(self.request)}
+        return super().form_valid(form)
+
+
+password_reset = CommunePasswordResetView.as_view()
 password_reset_done = auth_views.PasswordResetDoneView.as_view(
     template_name="accounts/password_reset_done.html"
 )

@@ -6,12 +6,18 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from .. import selectors, services, tokens
+from commune.tenants.links import town_of_request
+
+from .. import selectors, services, throttles, tokens
 from ..forms import EmailForm, InvitationAcceptForm
 from ..models import OrganisationInvitation, OrganisationMember
-from ._helpers import base_url
+
+TOO_MANY_MAILS = gettext_lazy(
+    "Several e-mails were sent to this address within the hour. Try again later."
+)
 
 
 @login_required
@@ -31,12 +37,17 @@ def organisation_invite(request, org_id: int):
     )
     form = EmailForm(request.POST)
     if form.is_valid():
+        verdict = throttles.mail_request(request)
+        if not verdict.allowed:
+            return throttles.refused(request, verdict, throttles.MAILS_REFUSED)
         try:
+            if not throttles.mail_to_allowed(form.cleaned_data["email"]):
+                raise ValidationError(TOO_MANY_MAILS)
             services.organisation_invite(
                 organisation=membership.organisation,
                 manager=request.user,
                 email=form.cleaned_data["email"],
-                base_url=base_url(request),
+                link_town=town_of_request(request),
             )
         except ValidationError as exc:
             form.add_error(None, exc)

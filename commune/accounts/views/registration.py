@@ -5,9 +5,10 @@ from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
-from .. import services, tokens
+from commune.tenants.links import town_of_request
+
+from .. import services, throttles, tokens
 from ..forms import EmailForm, RegisterForm
-from ._helpers import base_url
 
 
 def register(request):
@@ -15,6 +16,9 @@ def register(request):
         return redirect("accounts:dashboard")
     form = RegisterForm(request.POST or None, initial={"language": request.LANGUAGE_CODE})
     if request.method == "POST" and form.is_valid():
+        verdict = throttles.mail_request(request)  # each registration mails a link
+        if not verdict.allowed:
+            return throttles.refused(request, verdict, throttles.MAILS_REFUSED)
         data = form.cleaned_data
         try:
             services.user_register(
@@ -24,7 +28,7 @@ def register(request):
                 language=data["language"],
                 kind=data["account_type"],
                 organisation=form.organisation_data(),
-                base_url=base_url(request),
+                link_town=town_of_request(request),
             )
         except ValidationError as exc:
             form.add_error(None, exc)
@@ -54,7 +58,12 @@ def verify(request, token: str):
 def resend(request):
     form = EmailForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        services.verification_resend(email=form.cleaned_data["email"], base_url=base_url(request))
+        verdict = throttles.mail_request(request)
+        if not verdict.allowed:
+            return throttles.refused(request, verdict, throttles.MAILS_REFUSED)
+        email = form.cleaned_data["email"]
+        if throttles.mail_to_allowed(email):  # past it, the same answer and no mail
+            services.verification_resend(email=email, link_town=town_of_request(request))
         messages.success(
             request,
             _(

@@ -19,6 +19,7 @@ def deploy_check(tmp_path, **env) -> subprocess.CompletedProcess:
         DJANGO_SETTINGS_MODULE="config.settings.prod",
         DJANGO_SECRET_KEY="k3Y-" + "x9QvT2mLp8Rw4Zs7Nc1Hb6Jd0Fg5Ka3Ye" * 2,
         DJANGO_ALLOWED_HOSTS="e-services.commune.example.ch",
+        COMMUNE_BASE_URL="https://e-services.commune.example.ch",
         COMMUNE_VAR_DIR=str(tmp_path),
     )
     environment.update(env)
@@ -49,6 +50,12 @@ def test_production_refuses_to_start_without_a_secret_key(tmp_path):
     result = deploy_check(tmp_path, DJANGO_SECRET_KEY="")
     assert result.returncode != 0
     assert "DJANGO_SECRET_KEY" in result.stderr
+
+
+def test_production_refuses_to_start_without_the_base_url_for_links(tmp_path):
+    result = deploy_check(tmp_path, COMMUNE_BASE_URL="")
+    assert result.returncode != 0
+    assert "COMMUNE_BASE_URL" in result.stderr
 
 
 @pytest.fixture

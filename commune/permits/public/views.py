@@ -4,6 +4,7 @@ the verification page; and the permit and invoice PDFs for the applicant and the
 from __future__ import annotations
 
 import json
+from urllib.parse import urlsplit
 
 from django.core.cache import cache
 from django.core.paginator import Paginator
@@ -19,6 +20,7 @@ from commune.accounts.access import has_role
 from commune.permits import pdf
 from commune.permits.models import PermitRequest
 from commune.permits.selectors import permit_list_for_applicant
+from commune.tenants import links
 
 from .features import work_features
 from .ical import closures_calendar
@@ -86,11 +88,11 @@ def closures_ics(request):
 
     def url_for(permit):
         path = reverse("ogcapi:item", kwargs={"town": town.slug, "permit_id": permit.pk})
-        return request.build_absolute_uri(path) + "?f=html"
+        return links.absolute_url(path, municipality=town) + "?f=html"
 
-    body = closures_calendar(
-        municipality=town, host=request.get_host().split(":")[0], url_for=url_for
-    )
+    # Subscribed feeds outlive the request: links and event UIDs use the configured address
+    host = urlsplit(links.base_url(town)).hostname or ""
+    body = closures_calendar(municipality=town, host=host, url_for=url_for)
     response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
     response["Content-Disposition"] = f'inline; filename="{town.slug}-closures.ics"'
     return response
@@ -169,7 +171,7 @@ def _login_first(view):
 @_login_first
 def permit_pdf(request, permit_id: int):
     permit = _permit_for_download(request, permit_id)
-    url = verify_url(permit, base=request.build_absolute_uri("/"))
+    url = links.absolute_url(verify_url(permit), municipality=permit.municipality)
     body = pdf.permit_pdf(permit=permit, verify_url=url, language=get_language())
     return _pdf_response(body, f"permit-{permit.reference or permit.pk}.pdf")
 
