@@ -12,6 +12,8 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 from django.http import HttpResponse
 
+from commune.core.csvsafe import frame_to_csv
+
 from .observatory import map_layers, site_volumes
 
 INDICATORS = (
@@ -69,7 +71,7 @@ def _attachment(body: bytes, content_type: str, filename: str) -> HttpResponse:
 
 def csv_response(town, data: dict, indicator: str, period) -> HttpResponse:
     frame = indicator_frame(data, indicator)
-    body = frame.to_csv(index=False, lineterminator="\n").encode("utf-8")
+    body = frame_to_csv(frame)
     name = _filename(town, data, indicator, "csv", period)
     return _attachment(body, "text/csv; charset=utf-8", name)
 
