@@ -26,7 +26,7 @@ import os
 from collections.abc import Sequence
 from pathlib import Path
 
-from django.contrib.gis.gdal import DataSource, GDALException
+from django.contrib.gis.gdal import DataSource, Driver, GDALException
 from django.contrib.gis.gdal.libgdal import lgdal
 from django.contrib.gis.gdal.prototypes import ds as capi
 from django.utils.encoding import force_bytes
@@ -186,6 +186,7 @@ def vector_open(path: Path, *, drivers: Sequence[str], siblings: Sequence[str]) 
     name = str(path)
     if not Path(name).is_absolute() or name.startswith("/vsi") or "\x00" in name:
         raise GDALException(f"not a plain local path: {name!r}")
+    Driver.ensure_registered()
     pointer = capi.open_ds(
         force_bytes(name),
         capi.GDAL_OF_READONLY | capi.GDAL_OF_VECTOR,

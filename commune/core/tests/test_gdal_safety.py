@@ -9,6 +9,7 @@ and sees them arrive.
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 import textwrap
@@ -209,3 +210,28 @@ def test_vector_open_refuses_a_vrt_even_named_shp(tmp_path):
 def test_vector_open_refuses_virtual_relative_and_odd_paths(path):
     with pytest.raises(GDALException, match="not a plain local path"):
         vector_open(path, drivers=["ESRI Shapefile"], siblings=["layer.shp"])
+
+
+def test_vector_open_works_in_a_fresh_process_before_any_other_gdal_use(shapefile):
+    """GDAL's drivers are registered lazily; vector_open must not rely on someone else's call."""
+    script = textwrap.dedent(
+        """
+        import sys
+        from pathlib import Path
+        import django
+        django.setup()
+        from commune.core.gdal_safety import vector_open
+        path = Path(sys.argv[1])
+        siblings = [p.name for p in path.parent.iterdir()]
+        print(len(vector_open(path, drivers=["ESRI Shapefile"], siblings=siblings)[0]))
+        """
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script, str(shapefile)],
+        cwd=settings.BASE_DIR,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env={**os.environ, "DJANGO_SETTINGS_MODULE": "config.settings.dev"},
+    )
+    assert done.stdout.strip() == "1", done.stderr
