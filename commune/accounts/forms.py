@@ -5,14 +5,11 @@ from __future__ import annotations
 from django import forms
 from django.conf import settings
 from django.contrib.auth import password_validation
-from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm, SetPasswordForm
+from django.contrib.auth.forms import AuthenticationForm, SetPasswordForm
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
-
-from commune.core.mail import mail_send
-from commune.tenants.links import absolute_url
 
 from .models import Organisation, User
 from .services.registration import DUPLICATE_EMAIL, DUPLICATE_UID
@@ -210,35 +207,6 @@ class CodeForm(forms.Form):
         raise ValidationError(
             _("This code is not right. Type the code your app shows now (it changes every 30 s)."),
             code="wrong",
-        )
-
-
-class CommunePasswordResetForm(PasswordResetForm):
-    """Django's reset form, sending our templated e-mail in the person's language. The link
-    is built by commune/tenants/links.py; Django's `domain` (the request's Host) is unused."""
-
-    def send_mail(
-        self,
-        subject_template_name,
-        email_template_name,
-        context,
-        from_email,
-        to_email,
-        html_email_template_name=None,
-    ):
-        link = absolute_url(
-            reverse(
-                "accounts:password_reset_confirm",
-                kwargs={"uidb64": context["uid"], "token": context["token"]},
-            ),
-            municipality=context.get("link_town"),
-        )
-        user = context["user"]
-        mail_send(
-            to=to_email,
-            template="accounts_password_reset",
-            context={"user": user, "link": link},
-            language=user.language,
         )
 
 

@@ -31,6 +31,14 @@ def accounts_send_invitation(*, invitation_id: int, link_town_id: int | None = N
 
 
 @task()
+def accounts_send_password_reset(*, user_id: int | None, link_town_id: int | None = None) -> None:
+    """With no user (nobody may reset a password for the address asked), nothing is sent."""
+    user = User.objects.filter(pk=user_id, is_active=True).first() if user_id else None
+    if user is not None:
+        services.password_reset_send(user=user, link_town=_town(link_town_id))
+
+
+@task()
 def accounts_send_staff_welcome(*, user_id: int, municipality_id: int) -> None:
     user = User.objects.filter(pk=user_id).first()
     municipality = _town(municipality_id)

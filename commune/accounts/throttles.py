@@ -8,6 +8,9 @@ registrations), so that nobody floods a mailbox or uses us to send mail in bulk.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
+from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
@@ -28,8 +31,8 @@ def login_attempt(request) -> throttle.Verdict:
     return throttle.hit(LOGIN_FAILURES, client_address(request))
 
 
-def login_succeeded(request) -> None:
-    throttle.refund(LOGIN_FAILURES, client_address(request))
+def login_succeeded(attempt: throttle.Verdict) -> None:
+    throttle.refund(attempt)
 
 
 def mail_request(request) -> throttle.Verdict:
@@ -43,7 +46,19 @@ def mail_to_allowed(email: str) -> bool:
     return throttle.hit(MAILS_PER_RECIPIENT, email.strip().lower()).allowed
 
 
-def refused(request, verdict: throttle.Verdict, reason):
+def mail_on_request(request, email: str, send: Callable[[], None]) -> HttpResponse | None:
+    """`send()` the mail a stranger asked for, within both limits. Past the address's limit,
+    the 429 page to answer; past the mailbox's, nothing is sent and the caller answers as
+    usual, so that the page never tells whether an account exists."""
+    verdict = mail_request(request)
+    if not verdict.allowed:
+        return refused(request, verdict, MAILS_REFUSED)
+    if mail_to_allowed(email):
+        send()
+    return None
+
+
+def refused(request, verdict: throttle.Verdict, reason) -> HttpResponse:
     """Our 429 page, in the visitor's language, with the wait in minutes and Retry-After."""
     minutes = max(1, -(-verdict.retry_after // 60))
     wait = ngettext(

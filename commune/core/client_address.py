@@ -20,22 +20,30 @@ Network = ipaddress.IPv4Network | ipaddress.IPv6Network
 Address = ipaddress.IPv4Address | ipaddress.IPv6Address
 
 
+#: In TRUSTED_PROXIES: a connection without an IP address (the proxy on a Unix socket).
+UNIX_SOCKET = "unix"
+
+
 def client_address(request) -> str:
     """The address of the client that made `request`, as a string."""
-    proxies = _networks(tuple(settings.TRUSTED_PROXIES))
-    peer = _parse(request.META.get("REMOTE_ADDR", ""))
+    entries = tuple(settings.TRUSTED_PROXIES)
+    proxies = _networks(tuple(e for e in entries if e.strip() != UNIX_SOCKET))
+    remote = request.META.get("REMOTE_ADDR", "")
+    peer = _parse(remote)
     if peer is None:
-        return request.META.get("REMOTE_ADDR", "")
-    nearest = peer
-    if _trusted(peer, proxies):
+        trusted = UNIX_SOCKET in (e.strip() for e in entries)
+    else:
+        trusted = _trusted(peer, proxies)
+    nearest = str(peer) if peer is not None else remote
+    if trusted:
         for hop in reversed(_forwarded_hops(request)):
             address = _parse(hop)
             if address is None:
                 break  # garbled: nothing further left can be vouched for
-            nearest = address
+            nearest = str(address)
             if not _trusted(address, proxies):
                 break
-    return str(nearest)
+    return nearest
 
 
 @lru_cache(maxsize=8)

@@ -14,6 +14,7 @@ read and written inside one transaction that holds a lock on the key.
 from __future__ import annotations
 
 import hashlib
+import math
 import time
 import zlib
 from dataclasses import dataclass
@@ -29,22 +30,23 @@ class Verdict:
     allowed: bool
     retry_after: int  # seconds until the window ends (a Retry-After header's value)
     count: int
+    counter: str  # the window's cache key, so that a refund goes back to the same window
 
 
 def hit(name: str, key: str) -> Verdict:
     """Count one hit of `key` against the limit `name`; refused past the limit."""
     limit, period = settings.THROTTLES[name]
-    now = time.time()
-    counter, expires_in = _window(name, key, period, now)
-    count = _add(counter, 1, expires_in)
-    return Verdict(allowed=count <= limit, retry_after=max(1, expires_in), count=count)
-
-
-def refund(name: str, key: str) -> None:
-    """Give back the hit counted for `key` in the current window (the work did not count)."""
-    _limit, period = settings.THROTTLES[name]
     counter, expires_in = _window(name, key, period, time.time())
-    _add(counter, -1, expires_in)
+    count = _add(counter, 1, expires_in)
+    return Verdict(allowed=count <= limit, retry_after=expires_in, count=count, counter=counter)
+
+
+def refund(verdict: Verdict) -> None:
+    """Give back the hit `verdict` counted (the work did not count), in its own window: a
+    window that has ended since is left alone, so no later window starts below zero."""
+    cache = caches["default"]
+    if cache.get(verdict.counter) is not None:
+        _add(verdict.counter, -1, verdict.retry_after)
 
 
 def _window(name: str, key: str, period: int, now: float) -> tuple[str, int]:
@@ -52,7 +54,7 @@ def _window(name: str, key: str, period: int, now: float) -> tuple[str, int]:
     The key is hashed: it may be an e-mail address or a token, never stored as such."""
     index = int(now // period)
     digest = hashlib.sha256(f"{name}:{key}".encode()).hexdigest()[:32]
-    expires_in = int((index + 1) * period - now) or 1
+    expires_in = max(1, math.ceil((index + 1) * period - now))
     return f"throttle:{name}:{digest}:{index}", expires_in
 
 

@@ -144,8 +144,9 @@ AXES_VERBOSE = False
 AXES_CLIENT_IP_CALLABLE = "commune.core.client_address.client_address"
 
 # The client's address (commune/core/client_address.py): REMOTE_ADDR, unless the connection
-# comes from one of these proxies (addresses or networks, e.g. "10.0.0.1,10.1.0.0/16"); then
-# X-Forwarded-For is read from the right, past these proxies only. Empty: no proxy.
+# comes from one of these proxies (addresses or networks, e.g. "10.0.0.1,10.1.0.0/16", or
+# "unix" for a proxy on a Unix socket); then X-Forwarded-For is read from the right, past
+# these proxies only. Empty: no proxy, the header is ignored.
 TRUSTED_PROXIES = env_list("TRUSTED_PROXIES")
 # Throttles (commune/core/throttle.py), counted in the cache: name -> (hits, seconds).
 THROTTLES = {

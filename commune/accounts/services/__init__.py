@@ -6,6 +6,7 @@ from .organisations import (
     organisation_invite,
     organisation_member_remove,
 )
+from .passwords import password_reset_request, password_reset_send
 from .registration import (
     email_verify,
     user_language_set,
@@ -21,6 +22,8 @@ __all__ = [
     "invitation_send",
     "organisation_invite",
     "organisation_member_remove",
+    "password_reset_request",
+    "password_reset_send",
     "role_grant",
     "role_revoke",
     "staff_create",

@@ -2,20 +2,16 @@
 
 from __future__ import annotations
 
-from django.contrib.auth.tokens import default_token_generator
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.urls import reverse
-from django.utils.encoding import force_bytes
-from django.utils.http import urlsafe_base64_encode
 from django.utils.translation import gettext_lazy as _
 
 from commune.core import audit
 from commune.core.mail import mail_send
 from commune.tenants import scoping
-from commune.tenants.links import absolute_url
 
 from ..models import Membership, Role, User
+from .passwords import password_link
 
 
 @transaction.atomic
@@ -61,16 +57,7 @@ def staff_create(
 
 def staff_welcome_send(*, user: User, municipality) -> None:
     """Mail the new staff member a link to choose their password (Django's reset token)."""
-    link = absolute_url(
-        reverse(
-            "accounts:password_reset_confirm",
-            kwargs={
-                "uidb64": urlsafe_base64_encode(force_bytes(user.pk)),
-                "token": default_token_generator.make_token(user),
-            },
-        ),
-        municipality=municipality,
-    )
+    link = password_link(user=user, link_town=municipality)
     mail_send(
         to=user.email,
         template="accounts_staff_welcome",

@@ -124,17 +124,24 @@ def test_successful_logins_from_a_shared_address_are_not_counted_as_spraying(
         client.logout()
 
 
-def reset(client, email, *, forwarded=ATTACKER):
-    return client.post(
-        "/accounts/password/reset/",
-        {"email": email},
-        REMOTE_ADDR=PROXY,
-        headers={"x-forwarded-for": forwarded},
-    )
+@pytest.fixture
+def reset(django_capture_on_commit_callbacks):
+    """reset(client, email, forwarded=...) asks for a reset link; its job runs at commit."""
+
+    def ask(client, email, *, forwarded=ATTACKER):
+        with django_capture_on_commit_callbacks(execute=True):
+            return client.post(
+                "/accounts/password/reset/",
+                {"email": email},
+                REMOTE_ADDR=PROXY,
+                headers={"x-forwarded-for": forwarded},
+            )
+
+    return ask
 
 
 def test_reset_mails_to_one_account_stop_after_three_an_hour(
-    client, db, behind_proxy, clock, smtp_server
+    client, db, behind_proxy, clock, smtp_server, reset
 ):
     # given
     UserFactory(email="marie@example.ch")
@@ -152,7 +159,7 @@ def test_reset_mails_to_one_account_stop_after_three_an_hour(
 
 
 def test_reset_requests_from_one_address_stop_after_ten_an_hour(
-    english, db, behind_proxy, clock, smtp_server
+    english, db, behind_proxy, clock, smtp_server, reset
 ):
     # given: fifteen accounts
     people = [UserFactory(email=f"person{n}@example.ch") for n in range(15)]
@@ -170,7 +177,7 @@ def test_reset_requests_from_one_address_stop_after_ten_an_hour(
 
 
 def test_the_reset_page_answers_the_same_for_unknown_accounts_also_when_throttled(
-    client, db, behind_proxy, clock, smtp_server
+    client, db, behind_proxy, clock, smtp_server, reset
 ):
     UserFactory(email="marie@example.ch")
     for n in range(6):
@@ -181,7 +188,7 @@ def test_the_reset_page_answers_the_same_for_unknown_accounts_also_when_throttle
 
 
 def test_other_mails_a_stranger_can_trigger_share_the_per_account_limit(
-    client, db, behind_proxy, clock, smtp_server, django_capture_on_commit_callbacks
+    client, db, behind_proxy, clock, smtp_server, django_capture_on_commit_callbacks, reset
 ):
     # given: an account that still waits for its address to be confirmed
     UserFactory(email="marie@example.ch", email_verified=False)

@@ -12,9 +12,9 @@ from django_otp import login as otp_login
 
 from commune.tenants.links import town_of_request
 
-from .. import second_factor, throttles
+from .. import second_factor, services, throttles
 from ..access import two_factor_url
-from ..forms import CodeForm, CommunePasswordResetForm, CommuneSetPasswordForm, EmailLoginForm
+from ..forms import CodeForm, CommuneSetPasswordForm, EmailForm, EmailLoginForm
 from ._helpers import safe_next
 
 
@@ -27,13 +27,13 @@ class CommuneLoginView(auth_views.LoginView):
     redirect_authenticated_user = True
 
     def post(self, request, *args, **kwargs):
-        verdict = throttles.login_attempt(request)
-        if not verdict.allowed:
-            return throttles.refused(request, verdict, throttles.LOGIN_REFUSED)
+        self.attempt = throttles.login_attempt(request)
+        if not self.attempt.allowed:
+            return throttles.refused(request, self.attempt, throttles.LOGIN_REFUSED)
         return super().post(request, *args, **kwargs)
 
     def form_valid(self, form):
-        throttles.login_succeeded(self.request)
+        throttles.login_succeeded(self.attempt)
         response = super().form_valid(form)
         if second_factor.needs_second_factor(self.request.user):
             return redirect(two_factor_url(self.get_success_url()))
@@ -77,27 +77,25 @@ def two_factor(request):
     return render(request, "accounts/two_factor.html", context)
 
 
-class CommunePasswordResetView(auth_views.PasswordResetView):
+def password_reset(request):
     """Answers the same whether or not the account exists, also past the limit per mailbox
     (nothing is sent then); past the limit per address, a 429 (counted for every request, so it
     tells nothing about accounts either). The link is on the configured site or the town's own
     domain, never on the Host of the request."""
+    form = EmailForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        email = form.cleaned_data["email"]
+        refusal = throttles.mail_on_request(
+            request,
+            email,
+            lambda: services.password_reset_request(
+                email=email, link_town=town_of_request(request)
+            ),
+        )
+        return refusal or redirect("accounts:password_reset_done")
+    return render(request, "accounts/password_reset_form.html", {"form": form})
 
-    form_class = CommunePasswordResetForm
-    template_name = "accounts/password_reset_form.html"
-    success_url = reverse_lazy("accounts:password_reset_done")
 
-    def form_valid(self, form):
-        verdict = throttles.mail_request(self.request)
-        if not verdict.allowed:
-            return throttles.refused(self.request, verdict, throttles.MAILS_REFUSED)
-        if not throttles.mail_to_allowed(form.cleaned_data["email"]):
-            return redirect(self.get_success_url())
-        self.extra_email_context = {"link_town": town_of_request(self.request)}
-        return super().form_valid(form)
-
-
-password_reset = CommunePasswordResetView.as_view()
 password_reset_done = auth_views.PasswordResetDoneView.as_view(
     template_name="accounts/password_reset_done.html"
 )

@@ -58,12 +58,14 @@ def verify(request, token: str):
 def resend(request):
     form = EmailForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        verdict = throttles.mail_request(request)
-        if not verdict.allowed:
-            return throttles.refused(request, verdict, throttles.MAILS_REFUSED)
         email = form.cleaned_data["email"]
-        if throttles.mail_to_allowed(email):  # past it, the same answer and no mail
-            services.verification_resend(email=email, link_town=town_of_request(request))
+        refusal = throttles.mail_on_request(
+            request,
+            email,
+            lambda: services.verification_resend(email=email, link_town=town_of_request(request)),
+        )
+        if refusal:
+            return refusal
         messages.success(
             request,
             _(

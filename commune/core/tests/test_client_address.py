@@ -71,6 +71,15 @@ def test_a_missing_or_garbled_header_falls_back_to_the_nearest_hop_we_trust(sett
     assert address("10.0.0.1", header) == "10.0.0.1"
 
 
+def test_a_proxy_on_a_unix_socket_is_trusted_only_when_configured(settings):
+    # a Unix socket has no peer address: gunicorn leaves REMOTE_ADDR empty
+    settings.TRUSTED_PROXIES = []
+    assert address("", "198.51.100.1") == ""
+    settings.TRUSTED_PROXIES = ["unix"]
+    assert address("", "6.6.6.6, 198.51.100.1") == "198.51.100.1"
+    assert address("203.0.113.9", "198.51.100.1") == "203.0.113.9"
+
+
 def test_a_misconfigured_proxy_list_fails_loudly(settings):
     settings.TRUSTED_PROXIES = ["10.0.0.1", "not-a-network"]
     with pytest.raises(ValueError, match="TRUSTED_PROXIES"):

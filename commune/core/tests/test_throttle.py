@@ -32,9 +32,7 @@ def each_cache(request, settings):
             }
         }
     elif request.param == "locmem":
-        settings.CACHES = {
-            "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
-        }
+        settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
     return request.param
 
 
@@ -52,8 +50,17 @@ def test_hits_past_the_limit_are_refused_until_the_window_ends(db, limits, each_
 def test_a_refund_gives_the_place_back(db, limits, each_cache):
     with time_machine.travel(START, tick=False):
         for _ in range(10):
-            assert throttle.hit("probe", "key").allowed
-            throttle.refund("probe", "key")
+            verdict = throttle.hit("probe", "key")
+            assert verdict.allowed
+            throttle.refund(verdict)
+
+
+def test_a_refund_after_the_window_ended_leaves_the_next_window_alone(db, limits, each_cache):
+    with time_machine.travel(START + dt.timedelta(seconds=59), tick=False) as clock:
+        verdict = throttle.hit("probe", "key")
+        clock.shift(dt.timedelta(seconds=2))
+        throttle.refund(verdict)
+        assert [throttle.hit("probe", "key").allowed for _ in range(4)] == [True] * 3 + [False]
 
 
 @pytest.mark.django_db(transaction=True)
