@@ -1,7 +1,5 @@
-from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
-from django.views.static import serve
 
 from commune.core import views as core_views
 from commune.tenants import views as tenant_views
@@ -18,8 +16,8 @@ urlpatterns = [
     path("<slug:town>/", include("commune.tenants.town_urls")),
 ]
 
-if settings.DEBUG:
-    urlpatterns.insert(0, path("media/<path:path>", serve, {"document_root": settings.MEDIA_ROOT}))
+# No route serves MEDIA_ROOT, not even under DEBUG: uploaded files are private and leave only
+# through views that check access (commune/core/files.py).
 
 handler400 = "commune.core.views.bad_request"
 handler403 = "commune.core.views.permission_denied"

@@ -21,7 +21,9 @@ class QuarantinedMessageAdmin(admin.ModelAdmin):
 class DataImportAdmin(admin.ModelAdmin):
     list_display = ["created_at", "source_name", "kind", "status", "rows_imported", "municipality"]
     list_filter = ["status", "kind", "municipality"]
-    readonly_fields = [f.name for f in DataImport._meta.fields]
+    # The uploaded file is private (no address to link): its name is shown as source_name.
+    exclude = ["file"]
+    readonly_fields = [f.name for f in DataImport._meta.fields if f.name != "file"]
 
 
 @admin.register(MobilitySettings)

@@ -6,10 +6,13 @@ import datetime as dt
 import json
 import statistics
 
+from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.http import Http404
 from django.utils import timezone
 
-from commune.accounts.models import OrganisationMember
+from commune.accounts.access import has_role, reviewer_departments
+from commune.accounts.models import OrganisationMember, Role
 
 from .models import Finding, PermitRequest, PermitSettings, ReviewTask, WorkArea
 
@@ -39,6 +42,73 @@ def permit_get_for_applicant(*, municipality, user, permit_id: int) -> PermitReq
     )
 
 
+# Who may open a file and its documents (plans, the permit and invoice PDFs): the one choke
+# point, used by every view that shows a permit or hands out one of its files.
+
+#: The town's permit staff: every submitted file is theirs.
+PERMIT_STAFF = (Role.PERMIT_OFFICER, Role.MUNICIPALITY_ADMIN)
+#: A reviewer's part in a file lasts while and after their service's review (not once removed).
+ROUTED = (ReviewTask.Status.OPEN, ReviewTask.Status.ANSWERED)
+
+
+def permit_list_for_staff(*, municipality) -> QuerySet[PermitRequest]:
+    """Every file the town's staff may know of: all but drafts, which stay the applicant's own
+    until submitted (queue, map, statistics, file pages and documents all start here)."""
+    return PermitRequest.objects.filter(municipality=municipality).exclude(
+        status=PermitRequest.Status.DRAFT
+    )
+
+
+def permit_staff_may_open(*, municipality, user, permit: PermitRequest) -> bool:
+    """Whether `user`, staff of `municipality`, has a part in `permit`: its permit officers
+    and administrators in every submitted file; a service's reviewers in the files routed to
+    their service. A mobility analyst or an agenda moderator has none."""
+    if permit.status == PermitRequest.Status.DRAFT:
+        return False
+    if has_role(user, municipality, *PERMIT_STAFF):
+        return True
+    departments = reviewer_departments(user, municipality)
+    return bool(departments) and (
+        ReviewTask.objects.filter(
+            municipality=municipality,
+            permit=permit,
+            department_id__in=departments,
+            status__in=ROUTED,
+        ).exists()
+    )
+
+
+def permit_get_for_staff(*, municipality, user, permit_id: int) -> PermitRequest:
+    """The file `permit_id` for a member of the town's staff: Http404 for a draft or an id
+    the town does not have, PermissionDenied when `user` has no part in it."""
+    permit = (
+        permit_list_for_staff(municipality=municipality)
+        .select_related("applicant", "organisation")
+        .filter(pk=permit_id)
+        .first()
+    )
+    if permit is None:
+        raise Http404
+    if not permit_staff_may_open(municipality=municipality, user=user, permit=permit):
+        raise PermissionDenied
+    return permit
+
+
+def permit_get_for_reader(*, municipality, user, permit_id: int) -> PermitRequest:
+    """The permit whose documents `user` (the request's user) may open: the applicant and the
+    members of its organisation, drafts included; the town's staff who passed the second
+    factor, as permit_get_for_staff() decides. Everyone else gets Http404 — someone with no
+    role in the town, another town's id — so that nobody learns which ids exist."""
+    own = permit_list_for_applicant(municipality=municipality, user=user).filter(pk=permit_id)
+    permit = own.first()
+    if permit is not None:
+        return permit
+    is_verified = getattr(user, "is_verified", None)
+    if not (has_role(user, municipality) and is_verified and is_verified()):
+        raise Http404
+    return permit_get_for_staff(municipality=municipality, user=user, permit_id=permit_id)
+
+
 QUEUE_PAGE_SIZE = 50
 
 
@@ -53,11 +123,7 @@ def permit_queue(
     """The officer's list, filtered and ordered, without per-row figures: paginate it, then
     hand the page's ids to permit_queue_rows() (counting tasks over every file is what made
     the queue slow at 20,000 files)."""
-    queryset = (
-        PermitRequest.objects.filter(municipality=municipality)
-        .exclude(status=PermitRequest.Status.DRAFT)
-        .order_by("planned_start", "id")
-    )
+    queryset = permit_list_for_staff(municipality=municipality).order_by("planned_start", "id")
     if status:
         queryset = queryset.filter(status=status)
     if kind:
@@ -90,7 +156,8 @@ def permit_queue_rows(*, municipality, ids: list[int]) -> list[PermitRequest]:
     )
     blocking = Finding.objects.filter(permit=OuterRef("pk"), kind__in=list(Finding.BLOCKING))
     rows = (
-        PermitRequest.objects.filter(municipality=municipality, pk__in=ids)
+        permit_list_for_staff(municipality=municipality)
+        .filter(pk__in=ids)
         .select_related("applicant", "organisation")
         .annotate(
             open_tasks=Count("tasks", filter=Q(tasks__status=ReviewTask.Status.OPEN)),
@@ -190,7 +257,7 @@ def permit_stats(*, municipality, today: dt.date) -> dict:
         .order_by("department__name")
     )
     by_status = dict(
-        PermitRequest.objects.filter(municipality=municipality)
+        permit_list_for_staff(municipality=municipality)
         .values_list("status")
         .annotate(n=Count("pk"))
         .order_by()
@@ -205,6 +272,7 @@ def permit_stats(*, municipality, today: dt.date) -> dict:
         "by_status": [
             {"status": label, "n": by_status.get(value, 0)}
             for value, label in PermitRequest.Status.choices
+            if value != PermitRequest.Status.DRAFT
         ],
         "granted": totals["all"],
         "routine": totals["routine"],

@@ -14,14 +14,16 @@ from commune.core.uploads import validate_upload
 
 from .models import Department, Module, Municipality, hex_colour
 
-_EXTENSION = {"png": ".png", "jpeg": ".jpg", "svg": ".svg"}
+LOGO_KINDS = {"png", "jpeg"}
 
 
 def validate_logo(upload) -> None:
-    """PNG, JPEG or script-free SVG, recognised by content (not by name), within the size
-    limit (commune.core.uploads). Renames the upload with the extension of what it really is."""
+    """A PNG or JPEG, recognised by content (not by name), within the size limit
+    (commune.core.uploads). SVG is refused whatever it holds: a logo is shown on every page of
+    the town, and no blocklist of SVG features can be trusted to catch every script. The
+    service then stores the picture re-encoded as a fresh PNG (municipality_update)."""
     try:
-        kind = validate_upload(upload, allowed=set(_EXTENSION))
+        validate_upload(upload, allowed=LOGO_KINDS)
     except ValidationError as exc:
         if exc.code == "size":
             raise ValidationError(
@@ -29,9 +31,8 @@ def validate_logo(upload) -> None:
                 % {"size": round(settings.MAX_UPLOAD_BYTES / 1024**2, 1)},
                 code="too_big",
             ) from exc
-        general = _("Upload a PNG, JPEG or SVG image (an SVG may not contain scripts).")
+        general = _("Upload a PNG or JPEG image (SVG images are not accepted).")
         raise ValidationError([ValidationError(general, code="type"), *exc.error_list]) from exc
-    upload.name = "logo" + _EXTENSION[kind]
 
 
 class MunicipalitySettingsForm(forms.Form):
@@ -51,8 +52,8 @@ class MunicipalitySettingsForm(forms.Form):
     logo = forms.FileField(
         label=_("Logo"),
         required=False,
-        help_text=_("PNG, JPEG or SVG."),
-        widget=forms.FileInput(attrs={"accept": ".png,.jpg,.jpeg,.svg"}),
+        help_text=_("PNG or JPEG; it is stored as a PNG, scaled down when large."),
+        widget=forms.FileInput(attrs={"accept": ".png,.jpg,.jpeg,image/png,image/jpeg"}),
     )
 
     def __init__(self, *args, municipality: Municipality, **kwargs):

@@ -40,7 +40,8 @@ def home(request):
         else:
             messages.success(request, _("The settings are saved."))
             return _town_redirect(request, "manage:home")
-    return render(request, "tenants/manage/home.html", {"form": form})
+    status = 400 if request.method == "POST" else 200
+    return render(request, "tenants/manage/home.html", {"form": form}, status=status)
 
 
 @admin_required

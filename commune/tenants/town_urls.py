@@ -6,6 +6,7 @@ from . import views
 
 urlpatterns = [
     path("", views.town_home, name="town-home"),
+    path("logo.png", views.town_logo, name="town-logo"),
     path("manage/", include("commune.tenants.manage_urls")),
     path("permits/", include("commune.permits.urls")),
     path("works/", include("commune.permits.public.urls")),

@@ -144,9 +144,8 @@ AXES_VERBOSE = False
 AXES_CLIENT_IP_CALLABLE = "commune.core.client_address.client_address"
 
 # The client's address (commune/core/client_address.py): REMOTE_ADDR, unless the connection
-# comes from one of these proxies (addresses or networks, e.g. "10.0.0.1,10.1.0.0/16", or
-# "unix" for a proxy on a Unix socket); then X-Forwarded-For is read from the right, past
-# these proxies only. Empty: no proxy, the header is ignored.
+# comes from one of these proxies (addresses or networks, e.g. "10.0.0.1,10.1.0.0/16"); then
+# X-Forwarded-For is read from the right, past these proxies only. Empty: no proxy.
 TRUSTED_PROXIES = env_list("TRUSTED_PROXIES")
 # Throttles (commune/core/throttle.py), counted in the cache: name -> (hits, seconds).
 THROTTLES = {
@@ -185,12 +184,23 @@ SERIALIZATION_MODULES = {"exactjson": "commune.core.exact_json"}
 STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "static"
 STATICFILES_DIRS = [BASE_DIR / "commune" / "static"]
-MEDIA_URL = "/media/"
+# Uploaded files are private: MEDIA_ROOT has no public address (the storage refuses to make
+# one) and nothing serves it by path. Each file leaves through a view that checks who asks
+# (commune/core/files.py); PRIVATE_FILES_SERVER says who sends the bytes: "django" streams
+# them, "nginx" answers X-Accel-Redirect: PRIVATE_FILES_INTERNAL_URL<name> for an `internal`
+# location, "sendfile" answers X-Sendfile: <absolute path> (Apache mod_xsendfile).
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", VAR_DIR / "media"))
+PRIVATE_STORAGE = {"BACKEND": "commune.core.files.PrivateFileSystemStorage"}
+PRIVATE_FILES_SERVER = os.environ.get("PRIVATE_FILES_SERVER", "django")
+PRIVATE_FILES_INTERNAL_URL = os.environ.get("PRIVATE_FILES_INTERNAL_URL", "/internal-media/")
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": PRIVATE_STORAGE,
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
+# Logos are decoded and stored again as PNG (commune/core/images.py): at most this many
+# pixels on the longer side, and uploads announcing more pixels than this are refused unread.
+LOGO_MAX_SIDE = 512
+IMAGE_MAX_PIXELS = 4096 * 4096
 # Uploads: refuse anything bigger than this before it reaches a form.
 MAX_UPLOAD_BYTES = int(os.environ.get("MAX_UPLOAD_BYTES", str(20 * 1024 * 1024)))
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024

@@ -1,7 +1,7 @@
 """The test suite: the same stack, with fast password hashing and jobs run on enqueue."""
 
 from .base import *  # noqa: F403
-from .base import VAR_DIR, os
+from .base import PRIVATE_STORAGE, VAR_DIR, os
 
 SECRET_KEY = "test-only-key-not-secret"  # noqa: S105
 DEBUG = False
@@ -20,7 +20,7 @@ MEDIA_ROOT = TEST_RUN_DIR / "media"
 WAREHOUSE_DIR = TEST_RUN_DIR / "warehouse"
 TEST_RUN_DIR.mkdir(parents=True, exist_ok=True)
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": PRIVATE_STORAGE,
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 AXES_FAILURE_LIMIT = 5

@@ -16,10 +16,9 @@ from django.utils import timezone
 from django.utils.translation import get_language
 from django.views.decorators.http import require_GET
 
-from commune.accounts.access import has_role
 from commune.permits import pdf
 from commune.permits.models import PermitRequest
-from commune.permits.selectors import permit_list_for_applicant
+from commune.permits.selectors import permit_get_for_reader
 from commune.tenants import links
 
 from .features import work_features
@@ -129,19 +128,12 @@ def verify(request, token: str):
 
 
 def _permit_for_download(request, permit_id: int) -> PermitRequest:
-    """The permit if the user is its applicant (or of its organisation) or town staff who
-    passed the second factor; 404 otherwise, so that nobody learns which ids exist."""
-    user, town = request.user, request.municipality
-    if has_role(user, town) and user.is_verified():
-        queryset = PermitRequest.objects.filter(municipality=town)
-    else:
-        queryset = permit_list_for_applicant(municipality=town, user=user)
-    permit = (
-        queryset.select_related("municipality", "organisation", "applicant")
-        .filter(pk=permit_id)
-        .first()
+    """The issued permit whose PDFs the user may download: the same rule as every permit
+    document (selectors.permit_get_for_reader); 404 while no permit is issued."""
+    permit = permit_get_for_reader(
+        municipality=request.municipality, user=request.user, permit_id=permit_id
     )
-    if permit is None or permit.status not in ISSUED:
+    if permit.status not in ISSUED:
         raise Http404
     return permit
 

@@ -9,20 +9,21 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.gis.geos import Polygon
 from django.core.exceptions import ValidationError
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from commune.accounts.access import has_role
 from commune.core import audit
+from commune.core.files import private_file_response
 from commune.permits import forms, workflow
 from commune.permits.models import Address, Attachment, ComplementRequest, PermitRequest
 from commune.permits.selectors import (
     address_search,
     permit_get_for_applicant,
+    permit_get_for_reader,
     permit_list_for_applicant,
 )
 from commune.permits.services import submission, works
@@ -291,14 +292,16 @@ def works_step(request, permit_id: int, step: str):
 
 @login_required
 def attachment_download(request, permit_id: int, attachment_id: int):
-    """Plans are private: the applicant's side and the town's staff only."""
-    if has_role(request.user, request.municipality) and request.user.is_verified():
-        permit = get_object_or_404(PermitRequest, pk=permit_id)
-    else:
-        permit = permit_get_for_applicant(
-            municipality=request.municipality, user=request.user, permit_id=permit_id
-        )
+    """A plan or photo: for whoever may read the permit (selectors.permit_get_for_reader);
+    pictures are shown, every other file is a download (commune.core.files)."""
+    permit = permit_get_for_reader(
+        municipality=request.municipality, user=request.user, permit_id=permit_id
+    )
     attachment = get_object_or_404(Attachment, pk=attachment_id, permit=permit)
-    return FileResponse(
-        attachment.file.open("rb"), filename=attachment.name, content_type=attachment.mime_type
+    return private_file_response(
+        request,
+        attachment.file,
+        filename=attachment.name,
+        content_type=attachment.mime_type,
+        inline=True,
     )

@@ -76,11 +76,17 @@ def queue(request):
     return render(request, "permits/staff/queue.html", context)
 
 
+def _file(request, permit_id: int) -> PermitRequest:
+    """The file for this member of staff: never a draft (404), only a file they have a part
+    in (403) — the same rule as the file's documents (selectors.permit_get_for_staff)."""
+    return selectors.permit_get_for_staff(
+        municipality=request.municipality, user=request.user, permit_id=permit_id
+    )
+
+
 @staff_required(*STAFF)
 def staff_detail(request, permit_id: int):
-    permit = get_object_or_404(
-        PermitRequest.objects.select_related("applicant", "organisation"), pk=permit_id
-    )
+    permit = _file(request, permit_id)
     is_officer = has_role(request.user, request.municipality, *OFFICERS)
     tasks = permit.tasks.select_related("department").prefetch_related("conditions")
     mine = set(reviewer_departments(request.user, request.municipality))
@@ -142,7 +148,7 @@ def task_review(request, task_id: int):
 @require_POST
 @staff_required(*OFFICERS)
 def permit_decide(request, permit_id: int):
-    permit = get_object_or_404(PermitRequest, pk=permit_id)
+    permit = _file(request, permit_id)
     form = forms.DecisionForm(request.POST)
     if not form.is_valid():
         for errors in form.errors.values():
@@ -174,7 +180,7 @@ def permit_decide(request, permit_id: int):
 @require_POST
 @staff_required(*OFFICERS)
 def permit_complement(request, permit_id: int):
-    permit = get_object_or_404(PermitRequest, pk=permit_id)
+    permit = _file(request, permit_id)
     form = forms.ComplementForm(request.POST)
     try:
         if not form.is_valid():
@@ -194,7 +200,7 @@ def permit_complement(request, permit_id: int):
 @require_POST
 @staff_required(*OFFICERS)
 def service_add(request, permit_id: int):
-    permit = get_object_or_404(PermitRequest, pk=permit_id)
+    permit = _file(request, permit_id)
     form = forms.ServiceAddForm(request.POST)
     if form.is_valid() and permit.status in {"in_review", "complement_requested"}:
         routing.review_task_add(
@@ -222,7 +228,10 @@ def task_remove(request, task_id: int):
 @require_POST
 @staff_required(*OFFICERS, Role.SERVICE_REVIEWER)
 def permit_inspect(request, permit_id: int):
-    permit = get_object_or_404(PermitRequest, pk=permit_id)
+    # The roads service inspects every work in the town, routed to it or not: no drafts.
+    permit = get_object_or_404(
+        selectors.permit_list_for_staff(municipality=request.municipality), pk=permit_id
+    )
     roads = Department.objects.filter(code="roads").values_list("pk", flat=True)
     may = has_role(request.user, request.municipality, *OFFICERS) or set(roads) & set(
         reviewer_departments(request.user, request.municipality)

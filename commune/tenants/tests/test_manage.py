@@ -108,7 +108,7 @@ def test_low_contrast_colour_is_refused_in_french_and_nothing_is_saved(
 ):
     client = staff_client(admin_user)  # French, the default
     response = client.post("/pully/manage/", settings_data(primary_colour="#ffff00"))
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert "difficile à lire" in response.content.decode()
     town_a.refresh_from_db()
     assert town_a.primary_colour != "#ffff00"
@@ -117,38 +117,33 @@ def test_low_contrast_colour_is_refused_in_french_and_nothing_is_saved(
 
 def test_unknown_module_is_refused(admin, town_a):
     response = admin.post("/pully/manage/", settings_data(modules=["permits", "casino"]))
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert "casino is not one of the available choices" in response.content.decode()
 
 
 @pytest.mark.parametrize(
-    ("filename", "content", "stored_ext"),
+    ("filename", "content"),
     [
-        ("logo.png", image("PNG"), ".png"),
-        ("logo.jpg", image("JPEG"), ".jpg"),
-        ("logo.svg", SVG, ".svg"),
-        ("named-wrongly.svg", image("PNG"), ".png"),  # judged by content, not by name
+        ("logo.png", image("PNG")),
+        ("logo.jpg", image("JPEG")),
+        ("named-wrongly.svg", image("PNG")),  # judged by content, not by name
     ],
 )
-def test_logo_upload_accepts_png_jpeg_and_clean_svg(admin, town_a, filename, content, stored_ext):
+def test_logo_upload_accepts_png_and_jpeg_and_stores_a_png(admin, town_a, filename, content):
     upload = SimpleUploadedFile(filename, content)
     response = admin.post("/pully/manage/", settings_data(logo=upload))
     assert response.status_code == 302
     town_a.refresh_from_db()
-    assert town_a.logo.name.endswith(stored_ext)
-    assert town_a.logo.name.startswith(f"logos/{town_a.pk}-pully")
-    with town_a.logo.open("rb") as stored:
-        assert stored.read() == content
+    assert re.fullmatch(rf"logos/{town_a.pk}-[0-9a-f]{{16}}\.png", town_a.logo.name)
+    with town_a.logo.open("rb") as stored, Image.open(stored) as img:
+        assert (img.format, img.size) == ("PNG", (4, 4))
 
 
 @pytest.mark.parametrize(
     "content",
     [
+        SVG,
         b"<svg xmlns='http://www.w3.org/2000/svg'><script>alert(1)</script></svg>",
-        b"<svg xmlns='http://www.w3.org/2000/svg' onload='alert(1)'></svg>",
-        b"<svg xmlns='http://www.w3.org/2000/svg' xmlns:x='http://www.w3.org/1999/xlink'>"
-        b"<a x:href='javascript:alert(1)'><text>x</text></a></svg>",
-        b"<svg xmlns='http://www.w3.org/2000/svg'><foreignObject><p>x</p></foreignObject></svg>",
         b'<?xml version="1.0"?><!DOCTYPE svg [<!ENTITY x SYSTEM "file:///etc/passwd">]>'
         b"<svg xmlns='http://www.w3.org/2000/svg'><text>&x;</text></svg>",
         b"<html><body>not an image</body></html>",
@@ -156,11 +151,11 @@ def test_logo_upload_accepts_png_jpeg_and_clean_svg(admin, town_a, filename, con
         b"GIF89a\x01\x00\x01\x00\x00\x00\x00;",
     ],
 )
-def test_logo_upload_refuses_scripts_and_other_types_with_a_message(admin, town_a, content):
+def test_logo_upload_refuses_svg_and_other_types_with_a_message(admin, town_a, content):
     upload = SimpleUploadedFile("logo.svg", content)
     response = admin.post("/pully/manage/", settings_data(logo=upload))
-    assert response.status_code == 200
-    assert "Upload a PNG, JPEG or SVG image" in response.content.decode()
+    assert response.status_code == 400
+    assert "Upload a PNG or JPEG image" in response.content.decode()
     town_a.refresh_from_db()
     assert not town_a.logo
 
@@ -169,7 +164,7 @@ def test_logo_upload_over_the_size_limit_is_refused(admin, town_a, settings):
     settings.MAX_UPLOAD_BYTES = 100
     upload = SimpleUploadedFile("logo.png", image("PNG") + b"\0" * 200)
     response = admin.post("/pully/manage/", settings_data(logo=upload))
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert "The file is too big" in response.content.decode()
     town_a.refresh_from_db()
     assert not town_a.logo
