@@ -225,6 +225,9 @@ CACHES = {
     "default": {
         "BACKEND": "django.core.cache.backends.db.DatabaseCache",
         "LOCATION": "commune_cache",
+        # Past MAX_ENTRIES Django culls a third of the rows, live ones too: throttle counters
+        # (commune/core/throttle.py) must not be evicted by a flood of other keys.
+        "OPTIONS": {"MAX_ENTRIES": 50_000},
     }
 }
 if os.environ.get("REDIS_URL"):

@@ -90,3 +90,16 @@ def test_concurrent_hits_are_all_counted(limits, each_cache):
         # then: not one hit was lost
         assert not errors, errors
         assert throttle.hit("many", "one-key").count == threads * per_thread + 1
+
+
+def test_a_flood_of_other_counters_does_not_evict_a_live_one(db, settings):
+    # given: an address near its log-in limit
+    settings.THROTTLES = {"login": (3, 900), "mail": (3, 3600)}
+    with time_machine.travel(START, tick=False):
+        for _ in range(3):
+            throttle.hit("login", "203.0.113.66")
+        # when: a thousand other counters are written (one reset request per made-up address)
+        for n in range(1000):
+            throttle.hit("mail", f"victim{n}@example.ch")
+        # then: the database cache has not culled the address's counter
+        assert not throttle.hit("login", "203.0.113.66").allowed
