@@ -11,9 +11,11 @@ What is refused, and why:
 * a member, or all of them, larger once unpacked than allowed, or compressed more than
   `max_ratio` to 1 (a zip bomb: 0.6 MB that unpacks to 300 MB). Python's zipfile never returns
   more bytes than a member's declared size, so checking the declared sizes is enough;
-* folders, paths (`a/b`, `../b`, `/b`, `C:b`), links and other special files, encrypted members,
-  names that differ only by case, compressions other than stored and deflate (bzip2 and lzma
-  decompress a whole chunk at once, without an output bound), and names outside `suffixes`.
+* paths out of the archive (`../b`, `/b`, `C:b`); folders and `a/b` too, unless the archive
+  need not be flat (`flat=False`: its members are read, never unpacked); links and other
+  special files, encrypted members, names that differ only by case, compressions other than
+  stored and deflate (bzip2 and lzma decompress a whole chunk at once, without an output
+  bound), and names outside `suffixes`.
 
 ArchiveRefused carries a `code` and its `params`, so that a caller can say it in the user's
 language; str() is an English sentence for logs and command-line tools.
@@ -94,6 +96,8 @@ def zip_check(archive: zipfile.ZipFile, limits: ZipLimits) -> list[zipfile.ZipIn
     total, seen = 0, set()
     for info in members:
         _check_name(info, limits)
+        if info.is_dir():  # allowed only in archives that need not be flat: nothing to read
+            continue
         key = info.filename.casefold()
         if key in seen:
             raise ArchiveRefused(
@@ -177,16 +181,14 @@ def _end_record(handle: BinaryIO) -> tuple[int, int]:
 
 def _check_name(info: zipfile.ZipInfo, limits: ZipLimits) -> None:
     name = info.filename
-    if info.is_dir():
-        raise ArchiveRefused("folder", f"{name} is a folder", name=name)
     path = PurePosixPath(name.replace("\\", "/"))
-    if (
-        name.startswith(("/", "\\"))
-        or ":" in name
-        or ".." in path.parts
-        or "\x00" in name
-        or (limits.flat and len(path.parts) != 1)
-    ):
+    if name.startswith(("/", "\\")) or ":" in name or ".." in path.parts or "\x00" in name:
+        raise ArchiveRefused("path", f"{name} has a path", name=name)
+    if info.is_dir():
+        if limits.flat:
+            raise ArchiveRefused("folder", f"{name} is a folder", name=name)
+        return
+    if limits.flat and len(path.parts) != 1:
         raise ArchiveRefused("path", f"{name} has a path", name=name)
     if limits.suffixes and path.suffix.lower() not in limits.suffixes:
         raise ArchiveRefused("name", f"{name} is not allowed in this archive", name=name)

@@ -22,6 +22,7 @@ from analytics.engines import dataset_dir
 from analytics.ingest.chunks import Progress, Stages
 from analytics.ingest.report import ImportFormatError, ImportReport
 from analytics.store import merge_into
+from untrusted.archives import ArchiveRefused, MiB, ZipLimits, zip_open, zip_read
 
 REQUIRED = {
     "stops.txt": ["stop_id"],
@@ -39,36 +40,53 @@ SCHEMA = pa.schema(
         ("route_id", pa.string()),
     ]
 )
+TABLES = [*REQUIRED, "calendar.txt", "calendar_dates.txt"]
+#: What a GTFS zip may hold (untrusted.archives), checked before a member is read: a town's
+#: timetable is a few dozen text files, stop_times.txt the largest (tens of MB for a region).
+#: Folders are allowed (macOS adds __MACOSX/): nothing is unpacked, only the tables above are
+#: read, from the top level.
+GTFS_ZIP = ZipLimits(
+    max_members=100,
+    max_member_bytes=256 * MiB,
+    max_total_bytes=512 * MiB,
+    max_ratio=100,
+    flat=False,
+)
 WEEKDAYS = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
 
 
-def _open(path: Path) -> zipfile.ZipFile:
+def _tables(path: Path) -> dict[str, pd.DataFrame]:
+    """The GTFS tables the importer uses, read from a zip checked before any member is read."""
     try:
-        archive = zipfile.ZipFile(path)
-        bad = archive.testzip()
-    except (zipfile.BadZipFile, EOFError, OSError) as exc:
-        raise ImportFormatError(
-            f"{path.name} is not a readable GTFS zip ({exc}); expected a complete .zip with "
-            "stops.txt, trips.txt, stop_times.txt and calendar.txt or calendar_dates.txt"
-        ) from exc
-    if bad:
-        raise ImportFormatError(f"{path.name} is damaged: {bad} fails its checksum")
-    return archive
+        with zip_open(path, GTFS_ZIP) as (archive, members):
+            by_name = {info.filename: info for info in members}
+            return {name: _read(archive, by_name[name], path) for name in TABLES if name in by_name}
+    except ArchiveRefused as exc:
+        raise ImportFormatError(_refusal(exc, path)) from exc
 
 
-def _read(archive: zipfile.ZipFile, name: str, path: Path) -> pd.DataFrame | None:
-    if name not in archive.namelist():
-        return None
+def _refusal(exc: ArchiveRefused, path: Path) -> str:
+    if exc.code != "damaged":
+        return f"{path.name} cannot be imported: {exc}"
+    if exc.params.get("name"):
+        return f"{path.name} is damaged: {exc.params['name']} cannot be read ({exc})"
+    return (
+        f"{path.name} is not a readable GTFS zip ({exc}); expected a complete .zip with "
+        "stops.txt, trips.txt, stop_times.txt and calendar.txt or calendar_dates.txt"
+    )
+
+
+def _read(archive: zipfile.ZipFile, info: zipfile.ZipInfo, path: Path) -> pd.DataFrame:
+    raw = zip_read(archive, info)
     try:
-        raw = archive.read(name)
         return pd.read_csv(io.BytesIO(raw), dtype=str, keep_default_na=False, encoding="utf-8-sig")
-    except (zipfile.BadZipFile, EOFError, OSError, pd.errors.ParserError) as exc:
-        raise ImportFormatError(f"{path.name}: {name} cannot be read ({exc})") from exc
+    except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError) as exc:
+        raise ImportFormatError(f"{path.name}: {info.filename} cannot be read ({exc})") from exc
 
 
-def services_on(archive: zipfile.ZipFile, path: Path, day: date) -> set[str]:
-    calendar = _read(archive, "calendar.txt", path)
-    dates = _read(archive, "calendar_dates.txt", path)
+def services_on(tables: dict[str, pd.DataFrame], path: Path, day: date) -> set[str]:
+    calendar = tables.get("calendar.txt")
+    dates = tables.get("calendar_dates.txt")
     if calendar is None and dates is None:
         raise ImportFormatError(f"{path.name}: neither calendar.txt nor calendar_dates.txt")
     ymd = day.strftime("%Y%m%d")
@@ -91,17 +109,15 @@ def _seconds(times: pd.Series) -> pd.Series:
 def read_departures(path: str | Path, *, service_date: date, report: ImportReport) -> pd.DataFrame:
     """All departures on ``service_date`` (rows with unreadable times go to the quarantine)."""
     path = Path(path)
-    archive = _open(path)
-    tables = {}
+    tables = _tables(path)
     for name, columns in REQUIRED.items():
-        frame = _read(archive, name, path)
+        frame = tables.get(name)
         if frame is None:
             raise ImportFormatError(f"{path.name}: {name} is missing; a GTFS zip needs {name}")
         missing = [c for c in columns if c not in frame.columns]
         if missing:
             raise ImportFormatError(f"{path.name}: {name} lacks column(s) {', '.join(missing)}")
-        tables[name] = frame
-    active = services_on(archive, path, service_date)
+    active = services_on(tables, path, service_date)
     trips = tables["trips.txt"]
     trips = trips[trips.service_id.isin(active)][["trip_id", "route_id"]]
     times = tables["stop_times.txt"]

@@ -85,17 +85,19 @@ def test_names_outside_the_rules_are_refused(name, code):
     assert (error.code, error.params["name"]) == (code, name)
 
 
-def test_a_folder_is_allowed_in_a_name_only_when_the_archive_need_not_be_flat():
-    data = make_zip({"gtfs/stops.txt": b"stop_id\n"})
-    assert refusal(data, ANY).code == "path"
-    with zip_open(io.BytesIO(data), ZipLimits(**{**ANY.__dict__, "flat": False})) as (_, m):
-        assert [i.filename for i in m] == ["gtfs/stops.txt"]
-    assert (
-        refusal(
-            make_zip({"gtfs/../../x.txt": b"x"}), ZipLimits(**{**ANY.__dict__, "flat": False})
-        ).code
-        == "path"
-    )
+def test_folders_are_allowed_only_when_the_archive_need_not_be_flat():
+    # given a timetable zipped on a Mac: a folder entry, and a file in a folder
+    data = make_zip({"__MACOSX/": b"", "__MACOSX/._stops.txt": b"x", "stops.txt": b"id\n"})
+    not_flat = ZipLimits(**{**ANY.__dict__, "flat": False})
+    # then a flat archive refuses the folder, the other lists the files (not the folder)
+    assert refusal(data, ANY).code == "folder"
+    with zip_open(io.BytesIO(data), not_flat) as (_, members):
+        assert [i.filename for i in members if not i.is_dir()] == [
+            "__MACOSX/._stops.txt",
+            "stops.txt",
+        ]
+    # and a path out of the archive is refused by both
+    assert refusal(make_zip({"gtfs/../../x.txt": b"x"}), not_flat).code == "path"
 
 
 @pytest.mark.parametrize("kind", [stat.S_IFLNK, stat.S_IFIFO, stat.S_IFCHR, stat.S_IFDIR])
