@@ -1,9 +1,11 @@
 """Settings shared by every environment. Production differs by environment variables only."""
 
+import ipaddress
 import os
 from pathlib import Path
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
@@ -16,6 +18,17 @@ def env_bool(name: str, default: bool = False) -> bool:
 
 def env_list(name: str, default: str = "") -> list[str]:
     return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
+
+
+def env_networks(name: str) -> list[str]:
+    """Addresses or networks (or "unix"), comma-separated; a typo stops the start."""
+    entries = env_list(name)
+    for entry in (e for e in entries if e != "unix"):
+        try:
+            ipaddress.ip_network(entry, strict=False)
+        except ValueError as exc:
+            raise ImproperlyConfigured(f"{name}: {entry!r} is not an address or network") from exc
+    return entries
 
 
 SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY", "")
@@ -144,9 +157,10 @@ AXES_VERBOSE = False
 AXES_CLIENT_IP_CALLABLE = "commune.core.client_address.client_address"
 
 # The client's address (commune/core/client_address.py): REMOTE_ADDR, unless the connection
-# comes from one of these proxies (addresses or networks, e.g. "10.0.0.1,10.1.0.0/16"); then
-# X-Forwarded-For is read from the right, past these proxies only. Empty: no proxy.
-TRUSTED_PROXIES = env_list("TRUSTED_PROXIES")
+# comes from one of these proxies (addresses or networks, e.g. "10.0.0.1,10.1.0.0/16", or
+# "unix" for a proxy on a Unix socket); then X-Forwarded-For is read from the right, past
+# these proxies only. Empty: no proxy, the header is ignored.
+TRUSTED_PROXIES = env_networks("TRUSTED_PROXIES")
 # Throttles (commune/core/throttle.py), counted in the cache: name -> (hits, seconds).
 THROTTLES = {
     # failed log-ins from one address, whatever the account (password spraying)

@@ -52,6 +52,12 @@ def test_production_refuses_to_start_without_a_secret_key(tmp_path):
     assert "DJANGO_SECRET_KEY" in result.stderr
 
 
+def test_a_typo_in_the_trusted_proxies_stops_the_start(tmp_path):
+    result = deploy_check(tmp_path, TRUSTED_PROXIES="10.0.0.1, 10.0.0.0/33")
+    assert result.returncode != 0
+    assert "TRUSTED_PROXIES: '10.0.0.0/33' is not an address or network" in result.stderr
+
+
 def test_production_refuses_to_start_without_the_base_url_for_links(tmp_path):
     result = deploy_check(tmp_path, COMMUNE_BASE_URL="")
     assert result.returncode != 0
