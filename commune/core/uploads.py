@@ -14,7 +14,6 @@ refuses with the real size and the limit, instead of Django writing 200 MB to di
 from __future__ import annotations
 
 import io
-import json
 import zipfile
 
 import filetype
@@ -26,6 +25,8 @@ from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from lxml import etree
+
+from .bounds import json_loads_bounded
 
 SNIFF_BYTES = 64 * 1024
 SVG_NS = "{http://www.w3.org/2000/svg}"
@@ -142,7 +143,7 @@ def _sniff_text(upload, head: bytes) -> str | None:
         return "markup"
     if start in (b"{", b"["):
         try:
-            data = json.loads(_read(upload).decode("utf-8-sig"))
+            data = json_loads_bounded(_read(upload).decode("utf-8-sig"))
         except (UnicodeDecodeError, ValueError):
             return "text" if _decode(head) is not None and b"\x00" not in head else None
         if isinstance(data, dict) and data.get("type") in {"FeatureCollection", "Feature"}:
