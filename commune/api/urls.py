@@ -7,7 +7,7 @@ from django.urls import path
 from ninja import NinjaAPI
 from ninja.errors import Throttled
 
-from . import permit_requests, town, towns
+from . import errors, permit_requests, town, towns
 from .throttling import TokenThrottle, throttled
 
 platform_api = NinjaAPI(
@@ -33,6 +33,7 @@ town_api.add_router("", town.router)
 # patterns are built, so routers cannot be added later from an app's ready()).
 town_api.add_router("/permits", permit_requests.router)
 for api in (platform_api, town_api):
+    errors.install(api)  # one error format, bounded JSON bodies (errors.py)
     api.add_exception_handler(Throttled, partial(throttled, api=api))
 
 

@@ -30,6 +30,8 @@ from django.utils.translation import gettext as _
 #: Deep enough for any GeoJSON (a FeatureCollection of MultiPolygons is 8 levels).
 MAX_JSON_DEPTH = 32
 INT64_MIN, INT64_MAX = -(2**63), 2**63 - 1
+#: A free text without a column limit (an address, a description): a page of prose at most.
+MAX_TEXT_LENGTH = 5000
 
 
 class BadJSON(ValueError):
@@ -177,8 +179,9 @@ def integer_bounds(field: models.Field) -> tuple[int, int]:
 
 def bounded_formfields(*, dates: dict[str, DateWindow] | None = None):
     """A ModelForm's `Meta.formfield_callback`: integer fields get the column's range as
-    min_value and max_value (the form refuses what the database could not store), and each date
-    field its window from `dates` (one missing is a programming error, raised at import)."""
+    min_value and max_value (the form refuses what the database could not store), free texts
+    MAX_TEXT_LENGTH, and each date field its window from `dates` (one missing is a programming
+    error, raised at import)."""
     dates = dates or {}
 
     def formfield(db_field: models.Field, **kwargs) -> forms.Field | None:
@@ -186,6 +189,8 @@ def bounded_formfields(*, dates: dict[str, DateWindow] | None = None):
             low, high = integer_bounds(db_field)
             kwargs.setdefault("min_value", low)
             kwargs.setdefault("max_value", high)
+        if isinstance(db_field, models.TextField) and not db_field.max_length:
+            kwargs.setdefault("max_length", MAX_TEXT_LENGTH)
         if isinstance(db_field, models.DateField):
             if db_field.name not in dates:
                 raise ImproperlyConfigured(f"{db_field} needs a DateWindow in the form's dates")

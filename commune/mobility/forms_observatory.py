@@ -8,7 +8,12 @@ import uuid
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from commune.core.bounds import BoundedDateField, DateWindow
+
 MAX_PERIOD_DAYS = 366
+#: Counts go back decades at most, and a period may reach a little into the future. A date in
+#: year 9999 passed the form and overflowed the day after the period's end (a 500).
+OBSERVED_DATES = DateWindow(years_before=30, years_after=1)
 MODE_LABELS = {
     "car": _("Cars"),
     "heavy": _("Heavy vehicles"),
@@ -23,8 +28,8 @@ class ObservatoryFilterForm(forms.Form):
     """Period (inclusive local dates), mode and sites. Built with the town's catalogue, so only
     modes and sites that exist are offered; empty means all."""
 
-    start = forms.DateField(label=_("From"), widget=forms.DateInput(attrs={"type": "date"}))
-    end = forms.DateField(label=_("To (inclusive)"), widget=forms.DateInput(attrs={"type": "date"}))
+    start = BoundedDateField(label=_("From"), window=OBSERVED_DATES)
+    end = BoundedDateField(label=_("To (inclusive)"), window=OBSERVED_DATES)
     mode = forms.ChoiceField(label=_("Mode"), required=False)
     site = forms.MultipleChoiceField(
         label=_("Counting sites"),
@@ -73,9 +78,7 @@ class EvaluationForm(forms.Form):
         widget=forms.SelectMultiple(attrs={"size": 6}),
         help_text=_("Comparable sites the change did not touch."),
     )
-    intervention_date = forms.DateField(
-        label=_("Intervention date"), widget=forms.DateInput(attrs={"type": "date"})
-    )
+    intervention_date = BoundedDateField(label=_("Intervention date"), window=OBSERVED_DATES)
     before_days = forms.IntegerField(label=_("Days before"), min_value=7, max_value=366, initial=56)
     after_days = forms.IntegerField(label=_("Days after"), min_value=7, max_value=366, initial=56)
     submission_key = forms.UUIDField(widget=forms.HiddenInput, initial=uuid.uuid4)

@@ -13,5 +13,5 @@ urlpatterns = [
     path("collections", ogcapi.collections, name="collections"),
     path("collections/works", ogcapi.collection, name="collection"),
     path("collections/works/items", ogcapi.items, name="items"),
-    path("collections/works/items/<id:permit_id>", ogcapi.item, name="item"),
+    path("collections/works/items/<str:permit_id>", ogcapi.item, name="item"),
 ]

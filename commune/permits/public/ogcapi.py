@@ -7,6 +7,7 @@ an OGC exception document {"code", "description"}.
 
 from __future__ import annotations
 
+import re
 from urllib.parse import urlencode
 
 from django.http import Http404, HttpRequest, JsonResponse
@@ -16,9 +17,19 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
+from commune.core.bounds import IdConverter
+
 from . import openapi
 from .features import feature_bbox, work_feature, work_features
-from .params import DEFAULT_LIMIT, MAX_LIMIT, BadParameter, parse_bbox, parse_count, parse_datetime
+from .params import (
+    DEFAULT_LIMIT,
+    MAX_LIMIT,
+    MAX_OFFSET,
+    BadParameter,
+    parse_bbox,
+    parse_count,
+    parse_datetime,
+)
 from .selectors import areas_wgs84, work_public_get, works_extent, works_public
 
 GEOJSON = "application/geo+json"
@@ -204,9 +215,9 @@ def items(request):
     html = _wants_html(request, {"json", "html"})
     params = request.GET
     limit = parse_count(
-        "limit", params.get("limit", str(DEFAULT_LIMIT)), minimum=1, maximum=MAX_LIMIT
+        "limit", params.get("limit", str(DEFAULT_LIMIT)), minimum=1, maximum=MAX_LIMIT, clamp=True
     )
-    offset = parse_count("offset", params.get("offset", "0"), minimum=0)
+    offset = parse_count("offset", params.get("offset", "0"), minimum=0, maximum=MAX_OFFSET)
     bbox = parse_bbox(params["bbox"]) if "bbox" in params else None
     period = parse_datetime(params["datetime"]) if "datetime" in params else None
     town = request.municipality
@@ -253,10 +264,13 @@ def items(request):
 
 
 @ogc_view()
-def item(request, permit_id: int):
+def item(request, permit_id: str):
+    """One work. Its id is a string in the URL (OGC's featureId), so that any id that is not
+    one of ours, however long, answers the same JSON 404."""
     html = _wants_html(request, {"json", "html"})
     town = request.municipality
-    work = work_public_get(municipality=town, permit_id=permit_id)
+    is_id = re.fullmatch(IdConverter.regex, permit_id)
+    work = work_public_get(municipality=town, permit_id=int(permit_id)) if is_id else None
     if work is None:
         if html:
             raise Http404

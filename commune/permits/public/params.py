@@ -20,6 +20,9 @@ DEFAULT_LIMIT = 10
 MAX_LIMIT = 1000
 _OPEN = {"", ".."}
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_COUNT = re.compile(r"^\+?[0-9]+$")
+#: What an SQL OFFSET takes: a signed 64-bit number.
+MAX_OFFSET = 2**63 - 1
 
 
 class BadParameter(ValueError):
@@ -76,7 +79,12 @@ def _instant(text: str, *, end: bool) -> dt.date:
         ) from exc
     if value.tzinfo is None:
         raise BadParameter("datetime", _("datetime: give a time zone (Z or +01:00)."))
-    return value.astimezone(LOCAL).date()
+    try:
+        return value.astimezone(LOCAL).date()
+    except OverflowError as exc:  # 9999-12-31T23:00:00Z is already year 10000 in Switzerland
+        raise BadParameter(
+            "datetime", _("datetime: %(v)s is outside the calendar.") % {"v": text}
+        ) from exc
 
 
 def parse_datetime(text: str) -> Period:
@@ -99,13 +107,20 @@ def parse_datetime(text: str) -> Period:
     return Period(start=start, end=end)
 
 
-def parse_count(name: str, text: str, *, minimum: int, maximum: int | None = None) -> int:
-    try:
-        value = int(text)
-    except ValueError as exc:
-        raise BadParameter(name, _("%(n)s must be a whole number.") % {"n": name}) from exc
+def parse_count(name: str, text: str, *, minimum: int, maximum: int, clamp: bool = False) -> int:
+    """A whole number from `minimum` to `maximum`; above it, `maximum` itself if `clamp` (OGC
+    API's rule for limit) or a BadParameter. Digits are counted before converting, so a number
+    of 5,000 digits is "too large", not a ValueError from int()."""
+    if not _COUNT.match(text):
+        raise BadParameter(name, _("%(n)s must be a whole number.") % {"n": name})
+    digits = text.lstrip("+0") or "0"
+    value = int(digits) if len(digits) <= len(str(maximum)) else maximum + 1
     if value < minimum:
         raise BadParameter(name, _("%(n)s must be at least %(min)d.") % {"n": name, "min": minimum})
-    if maximum is not None:
-        value = min(value, maximum)
+    if value > maximum:
+        if not clamp:
+            raise BadParameter(
+                name, _("%(n)s must be at most %(max)d.") % {"n": name, "max": maximum}
+            )
+        value = maximum
     return value
