@@ -15,8 +15,9 @@ def _town(municipality_id: int | None) -> Municipality | None:
 
 
 @task()
-def accounts_send_verification(*, user_id: int, link_town_id: int | None = None) -> None:
-    user = User.objects.filter(pk=user_id, email_verified=False).first()
+def accounts_send_verification(*, user_id: int | None, link_town_id: int | None = None) -> None:
+    """With no user (no unverified account for the address asked), nothing is sent."""
+    user = User.objects.filter(pk=user_id, email_verified=False).first() if user_id else None
     if user is not None:
         services.verification_send(user=user, link_town=_town(link_town_id))
 

@@ -8,6 +8,7 @@ registrations), so that nobody floods a mailbox or uses us to send mail in bulk.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 
 from django.http import HttpResponse
@@ -60,7 +61,7 @@ def mail_on_request(request, email: str, send: Callable[[], None]) -> HttpRespon
 
 def refused(request, verdict: throttle.Verdict, reason) -> HttpResponse:
     """Our 429 page, in the visitor's language, with the wait in minutes and Retry-After."""
-    minutes = max(1, -(-verdict.retry_after // 60))
+    minutes = math.ceil(verdict.retry_after / 60)
     wait = ngettext(
         "Please wait %(minutes)s minute before trying again.",
         "Please wait %(minutes)s minutes before trying again.",

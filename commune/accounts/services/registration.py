@@ -25,12 +25,13 @@ DUPLICATE_UID = _(
 )
 
 
-def _enqueue_verification(user: User, link_town: Municipality | None) -> None:
+def _enqueue_verification(user: User | None, link_town: Municipality | None) -> None:
     from ..tasks import accounts_send_verification
 
+    user_id = user.pk if user else None
     town_id = link_town.pk if link_town else None
     transaction.on_commit(
-        lambda: accounts_send_verification.enqueue(user_id=user.pk, link_town_id=town_id)
+        lambda: accounts_send_verification.enqueue(user_id=user_id, link_town_id=town_id)
     )
 
 
@@ -93,10 +94,11 @@ def verification_send(*, user: User, link_town: Municipality | None = None) -> N
 
 
 def verification_resend(*, email: str, link_town: Municipality | None = None) -> None:
-    """Send the link again to an unverified account; says nothing about other addresses."""
+    """Send the link again to an unverified account; says nothing about other addresses: the
+    job is enqueued either way (without an account it does nothing), so the page takes the
+    same time."""
     user = User.objects.filter(email__iexact=email.strip(), email_verified=False).first()
-    if user is not None:
-        _enqueue_verification(user, link_town)
+    _enqueue_verification(user, link_town)
 
 
 @transaction.atomic

@@ -231,3 +231,23 @@ def test_registrations_from_one_address_are_limited_like_other_mails(
     assert answers == [302] * 10 + [429] * 5
     assert User.objects.filter(email__startswith="victim").count() == 10
     assert len(smtp_server.wait_for(11, timeout=1)) == 10
+
+
+def test_asking_registration_whether_addresses_have_accounts_is_limited(
+    client, db, behind_proxy, clock
+):
+    # given: registration says when an address already has an account
+    for n in range(15):
+        UserFactory(email=f"person{n}@example.ch")
+    # when: one address tries fifteen of them
+    answers = [
+        client.post(
+            "/accounts/register/",
+            {"account_type": "citizen", "full_name": "X", "email": f"person{n}@example.ch"},
+            REMOTE_ADDR=PROXY,
+            headers={"x-forwarded-for": ATTACKER},
+        ).status_code
+        for n in range(15)
+    ]
+    # then: ten answers, then 429
+    assert answers == [200] * 10 + [429] * 5

@@ -15,10 +15,13 @@ def register(request):
     if request.user.is_authenticated:
         return redirect("accounts:dashboard")
     form = RegisterForm(request.POST or None, initial={"language": request.LANGUAGE_CODE})
-    if request.method == "POST" and form.is_valid():
-        verdict = throttles.mail_request(request)  # each registration mails a link
+    if request.method == "POST":
+        # Counted before the form is read: a registration mails a link, and a refused one
+        # tells that the address has an account, so neither may be tried at will.
+        verdict = throttles.mail_request(request)
         if not verdict.allowed:
             return throttles.refused(request, verdict, throttles.MAILS_REFUSED)
+    if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
             services.user_register(
