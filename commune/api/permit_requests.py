@@ -1,28 +1,29 @@
 """POST /api/v1/<town>/permits/requests: a utility's systems submit an excavation permit
 request with an API token. The same form, services and checks as the web page; an
-Idempotency-Key header makes a retried POST return the request it already created. The answer
-lists what the checks found, written in the request's language (Accept-Language)."""
+Idempotency-Key header makes a retried POST return the request it already created. A key
+belongs to the token's organisation (no one else's key ever finds its request), and the same
+key with other data is a 422. The answer lists what the checks found, written in the request's
+language (Accept-Language), as the applicant may read them: other people's works only as the
+public works map shows them."""
 
 from __future__ import annotations
 
 import datetime as dt
 import json
-import uuid
 from typing import Any, Literal
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from ninja import Field, Header, Router, Schema, Status
 from ninja.security import HttpBearer
 
+from commune.permits.disclosure import findings_for
 from commune.permits.forms import PermitRequestForm
-from commune.permits.models import PermitRequest
+from commune.permits.models.texts import Audience
 from commune.permits.services import submission
 from commune.permits.services.tokens import api_token_authenticate
 from commune.tenants.models import Module
-
-IDEMPOTENCY_NS = uuid.UUID("0b6f1c52-7d0e-4f43-9a55-3f4c8d2e1a90")
 
 
 class TokenAuth(HttpBearer):
@@ -60,10 +61,6 @@ class FindingOut(Schema):
     message: str = Field(..., description="What was found, in the request's language.")
 
     @staticmethod
-    def resolve_label(finding) -> str:
-        return str(finding.get_kind_display())
-
-    @staticmethod
     def resolve_message(finding) -> str:
         return finding.text
 
@@ -74,25 +71,27 @@ class PermitRequestOut(Schema):
     status: str
     routine: bool = Field(..., alias="is_routine")
     findings: list[FindingOut] = Field(
-        ..., description="What the automatic checks found on submission (Accept-Language)."
+        ...,
+        description="What the automatic checks found on submission (Accept-Language). Other "
+        "parties' works appear once the public works map shows them, by reference and "
+        "organisation, never by a private person's name.",
     )
 
     @staticmethod
     def resolve_findings(permit) -> list:
-        return list(permit.findings.all())
+        return findings_for(permit=permit, audience=Audience.APPLICANT)
 
 
 class ErrorsOut(Schema):
     errors: dict[str, list[str]]
 
 
-def _form_data(payload: PermitRequestIn, organisation, key: uuid.UUID) -> dict[str, Any]:
+def _form_data(payload: PermitRequestIn, organisation) -> dict[str, Any]:
     data = payload.dict()
     data["invoice_address"] = data["invoice_address"] or organisation.invoice_address
     data["geometry"] = json.dumps(data.pop("work_areas"))
     data["line_width_m"] = "" if data["line_width_m"] is None else str(data["line_width_m"])
     data["organisation"] = str(organisation.pk)
-    data["submission_key"] = str(key)
     for name in ("is_emergency", "pavement_closure"):
         if not data[name]:
             data.pop(name)
@@ -101,45 +100,55 @@ def _form_data(payload: PermitRequestIn, organisation, key: uuid.UUID) -> dict[s
 
 @router.post(
     "/requests",
-    response={201: PermitRequestOut, 200: PermitRequestOut, 400: ErrorsOut, 404: ErrorsOut},
+    response={
+        201: PermitRequestOut,
+        200: PermitRequestOut,
+        400: ErrorsOut,
+        404: ErrorsOut,
+        422: ErrorsOut,
+    },
     summary="Submit an excavation permit request",
+    description="With an `Idempotency-Key`, a retry returns the request already made (200); "
+    "the same key with other data is refused (422). Keys are the organisation's own.",
 )
 def permit_request_create(
     request,
     payload: PermitRequestIn,
-    idempotency_key: str | None = Header(None, alias="Idempotency-Key"),
+    idempotency_key: str | None = Header(
+        None,
+        alias="Idempotency-Key",
+        min_length=1,
+        max_length=255,
+        description="Your own key for this request (a UUID, a job number): a retry with the "
+        "same key and data returns the request made; no one else's key ever finds it.",
+    ),
 ):
     town, token = request.municipality, request.auth
     if Module.PERMITS not in town.enabled_modules():
         return Status(
             404, {"errors": {"__all__": ["This town does not take permit requests online."]}}
         )
-    key = uuid.uuid5(IDEMPOTENCY_NS, f"{token.organisation_id}:{idempotency_key or uuid.uuid4()}")
-    existing = PermitRequest.objects.filter(municipality=town, submission_key=key).first()
-    if existing is not None:
-        return Status(200, existing)
     user = token.created_by
-    form = PermitRequestForm(
-        _form_data(payload, token.organisation, key), municipality=town, user=user
-    )
+    form = PermitRequestForm(_form_data(payload, token.organisation), municipality=town, user=user)
     if not form.is_valid():
         return Status(400, {"errors": {k: [str(m) for m in v] for k, v in form.errors.items()}})
     try:
-        with transaction.atomic():  # a request that fails its checks leaves nothing behind
-            permit = _save_and_submit(town, user, form, key)
+        permit, created = submission.permit_file(
+            municipality=town,
+            applicant=user,
+            organisation=token.organisation,
+            data=form.cleaned_data,
+            areas=form.areas,
+            submission_key=idempotency_key,
+            now=timezone.now(),
+        )
+    except submission.SubmissionKeyReused as exc:
+        message = _(
+            "This Idempotency-Key was already used for request %(ref)s with other data; "
+            "nothing was saved. Send a new key for a new request."
+        ) % {"ref": exc.permit}
+        return Status(422, {"errors": {"Idempotency-Key": [message]}})
     except ValidationError as exc:
         errors = exc.message_dict if hasattr(exc, "error_dict") else {"__all__": exc.messages}
         return Status(400, {"errors": errors})
-    return Status(201, permit)
-
-
-def _save_and_submit(town, user, form, key) -> PermitRequest:
-    permit = submission.permit_draft_save(
-        municipality=town,
-        applicant=user,
-        data=form.cleaned_data,
-        areas=form.areas,
-        uploads=[],
-        submission_key=key,
-    )
-    return submission.permit_submit(permit=permit, applicant=user, now=timezone.now())
+    return Status(201 if created else 200, permit)

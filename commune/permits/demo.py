@@ -16,6 +16,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from commune.accounts.models import Membership, Organisation, Role, User
+from commune.core.idempotency import owned_key
 from commune.tenants import scoping
 from commune.tenants.models import Department
 
@@ -102,7 +103,9 @@ def _layers(town, departments, x: float, y: float) -> None:
 
 def _request(town, n: int, applicant, org, polygon, *, start_in: int, days: int, **fields):
     key = uuid.uuid5(DEMO_NS, f"{town.slug}-{n}")
-    existing = PermitRequest.objects.filter(submission_key=key).first()
+    existing = PermitRequest.objects.filter(
+        submission_key=owned_key(owner=applicant, key=key)
+    ).first()
     if existing is not None:
         return existing, False
     start = timezone.localdate() + dt.timedelta(days=start_in)

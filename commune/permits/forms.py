@@ -75,17 +75,18 @@ class PermitRequestForm(forms.ModelForm):
         label=_("Plans (PDF, PNG or JPEG)"),
         help_text=_("Several files allowed."),
     )
-    submission_key = forms.UUIDField(widget=forms.HiddenInput, initial=uuid.uuid4)
+    # The form's own key (a double click is one request); the API sends its Idempotency-Key.
+    submission_key = forms.UUIDField(widget=forms.HiddenInput, initial=uuid.uuid4, required=False)
 
     class Meta:
         model = PermitRequest
         fields = DRAFT_FIELDS  # what an applicant fills in; the service saves the same
-        widgets = {
         # the model's _post_clean checks are skipped (below): the form bounds every number,
         # date and text itself
         formfield_callback = bounded_formfields(
             dates={"planned_start": PLANNED_DATES, "planned_end": PLANNED_DATES}
         )
+        widgets = {
             "invoice_address": forms.Textarea(attrs={"rows": 3}),
             "description": forms.Textarea(attrs={"rows": 4}),
             "diversion": forms.Textarea(attrs={"rows": 2}),
@@ -144,11 +145,20 @@ class ExtensionForm(forms.Form):
 
 
 class ReviewForm(forms.Form):
+    """A service's opinion. What the applicant reads (opinion, remark, conditions) and the
+    note for the town's staff are separate fields, shown apart (staff/review.html)."""
+
+    #: Fields the applicant reads with the opinion; every other field stays inside the town.
+    FOR_APPLICANT = ("opinion", "remark", "conditions", "free_conditions")
+
     opinion = forms.ChoiceField(
         label=_("Opinion"), choices=ReviewTask.Opinion.choices, widget=forms.RadioSelect
     )
-    comments = forms.CharField(
-        label=_("Comments"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    remark = forms.CharField(
+        label=_("Remark for the applicant"),
+        help_text=_("Sent to the applicant with your opinion; required if it is unfavourable."),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
     )
     conditions = forms.ModelMultipleChoiceField(
         label=_("Standard conditions"),
@@ -161,10 +171,22 @@ class ReviewForm(forms.Form):
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
     )
+    internal_note = forms.CharField(
+        label=_("Internal note"),
+        help_text=_("For the town's staff only: never shown to the applicant."),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["conditions"].queryset = StandardCondition.objects.filter(is_active=True)
+
+    def for_applicant(self) -> list:
+        return [self[name] for name in self.FOR_APPLICANT]
+
+    def internal(self) -> list:
+        return [self[name] for name in self.fields if name not in self.FOR_APPLICANT]
 
 
 class DecisionForm(forms.Form):

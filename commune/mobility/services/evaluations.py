@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from commune.core import audit
+from commune.core.idempotency import owned_key
 from commune.tenants.models import Municipality
 
 from .. import warehouse
@@ -30,10 +31,13 @@ def evaluation_submit(
     submission_key,
 ) -> Evaluation:
     """Record an evaluation and compute it in the background. The same form sent twice (same
-    submission key) gives back the first evaluation instead of a second one."""
+    submission key) gives back the first evaluation instead of a second one. The key is the
+    requester's own (core.idempotency): a colleague's key never returns their evaluation."""
     from .. import tasks
 
-    existing = Evaluation.objects.filter(submission_key=submission_key).first()
+    key = owned_key(owner=requested_by, key=submission_key)
+    mine = Evaluation.objects.filter(submission_key=key, requested_by=requested_by)
+    existing = mine.first()
     if existing is not None:
         return existing
     try:
@@ -47,7 +51,7 @@ def evaluation_submit(
                 before_days=before_days,
                 after_days=after_days,
                 requested_by=requested_by,
-                submission_key=submission_key,
+                submission_key=key,
             )
             audit.record(
                 actor=requested_by,
@@ -56,7 +60,7 @@ def evaluation_submit(
                 after={"treated": evaluation.treated, "control": evaluation.control},
             )
     except IntegrityError:  # the other copy of the form won the race
-        return Evaluation.objects.get(submission_key=submission_key)
+        return mine.get()
     transaction.on_commit(
         lambda: tasks.evaluation_run.enqueue(
             municipality_id=municipality.pk, evaluation_id=evaluation.pk

@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from commune.core import audit
+from commune.core.idempotency import owned_key
 from commune.tenants.models import Municipality
 
 from .. import tasks, warehouse
@@ -78,8 +79,11 @@ def import_submit(
     options: dict | None = None,
 ) -> DataImport:
     """An upload from the web page: record it and run it in the background. The same form sent
-    twice (same submission key) gives back the first import instead of a second one."""
-    existing = DataImport.objects.filter(submission_key=submission_key).first()
+    twice (same submission key) gives back the first import instead of a second one. The key
+    is the uploader's own (core.idempotency): a colleague's key never returns their import."""
+    key = owned_key(owner=uploaded_by, key=submission_key)
+    mine = DataImport.objects.filter(submission_key=key, uploaded_by=uploaded_by)
+    existing = mine.first()
     if existing is not None:
         return existing
     try:
@@ -91,10 +95,10 @@ def import_submit(
             time_zone=time_zone,
             options=options,
             uploaded_by=uploaded_by,
-            submission_key=submission_key,
+            submission_key=key,
         )
     except IntegrityError:  # the other copy of the form won the race
-        return DataImport.objects.get(submission_key=submission_key)
+        return mine.get()
     transaction.on_commit(
         lambda: tasks.import_run.enqueue(municipality_id=municipality.pk, import_id=data_import.pk)
     )

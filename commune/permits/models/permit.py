@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from commune.tenants.models import LV95, TenantModel
 
 from .choices import RoadCategory, RoadClosure, WorkKind
-from .texts import render
+from .texts import Audience, Text, render
 
 
 class PermitRequest(TenantModel):
@@ -36,7 +36,11 @@ class PermitRequest(TenantModel):
     reference = models.CharField(_("reference"), max_length=32, blank=True)
     year = models.PositiveSmallIntegerField(null=True, blank=True)
     sequence = models.PositiveIntegerField(null=True, blank=True)
+    # The key of the form or API call that made the request, derived from its owner's key
+    # (core.idempotency.owned_key), and a fingerprint of the data it came with: the same key
+    # again gives this request back only with the same data (services/submission.py).
     submission_key = models.UUIDField(null=True, blank=True)
+    submission_hash = models.CharField(max_length=64, blank=True, editable=False)
     status = models.CharField(
         _("status"), max_length=24, choices=Status.choices, default=Status.DRAFT, db_index=True
     )
@@ -142,6 +146,24 @@ class PermitRequest(TenantModel):
         return sum(a.area_m2 for a in self.areas.all())
 
     @property
+    def is_public(self) -> bool:
+        """Whether the public works map and OGC API show this request (by reference, kind,
+        dates and organisation): the most any other applicant may read of it."""
+        from commune.permits.public.selectors import PUBLIC_STATUSES
+
+        return self.status in PUBLIC_STATUSES
+
+    def may_tell_of(self, other: PermitRequest) -> bool:
+        """Whether everyone on this request's side (its applicant, its organisation's people)
+        may be told of `other`: once the public works map shows it, or when it is theirs too
+        (the organisation's own works, or the same person's when this one is in their name)."""
+        if other.is_public:
+            return True
+        if self.organisation_id:
+            return other.organisation_id == self.organisation_id
+        return other.applicant_id == self.applicant_id
+
+    @property
     def is_open(self) -> bool:
         return self.status not in {
             self.Status.CLOSED,
@@ -223,6 +245,8 @@ class Finding(TenantModel):
         EMERGENCY = "emergency", _("Emergency: to regularise within 48 hours")
 
     BLOCKING = {Kind.CONFLICT, Kind.MORATORIUM, Kind.NOTICE, Kind.EMERGENCY}
+    #: Kinds that speak of another party's request (`other_permit`).
+    ABOUT_OTHERS = {Kind.CONFLICT, Kind.COORDINATION}
 
     permit = models.ForeignKey(PermitRequest, on_delete=models.CASCADE, related_name="findings")
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
@@ -256,6 +280,29 @@ class Finding(TenantModel):
     def text(self) -> str:
         """What was found, in the reader's language (the stored text for older rows)."""
         return render(self.message_key, self.message_params, fallback=self.message)
+
+    def text_for(self, audience: Audience) -> str | None:
+        """What `audience` reads of this finding, in the reader's language; None when it may
+        not read it at all. The staff read what was found. An applicant reads another party's
+        works only once the public works map shows them (its own works, always), and only what
+        the map shows: the reference, the dates and the organisation's name, never a private
+        person's. It is written out from the other request as it is now, whatever the stored
+        sentence says."""
+        if audience == Audience.STAFF or self.kind not in self.ABOUT_OTHERS:
+            return self.text
+        other = self.other_permit
+        if other is None or not self.permit.may_tell_of(other):
+            return None
+        return str(self._public_text(other))
+
+    def _public_text(self, other: PermitRequest) -> Text:
+        start, end = other.planned_start, other.valid_until or other.planned_end
+        if self.kind == self.Kind.CONFLICT:
+            return Text.of("finding.conflict", ref=other.reference, start=start, end=end)
+        if other.organisation_id:
+            who = other.organisation.name
+            return Text.of("finding.coordination", who=who, ref=other.reference, start=start)
+        return Text.of("finding.coordination.unnamed", ref=other.reference, start=start)
 
     @property
     def is_blocking(self) -> bool:

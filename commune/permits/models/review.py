@@ -48,7 +48,10 @@ class ReviewTask(TenantModel):
     due_date = models.DateField(_("due"))
     paused_days = models.PositiveSmallIntegerField(_("days paused"), default=0)
     opinion = models.CharField(_("opinion"), max_length=12, choices=Opinion.choices, blank=True)
-    comments = models.TextField(_("comments"), blank=True)
+    # Two texts, for two audiences: the remark goes to the applicant with the opinion and the
+    # conditions; the internal note is for the town's staff only and never leaves them.
+    remark = models.TextField(_("remark for the applicant"), blank=True)
+    internal_note = models.TextField(_("internal note"), blank=True)
     conditions = models.ManyToManyField(
         "permits.StandardCondition", blank=True, verbose_name=_("standard conditions")
     )

@@ -1,12 +1,17 @@
 """Sentences the services write for people to read later (the checks' findings, why a service
 reviews a request). They are stored as a key and parameters, and written out when someone reads
 them: in the reader's language, dates in the reader's locale. Names typed by people (streets,
-layers, officers, organisations) are parameters and stay as typed."""
+layers, officers, organisations) are parameters and stay as typed.
+
+A sentence can also depend on who reads it (`Audience`): the town's staff read what was found,
+an applicant only what the public may already know of other people's works (see
+`Finding.text_for`). Both are written out from what is stored; no second text is kept."""
 
 from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from enum import StrEnum
 from typing import Any
 
 from django.db import models
@@ -16,6 +21,14 @@ from django.utils.translation import gettext_lazy as _
 
 from .choices import WorkKind
 from .config import RoutingRule
+
+
+class Audience(StrEnum):
+    """Who reads a stored sentence: the town's staff, or the applicant's side (the applicant,
+    the people of its organisation, its systems through the API, its e-mails)."""
+
+    STAFF = "staff"
+    APPLICANT = "applicant"
 
 
 @dataclass(frozen=True)
@@ -52,6 +65,14 @@ SENTENCES: dict[str, Sentence] = {
     ),
     "finding.coordination": Sentence(
         _("%(who)s plans works on the same street (%(ref)s, from %(start)s): share one trench?"),
+        dates=("start",),
+    ),
+    # What an applicant reads of a private person's published works: never who.
+    "finding.coordination.unnamed": Sentence(
+        _(
+            "Other works are planned on the same street (%(ref)s, from %(start)s): "
+            "share one trench?"
+        ),
         dates=("start",),
     ),
     "routing.kind": Sentence(_("kind of work: %(kind)s"), labels=(("kind", WorkKind),)),

@@ -10,6 +10,7 @@ from django.db import transaction
 
 from commune.accounts.models import Membership, Role
 from commune.core.mail import mail_send
+from commune.permits.disclosure import other_works_visible
 
 logger = logging.getLogger("commune.permits")
 
@@ -80,8 +81,14 @@ def recipients_for(event: str, *, permit, task=None) -> list[Recipient]:
 
 
 def send_event(*, event: str, permit, task=None, extra: dict | None = None) -> int:
-    """Render and send `event` to everyone concerned; returns the number of messages sent."""
+    """Render and send `event` to everyone concerned; returns the number of messages sent.
+    An applicant is invited to coordinate only with works the public can already see (read
+    when the mail is sent, after the submission's transaction)."""
     context = {"permit": permit, "task": task, "town": permit.municipality, **(extra or {})}
+    other = context.get("other")
+    if event == "coordination" and not other_works_visible(permit=permit, other=other):
+        logger.info("coordination mail withheld", extra={"permit": permit.pk})
+        return 0
     sent = 0
     for person in recipients_for(event, permit=permit, task=task):
         sent += mail_send(

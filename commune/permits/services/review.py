@@ -30,13 +30,17 @@ def review_answer(
     task: ReviewTask,
     reviewer,
     opinion: str,
-    comments: str = "",
+    remark: str = "",
+    internal_note: str = "",
     conditions=(),
     free_conditions: str = "",
     now: dt.datetime,
 ) -> ReviewTask:
     """A department gives its opinion; conditions are required for 'with conditions' and
-    reasons for 'unfavourable'. When the last opinion arrives the request moves on."""
+    reasons for 'unfavourable'. When the last opinion arrives the request moves on.
+    The opinion, its conditions and the `remark` are for the applicant too (an unfavourable
+    opinion's reasons are given there); the `internal_note` is for the town's staff only:
+    the trail keeps it as the entry's comment, which the applicant never reads."""
     permit = _locked(task.permit)
     task = ReviewTask.objects.select_for_update().get(pk=task.pk)
     if task.status != ReviewTask.Status.OPEN or permit.status not in {
@@ -49,15 +53,16 @@ def review_answer(
         raise ValidationError(
             {"conditions": _("Choose at least one condition, or write one.")}, code="conditions"
         )
-    if opinion == ReviewTask.Opinion.UNFAVOURABLE and not comments.strip():
+    if opinion == ReviewTask.Opinion.UNFAVOURABLE and not remark.strip():
         raise ValidationError(
-            {"comments": _("Say why the opinion is unfavourable.")}, code="reasons"
+            {"remark": _("Tell the applicant why the opinion is unfavourable.")}, code="reasons"
         )
     if opinion == ReviewTask.Opinion.FAVOURABLE and (conditions or free_conditions.strip()):
         opinion = ReviewTask.Opinion.CONDITIONS
     task.status = ReviewTask.Status.ANSWERED
     task.opinion = opinion
-    task.comments = comments
+    task.remark = remark
+    task.internal_note = internal_note
     task.free_conditions = free_conditions
     task.answered_by = reviewer
     task.answered_at = now
@@ -71,8 +76,9 @@ def review_answer(
             "department": task.department.name,
             "opinion": opinion,
             "conditions": task.condition_texts(),
+            "remark": remark,
         },
-        comment=comments,
+        comment=internal_note,
     )
     reviews_settle(permit=permit, now=now)
     return task

@@ -3,16 +3,19 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import re
 import uuid
 
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, models, transaction
 from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from commune.accounts.models import Organisation
 from commune.core import audit
+from commune.core.idempotency import fingerprint, owned_key
 from commune.permits import workflow
 from commune.permits.models import Attachment, Finding, PermitRequest, PermitSettings, WorkArea
 from commune.permits.selectors import permit_settings_get
@@ -99,6 +102,58 @@ def _dates_check(start: dt.date, end: dt.date) -> None:
         )
 
 
+class SubmissionKeyReused(ValidationError):
+    """The owner's key came again with other data: the first request stands, nothing else is
+    saved. Each interface says so in its own words (a form's message, an API 422)."""
+
+    def __init__(self, permit: PermitRequest):
+        self.permit = permit
+        super().__init__(
+            _("This submission was already made with other data (request %(ref)s).")
+            % {"ref": permit},
+            code="submission_key_reused",
+        )
+
+
+def _upload_digest(upload) -> str:
+    digest = hashlib.sha256()
+    for chunk in upload.chunks():
+        digest.update(chunk)
+    upload.seek(0)
+    return digest.hexdigest()
+
+
+def submission_fingerprint(*, data: dict, areas: list[AreaSpec], uploads=()) -> str:
+    """What a submission asks for, as one hash: its fields, its work areas as drawn and its
+    files' contents. The same form sent twice has the same one; any change gives another."""
+
+    def plain(value):
+        return value.pk if isinstance(value, models.Model) else value
+
+    return fingerprint(
+        {
+            "fields": {name: plain(data.get(name)) for name in DRAFT_FIELDS},
+            "areas": [[spec.drawn.hexewkb.decode(), spec.width_m] for spec in areas],
+            "files": [[u.name, u.size, _upload_digest(u)] for u, _mime in uploads],
+        }
+    )
+
+
+def permit_for_submission(*, key: uuid.UUID, owner, digest: str) -> PermitRequest | None:
+    """The request `owner` (a user, or an organisation through the API) already made with
+    `key`, or None. Only the owner's own keys are looked at: the stored key is derived from
+    the owner, so a key someone else chose never finds their request. The same key with other
+    data raises SubmissionKeyReused (rows from before fingerprints were kept have none)."""
+    mine = {"organisation": owner} if isinstance(owner, Organisation) else {"applicant": owner}
+    stored = owned_key(owner=owner, key=key)
+    existing = PermitRequest.objects.filter(submission_key=stored, **mine).first()
+    if existing is None:
+        return None
+    if existing.submission_hash and existing.submission_hash != digest:
+        raise SubmissionKeyReused(existing)
+    return existing
+
+
 @transaction.atomic
 def permit_draft_save(
     *,
@@ -107,13 +162,19 @@ def permit_draft_save(
     data: dict,
     areas: list[AreaSpec],
     uploads: list[tuple[object, str]] = (),
-    submission_key: uuid.UUID | None = None,
+    submission_key: uuid.UUID | str | None = None,
+    key_owner=None,
     permit: PermitRequest | None = None,
 ) -> PermitRequest:
     """Create or update a draft with its work areas and attachments. The same
-    `submission_key` twice returns the request already made (a double click)."""
+    `submission_key` sent again by its owner with the same data returns the request already
+    made (a double click, a retry); with other data it raises SubmissionKeyReused. The owner
+    is the applicant, or `key_owner` (the organisation whose API token sent the key)."""
+    owner = key_owner or applicant
+    digest = ""
     if submission_key is not None and permit is None:
-        existing = PermitRequest.objects.filter(submission_key=submission_key).first()
+        digest = submission_fingerprint(data=data, areas=areas, uploads=uploads)
+        existing = permit_for_submission(key=submission_key, owner=owner, digest=digest)
         if existing is not None:
             return existing
     if permit is not None:
@@ -123,17 +184,23 @@ def permit_draft_save(
     _dates_check(data["planned_start"], data["planned_end"])
     check_inside_territory(areas, municipality.territory)
     if permit is None:
-        permit = PermitRequest(
-            municipality=municipality, applicant=applicant, submission_key=submission_key
-        )
+        permit = PermitRequest(municipality=municipality, applicant=applicant)
+        if submission_key is not None:
+            permit.submission_key = owned_key(owner=owner, key=submission_key)
+            permit.submission_hash = digest
     for name in DRAFT_FIELDS:
         if name in data:
             setattr(permit, name, data[name])
     try:
         with transaction.atomic():
             permit.save()
-    except IntegrityError:
-        return PermitRequest.objects.get(submission_key=submission_key)
+    except IntegrityError:  # the same submission, sent twice at once: the other one won
+        existing = None
+        if submission_key is not None:
+            existing = permit_for_submission(key=submission_key, owner=owner, digest=digest)
+        if existing is None:
+            raise
+        return existing
     _areas_replace(permit, areas)
     for upload, mime in uploads:
         attachment_add(permit=permit, user=applicant, upload=upload, mime=mime, purpose="plan")
@@ -221,6 +288,38 @@ def permit_submit(*, permit: PermitRequest, applicant, now: dt.datetime) -> Perm
 
         reviews_settle(permit=permit, now=now)
     return permit
+
+
+@transaction.atomic
+def permit_file(
+    *,
+    municipality,
+    applicant,
+    organisation,
+    data: dict,
+    areas: list[AreaSpec],
+    submission_key: str | None,
+    now: dt.datetime,
+) -> tuple[PermitRequest, bool]:
+    """Save and submit in one step, for `organisation`'s systems (the API): once per key of
+    the organisation's. Returns (request, True) the first time, (the same request, False) when
+    the same key comes again with the same data; SubmissionKeyReused with other data. A request
+    that fails its checks leaves nothing behind."""
+    if submission_key is not None:
+        digest = submission_fingerprint(data=data, areas=areas)
+        existing = permit_for_submission(key=submission_key, owner=organisation, digest=digest)
+        if existing is not None:
+            return existing, False
+    permit = permit_draft_save(
+        municipality=municipality,
+        applicant=applicant,
+        data=data,
+        areas=areas,
+        submission_key=submission_key,
+        key_owner=organisation,
+    )
+    created = permit.status == Status.DRAFT  # not a twin call's request, submitted already
+    return permit_submit(permit=permit, applicant=applicant, now=now), created
 
 
 @transaction.atomic

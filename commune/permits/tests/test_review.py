@@ -74,7 +74,7 @@ def test_with_conditions_needs_a_condition_and_unfavourable_needs_reasons(
         review_answer(
             task=_task(in_review), reviewer=roads_reviewer, opinion="unfavourable", now=at(MONDAY)
         )
-    assert "comments" in error.value.message_dict
+    assert "remark" in error.value.message_dict
     assert _task(in_review).status == ReviewTask.Status.OPEN
 
 

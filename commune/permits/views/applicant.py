@@ -4,6 +4,7 @@ request's page with its history, and the supplements and declarations after subm
 from __future__ import annotations
 
 import json
+import uuid
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -16,10 +17,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from commune.core import audit
 from commune.core.files import private_file_response
 from commune.permits import forms, workflow
+from commune.permits.disclosure import findings_for, history_for
 from commune.permits.models import Address, Attachment, ComplementRequest, PermitRequest
+from commune.permits.models.texts import Audience
 from commune.permits.selectors import (
     address_search,
     permit_get_for_applicant,
@@ -117,6 +119,8 @@ def _form_view(request, *, permit: PermitRequest | None):
                 saved = submission.permit_submit(
                     permit=saved, applicant=request.user, now=timezone.now()
                 )
+        except submission.SubmissionKeyReused as exc:
+            _key_reused(form, exc.permit)
         except ValidationError as exc:
             if hasattr(exc, "error_dict"):
                 for field, errors in exc.error_dict.items():
@@ -145,6 +149,22 @@ def _form_view(request, *, permit: PermitRequest | None):
     )
 
 
+def _key_reused(form, first: PermitRequest) -> None:
+    """The form came back (the browser's back button) with other data under the key it had:
+    say so, and give it a new key, so that sending it again makes a new request."""
+    form.add_error(
+        None,
+        _(
+            "This form was already sent with other data: your request %(ref)s is kept as it "
+            "was and nothing else was saved. To change that request, open it from your "
+            "requests; to make a new one, send this form again."
+        )
+        % {"ref": first},
+    )
+    form.data = form.data.copy()
+    form.data[form.add_prefix("submission_key")] = str(uuid.uuid4())
+
+
 @login_required
 def permit_new(request):
     return _form_view(request, permit=None)
@@ -167,14 +187,15 @@ def permit_detail(request, permit_id: int):
         municipality=request.municipality, user=request.user, permit_id=permit_id
     )
     status = permit.status
+    findings = findings_for(permit=permit, audience=Audience.APPLICANT)
     context = {
         "permit": permit,
         "areas_geojson": to_geojson(permit),
         "territory": _territory_geojson(request.municipality),
-        "trail": audit.trail_for(permit)[:50],
+        "history": history_for(permit=permit, audience=Audience.APPLICANT, limit=50),
         "tasks": permit.tasks.exclude(status="cancelled").select_related("department"),
-        "findings": permit.findings.all(),
-        "findings_geojson": findings_geojson(permit.findings.all()),
+        "findings": findings,
+        "findings_geojson": findings_geojson(findings),
         "open_complement": permit.complements.filter(answered_at__isnull=True).first(),
         "can_supplement": status in workflow.SUPPLEMENTABLE,
         "can_extend": status in workflow.EXTENDABLE,

@@ -14,9 +14,10 @@ from django.views.decorators.http import require_POST
 
 from commune.accounts.access import has_role, reviewer_departments, staff_required
 from commune.accounts.models import Role
-from commune.core import audit
 from commune.permits import forms, selectors
+from commune.permits.disclosure import findings_for, history_for
 from commune.permits.models import ExtensionRequest, Finding, PermitRequest, ReviewTask
+from commune.permits.models.texts import Audience
 from commune.permits.services import decision, review, routing, works
 from commune.permits.services.geometry import findings_geojson, to_geojson
 from commune.permits.workflow import TransitionNotAllowed
@@ -95,13 +96,13 @@ def staff_detail(request, permit_id: int):
         "is_officer": is_officer,
         "tasks": tasks,
         "my_departments": mine,
-        "findings": permit.findings.select_related("other_permit", "street"),
+        "findings": findings_for(permit=permit, audience=Audience.STAFF),
         "conflicts": permit.findings.filter(
             kind__in=[Finding.Kind.CONFLICT, Finding.Kind.MORATORIUM]
         ).select_related("other_permit", "street"),
         "areas_geojson": to_geojson(permit),
         "findings_geojson": findings_geojson(permit.findings.all()),
-        "trail": audit.trail_for(permit)[:100],
+        "history": history_for(permit=permit, audience=Audience.STAFF, limit=100),
         "routine_obstacles": decision.routine_obstacles_for(permit),
         "extensions": permit.extensions.filter(status=ExtensionRequest.Status.PENDING),
         "decision_form": forms.DecisionForm(),
