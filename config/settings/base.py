@@ -264,6 +264,10 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 # Where the observatory keeps its Parquet files (one folder per municipality).
 WAREHOUSE_DIR = Path(os.environ.get("WAREHOUSE_DIR", VAR_DIR / "warehouse"))
+# Each data import runs in a child process whose address space is capped at this many bytes
+# (commune/core/isolation.py): a file that needs more fails alone, the worker goes on. Django,
+# pandas, pyarrow and DuckDB take about 0.9 GB of address space before reading a byte.
+IMPORT_MEMORY_LIMIT_BYTES = int(os.environ.get("IMPORT_MEMORY_LIMIT_BYTES", str(2 * 1024**3)))
 # Real-time sensors: the MQTT broker (mqtt://user:pass@host:1883, mqtts:// for TLS) and the
 # subscriber's fixed client id, which names its persistent session on the broker.
 MQTT_URL = os.environ.get("MQTT_URL", "")

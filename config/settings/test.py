@@ -1,5 +1,7 @@
 """The test suite: the same stack, with fast password hashing and jobs run on enqueue."""
 
+from pathlib import Path
+
 from .base import *  # noqa: F403
 from .base import PRIVATE_STORAGE, VAR_DIR, os
 
@@ -11,8 +13,11 @@ PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 # of their own (commune/core/tests/test_tasks.py).
 TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 # Each test run has its own folder, so that several runs on one machine do not collide;
-# conftest.py removes it at the end of the run.
-TEST_RUN_DIR = VAR_DIR / "test-runs" / str(os.getpid())
+# conftest.py removes it at the end of the run. The processes a run starts (an import's child
+# process, commune/core/isolation.py) inherit it through the environment.
+TEST_RUN_DIR = Path(
+    os.environ.setdefault("COMMUNE_TEST_RUN_DIR", str(VAR_DIR / "test-runs" / str(os.getpid())))
+)
 if not os.environ.get("DATABASE_URL"):
     DATABASES["default"]["NAME"] = str(TEST_RUN_DIR / "main.sqlite3")  # noqa: F405
     DATABASES["default"]["TEST"] = {"NAME": str(TEST_RUN_DIR / "test.sqlite3")}  # noqa: F405

@@ -6,17 +6,25 @@ from collections.abc import Callable
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.files.base import File
 from django.db import IntegrityError, transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from commune.core import audit
+from commune.core.archives import archive_refusal_message, zip_open_checked
 from commune.core.idempotency import owned_key
+from commune.core.isolation import child_run
+from commune.core.uploads import file_size
+from commune.tenants import scoping
 from commune.tenants.models import Municipality
+from untrusted.archives import ArchiveRefused
 
 from .. import tasks, warehouse
 from ..models import DataImport
+from ..warehouse.ingest import archive_limits
 
 Status = DataImport.Status
 
@@ -141,6 +149,11 @@ def import_run(
 
     on_progress(0)
     source = Path(path) if path is not None else Path(data_import.file.path)
+    refusal = _archive_refusal(data_import.kind, source)
+    if refusal:
+        return _finish_failed(
+            data_import, _("The file could not be imported: %(e)s") % {"e": refusal}
+        )
     try:
         report = warehouse.import_file(
             municipality=data_import.municipality,
@@ -151,10 +164,12 @@ def import_run(
             progress=on_progress,
         )
     except (warehouse.format_error_class(), ValueError, OSError) as exc:
-        return _finish_failed(data_import, _("The file could not be imported: %(e)s") % {"e": exc})
+        return _finish_failed(data_import, _format_error_message(exc))
     except warehouse.ImporterUnavailable:
         message = _("This kind of file cannot be imported yet: %(k)s")
         return _finish_failed(data_import, message % {"k": data_import.get_kind_display()})
+    except MemoryError:  # past the cap of its child process (import_run_isolated)
+        return _finish_failed(data_import, _out_of_memory_message())
     except Exception:
         _finish_failed(data_import, _("The import stopped because of an internal error."))
         raise
@@ -201,3 +216,70 @@ def _finish_failed(data_import: DataImport, message: str) -> DataImport:
         actor=data_import.uploaded_by, obj=data_import, action="import_failed", comment=message
     )
     return data_import
+
+
+def _archive_refusal(kind: str, source: Path) -> str:
+    """Why a zip of this kind is refused (untrusted.archives, from its directory alone, before
+    the pipeline reads anything), in the active language; "" when it is not refused."""
+    limits = archive_limits(kind)
+    if limits is None:
+        return ""
+    try:
+        with zip_open_checked(source, limits):
+            return ""
+    except ValidationError as exc:
+        return exc.messages[0]
+
+
+def _format_error_message(exc: Exception) -> str:
+    """Why the file was refused: an archive refusal (untrusted.archives, raised by the pipeline
+    as the cause of its format error) in the town's words, anything else as the pipeline says."""
+    refusal = exc.__cause__ if isinstance(exc.__cause__, ArchiveRefused) else None
+    detail = archive_refusal_message(refusal) if refusal is not None else str(exc)
+    return _("The file could not be imported: %(e)s") % {"e": detail}
+
+
+def _out_of_memory_message() -> str:
+    limit = file_size(settings.IMPORT_MEMORY_LIMIT_BYTES)
+    return _(
+        "The import needed more memory than the %(limit)s an import may use, and was stopped; "
+        "split the file into smaller ones."
+    ) % {"limit": limit}
+
+
+def import_run_isolated(*, data_import: DataImport) -> DataImport:
+    """Run a queued import in a child process whose memory is capped
+    (settings.IMPORT_MEMORY_LIMIT_BYTES, commune/core/isolation.py), so that one town's file
+    never takes down the worker that every town shares. The child records progress and the
+    result as import_run() does; a child that dies (killed, out of memory outside Python's
+    reach) leaves the import failed with a message in the town's language. Safe to call
+    twice: only a queued import runs."""
+    if data_import.status != Status.QUEUED:
+        return data_import
+    outcome = child_run(
+        "commune.mobility.services.imports:import_run_child",
+        kwargs={"import_id": data_import.pk, "municipality_id": data_import.municipality_id},
+        memory_limit=settings.IMPORT_MEMORY_LIMIT_BYTES,
+    )
+    data_import.refresh_from_db()
+    if outcome.ok or data_import.status not in {Status.QUEUED, Status.RUNNING}:
+        return data_import
+    with translation.override(data_import.municipality.default_language):
+        if outcome.out_of_memory:
+            message = _out_of_memory_message()
+        elif outcome.signal is not None:
+            message = _(
+                "The import was stopped (signal %(signal)d), most likely for lack of memory; "
+                "split the file into smaller ones."
+            ) % {"signal": outcome.signal}
+        else:
+            message = _("The import stopped because of an internal error.")
+        return _finish_failed(data_import, message)
+
+
+def import_run_child(*, import_id: int, municipality_id: int) -> None:
+    """The child process's side of import_run_isolated(): the import, in the town's scope and
+    language."""
+    municipality = Municipality.objects.get(pk=municipality_id)
+    with scoping.scope(municipality), translation.override(municipality.default_language):
+        import_run(data_import=DataImport.objects.get(pk=import_id))

@@ -60,8 +60,9 @@ def imports_of(town):
 
 
 def test_uploaded_counts_file_is_imported_in_the_background_and_reported(
-    analyst, town_a, django_capture_on_commit_callbacks
+    transactional_db, analyst, town_a, django_capture_on_commit_callbacks
 ):
+    # (transactional: the import runs in a child process, which sees committed rows only)
     # when
     with django_capture_on_commit_callbacks(execute=True):
         response = upload(analyst, town_a, "counts.csv", COUNTS)

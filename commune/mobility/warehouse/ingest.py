@@ -26,6 +26,10 @@ IMPORTERS: dict[str, tuple[str, str]] = {
     "gtfs": ("analytics.ingest.gtfs", "import_gtfs"),
 }
 
+# kind of DataImport delivered as a zip → (analytics module, its ZipLimits): the archive is
+# checked against them before anything in it is read (untrusted.archives).
+ARCHIVE_LIMITS: dict[str, tuple[str, str]] = {"gtfs": ("analytics.ingest.gtfs", "GTFS_ZIP")}
+
 Progress = Callable[[int], None]
 
 
@@ -47,6 +51,15 @@ def format_error_class() -> type[Exception]:
     from analytics.ingest.report import ImportFormatError
 
     return ImportFormatError
+
+
+def archive_limits(kind: str):
+    """The untrusted.archives.ZipLimits a zip of this kind is held to; None for kinds that are
+    not zips."""
+    if kind not in ARCHIVE_LIMITS:
+        return None
+    module_name, name = ARCHIVE_LIMITS[kind]
+    return getattr(import_module(module_name), name)
 
 
 def _importer(kind: str) -> Callable:
