@@ -82,6 +82,13 @@ def status_of(data_import) -> tuple[str, str]:
     return data_import.status, data_import.error
 
 
+def peak_resident_bytes(pid: int) -> int:
+    """The process's high-water mark of resident memory (VmHWM, Linux)."""
+    status = Path(f"/proc/{pid}/status").read_text()
+    [kilobytes] = [line.split()[1] for line in status.splitlines() if line.startswith("VmHWM:")]
+    return int(kilobytes) * 1024
+
+
 @pytest.fixture
 def media(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
@@ -132,6 +139,8 @@ def test_the_real_worker_survives_an_import_past_the_memory_cap(
         status, error = status_of(hog)
         assert status == "failed" and "mémoire" in error
         assert worker.poll() is None
+        # and the worker itself never held the file: its peak resident memory stayed small
+        assert peak_resident_bytes(worker.pid) < 512 * MiB
     finally:
         stop_worker(worker)
     assert (Path(settings.WAREHOUSE_DIR) / str(town_a.pk) / "counts").is_dir()
