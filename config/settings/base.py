@@ -5,6 +5,7 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONCE, NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -49,6 +50,7 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_totp",
     "axes",
     "django_htmx",
+    "csp",
     "django_tasks",
     "django_tasks_db",
     "commune.core",
@@ -62,6 +64,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Outside the error pages' middleware, so that error pages get the nonce too.
+    "csp.middleware.CSPMiddleware",
     "commune.core.middleware.RequestLogMiddleware",
     "commune.core.middleware.ErrorPageMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -282,6 +286,24 @@ SESSION_COOKIE_SAMESITE = "Lax"
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
+
+# Content-Security-Policy (django-csp 4): scripts from our origin only; styles too, or inline
+# with the response's nonce (`{{ request.csp_nonce }}`); no plugins, no <base> hijack, no
+# framing, forms post to us only. Images: ours and the map tiles (Leaflet needs no data: URI).
+# Uploaded files get a stricter sandbox of their own (commune/core/files.py).
+MAP_TILE_ORIGINS = env_list("MAP_TILE_ORIGINS", "https://wmts.geo.admin.ch")
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],  # no inline script at all (htmx and Leaflet are files)
+        "style-src": [SELF, NONCE],
+        "img-src": [SELF, *MAP_TILE_ORIGINS],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "frame-ancestors": [NONE],
+        "form-action": [SELF],
+    },
+}
 
 # Debian 12 ships GDAL 3.6; Django 5.2 warns (gis.W001) that it wants >= 3.9. Everything we
 # use (OGR reading of GeoJSON and shapefiles, transforms) works on 3.6.

@@ -38,7 +38,7 @@ def test_analyst_observatory_draws_the_map_filters_with_htmx_and_is_accessible(
     page.select_option("#id_mode", "bicycle")
     page.locator("#observatory-filters button[type=submit]").click()
     page.wait_for_function(
-        "document.querySelectorAll('#sites-title ~ .table-scroll tbody tr').length === 1"
+        "() => document.querySelectorAll('#sites-title ~ .table-scroll tbody tr').length === 1"
     )
     # then
     assert page.evaluate("window.__marker") == "kept"

@@ -85,7 +85,7 @@ def draw_area(page, ring_lv95: list[tuple[float, float]], map_id: str = "permit-
     corners = lv95_to_wgs84(ring_lv95)
     lat = sum(c[0] for c in corners) / len(corners)
     lng = sum(c[1] for c in corners) / len(corners)
-    page.wait_for_function(f"document.getElementById('{map_id}').leafletMap !== undefined")
+    page.wait_for_function(f"() => document.getElementById('{map_id}').leafletMap !== undefined")
     page.evaluate(
         f"document.getElementById('{map_id}').leafletMap.setView([{lat}, {lng}], 19, "
         "{animate: false})"

@@ -119,7 +119,7 @@ def test_a_conflict_is_flagged_to_the_officer_with_its_map(browser, live_server,
     assert other.reference in conflicts.inner_text()
     assert conflicts.get_by_role("link", name=other.reference).count() == 1
     officer.wait_for_function(
-        "document.querySelectorAll('#permit-map .leaflet-overlay-pane path').length >= 2"
+        "() => document.querySelectorAll('#permit-map .leaflet-overlay-pane path').length >= 2"
     )
     kinds = officer.evaluate(
         "JSON.parse(document.getElementById('permit-map').dataset.findings)"
