@@ -214,9 +214,12 @@ def test_a_service_removed_from_the_review_loses_the_documents(world, staff_clie
         ReviewTask.objects.filter(permit=world.in_review).update(status=ReviewTask.Status.CANCELLED)
     http = staff_client(world.people["routed_reviewer"])
 
-    # then its reviewer may no longer open the file or its plan
+    # then its reviewer may no longer open the file, its plan or the removed review's page
     assert http.get(f"/pully/{DOCUMENTS['plan_in_review'](world)}").status_code == 403
     assert http.get(f"/pully/permits/staff/{world.in_review.pk}/").status_code == 403
+    with scope(world.town):
+        task = ReviewTask.objects.get(permit=world.in_review)
+    assert http.get(f"/pully/permits/staff/tasks/{task.pk}/").status_code == 403
 
 
 @pytest.mark.parametrize("action", ["decide", "complement", "services", "inspect"])

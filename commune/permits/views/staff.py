@@ -116,8 +116,9 @@ def staff_detail(request, permit_id: int):
 @staff_required(Role.SERVICE_REVIEWER, *OFFICERS)
 def task_review(request, task_id: int):
     task = get_object_or_404(ReviewTask.objects.select_related("permit", "department"), pk=task_id)
-    if task.department_id not in reviewer_departments(request.user, request.municipality):
-        raise PermissionDenied
+    mine = reviewer_departments(request.user, request.municipality)
+    if task.department_id not in mine or task.status not in selectors.ROUTED:
+        raise PermissionDenied  # another service's review, or one the officer removed
     form = forms.ReviewForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
