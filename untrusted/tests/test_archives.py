@@ -209,3 +209,18 @@ def test_a_directory_that_understates_a_size_never_yields_more_than_it_declared(
         with pytest.raises(ArchiveRefused) as caught:
             zip_read(archive, member)
     assert caught.value.code == "damaged"
+
+
+def test_the_package_imports_neither_django_nor_commune_nor_analytics():
+    """Both sides may use it only because it depends on neither (docs/architecture.md)."""
+    import subprocess
+    import sys
+
+    script = (
+        "import sys, untrusted.archives; "
+        "print(sorted({m.split('.')[0] for m in sys.modules} & {'django', 'commune', 'analytics'}))"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, check=True, timeout=60
+    )
+    assert done.stdout.strip() == "[]"
