@@ -8,11 +8,13 @@ class CoreConfig(AppConfig):
     verbose_name = _("Core")
 
     def ready(self):
+        from django.db.models import IntegerField
         from django.urls import register_converter
 
-        from .bounds import IdConverter
+        from .bounds import IdConverter, IntegerFieldIn
 
         register_converter(IdConverter, "id")  # ids in every URL pattern (see bounds.py)
+        IntegerField.register_lookup(IntegerFieldIn)  # `in` with ids past the column's range
 
         from .gdal_safety import gdal_network_off
 

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 from typing import Any
 
 from django import forms
@@ -23,6 +24,7 @@ from django.core.exceptions import ImproperlyConfigured, ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.backends.base.operations import BaseDatabaseOperations
+from django.db.models.lookups import In
 from django.utils import formats, timezone
 from django.utils.deconstruct import deconstructible
 from django.utils.translation import gettext as _
@@ -202,6 +204,31 @@ def bounded_formfields(*, dates: dict[str, DateWindow] | None = None):
         return field
 
     return formfield
+
+
+def parse_id(text: str) -> int | None:
+    """An object id read from a query parameter or a form: ASCII digits, at most 18 of them
+    (as in URLs, IdConverter); None for anything else. `str.isdigit()` is not enough: "²" is a
+    digit to it, and int() refuses it."""
+    return int(text) if re.fullmatch(IdConverter.regex, text, flags=re.ASCII) else None
+
+
+class IntegerFieldIn(In):
+    """`in` on integer columns, leaving out the values the column cannot hold (no row has
+    them). Django does this for `exact` and the comparisons, not for `in`: a form's
+    ModelMultipleChoiceField with an id past 64 bits overflowed SQLite (a 500)."""
+
+    def process_rhs(self, compiler, connection):
+        if self.rhs_is_direct_value():
+            internal = self.lhs.output_field.get_internal_type()
+            low, high = connection.ops.integer_field_range(internal)
+            self.rhs = [
+                value
+                for value in self.rhs
+                if not isinstance(value, int)
+                or ((low is None or value >= low) and (high is None or value <= high))
+            ]
+        return super().process_rhs(compiler, connection)
 
 
 class IdConverter:

@@ -8,9 +8,12 @@ Payload: ``{"sensor": "P12", "ts": "2026-03-17T08:15:00+01:00", "value": 42, "id
 from __future__ import annotations
 
 import datetime as dt
-import json
 import math
 from dataclasses import dataclass
+
+from django.utils import timezone
+
+from commune.core.bounds import BadJSON, json_loads_bounded
 
 from .models import QuarantinedMessage
 
@@ -18,6 +21,10 @@ Reason = QuarantinedMessage.Reason
 
 TOPIC_FILTER = "commune/+/sensors/+/readings"
 MAX_KEY_PART = 100
+#: A reading is from the last ten years and not from further ahead than tomorrow: a clock that
+#: far off is broken or hostile, and a reading dated 9999 (or year 1) was stored, then made
+#: every export of the town's readings fail on it.
+READING_PAST, READING_FUTURE = dt.timedelta(days=3653), dt.timedelta(days=1)
 
 
 class MalformedMessage(ValueError):
@@ -58,7 +65,7 @@ def topic_parts(topic: str) -> tuple[str, str]:
     return parts[1], parts[3]
 
 
-def parse_timestamp(raw: object) -> dt.datetime:
+def parse_timestamp(raw: object, *, now: dt.datetime) -> dt.datetime:
     if not isinstance(raw, str):
         raise MalformedMessage(Reason.BAD_TIMESTAMP, f"ts={raw!r}"[:200])
     try:
@@ -67,6 +74,8 @@ def parse_timestamp(raw: object) -> dt.datetime:
         raise MalformedMessage(Reason.BAD_TIMESTAMP, f"ts={raw!r}"[:200]) from None
     if value.tzinfo is None or value.utcoffset() is None:
         raise MalformedMessage(Reason.BAD_TIMESTAMP, f"ts={raw!r} has no UTC offset"[:200])
+    if not now - READING_PAST <= value <= now + READING_FUTURE:
+        raise MalformedMessage(Reason.BAD_TIMESTAMP, f"ts={raw!r} is too far from now"[:200])
     return value
 
 
@@ -91,12 +100,16 @@ def _identifier(raw: object, field: str) -> str:
     return text
 
 
-def parse_message(topic: str, payload: bytes) -> ParsedReading:
-    """Check a message completely; raise MalformedMessage with the first problem found."""
+def parse_message(topic: str, payload: bytes, *, now: dt.datetime | None = None) -> ParsedReading:
+    """Check a message completely, its time against `now` (the time it arrived); raise
+    MalformedMessage with the first problem found."""
     town_slug, topic_sensor = topic_parts(topic)
     try:
-        data = json.loads(payload.decode("utf-8"))
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        data = json_loads_bounded(payload.decode("utf-8"))
+    except BadJSON as exc:  # deep nesting, bad syntax; NaN and Infinity are not measurements
+        reason = Reason.BAD_VALUE if exc.code == "number" else Reason.BAD_JSON
+        raise MalformedMessage(reason, str(exc)[:200], town_slug=town_slug) from None
+    except UnicodeDecodeError as exc:
         raise MalformedMessage(Reason.BAD_JSON, str(exc)[:200], town_slug=town_slug) from None
     if not isinstance(data, dict):
         raise MalformedMessage(
@@ -111,7 +124,7 @@ def parse_message(topic: str, payload: bytes) -> ParsedReading:
             raise MalformedMessage(
                 Reason.SENSOR_MISMATCH, f"topic {topic_sensor!r}, payload {sensor_id!r}"[:200]
             )
-        measured_at = parse_timestamp(data["ts"])
+        measured_at = parse_timestamp(data["ts"], now=now or timezone.now())
         value = parse_value(data["value"])
         message_id = None if data.get("id") is None else _identifier(data["id"], "id")
     except MalformedMessage as exc:

@@ -190,3 +190,17 @@ def test_every_integer_and_date_a_form_takes_is_bounded(db):
             ):
                 unbounded.append(f"{where}: date without a DateWindow")
     assert not unbounded, "\n".join(sorted(unbounded))
+
+
+def test_in_with_ids_past_the_column_finds_nothing_instead_of_overflowing(town_a):
+    from commune.tenants.models import Municipality
+
+    assert list(Municipality.objects.filter(pk__in=[10**30, -(10**30)])) == []
+    assert list(Municipality.objects.filter(pk__in=[10**30, town_a.pk])) == [town_a]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"), [("42", 42), ("²", None), ("9" * 19, None), ("", None), ("-1", None)]
+)
+def test_an_id_from_a_query_is_ascii_digits_within_64_bits(text, expected):
+    assert bounds.parse_id(text) == expected

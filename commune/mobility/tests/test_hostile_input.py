@@ -151,3 +151,40 @@ def test_a_file_named_zip_that_is_not_a_timetable_is_refused_with_a_message(
         data_import = DataImport.objects.get()
     assert data_import.status == DataImport.Status.FAILED, data_import.status
     assert data_import.error
+
+
+# --- sensor messages ----------------------------------------------------------------------
+
+
+def sensor_message(ts: str) -> bytes:
+    return f'{{"sensor": "P1", "ts": "{ts}", "value": 1}}'.encode()
+
+
+@pytest.mark.parametrize(
+    ("payload", "reason"),
+    [
+        (b"[" * 50_000 + b"]" * 50_000, "bad_json"),
+        (sensor_message("9999-12-31T23:59:59+00:00"), "bad_timestamp"),
+        (sensor_message("0001-01-01T00:00:00+00:00"), "bad_timestamp"),
+        (sensor_message("2026-12-06T10:00:00+00:00"), "bad_timestamp"),
+    ],
+)
+def test_a_hostile_sensor_message_is_quarantined_and_the_export_still_runs(town_a, payload, reason):
+    # given: a sensor of the town, and one good reading
+    from commune.mobility.models import QuarantinedMessage
+    from commune.mobility.services.exports import readings_export
+    from commune.mobility.services.readings import Outcome, message_receive
+
+    from .factories import SensorFactory
+
+    topic = "commune/pully/sensors/P1/readings"
+    with scope(town_a):
+        SensorFactory(municipality=town_a, external_id="P1")
+    message_receive(topic=topic, payload=sensor_message("2026-12-04T09:00:00+00:00"))
+    # when
+    outcome = message_receive(topic=topic, payload=payload)
+    # then: quarantined with its reason, and the town's readings still export
+    assert outcome == Outcome.QUARANTINED
+    with scope(town_a):
+        assert QuarantinedMessage.objects.get().reason == reason
+    assert readings_export(municipality=town_a, full=True) == 1

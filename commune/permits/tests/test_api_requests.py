@@ -109,8 +109,9 @@ def test_bad_input_gets_field_errors_and_saves_nothing(client, in_town, org_toke
     self_crossing = post(client, raw, payload(in_town, work_areas=bowtie))
     assert reversed_dates.status_code == 400
     assert list(reversed_dates.json()["errors"]) == ["planned_end"]
-    assert out_of_town.status_code == 400 and "geometry" in out_of_town.json()["errors"]
-    assert self_crossing.status_code == 400 and "geometry" in self_crossing.json()["errors"]
+    # errors are keyed by the payload's field names
+    assert out_of_town.status_code == 400 and "work_areas" in out_of_town.json()["errors"]
+    assert self_crossing.status_code == 400 and "work_areas" in self_crossing.json()["errors"]
     with scope(in_town):
         assert PermitRequest.objects.count() == 0
 

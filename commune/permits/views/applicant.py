@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from commune.core.bounds import parse_id
 from commune.core.files import private_file_response
 from commune.permits import forms, workflow
 from commune.permits.disclosure import findings_for, history_for
@@ -89,9 +90,9 @@ def _form_view(request, *, permit: PermitRequest | None):
         initial = {"geometry": to_geojson(permit)}
     if search["q"]:
         search["addresses"] = address_search(municipality=town, q=search["q"])
-    chosen = request.GET.get("at", "")
-    if request.method == "GET" and chosen.isdigit():
-        address = Address.objects.filter(municipality=town, pk=int(chosen)).first()
+    chosen = parse_id(request.GET.get("at", ""))
+    if request.method == "GET" and chosen is not None:
+        address = Address.objects.filter(municipality=town, pk=chosen).first()
         if address is not None:
             initial["geometry"] = _address_area(address)
             search["chosen"] = address
