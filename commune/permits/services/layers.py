@@ -100,11 +100,7 @@ def _raise_json_error(upload) -> None:
     head = upload.read(1024).lstrip(b"\xef\xbb\xbf \r\n\t")[:1]
     if head not in (b"{", b"["):
         return
-    upload.seek(0)
-    try:
-        json_loads_bounded(upload.read())
-    except BadJSON as exc:
-        raise ValidationError(exc.message, code="json") from exc
+    _load_json(upload)
     raise ValidationError(
         _("A GeoJSON layer is a FeatureCollection or a Feature."), code="not_geojson"
     )
@@ -113,12 +109,19 @@ def _raise_json_error(upload) -> None:
 # GeoJSON ------------------------------------------------------------------------------------
 
 
-def _read_geojson(upload) -> list[Feature]:
+def _load_json(upload):
+    """The upload's JSON (UTF-8, with or without a byte-order mark), depth-bounded."""
     upload.seek(0)
     try:
-        data = json_loads_bounded(upload.read())
+        return json_loads_bounded(upload.read().decode("utf-8-sig"))
+    except UnicodeDecodeError as exc:
+        raise ValidationError(_("This is not valid JSON."), code="json") from exc
     except BadJSON as exc:
         raise ValidationError(exc.message, code="json") from exc
+
+
+def _read_geojson(upload) -> list[Feature]:
+    data = _load_json(upload)
     srid = _crs_srid(data.get("crs"))
     items = data.get("features") if data.get("type") == "FeatureCollection" else [data]
     if not isinstance(items, list):

@@ -274,9 +274,10 @@ def test_the_refusal_is_in_the_users_language(officer_client, town_a, parks, sec
 def test_a_plain_geojson_and_a_plain_shapefile_zip_are_still_imported(
     officer_client, town_a, parks, tmp_path
 ):
-    # given a GeoJSON with a long label, and a shapefile zip with a .cpg
+    # given a GeoJSON with a byte-order mark and a long label, and a shapefile zip with a .cpg
     long_label = "Chêne " + "x" * 400
-    response = post(officer_client, parks, "arbres.geojson", geojson(town_a, long_label))
+    with_bom = b"\xef\xbb\xbf" + geojson(town_a, long_label)
+    response = post(officer_client, parks, "arbres.geojson", with_bom)
     assert response.status_code == 302
     members = {f"zone.{ext}": content for ext, content in shapefile_parts(tmp_path, town_a).items()}
     members["zone.cpg"] = b"UTF-8"
