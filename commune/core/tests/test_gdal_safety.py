@@ -72,6 +72,9 @@ def remote_paths(url: str) -> list[str]:
     return [
         *paths,
         f"/vsicurl?url={url}/q.json",
+        f"/vsizip//vsicurl/{url}/chained.zip/layer.shp",
+        f"/vsigzip//vsicurl/{url}/chained.gz",
+        f"/vsitar//vsicurl/{url}/chained.tar/layer.shp",
         f"/VSICURL/{url}/upper.json",
         f"/vsicurl\\{url}/backslash.json",
         f"{url}/direct.geojson",
@@ -137,7 +140,7 @@ def test_without_the_guard_the_same_paths_do_reach_the_server(tmp_path):
         )
         reached = {urlsplit(path).path.split("/")[1] for _, path in server.requests}
     assert len(server.requests) > 20
-    assert {"f.geojson", "crs", "wfs", "oapif", "q.json", "direct.geojson"} <= reached
+    assert {"f.geojson", "crs", "wfs", "oapif", "q.json", "direct.geojson", "chained.zip"} <= reached
 
 
 def test_every_file_system_but_the_local_ones_is_replaced():
