@@ -26,6 +26,7 @@ from __future__ import annotations
 import stat
 import struct
 import zipfile
+import zlib
 from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
@@ -40,6 +41,8 @@ RATIO_FLOOR_BYTES = MiB
 #: extra field and comment.
 _DIRECTORY_BYTES_PER_MEMBER = 46 + 1024
 _COMPRESSIONS = {zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED}
+#: What reading a damaged member raises: a bad checksum, a truncated or garbled deflate stream.
+_READ_ERRORS = (zipfile.BadZipFile, zlib.error, EOFError, ValueError, NotImplementedError)
 
 _EOCD = struct.Struct("<4s4H2LH")
 _EOCD64_LOCATOR = struct.Struct("<4sLQL")
@@ -121,7 +124,7 @@ def zip_read(archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> bytes:
     """A checked member's content (never more than its declared, checked size)."""
     try:
         return archive.read(info)
-    except (zipfile.BadZipFile, OSError, EOFError, ValueError, NotImplementedError) as exc:
+    except _READ_ERRORS as exc:
         raise _damaged(exc, name=info.filename) from exc
 
 
@@ -134,7 +137,8 @@ def zip_extract(
         with archive.open(info) as member, open(target, "xb") as out:
             while block := member.read(chunk):
                 out.write(block)
-    except (zipfile.BadZipFile, EOFError, ValueError, NotImplementedError) as exc:
+    except _READ_ERRORS as exc:
+        target.unlink(missing_ok=True)
         raise _damaged(exc, name=info.filename) from exc
     return target
 

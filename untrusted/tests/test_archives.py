@@ -224,3 +224,18 @@ def test_the_package_imports_neither_django_nor_commune_nor_analytics():
         [sys.executable, "-c", script], capture_output=True, text=True, check=True, timeout=60
     )
     assert done.stdout.strip() == "[]"
+
+
+def test_a_corrupted_member_is_refused_as_damaged_when_read_or_copied(tmp_path):
+    # given a member whose compressed bytes were garbled in transit
+    data = bytearray(make_zip({"zone.shp": os.urandom(1000).hex().encode() * 10}))
+    start = data.find(b"zone.shp") + len("zone.shp")
+    data[start + 10 : start + 60] = bytes(b ^ 0xFF for b in data[start + 10 : start + 60])
+    with zip_open(io.BytesIO(bytes(data)), SHAPEFILE) as (archive, [member]):
+        for action in (
+            lambda: zip_read(archive, member),
+            lambda: zip_extract(archive, member, tmp_path / "layer.shp"),
+        ):
+            with pytest.raises(ArchiveRefused) as caught:
+                action()
+            assert caught.value.code == "damaged" and caught.value.params["name"] == "zone.shp"
