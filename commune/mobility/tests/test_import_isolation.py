@@ -30,6 +30,7 @@ from commune.core.uploads import file_size
 from commune.mobility import tasks
 from commune.mobility.models import DataImport
 from commune.mobility.services import import_create
+from commune.mobility.services.imports import import_run_child
 from commune.tenants.scoping import scope
 
 MiB = 1024 * 1024
@@ -176,3 +177,20 @@ def test_a_gtfs_zip_bomb_upload_is_refused_before_it_is_read_in_the_towns_langua
     assert status == "failed"
     assert "stop_times.txt est compressé" in error, error
     assert not (Path(settings.WAREHOUSE_DIR) / str(town_a.pk) / "departures").exists()
+
+
+def test_a_timetable_with_a_garbled_member_fails_with_the_towns_words(db, town_a, media):
+    # given a timetable whose stop_times.txt was garbled in transit (the directory is intact)
+    data = bytearray(timetable(stop_times=b"T1,S1,08:00:00\n" * 5_000))
+    start = data.find(b"stop_times.txt") + len("stop_times.txt")
+    data[start + 10 : start + 60] = bytes(b ^ 0xFF for b in data[start + 10 : start + 60])
+    garbled = queued(town_a, "gtfs", "horaire.zip", bytes(data), service_date="2026-03-17")
+    # when the child's side of the import runs it (here, in this process)
+    import_run_child(import_id=garbled.pk, municipality_id=town_a.pk)
+    # then the pipeline's refusal reaches the town in French
+    status, error = status_of(garbled)
+    assert status == "failed"
+    assert (
+        error
+        == "Le fichier n'a pas pu être importé : Cette archive ZIP est endommagée ou incomplète."
+    )
