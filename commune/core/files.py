@@ -2,7 +2,7 @@
 MEDIA_ROOT by its path. Each file leaves through a view that has checked who is asking, and
 that view answers with private_file_response():
 
-    return private_file_response(request, attachment.file, filename=attachment.name,
+    return private_file_response(attachment.file, filename=attachment.name,
                                  content_type=attachment.mime_type)
 
 The response never lets the file act as a page of our site: it is a download unless it is a
@@ -13,7 +13,9 @@ Who sends the bytes depends on settings.PRIVATE_FILES_SERVER:
   "django"   Django streams the file (development, tests, small installations);
   "nginx"    an empty answer with X-Accel-Redirect: PRIVATE_FILES_INTERNAL_URL + the file's
              name; nginx (or Caddy) serves it from an `internal` location (docs/security.md);
-  "sendfile" an empty answer with X-Sendfile: the file's absolute path (Apache mod_xsendfile).
+  "sendfile" an empty answer with X-Sendfile: the file's absolute path, URL-encoded (Apache
+             mod_xsendfile).
+Both headers are percent-encoded: a file name with accents stays a valid header.
 """
 
 from __future__ import annotations
@@ -71,13 +73,12 @@ def _handed_to_proxy(fieldfile, server: str) -> HttpResponse:
         if not prefix.startswith("/") or not prefix.endswith("/"):
             raise ImproperlyConfigured("PRIVATE_FILES_INTERNAL_URL must start and end with /.")
         response["X-Accel-Redirect"] = prefix + quote(fieldfile.name)
-    else:
-        response["X-Sendfile"] = fieldfile.path
+    else:  # Apache's mod_xsendfile URL-decodes the path (XSendFileUnescape, on by default)
+        response["X-Sendfile"] = quote(fieldfile.path)
     return response
 
 
 def private_file_response(
-    request,
     fieldfile,
     *,
     filename: str,

@@ -29,5 +29,5 @@ def town_logo(request):
     if request.GET.get("v") == version:
         cache = "public, max-age=31536000, immutable"
     return private_file_response(
-        request, town.logo, filename="logo.png", content_type="image/png", inline=True, cache=cache
+        town.logo, filename="logo.png", content_type="image/png", inline=True, cache=cache
     )

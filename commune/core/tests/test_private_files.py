@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import importlib
 from pathlib import Path
+from urllib.parse import quote, unquote
 
 import pytest
 from django.core.files.base import ContentFile
@@ -150,6 +151,7 @@ def test_behind_nginx_the_view_hands_the_file_over_with_x_accel_redirect(client,
     settings.PRIVATE_FILES_INTERNAL_URL = "/internal-media/"
     with scope(plan.municipality):
         plan.name = "Plan d'été 2026.pdf"
+        plan.file.save("Plan d'été 2026.pdf", ContentFile(b"%PDF-1.4\n%%EOF\n"), save=False)
         plan.save()
     client.force_login(plan.permit.applicant)
 
@@ -158,8 +160,9 @@ def test_behind_nginx_the_view_hands_the_file_over_with_x_accel_redirect(client,
 
     # then Django sends no bytes: nginx serves the internal location, with our headers
     assert response.status_code == 200
+    assert response["X-Accel-Redirect"].isascii()
     assert response.content == b""
-    assert response["X-Accel-Redirect"] == f"/internal-media/{plan.file.name}"
+    assert response["X-Accel-Redirect"] == f"/internal-media/{quote(plan.file.name)}"
     assert response["Content-Type"] == "application/pdf"
     assert response["Content-Disposition"] == (
         "attachment; filename*=utf-8''Plan%20d%27%C3%A9t%C3%A9%202026.pdf"
@@ -176,11 +179,21 @@ def test_behind_nginx_a_refused_person_gets_no_redirect_header(client, plan, set
 
 
 def test_behind_apache_the_view_answers_x_sendfile_with_the_files_path(client, plan, settings):
+    # given a plan stored under a name with accents
     settings.PRIVATE_FILES_SERVER = "sendfile"
+    with scope(plan.municipality):
+        plan.file.save("plan d'été.pdf", ContentFile(b"%PDF-1.4\n%%EOF\n"), save=False)
+        plan.save()
     client.force_login(plan.permit.applicant)
+
+    # when the applicant opens it
     response = client.get(f"/pully/permits/{plan.permit_id}/files/{plan.pk}/")
+
+    # then the header is plain ASCII and names the real file, for Apache to send
     assert response.content == b""
-    path = Path(response["X-Sendfile"])
+    header = response["X-Sendfile"]
+    assert header.isascii()
+    path = Path(unquote(header))
     assert path.is_absolute() and path.is_relative_to(Path(settings.MEDIA_ROOT))
     assert path.read_bytes() == b"%PDF-1.4\n%%EOF\n"
 

@@ -321,7 +321,6 @@ def attachment_download(request, permit_id: int, attachment_id: int):
     )
     attachment = get_object_or_404(Attachment, pk=attachment_id, permit=permit)
     return private_file_response(
-        request,
         attachment.file,
         filename=attachment.name,
         content_type=attachment.mime_type,
