@@ -101,6 +101,7 @@ PAGES = {
     "login": ("/accounts/login/", None),
     "public works map": ("/pully/works/", None),
     "public observatory": ("/pully/mobility/open/", None),
+    "OGC API items as HTML": ("/pully/ogcapi/collections/works/items?f=html", None),
     "permit form with map": ("/pully/permits/new/", "applicant"),
     "applicant's file with map": ("/pully/permits/{permit}/", "applicant"),
     "staff map": ("/pully/permits/staff/map/", Role.PERMIT_OFFICER),
