@@ -149,8 +149,10 @@ def _form_data(payload: PermitRequestIn, organisation) -> dict[str, Any]:
         201: PermitRequestOut,
         200: PermitRequestOut,
         400: ErrorsOut,
+        401: ErrorsOut,
         404: ErrorsOut,
         422: ErrorsOut,
+        429: ErrorsOut,
     },
     summary="Submit an excavation permit request",
     description="With an `Idempotency-Key`, a retry returns the request already made (200); "

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from decimal import Decimal
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -67,8 +68,8 @@ class PermitRequestForm(forms.ModelForm):
     line_width_m = forms.DecimalField(
         label=_("Trench width for lines (m)"),
         required=False,
-        min_value=0.1,
-        max_value=50,
+        min_value=Decimal("0.1"),  # a float 0.1 is above Decimal("0.10"): 0.1 m was refused
+        max_value=Decimal("50"),
         decimal_places=2,
     )
     attachments = MultipleFileField(

@@ -53,8 +53,8 @@ def permits_module(view):
     return view
 
 
-def _error(status: int, code: str, description: str) -> JsonResponse:
-    return JsonResponse({"code": code, "description": description}, status=status)
+def _error(status: int, code: str, description: str, **extra) -> JsonResponse:
+    return JsonResponse({"code": code, "description": description, **extra}, status=status)
 
 
 def _wants_html(request: HttpRequest, allowed: set[str]) -> bool:
@@ -112,7 +112,7 @@ def ogc_view(allowed: set[str] | None = None):
                     )
                 return view(request, *args, **kwargs)
             except BadParameter as exc:
-                return _error(400, "InvalidParameterValue", exc.message)
+                return _error(400, "InvalidParameterValue", exc.message, parameter=exc.name)
 
         wrapped.__name__ = view.__name__
         wrapped.__doc__ = view.__doc__
@@ -154,7 +154,9 @@ def api_definition(request):
     base = request.build_absolute_uri(
         reverse("ogcapi:landing", kwargs={"town": request.municipality.slug})
     )
-    document = openapi.document(base_url=base, town=request.municipality, max_limit=MAX_LIMIT)
+    document = openapi.document(
+        base_url=base, town=request.municipality, max_limit=MAX_LIMIT, max_offset=MAX_OFFSET
+    )
     return JsonResponse(document, content_type=OPENAPI, json_dumps_params={"ensure_ascii": False})
 
 

@@ -74,8 +74,14 @@ def _position_schema(xy: tuple, description: str) -> list[dict]:
     ]
     height = {"type": "number", "minimum": HEIGHT_RANGE[0], "maximum": HEIGHT_RANGE[1]}
     return [
-        {"type": "array", "prefixItems": axes, "items": False, "description": description},
-        {"type": "array", "prefixItems": [*axes, height], "items": False},
+        {
+            "type": "array",
+            "prefixItems": axes,
+            "items": False,
+            "minItems": 2,
+            "description": description,
+        },
+        {"type": "array", "prefixItems": [*axes, height], "items": False, "minItems": 3},
     ]
 
 

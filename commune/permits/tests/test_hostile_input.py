@@ -321,3 +321,12 @@ def test_a_standard_condition_id_past_64_bits_is_a_form_error(
     # then
     assert response.status_code in (200, 400)
     assert response.context["form"].errors["conditions"]
+
+
+def test_a_trench_of_the_smallest_width_stated_is_accepted(applicant_client, in_town):
+    # found by schemathesis: the form compared Decimal("0.10") with the float 0.1 (larger)
+    x, y = rect(in_town, 100, 100).extent[:2]
+    line = {"type": "LineString", "coordinates": [[x, y], [x + 20, y]]}
+    data = form_data(in_town, geometry=json.dumps(line), line_width_m="0.1")
+    response = applicant_client.post(NEW, data)
+    assert response.status_code == 302, form_errors(response, "line_width_m")
