@@ -330,3 +330,22 @@ def test_a_trench_of_the_smallest_width_stated_is_accepted(applicant_client, in_
     data = form_data(in_town, geometry=json.dumps(line), line_width_m="0.1")
     response = applicant_client.post(NEW, data)
     assert response.status_code == 302, form_errors(response, "line_width_m")
+
+
+def test_an_extension_to_year_9999_is_refused_and_nothing_is_left_to_decide(
+    applicant_client, applicant, in_town
+):
+    # given: granted works of the applicant
+    from commune.permits.models import ExtensionRequest
+
+    permit = work(in_town, applicant=applicant, start=dt.date(2027, 3, 1), days=4)
+    # when: the applicant asks to extend them to the end of the calendar
+    response = applicant_client.post(
+        f"/pully/permits/{permit.pk}/works/extension/",
+        {"new_end": "9999-12-31", "reason": "Travaux prolongés"},
+        follow=True,
+    )
+    # then: refused with the range, and nothing for the permit office to decide
+    assert "Choisissez une date entre le" in response.content.decode()
+    with scope(in_town):
+        assert not ExtensionRequest.objects.exists()
