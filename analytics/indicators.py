@@ -136,6 +136,14 @@ def traffic_typology(od: ibis.Table, perimeter: Sequence[str], *, start=None, en
     return agg.mutate(share=agg.trips.cast("float64") / agg.trips.sum().over())
 
 
+def band_lower_bound(value: ibis.Value, bands: Sequence[float]) -> ibis.Value:
+    """The lower bound of the band ``value`` falls in: bands [0, b1), [b1, b2), ... [bn, inf)."""
+    lower = ibis.literal(0.0)
+    for b in sorted(bands):
+        lower = ibis.ifelse(value >= b, float(b), lower)
+    return lower
+
+
 def catchment(
     presence: ibis.Table,
     *,
@@ -152,10 +160,7 @@ def catchment(
     t = _period(presence, start, end).filter(_.origin_distance_km.notnull())
     if zones is not None:
         t = t.filter(t.zone_id.isin(list(zones)))
-    lower = ibis.literal(0.0)
-    for b in sorted(bands_km):
-        lower = ibis.ifelse(t.origin_distance_km >= b, float(b), lower)
-    t = t.mutate(band_km=lower)
+    t = t.mutate(band_km=band_lower_bound(t.origin_distance_km, bands_km))
     agg = t.group_by("band_km").agg(presence=t["count"].sum())
     return agg.mutate(share=agg.presence.cast("float64") / agg.presence.sum().over())
 
@@ -259,10 +264,7 @@ def dwell_time(
     t = _period(dwell, start, end)
     if zones is not None:
         t = t.filter(t.zone_id.isin(list(zones)))
-    lower = ibis.literal(0.0)
-    for b in sorted(bands_min):
-        lower = ibis.ifelse(t.dwell_min >= b, float(b), lower)
-    t = t.mutate(band_min=lower)
+    t = t.mutate(band_min=band_lower_bound(t.dwell_min, bands_min))
     agg = t.group_by(["zone_id", "band_min"]).agg(persons=t["count"].sum())
     zone = ibis.window(group_by=agg.zone_id)
     return agg.mutate(share=agg.persons.cast("float64") / agg.persons.sum().over(zone))

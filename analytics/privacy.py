@@ -2,22 +2,38 @@
 
 Primary suppression hides every cell (and every total) below ``k`` (default 20, as the Swiss
 operator publishes). Secondary suppression then hides more cells until no suppressed value can be
-computed from the published ones: first the line rule (a row, column or the totals line never
-has exactly one hidden entry), then an exact audit - a hidden cell is recoverable when its unit
-vector lies in the row space of the line equations over the hidden cells (null space test by
-SVD) - repeated until the audit finds nothing. Secondary cells are the smallest visible cells of
-the offending line, so as little as possible is hidden. Interval (bounds) disclosure is not
-addressed: a hidden cell's range can still be narrowed by the published totals.
+computed from the published ones.
+
+Two entry points:
+
+* :func:`suppress` - one two-way table with its totals, on its own (the line rule, then an exact
+  audit: a hidden cell is recoverable when its unit vector lies in the row space of the line
+  equations over the hidden cells, null space by SVD).
+* :func:`suppress_linked` - every figure published together, across tables, periods and
+  indicators. Each figure is a :class:`Cell`: a linear combination of the underlying cells (a
+  site's hour, a zone pair's week...) with its value; a mean is a sum divided by a known count,
+  so it is linear too. A value below k is *determined* when its vector lies in the row space of
+  the published figures' vectors (the figures shown plus what the attacker is assumed to know);
+  this is tested for every hidden figure below k and for every underlying cell below k, however
+  the figures overlap. Secondary cells are added until nothing below k is determined; figures
+  already published (an earlier period) cannot be hidden any more and are taken as they are.
+
+Interval (bounds) disclosure is not addressed: a hidden cell's range can still be narrowed by
+the published totals (it lies between 0 and what they leave over).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import math
+from collections.abc import Hashable, Mapping, Sequence
+from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
 
 DEFAULT_K = 20
+EIGEN_CUTOFF = 1e-9  # eigenvalues of the (unit-diagonal) Gram matrix below this x the largest: 0
+RESIDUAL_CUTOFF = 1e-7  # a unit vector this close to the row space is determined
 
 
 @dataclass
@@ -144,8 +160,191 @@ def suppress_long(
     return suppress(matrix, k=k)
 
 
-def suppress_small(frame: pd.DataFrame, *, value: str, k: int = DEFAULT_K) -> pd.DataFrame:
-    """Primary suppression only, for a list published WITHOUT any total (values < k -> None)."""
-    out = frame.copy()
-    out[value] = out[value].astype("object").where(out[value] >= k, None)
-    return out
+# --- figures published together: one linear system ---------------------------------------
+
+
+@dataclass(frozen=True)
+class Cell:
+    """A published figure: ``sum(weight x underlying cell)`` over ``terms``, and its value."""
+
+    key: Hashable
+    terms: Mapping[Hashable, float]
+    value: float
+
+
+@dataclass
+class Linked:
+    """What :func:`suppress_linked` decided: the keys of the figures not published, the primary
+    ones among them (below k), and the values below k that figures already published determine
+    (nothing can be hidden any more to protect them; empty unless earlier publications leaked)."""
+
+    hidden: set
+    primary: set
+    unprotectable: list = field(default_factory=list)
+
+
+class _Rows:
+    """Figures as unit vectors over the underlying cells, stored by underlying cell (column) so
+    that products with a column or a figure cost what the figure has terms."""
+
+    def __init__(self, vectors: Sequence[Mapping[Hashable, float]], index: Mapping):
+        rows, cols, weights = [], [], []
+        for i, terms in enumerate(vectors):
+            norm = math.sqrt(sum(w * w for w in terms.values()))
+            for atom, w in terms.items():
+                rows.append(i)
+                cols.append(index[atom])
+                weights.append(w / norm)
+        order = np.argsort(np.asarray(cols, dtype=np.int64), kind="stable")
+        self.rows = np.asarray(rows, dtype=np.int64)[order]
+        self.cols = np.asarray(cols, dtype=np.int64)[order]
+        self.weights = np.asarray(weights, dtype=float)[order]
+        self.n = len(vectors)
+        self.ptr = np.searchsorted(self.cols, np.arange(len(index) + 1))
+
+    def gram(self) -> np.ndarray:
+        """The rows' Gram matrix (rows x rows), summed one underlying cell at a time."""
+        gram = np.zeros((self.n, self.n))
+        sizes = np.diff(self.ptr)
+        for size in np.unique(sizes[sizes > 0]):
+            first = self.ptr[:-1][sizes == size]
+            at = first[:, None] + np.arange(size)
+            r, w = self.rows[at], self.weights[at]
+            np.add.at(
+                gram,
+                (np.repeat(r[:, :, None], size, 2), np.repeat(r[:, None, :], size, 1)),
+                w[:, :, None] * w[:, None, :],
+            )
+        return gram
+
+    def product(self, vector: Mapping[int, float]) -> tuple[np.ndarray, np.ndarray]:
+        """(row indices, values) of rows x vector, for a vector over column indices."""
+        found: dict[int, float] = {}
+        for col, w in vector.items():
+            for j in range(self.ptr[col], self.ptr[col + 1]):
+                row = int(self.rows[j])
+                found[row] = found.get(row, 0.0) + self.weights[j] * w
+        idx = np.fromiter(found.keys(), dtype=np.int64, count=len(found))
+        return idx, np.fromiter(found.values(), dtype=float, count=len(found))
+
+
+class _RowSpace:
+    """The row space of the published figures: G+ = W W^T from the eigenvectors of the Gram
+    matrix, so the squared length of a unit vector's projection is |W^T (C c)|^2."""
+
+    def __init__(self, rows: _Rows):
+        self.rows = rows
+        if rows.n == 0:
+            self.w = np.zeros((0, 0))
+            return
+        values, vectors = np.linalg.eigh(rows.gram())
+        keep = values > EIGEN_CUTOFF * max(values.max(), 1.0)
+        self.w = vectors[:, keep] / np.sqrt(values[keep])
+
+    def determined(self, vector: Mapping[int, float]) -> tuple[bool, np.ndarray | None]:
+        """Whether a unit vector lies in the row space, and then the figures combining to it."""
+        if self.w.size == 0:
+            return False, None
+        idx, g = self.rows.product(vector)
+        if not len(idx):
+            return False, None
+        inner = self.w[idx].T @ g
+        if 1.0 - float(inner @ inner) > RESIDUAL_CUTOFF:
+            return False, None
+        return True, self.w @ inner
+
+
+def _unit(terms: Mapping[Hashable, float], index: Mapping) -> dict[int, float]:
+    norm = math.sqrt(sum(w * w for w in terms.values()))
+    return {index[a]: w / norm for a, w in terms.items()}
+
+
+def audit(
+    cells: Sequence[Cell],
+    hidden: set,
+    *,
+    k: float,
+    atoms: Mapping[Hashable, float],
+    known: Sequence[Cell] = (),
+) -> list:
+    """Every value below k that the published figures determine: keys of hidden cells, and
+    ``("atom", key)`` for underlying cells. Published: the cells not in ``hidden``, and
+    ``known`` (what the attacker knows anyway, e.g. that two breakdowns count the same people).
+    """
+    return [item for item, _combination in _leaks(cells, hidden, k=k, atoms=atoms, known=known)]
+
+
+def _leaks(cells, hidden, *, k, atoms, known, skip=()):
+    index = {a: i for i, a in enumerate({a for c in [*cells, *known] for a in c.terms})}
+    shown = [c for c in cells if c.key not in hidden] + list(known)
+    space = _RowSpace(_Rows([c.terms for c in shown], index))
+    found = []
+    for c in cells:
+        if c.key in hidden and c.value < k and c.key not in skip:
+            done, combination = space.determined(_unit(c.terms, index))
+            if done:
+                found.append((c.key, _named(combination, shown)))
+    for atom, i in index.items():
+        if atoms.get(atom, k) < k and ("atom", atom) not in skip:
+            done, combination = space.determined({i: 1.0})
+            if done:
+                found.append((("atom", atom), _named(combination, shown)))
+    return found
+
+
+def _named(combination: np.ndarray, shown: Sequence[Cell]) -> list[Hashable]:
+    """The keys of the figures that take part in a combination (weights not ~0)."""
+    top = np.abs(combination).max()
+    return [shown[i].key for i in np.flatnonzero(np.abs(combination) > 1e-9 * top)]
+
+
+def suppress_linked(
+    cells: Sequence[Cell],
+    *,
+    k: float = DEFAULT_K,
+    atoms: Mapping[Hashable, float],
+    known: Sequence[Cell] = (),
+    frozen: Mapping[Hashable, bool] | None = None,
+) -> Linked:
+    """Decide which of ``cells`` (figures published together) to hide.
+
+    Primary: every cell below k. Secondary, in rounds: for each value below k that the shown
+    figures determine (a hidden cell, or an underlying cell in ``atoms`` with its value), the
+    smallest shown cell taking part in a combination that determines it is hidden too, until
+    nothing below k is determined. ``frozen`` maps keys already published to whether they were
+    hidden: they keep that state. ``known`` figures are always shown (the attacker's knowledge).
+    At the end, a secondary cell that the shown figures determine anyway is shown (it tells
+    nothing more)."""
+    frozen = dict(frozen or {})
+    cells = [c for c in cells if c.terms]
+    values = {c.key: c.value for c in cells}
+    primary = {c.key for c in cells if c.value < k and c.key not in frozen}
+    hidden = primary | {key for key, was_hidden in frozen.items() if was_hidden}
+    unprotectable: list = []
+    for _round in range(len(cells) + 1):
+        leaks = _leaks(cells, hidden, k=k, atoms=atoms, known=known, skip=set(unprotectable))
+        if not leaks:
+            break
+        added = set()
+        for item, combination in leaks:
+            candidates = [key for key in combination if key in values and key not in frozen]
+            if not candidates:
+                unprotectable.append(item)
+            elif not added.intersection(candidates):
+                added.add(min(candidates, key=lambda key: (values[key], repr(key))))
+        if not added:
+            break
+        hidden |= added
+    hidden -= _determined_anyway(cells, hidden - primary - set(frozen), hidden, known)
+    return Linked(hidden=hidden, primary=primary, unprotectable=unprotectable)
+
+
+def _determined_anyway(cells, candidates, hidden, known) -> set:
+    if not candidates:
+        return set()
+    index = {a: i for i, a in enumerate({a for c in [*cells, *known] for a in c.terms})}
+    shown = [c for c in cells if c.key not in hidden] + list(known)
+    space = _RowSpace(_Rows([c.terms for c in shown], index))
+    return {
+        c.key for c in cells if c.key in candidates and space.determined(_unit(c.terms, index))[0]
+    }

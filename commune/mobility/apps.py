@@ -18,5 +18,6 @@ class MobilityConfig(AppConfig):
                 "evaluation_queued": _("evaluation queued"),
                 "evaluation_done": _("evaluation finished"),
                 "evaluation_failed": _("evaluation failed"),
+                "opendata_published": _("open data published"),
             }
         )

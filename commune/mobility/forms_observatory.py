@@ -58,6 +58,17 @@ class ObservatoryFilterForm(forms.Form):
         return data
 
 
+class OpenPeriodForm(forms.Form):
+    """The public page's only choice: one of the periods whose open data is published (a month
+    or a week of it). No free dates, sites or modes: each would be a new table to subtract."""
+
+    period = forms.ChoiceField(label=_("Published period"))
+
+    def __init__(self, data, *, choices: list[tuple[str, list[tuple[str, str]]]], initial=None):
+        super().__init__(data, initial=initial)
+        self.fields["period"].choices = choices
+
+
 def default_period(last: dt.date | None, *, days: int = 91) -> tuple[dt.date, dt.date]:
     """The last `days` days of data (inclusive), or the last `days` days up to today."""
     end = last or dt.date.today()  # noqa: DTZ011 - a local calendar date is what is meant

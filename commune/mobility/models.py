@@ -16,6 +16,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.utils.translation import gettext_lazy as _
 
 from commune.tenants.models import LV95, Municipality, TenantModel
+from commune.tenants.scoping import TenantManager
 
 
 class Sensor(TenantModel):
@@ -311,3 +312,68 @@ class Evaluation(BackgroundJob):
 
     def __str__(self) -> str:
         return self.title
+
+
+class PublicationQuerySet(models.QuerySet):
+    def update(self, **kwargs):
+        raise PermissionError("A publication is frozen: it cannot be changed.")
+
+
+class Publication(TenantModel):
+    """The open data of one fixed period (a calendar month, or a calendar week cut at the
+    month's edges) for one family of tables (analytics.opendata): made once, when the period is
+    over and its data is in, suppressed together with everything published before it, then
+    frozen. Never recomputed: a published figure that changed would tell the difference.
+
+    `tables` is what the public side serves. `basis` holds the underlying cells a week was made
+    from (its month is made from its weeks' bases): private, never served. `hidden` lists the
+    keys of the period's figures that are not published, for the audit of the next period of
+    the same block."""
+
+    class Family(models.TextChoices):
+        COUNTS = "counts", _("Counting sites")
+        OD = "od", _("Origin–destination trips")
+        PRESENCE = "presence", _("Presence in zones")
+
+    class Kind(models.TextChoices):
+        WEEK = "week", _("Week")
+        MONTH = "month", _("Month")
+
+    family = models.CharField(_("family of tables"), max_length=16, choices=Family.choices)
+    kind = models.CharField(_("kind of period"), max_length=8, choices=Kind.choices)
+    start = models.DateField(_("first day"))
+    end = models.DateField(_("last day"))
+    k = models.PositiveIntegerField(_("minimum group size (k)"))
+    perimeter = models.JSONField(_("perimeter zones"), default=list, blank=True)
+    tables = models.JSONField(_("published tables"), default=dict)
+    hidden = models.JSONField(_("suppressed figures"), default=list, blank=True)
+    basis = models.JSONField(_("underlying cells (private)"), default=dict, blank=True)
+
+    objects = TenantManager.from_queryset(PublicationQuerySet)()
+
+    url_kwarg = None
+
+    class Meta:
+        ordering = ["start", "kind", "family"]
+        verbose_name = _("open-data publication")
+        verbose_name_plural = _("open-data publications")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["municipality", "family", "kind", "start"], name="publication_unique"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(end__gte=models.F("start")), name="publication_end_after_start"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.family} {self.kind} {self.start}–{self.end}"
+
+    @property
+    def made_at(self):
+        return self.created_at
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise PermissionError("A publication is frozen: it cannot be changed.")
+        super().save(*args, **kwargs)

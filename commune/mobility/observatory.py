@@ -222,13 +222,15 @@ def presentation(data: dict) -> dict:
                 (str(pd.Timestamp(d).date()), _none(v))
                 for d, v in zip(rows.local_date, rows.volume, strict=True)
             ]
-            known = [v for _, v in points if v is not None]
+            total = volumes.get(site_id)
             out["sites"].append(
                 {
                     "id": site_id,
                     "name": names.get(site_id, site_id),
-                    "total": volumes.get(site_id),
-                    "mean": sum(known) / len(known) if known else None,
+                    "total": total,
+                    # the total over the days with data (hidden with the total, so the mean
+                    # tells nothing the table does not)
+                    "mean": None if total is None else total / len(points),
                     "days": points,
                     "chart": charts.sparkline(
                         _("Daily volume at %(site)s") % {"site": names.get(site_id, site_id)},
@@ -243,12 +245,14 @@ def presentation(data: dict) -> dict:
             (int(r.iso_weekday), int(r.local_hour)): _none(r.mean_volume)
             for r in profile.itertuples()
         }
+        weekdays = sorted({d for d, _h in grid})  # a week cut at the month's edge has fewer
         out["profile_chart"] = charts.heatmap(
-            _("Mean hourly volume by weekday and hour"), grid, days
+            _("Mean hourly volume by weekday and hour"),
+            {(weekdays.index(d) + 1, h): v for (d, h), v in grid.items()},
+            [days[d - 1] for d in weekdays],
         )
         out["profile_rows"] = [
-            {"day": days[d - 1], "values": [grid.get((d, h)) for h in range(24)]}
-            for d in range(1, 8)
+            {"day": days[d - 1], "values": [grid.get((d, h)) for h in range(24)]} for d in weekdays
         ]
     labels = {"internal": _("Internal"), "exchange": _("Exchange"), "through": _("Through")}
     typology = data.get("typology")

@@ -57,3 +57,20 @@ def rollups_refresh_all() -> int:
         if town.has_module("mobility"):
             rebuilt += sum(rollups_refresh(municipality=town).values())
     return rebuilt
+
+
+@every(dt.timedelta(hours=1))
+@task()
+def opendata_publish_all() -> int:
+    """Publish the open data of every period that is due, in every town with the observatory
+    (services/opendata.py); nothing to do most hours. Returns the publications made."""
+    from django.utils import timezone
+
+    from .services.opendata import opendata_publish
+
+    made = 0
+    for town in Municipality.objects.filter(is_active=True):
+        if town.has_module("mobility"):
+            with scoping.scope(town):
+                made += len(opendata_publish(municipality=town, today=timezone.localdate()))
+    return made

@@ -1,5 +1,6 @@
-"""The observatory pages: the analyst's (internal figures) and the public one (open data,
-k-suppressed), with the same filters, charts, map and exports."""
+"""The observatory pages: the analyst's (internal figures, free filters) and the public one
+(open data: only the fixed tables published per period, see services/opendata.py), with the
+same charts, map and exports."""
 
 from __future__ import annotations
 
@@ -13,75 +14,99 @@ from django.views.decorators.http import require_GET
 from commune.accounts.access import has_role, staff_required
 from commune.accounts.models import Role
 
-from . import exports, observatory, warehouse
+from . import exports, observatory, published, selectors, warehouse
+from .forms_observatory import OpenPeriodForm
 
 
-def _page(request, *, public: bool):
-    town = request.municipality
-    catalogue = warehouse.observatory_catalogue(municipality=town)
-    filters = observatory.filters_from(request.GET, catalogue)
-    context = {
-        "public": public,
-        "filters": filters,
-        "form": filters.form,
-        "has_data": catalogue["last"] is not None,
-        "is_analyst": has_role(request.user, town, Role.MOBILITY_ANALYST),
-    }
-    if context["has_data"]:
-        data = observatory.observatory_data(municipality=town, filters=filters, public=public)
-        context.update(
-            data=data,
-            shown=observatory.presentation(data),
-            layers=observatory.map_layers(data),
-            k=data["k"],
-            perimeter=data["perimeter"],
-            export_query=urlencode(filters.query, doseq=True),
-        )
-    if not public:
-        context["open_url"] = reverse("mobility:observatory-open", kwargs={"town": town.slug})
-    status = 200 if filters.valid or request.htmx else 400
+def _render(request, context: dict, status: int):
     template = (
         "mobility/observatory/_results.html" if request.htmx else "mobility/observatory/page.html"
     )
     return render(request, template, context, status=status)
 
 
+def _shown(context: dict, data: dict) -> None:
+    context.update(
+        data=data,
+        shown=observatory.presentation(data),
+        layers=observatory.map_layers(data),
+        k=data["k"],
+        perimeter=data["perimeter"],
+    )
+
+
 @require_GET
 @staff_required(Role.MOBILITY_ANALYST)
 def observatory_page(request):
-    """The analyst's observatory: unsuppressed internal figures."""
-    return _page(request, public=False)
+    """The analyst's observatory: unsuppressed internal figures, any period, mode and sites."""
+    town = request.municipality
+    catalogue = warehouse.observatory_catalogue(municipality=town)
+    filters = observatory.filters_from(request.GET, catalogue)
+    context = {
+        "public": False,
+        "filters": filters,
+        "form": filters.form,
+        "invalid": not filters.valid,
+        "has_data": catalogue["last"] is not None,
+        "is_analyst": True,
+        "open_url": reverse("mobility:observatory-open", kwargs={"town": town.slug}),
+    }
+    if context["has_data"]:
+        data = observatory.observatory_data(municipality=town, filters=filters, public=False)
+        _shown(context, data)
+        context["export_query"] = urlencode(filters.query, doseq=True)
+    return _render(request, context, 200 if filters.valid or request.htmx else 400)
+
+
+def _open_period(request, periods: list):
+    """The published period asked for (the latest when none is), the form, and whether the
+    request named a period that is not published."""
+    form = OpenPeriodForm(
+        request.GET if "period" in request.GET else None,
+        choices=published.period_choices(periods),
+        initial={"period": periods[0].key if periods else None},
+    )
+    if form.is_bound and form.is_valid():
+        chosen = form.cleaned_data["period"]
+        return next(p for p in periods if p.key == chosen), form, False
+    return (periods[0] if periods else None), form, form.is_bound
 
 
 @require_GET
 def observatory_open(request):
-    """The public observatory: open data only, no figure from fewer than k persons."""
-    return _page(request, public=True)
-
-
-def _export(request, fmt: str, *, public: bool) -> HttpResponse:
+    """The public observatory: one published period's fixed tables, no free filter."""
     town = request.municipality
-    catalogue = warehouse.observatory_catalogue(municipality=town)
-    if catalogue["last"] is None:
-        return HttpResponse(
-            _("This town has no mobility data yet."),
-            status=404,
-            content_type="text/plain; charset=utf-8",
+    periods = selectors.publication_periods(municipality=town)
+    period, form, invalid = _open_period(request, periods)
+    context = {
+        "public": True,
+        "form": form,
+        "invalid": invalid,
+        "has_data": period is not None,
+        "is_analyst": has_role(request.user, town, Role.MOBILITY_ANALYST),
+    }
+    if period is not None:
+        _shown(context, published.period_data(municipality=town, period=period))
+        context.update(
+            period=period,
+            period_label=published.period_label(period),
+            links=published.period_links(periods, period),
+            export_query=urlencode({"period": period.key}),
         )
-    filters = observatory.filters_from(request.GET, catalogue)
-    indicator = request.GET.get("indicator", "daily")
-    if not filters.valid or (fmt != "geojson" and indicator not in exports.INDICATORS):
-        problems = [str(e) for errors in filters.form.errors.values() for e in errors]
-        if indicator not in exports.INDICATORS:
-            problems.append(
-                _("Unknown indicator; choose one of: %(names)s")
-                % {"names": ", ".join(exports.INDICATORS)}
-            )
-        return HttpResponse(
-            "\n".join(problems), status=400, content_type="text/plain; charset=utf-8"
-        )
-    data = observatory.observatory_data(municipality=town, filters=filters, public=public)
-    period = (filters.start, filters.end)
+    return _render(request, context, 400 if invalid and not request.htmx else 200)
+
+
+def _text(message: str, status: int) -> HttpResponse:
+    return HttpResponse(message, status=status, content_type="text/plain; charset=utf-8")
+
+
+def _unknown_indicator() -> str:
+    return _("Unknown indicator; choose one of: %(names)s") % {
+        "names": ", ".join(exports.INDICATORS)
+    }
+
+
+def _send(fmt: str, town, data: dict, indicator: str, period) -> HttpResponse:
     if fmt == "csv":
         return exports.csv_response(town, data, indicator, period)
     if fmt == "parquet":
@@ -89,9 +114,41 @@ def _export(request, fmt: str, *, public: bool) -> HttpResponse:
     return exports.geojson_response(town, data, period)
 
 
+def _export(request, fmt: str) -> HttpResponse:
+    town = request.municipality
+    catalogue = warehouse.observatory_catalogue(municipality=town)
+    if catalogue["last"] is None:
+        return _text(_("This town has no mobility data yet."), 404)
+    filters = observatory.filters_from(request.GET, catalogue)
+    indicator = request.GET.get("indicator", "daily")
+    if not filters.valid or (fmt != "geojson" and indicator not in exports.INDICATORS):
+        problems = [str(e) for errors in filters.form.errors.values() for e in errors]
+        if indicator not in exports.INDICATORS:
+            problems.append(_unknown_indicator())
+        return _text("\n".join(problems), 400)
+    data = observatory.observatory_data(municipality=town, filters=filters, public=False)
+    return _send(fmt, town, data, indicator, (filters.start, filters.end))
+
+
+def _open_export(request, fmt: str) -> HttpResponse:
+    town = request.municipality
+    periods = selectors.publication_periods(municipality=town)
+    if not periods:
+        return _text(_("This town has no open mobility data yet."), 404)
+    period, form, invalid = _open_period(request, periods)
+    indicator = request.GET.get("indicator", "daily")
+    if invalid:
+        problems = [str(e) for errors in form.errors.values() for e in errors]
+        return _text("\n".join(problems), 400)
+    if fmt != "geojson" and indicator not in exports.INDICATORS:
+        return _text(_unknown_indicator(), 400)
+    data = published.period_data(municipality=town, period=period)
+    return _send(fmt, town, data, indicator, (period.start, period.end))
+
+
 def _export_view(fmt: str, *, public: bool):
     def view(request):
-        return _export(request, fmt, public=public)
+        return _open_export(request, fmt) if public else _export(request, fmt)
 
     view.__name__ = f"export_{'open_' if public else ''}{fmt}"
     view.__doc__ = f"{fmt} export of the {'open' if public else 'internal'} indicators."

@@ -4,7 +4,7 @@ from django.test import Client
 
 from commune.accounts.models import Role
 from commune.mobility import warehouse
-from commune.mobility.tests.test_observatory import member, url, write_data
+from commune.mobility.tests.test_observatory import member, publish_all, url, write_data
 
 PRESENCE = """zone_id,timestamp,count,dwell_class
 Z000,2026-01-13T10:00+01:00,300,0-15
@@ -30,8 +30,10 @@ def test_dwell_time_is_shown_per_zone_and_small_cells_are_hidden_in_public(
     rows = [(r["zone"], r["persons"]) for r in response.context["shown"]["dwell"]]
     assert rows == [("Z000", 300), ("Z000", 500), ("Z000", 3)]
     assert 'id="dwell-table"' in response.content.decode()
-    # and the public page hides the cell of 3 persons (k = 20) and what would reveal it
-    public = Client().get(url(town_a, "mobility:observatory-open"), period)
+    # and the public page of that week hides the cell of 3 persons (k = 20) and what would
+    # reveal it
+    publish_all(town_a)
+    public = Client().get(url(town_a, "mobility:observatory-open"), {"period": "2026-01-12"})
     shown = {r["label"]: r["persons"] for r in public.context["shown"]["dwell"]}
     assert 3 not in shown.values()
     assert any(v is None for v in shown.values())

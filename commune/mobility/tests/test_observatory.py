@@ -106,14 +106,35 @@ def test_other_staff_roles_are_refused_the_analyst_page_and_exports(staff_client
     assert client.get(url(data_a, "mobility:evaluation-list")).status_code == 403
 
 
-def test_anonymous_visitors_are_sent_to_log_in_but_see_the_open_data_page(client, data_a):
-    response = client.get(url(data_a))
+def publish_all(town, today=dt.date(2026, 4, 1)):
+    """The hourly job's work on `today`: every period over and covered by the data."""
+    from .opendata_data import publish
+
+    return publish(town, today=today)
+
+
+def test_anonymous_visitors_are_sent_to_log_in_but_see_the_open_data_page(client, town_a):
+    write_data(town_a, days=14)
+    publish_all(town_a)
+    response = client.get(url(town_a))
     assert response.status_code == 302
     assert "/accounts/login/" in response["Location"]
-    assert client.get(url(data_a, "mobility:export-parquet")).status_code == 302
-    public = client.get(url(data_a, "mobility:observatory-open"), PERIOD)
+    assert client.get(url(town_a, "mobility:export-parquet")).status_code == 302
+    public = client.get(url(town_a, "mobility:observatory-open"))
     assert public.status_code == 200
     assert "Avenue du Prieuré (centre)" in public.content.decode()
+
+
+def test_the_open_page_before_any_publication_says_when_data_comes(client, town_a):
+    # given data whose periods are not over yet (nothing published)
+    write_data(town_a, days=14)
+    # when
+    response = client.get(url(town_a, "mobility:observatory-open"))
+    export = client.get(url(town_a, "mobility:export-open-csv"), {"indicator": "daily"})
+    # then
+    assert response.status_code == 200
+    assert "Aucune donnée ouverte sur la mobilité n’est encore publiée" in response.content.decode()
+    assert export.status_code == 404
 
 
 def test_the_page_without_data_says_so(analyst, town_a):
@@ -233,22 +254,29 @@ def _hidden_by_line(frame, row, column, value):
     return matrix.isna().sum(axis=1), matrix.isna().sum(axis=0), matrix
 
 
+WEEK = {"start": "2026-01-12", "end": "2026-01-18"}  # a published week: period=2026-01-12
+
+
 def test_public_exports_hide_every_cell_under_k_and_every_cell_a_total_would_reveal(
-    analyst, data_a
+    analyst, town_a
 ):
-    # given: one day, and k at the median flow between two zones, so many cells are small
-    day = {"start": "2026-01-07", "end": "2026-01-07"}
-    internal = _csv(analyst.get(url(data_a, "mobility:export-csv"), {**day, "indicator": "od"}))
+    # given: two weeks, and k at the median flow between two zones over a week, so many cells
+    # of the published week are small
+    write_data(town_a, days=14)
+    internal = _csv(analyst.get(url(town_a, "mobility:export-csv"), {**WEEK, "indicator": "od"}))
     k = int(internal[internal.origin != internal.destination].trips.median())
-    with scope(data_a):
-        MobilitySettings.objects.filter(municipality=data_a).update(k_anonymity=k)
+    with scope(town_a):
+        MobilitySettings.objects.filter(municipality=town_a).update(k_anonymity=k)
     assert (internal.trips < k).sum() > 10  # the test needs small cells to mean anything
+    publish_all(town_a)
     visitor = Client()  # anonymous
+    week = {"period": "2026-01-12"}
     # when
-    public = _csv(visitor.get(url(data_a, "mobility:export-open-csv"), {**day, "indicator": "od"}))
-    geo = json.loads(visitor.get(url(data_a, "mobility:export-open-geojson"), day).content)
+    public = _csv(visitor.get(url(town_a, "mobility:export-open-csv"), {**week, "indicator": "od"}))
+    geo = json.loads(visitor.get(url(town_a, "mobility:export-open-geojson"), week).content)
     # then: no published cell under k, every small cell hidden, the others unchanged
     merged = internal.merge(public, on=["origin", "destination"], suffixes=("", "_pub"))
+    assert len(merged) == len(internal)
     assert (merged.trips_pub.dropna() >= k).all()
     assert merged[merged.trips < k].trips_pub.isna().all()
     shown = merged.dropna(subset=["trips_pub"])
@@ -268,28 +296,32 @@ def test_public_exports_hide_every_cell_under_k_and_every_cell_a_total_would_rev
         if props["trips_in"] is not None:
             assert by_col[zone] != 1, zone
     # and: the public page ranks no flow under k
-    page = visitor.get(url(data_a, "mobility:observatory-open"), day)
+    page = visitor.get(url(town_a, "mobility:observatory-open"), week)
     assert page.context["shown"]["flows"]
     assert all(f["trips"] >= k for f in page.context["shown"]["flows"])
 
 
-def test_public_typology_and_catchment_are_suppressed_with_the_towns_k(data_a):
-    # given: k above the smallest catchment band of a single day
-    day = {"start": "2026-01-07", "end": "2026-01-07"}
+def test_public_typology_and_catchment_are_suppressed_with_the_towns_k(town_a):
+    # given: k above the smallest catchment band of a published week
+    write_data(town_a, days=14)
     internal = warehouse.observatory_indicators(
-        municipality=data_a,
-        start=dt.date(2026, 1, 7),
-        end=dt.date(2026, 1, 8),
+        municipality=town_a,
+        start=dt.date(2026, 1, 12),
+        end=dt.date(2026, 1, 19),
         modes=None,
         sites=None,
         perimeter=["Z000", "Z001", "Z002", "Z003"],
     )
     smallest = int(internal["catchment"].presence.min())
-    with scope(data_a):
-        MobilitySettings.objects.filter(municipality=data_a).update(k_anonymity=smallest + 1)
+    with scope(town_a):
+        MobilitySettings.objects.filter(municipality=town_a).update(k_anonymity=smallest + 1)
+    publish_all(town_a)
     # when
     catchment = _csv(
-        Client().get(url(data_a, "mobility:export-open-csv"), {**day, "indicator": "catchment"})
+        Client().get(
+            url(town_a, "mobility:export-open-csv"),
+            {"period": "2026-01-12", "indicator": "catchment"},
+        )
     )
     # then: the small band is hidden, and so is a second cell or the total (no subtraction)
     assert catchment.presence.isna().sum() >= 2

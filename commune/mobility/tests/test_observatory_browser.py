@@ -8,7 +8,7 @@ from django.conf import settings as django_settings
 
 from commune.accounts.models import Role
 
-from .test_observatory import member, write_data
+from .test_observatory import member, publish_all, write_data
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -51,25 +51,33 @@ def test_analyst_observatory_draws_the_map_filters_with_htmx_and_is_accessible(
 def test_public_observatory_works_without_javascript_and_is_accessible(
     browser, live_server, town_a
 ):
-    # given: a visitor with JavaScript off
+    # given: two published weeks, and a visitor with JavaScript off
     from commune.core.browser import axe_violations
 
-    write_data(town_a)
+    write_data(town_a, days=14)
+    publish_all(town_a)
     context = browser.new_context(base_url=live_server.url, locale="fr-CH")
     page = context.new_page()
     # when
-    page.goto("/pully/mobility/open/?start=2026-01-05&end=2026-02-15")
-    # then
+    page.goto("/pully/mobility/open/")
+    # then: the latest week is shown, and the page passes axe
     assert page.locator("h1").inner_text()
+    assert page.locator("#id_period").input_value() == "2026-01-12"
     assert not axe_violations(page), axe_violations(page)
     context.close()
-    nojs = browser.new_context(base_url=live_server.url, java_script_enabled=False)
+    nojs = browser.new_context(base_url=live_server.url, java_script_enabled=False, locale="fr-CH")
     page = nojs.new_page()
     page.goto("/pully/mobility/open/")
-    page.select_option("#id_mode", "car")
+    # when: the visitor picks the other week in the list
+    page.select_option("#id_period", "2026-01-05")
     page.locator("#observatory-filters button[type=submit]").click()
     page.wait_for_load_state()
-    assert "mode=car" in page.url
+    # then: that week's tables, every site
+    assert "period=2026-01-05" in page.url
     rows = page.locator("#sites-title ~ .table-scroll tbody tr")
-    assert rows.count() == 4  # the four car counters
+    assert rows.count() == 8
+    # and: a link leads to the next period, without JavaScript
+    page.get_by_role("link", name="Période suivante").click()
+    page.wait_for_load_state()
+    assert "period=2026-01-12" in page.url
     nojs.close()

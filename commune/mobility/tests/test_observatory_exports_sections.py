@@ -1,5 +1,5 @@
-"""Parking occupancy and dwell time in the observatory's CSV/Parquet exports: same filters as
-the page, dwell time k-suppressed in the open data."""
+"""Parking occupancy and dwell time in the observatory's CSV/Parquet exports: the analyst's with
+the page's filters, the open data's per published period, dwell time k-suppressed."""
 
 from __future__ import annotations
 
@@ -14,10 +14,11 @@ from commune.mobility import warehouse
 from commune.mobility.services.exports import readings_export
 from commune.mobility.tests.factories import SensorFactory
 from commune.mobility.tests.test_dwell_page import PRESENCE
-from commune.mobility.tests.test_observatory import _csv, member, url, write_data
+from commune.mobility.tests.test_observatory import _csv, member, publish_all, url, write_data
 from commune.mobility.tests.test_parking_occupancy import read
 
 PERIOD = {"start": "2026-01-05", "end": "2026-01-18"}
+PUBLISHED = {"period": "2026-01-12"}  # the published week of 12 to 18 January
 
 
 def _car_park_half_full_at_8(town):
@@ -46,12 +47,17 @@ def test_parking_occupancy_is_exported_as_csv_and_parquet_with_the_pages_filters
     # given observatory data and a car park half full on average at 08:00
     write_data(town_a, days=14)
     _car_park_half_full_at_8(town_a)
+    publish_all(town_a)
     analyst = staff_client(member(town_a, Role.MOBILITY_ANALYST))
     query = {**PERIOD, "indicator": "occupancy"}
     # when
     page = analyst.get(url(town_a), PERIOD)
     internal = _csv(analyst.get(url(town_a, "mobility:export-csv"), query))
-    public = _csv(Client().get(url(town_a, "mobility:export-open-csv"), query))
+    public = _csv(
+        Client().get(
+            url(town_a, "mobility:export-open-csv"), {**PUBLISHED, "indicator": "occupancy"}
+        )
+    )
     table = _parquet(analyst.get(url(town_a, "mobility:export-parquet"), query))
     # then: the page offers the export, and both sides publish the car park's hour at 50 %
     assert "occupancy" in _export_links(page)
@@ -80,13 +86,17 @@ def test_dwell_time_is_exported_and_suppressed_under_k_in_the_open_data(
     path = tmp_path / "presence.csv"
     path.write_text(PRESENCE)
     warehouse.import_file(municipality=town_a, kind="network_presence", path=path)
+    publish_all(town_a)
     analyst = staff_client(member(town_a, Role.MOBILITY_ANALYST))
     query = {**PERIOD, "indicator": "dwell"}
+    published = {**PUBLISHED, "indicator": "dwell"}
     # when
     internal = _csv(analyst.get(url(town_a, "mobility:export-csv"), query))
-    public = _csv(Client().get(url(town_a, "mobility:export-open-csv"), query))
-    table = _parquet(Client().get(url(town_a, "mobility:export-open-parquet"), query)).to_pandas()
-    page = Client().get(url(town_a, "mobility:observatory-open"), PERIOD)
+    public = _csv(Client().get(url(town_a, "mobility:export-open-csv"), published))
+    table = _parquet(
+        Client().get(url(town_a, "mobility:export-open-parquet"), published)
+    ).to_pandas()
+    page = Client().get(url(town_a, "mobility:observatory-open"), PUBLISHED)
     # then: the analyst has every band
     columns = ["zone_id", "band_min", "persons", "share"]
     assert list(internal.columns) == columns

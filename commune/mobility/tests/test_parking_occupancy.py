@@ -126,6 +126,9 @@ def test_the_observatory_shows_mean_occupancy_per_car_park_and_hour(staff_client
     body = response.content.decode()
     assert 'id="occupancy-table"' in body and "Parking du Centre (P-CENTRE)" in body
     assert "<svg" in body.split('id="occupancy-title"')[1].split("</section>")[0]
-    # and the public page shows it too (no person data in a car park's occupancy)
-    public = Client().get(url(town_a, "mobility:observatory-open"))
+    # and the public page of that week shows it too (no person data in a car park's occupancy)
+    from commune.mobility.tests.test_observatory import publish_all
+
+    publish_all(town_a)
+    public = Client().get(url(town_a, "mobility:observatory-open"), {"period": "2026-01-12"})
     assert public.context["shown"]["occupancy_rows"][0]["values"][8] == 50.0

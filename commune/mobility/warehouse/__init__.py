@@ -23,7 +23,9 @@ from .read import (
     dwell_bands_min,
     observatory_catalogue,
     observatory_indicators,
-    publish_suppressed,
+    opendata_basis,
+    opendata_span,
+    parking_occupancy,
 )
 
 __all__ = [
@@ -37,7 +39,9 @@ __all__ = [
     "import_file",
     "observatory_catalogue",
     "observatory_indicators",
-    "publish_suppressed",
+    "opendata_basis",
+    "opendata_span",
+    "parking_occupancy",
     "readings_last_exported",
     "readings_store",
     "rollups_refresh",

@@ -1,4 +1,4 @@
-"""The observatory's indicators, read from the town's warehouse, and their publication."""
+"""The observatory's indicators from the town's warehouse, and what its open data is made of."""
 
 from __future__ import annotations
 
@@ -101,77 +101,36 @@ def observatory_indicators(
     if dwell is not None:
         found = store.execute(indicators.dwell_time(dwell, zones=perimeter or None, **kw))
         out["dwell"] = found.sort_values(["zone_id", "band_min"]).reset_index(drop=True)
+    out["occupancy"] = parking_occupancy(municipality=municipality, start=start, end=end)
+    return out
+
+
+def parking_occupancy(*, municipality: Municipality, start: dt.date, end: dt.date):
+    """Mean occupancy of the town's car parks per local hour over local dates [start, end)
+    (a car park, not people: never suppressed, see decision 0006); None without readings."""
+    from analytics import indicators
+
+    store = _store()
     readings = _table_or_none(store, municipality, "readings")
-    if readings is not None:
-        occupancy = store.execute(indicators.parking_occupancy(readings, **kw))
-        out["occupancy"] = occupancy.sort_values(["sensor_id", "local_hour"]).reset_index(drop=True)
-    return out
+    if readings is None:
+        return None
+    found = store.execute(indicators.parking_occupancy(readings, start=start, end=end))
+    return found.sort_values(["sensor_id", "local_hour"]).reset_index(drop=True)
 
 
-def publish_suppressed(indicators_: dict, *, k: int) -> dict:
-    """The open-data version of `observatory_indicators`' result (analytics.privacy): no cell
-    or total from fewer than `k`, and secondary suppression wherever a published total would
-    let a hidden cell be recovered by subtraction. Hidden values are None; shares are only
-    given where the value and its total are both published."""
-    import pandas as pd
+def opendata_span(*, municipality: Municipality, family: str) -> tuple[dt.date, dt.date] | None:
+    """The first and last local date of the data an open-data family is made of (None: none)."""
+    from analytics import opendata
 
-    from analytics import privacy
-
-    out = dict(indicators_)
-    daily = indicators_.get("daily")
-    if daily is not None and not daily.empty:
-        published = privacy.suppress_long(
-            daily, row="site_id", column="local_date", value="volume", k=k
-        )
-        out["daily"] = _long(published, "site_id", "local_date", "volume")
-        out["site_totals"] = published.row_totals
-    profile = indicators_.get("profile")
-    if profile is not None:
-        out["profile"] = privacy.suppress_small(profile, value="mean_volume", k=k)
-    od = indicators_.get("od")
-    if od is not None and not od.empty:
-        published = privacy.suppress_long(
-            od, row="origin", column="destination", value="trips", k=k
-        )
-        out["od"] = _long(published, "origin", "destination", "trips")
-        out["od_out"], out["od_in"] = published.row_totals, published.column_totals
-    dwell = indicators_.get("dwell")
-    if dwell is not None and not dwell.empty:
-        published = privacy.suppress_long(
-            dwell, row="zone_id", column="band_min", value="persons", k=k
-        )
-        frame = _long(published, "zone_id", "band_min", "persons")
-        totals = frame.zone_id.map(published.row_totals)
-        frame["share"] = [
-            None if pd.isna(v) or pd.isna(t) or not t else float(v) / float(t)
-            for v, t in zip(frame.persons, totals, strict=True)
-        ]
-        out["dwell"] = frame
-    for name, label in (("typology", "typology"), ("catchment", "band_km")):
-        frame = indicators_.get(name)
-        if frame is None or frame.empty:
-            continue
-        value = "trips" if name == "typology" else "presence"
-        matrix = pd.DataFrame([frame[value].to_numpy()], columns=frame[label].to_numpy())
-        published = privacy.suppress(matrix, k=k)
-        total = published.grand_total
-        cells = published.values.iloc[0]
-        out[name] = pd.DataFrame(
-            {
-                label: frame[label].to_numpy(),
-                value: [None if pd.isna(v) else int(v) for v in cells],
-                "share": [None if pd.isna(v) or total is None else float(v) / total for v in cells],
-            }
-        )
-    return out
+    return opendata.dataset_span(_store(), municipality.pk, opendata.FAMILIES[family].dataset)
 
 
-def _long(published, row: str, column: str, value: str):
-    records = published.to_records()
-    import pandas as pd
+def opendata_basis(*, municipality: Municipality, family: str, period) -> dict:
+    """The underlying cells of one open-data family over a period (analytics.opendata): what
+    its public tables are computed from, JSON-able, kept privately with the publication."""
+    from analytics import opendata
 
-    frame = pd.DataFrame(records).rename(columns={"row": row, "column": column, "value": value})
-    return frame
+    return opendata.FAMILIES[family].basis(_store(), municipality.pk, period)
 
 
 def catchment_bands_km() -> tuple[float, ...]:
