@@ -91,6 +91,18 @@ def browser():
         chromium.close()
 
 
+@pytest.fixture(autouse=True)
+def _links_to_the_live_server(request):
+    """With a live server, links that leave the request (mails, the permit's QR code) point at
+    it, as COMMUNE_BASE_URL points at the installation in production."""
+    if "live_server" not in request.fixturenames:
+        yield
+        return
+    settings = request.getfixturevalue("settings")
+    settings.COMMUNE_BASE_URL = request.getfixturevalue("live_server").url
+    yield
+
+
 @pytest.fixture
 def page(browser, live_server):
     """A fresh browser context (no cookies) on the live test server, French first."""
