@@ -24,8 +24,13 @@ def _check_manager(organisation, user) -> None:
 def api_token_create(*, organisation, manager, name: str) -> tuple[ApiToken, str]:
     """A new token; returns the row and the secret, which is never stored nor shown again."""
     _check_manager(organisation, manager)
+    limit = ApiToken._meta.get_field("name").max_length
     if not name.strip():
         raise ValidationError({"name": _("Give the token a name.")})
+    if len(name.strip()) > limit:  # the name comes straight from the request, not from a form
+        raise ValidationError(
+            {"name": _("A token's name has at most %(n)d characters.") % {"n": limit}}
+        )
     raw = ApiToken.generate()
     token = ApiToken.objects.create(
         organisation=organisation,

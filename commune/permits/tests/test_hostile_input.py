@@ -349,3 +349,18 @@ def test_an_extension_to_year_9999_is_refused_and_nothing_is_left_to_decide(
     assert "Choisissez une date entre le" in response.content.decode()
     with scope(in_town):
         assert not ExtensionRequest.objects.exists()
+
+
+def test_a_token_name_longer_than_its_column_is_refused_with_a_message(client, applicant):
+    # found on PostGIS: a DataError (500); SQLite stores any length
+    from commune.permits.models import ApiToken
+
+    org = OrganisationFactory()
+    add_member(org, applicant, manager=True)
+    client.force_login(applicant)
+    response = client.post(
+        f"/accounts/organisation/{org.pk}/api-tokens/", {"name": "x" * 1000}, follow=True
+    )
+    assert response.status_code == 200
+    assert "100" in response.content.decode()
+    assert not ApiToken.objects.exists()
