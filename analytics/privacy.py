@@ -259,6 +259,43 @@ def _unit(terms: Mapping[Hashable, float], index: Mapping) -> dict[int, float]:
     return {index[a]: w / norm for a, w in terms.items()}
 
 
+def _index(figures: Sequence[Cell]) -> dict:
+    return {a: i for i, a in enumerate(dict.fromkeys(a for c in figures for a in c.terms))}
+
+
+class _Relations:
+    """The linear relations among all the figures of a block (shown or not): an orthonormal
+    basis of the left null space of their matrix, from the Gram matrix's eigenvectors with a
+    zero eigenvalue. Computed once; then a hidden figure is determined by the shown ones when
+    its unit vector lies in the row space of the relations restricted to the hidden figures
+    (what the line rule checks for one table, for any set of tables)."""
+
+    def __init__(self, figures: Sequence[Cell], index: Mapping):
+        rows = _Rows([f.terms for f in figures], index)
+        if rows.n == 0:
+            self.basis = np.zeros((0, 0))
+            return
+        values, vectors = np.linalg.eigh(rows.gram())
+        null = values <= EIGEN_CUTOFF * max(values.max(), 1.0)
+        self.basis = vectors[:, null].T  # relations x figures
+
+    def determined(self, hidden: np.ndarray) -> list[tuple[int, np.ndarray]]:
+        """(figure, combination over all figures) for each hidden figure that the others give:
+        the combination is a relation with weight 1 on it and 0 on every other hidden one."""
+        columns = np.flatnonzero(hidden)
+        if not len(columns) or not len(self.basis):
+            return []
+        a = self.basis[:, columns]
+        u, s, vt = np.linalg.svd(a, full_matrices=False)
+        rank = int((s > EIGEN_CUTOFF * max(s.max(initial=0.0), 1.0)).sum())
+        reach = (vt[:rank] ** 2).sum(axis=0)
+        found = []
+        for j in np.flatnonzero(1.0 - reach <= RESIDUAL_CUTOFF):
+            alpha = u[:, :rank] @ (vt[:rank, j] / s[:rank])
+            found.append((int(columns[j]), alpha @ self.basis))
+        return found
+
+
 def audit(
     cells: Sequence[Cell],
     hidden: set,
@@ -271,31 +308,36 @@ def audit(
     ``("atom", key)`` for underlying cells. Published: the cells not in ``hidden``, and
     ``known`` (what the attacker knows anyway, e.g. that two breakdowns count the same people).
     """
-    return [item for item, _combination in _leaks(cells, hidden, k=k, atoms=atoms, known=known)]
-
-
-def _leaks(cells, hidden, *, k, atoms, known, skip=()):
-    index = {a: i for i, a in enumerate({a for c in [*cells, *known] for a in c.terms})}
+    index = _index([*cells, *known])
     shown = [c for c in cells if c.key not in hidden] + list(known)
     space = _RowSpace(_Rows([c.terms for c in shown], index))
     found = []
     for c in cells:
-        if c.key in hidden and c.value < k and c.key not in skip:
-            done, combination = space.determined(_unit(c.terms, index))
-            if done:
-                found.append((c.key, _named(combination, shown)))
+        if c.key in hidden and c.value < k and space.determined(_unit(c.terms, index))[0]:
+            found.append(c.key)
+    for atom, i in index.items():
+        if atoms.get(atom, k) < k and space.determined({i: 1.0})[0]:
+            found.append(("atom", atom))
+    return found
+
+
+def _atom_leaks(figures, shown, index, *, k, atoms, skip) -> list:
+    """Underlying cells below k that the shown figures determine, with the figures combining
+    to each (one eigen decomposition of the shown figures' Gram matrix)."""
+    space = _RowSpace(_Rows([figures[i].terms for i in shown], index))
+    found = []
     for atom, i in index.items():
         if atoms.get(atom, k) < k and ("atom", atom) not in skip:
             done, combination = space.determined({i: 1.0})
             if done:
-                found.append((("atom", atom), _named(combination, shown)))
+                found.append((("atom", atom), [shown[j] for j in _support(combination)]))
     return found
 
 
-def _named(combination: np.ndarray, shown: Sequence[Cell]) -> list[Hashable]:
-    """The keys of the figures that take part in a combination (weights not ~0)."""
+def _support(combination: np.ndarray) -> np.ndarray:
+    """The figures that take part in a combination (weights not ~0)."""
     top = np.abs(combination).max()
-    return [shown[i].key for i in np.flatnonzero(np.abs(combination) > 1e-9 * top)]
+    return np.flatnonzero(np.abs(combination) > 1e-9 * top)
 
 
 def suppress_linked(
@@ -314,37 +356,57 @@ def suppress_linked(
     nothing below k is determined. ``frozen`` maps keys already published to whether they were
     hidden: they keep that state. ``known`` figures are always shown (the attacker's knowledge).
     At the end, a secondary cell that the shown figures determine anyway is shown (it tells
-    nothing more)."""
+    nothing more).
+
+    The relations among the figures are computed once, so a round over the hidden cells costs
+    an SVD of (relations x hidden cells); the underlying cells, which no relation among the
+    figures covers, are checked once the cells are safe (one eigen decomposition per check).
+    """
     frozen = dict(frozen or {})
     cells = [c for c in cells if c.terms]
-    values = {c.key: c.value for c in cells}
+    figures = cells + [c for c in known if c.terms]
+    index = _index(figures)
+    values = [c.value for c in cells]
+    hideable = [c.key not in frozen for c in cells] + [False] * (len(figures) - len(cells))
     primary = {c.key for c in cells if c.value < k and c.key not in frozen}
-    hidden = primary | {key for key, was_hidden in frozen.items() if was_hidden}
+    hidden = np.array(
+        [c.key in primary or frozen.get(c.key, False) for c in cells]
+        + [False] * (len(figures) - len(cells))
+    )
+    relations = _Relations(figures, index)
     unprotectable: list = []
-    for _round in range(len(cells) + 1):
-        leaks = _leaks(cells, hidden, k=k, atoms=atoms, known=known, skip=set(unprotectable))
+    skip: set = set()
+    for _round in range(len(figures) + 1):
+        leaks = [
+            (cells[i].key, list(_support(combination)))
+            for i, combination in relations.determined(hidden)
+            if cells[i].value < k and cells[i].key not in skip
+        ]
+        if not leaks:
+            shown = list(np.flatnonzero(~hidden))
+            leaks = _atom_leaks(figures, shown, index, k=k, atoms=atoms, skip=skip)
         if not leaks:
             break
-        added = set()
+        added: set[int] = set()
         for item, combination in leaks:
-            candidates = [key for key in combination if key in values and key not in frozen]
+            candidates = [i for i in combination if hideable[i] and not hidden[i]]
             if not candidates:
                 unprotectable.append(item)
+                skip.add(item)
             elif not added.intersection(candidates):
-                added.add(min(candidates, key=lambda key: (values[key], repr(key))))
+                added.add(min(candidates, key=lambda i: (values[i], repr(cells[i].key))))
         if not added:
-            break
-        hidden |= added
-    hidden -= _determined_anyway(cells, hidden - primary - set(frozen), hidden, known)
-    return Linked(hidden=hidden, primary=primary, unprotectable=unprotectable)
-
-
-def _determined_anyway(cells, candidates, hidden, known) -> set:
-    if not candidates:
-        return set()
-    index = {a: i for i, a in enumerate({a for c in [*cells, *known] for a in c.terms})}
-    shown = [c for c in cells if c.key not in hidden] + list(known)
-    space = _RowSpace(_Rows([c.terms for c in shown], index))
-    return {
-        c.key for c in cells if c.key in candidates and space.determined(_unit(c.terms, index))[0]
-    }
+            continue
+        hidden[list(added)] = True
+    secondary = hidden.copy()
+    secondary[: len(cells)] &= np.array(
+        [hideable[i] and cells[i].key not in primary for i in range(len(cells))]
+    )
+    for i, _combination in relations.determined(hidden):
+        if secondary[i]:  # shown figures give it anyway: showing it tells nothing more
+            hidden[i] = False
+    return Linked(
+        hidden={c.key for c, h in zip(cells, hidden, strict=False) if h},
+        primary=primary,
+        unprotectable=unprotectable,
+    )

@@ -96,8 +96,9 @@ def period_data(*, municipality: Municipality, period) -> dict:
         municipality=municipality, start=period.start, end=period.end + dt.timedelta(days=1)
     )
     ks = [p.k for p in published.values()]
+    site_ids = [] if data["daily"] is None else sorted(set(data["daily"].site_id))
     data.update(
-        catalogue=warehouse.observatory_catalogue(municipality=municipality),
+        catalogue=warehouse.observatory_places(municipality=municipality, site_ids=site_ids),
         perimeter=perimeter,
         k=max(ks) if ks else settings.k_anonymity,
         public=True,

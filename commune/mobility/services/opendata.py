@@ -45,7 +45,7 @@ def _settings(municipality: Municipality) -> MobilitySettings:
 def _perimeter(municipality: Municipality, settings: MobilitySettings) -> list[str]:
     from ..observatory import perimeter_for
 
-    zones = warehouse.observatory_catalogue(municipality=municipality)["zones"]
+    zones = warehouse.observatory_places(municipality=municipality, site_ids=[])["zones"]
     return perimeter_for(municipality=municipality, zones=zones, settings=settings)
 
 

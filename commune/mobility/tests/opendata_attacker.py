@@ -176,6 +176,8 @@ class Attacker:
         ).astype(float)
         self.system = System(n=n, truth_values=values)
         self.served: list[str] = []
+        self._profiles: dict = {}
+        self._by_slot = dict(list(c.groupby(["iso_weekday", "local_hour"])))
         for name, frame, column in (
             ("counts", c, "volume"),
             ("od", od, "trips"),
@@ -223,8 +225,14 @@ class Attacker:
         return self._sum("counts", self._rows("counts", start, end, site_id=site))
 
     def profile(self, start, end, weekday, hour, sites=None) -> dict:
-        rows = self._rows("counts", start, end, iso_weekday=int(weekday), local_hour=int(hour))
-        counts = self.truth.counts.loc[rows]
+        key = (start, end, int(weekday), int(hour), frozenset(sites or ()))
+        if key not in self._profiles:
+            self._profiles[key] = self._profile(start, end, int(weekday), int(hour), sites)
+        return self._profiles[key]
+
+    def _profile(self, start, end, weekday, hour, sites) -> dict:
+        counts = self._by_slot.get((weekday, hour), self.truth.counts.iloc[:0])
+        counts = counts[(counts.local_date >= start) & (counts.local_date <= end)]
         if sites is not None:
             counts = counts[counts.site_id.isin(sites)]
         vector = {}

@@ -41,19 +41,39 @@ def observatory_catalogue(*, municipality: Municipality) -> dict:
             pd.Timestamp(span["first"][0]).date(),
             pd.Timestamp(span["last"][0]).date(),
         )
-        sites = pd.DataFrame({"site_id": sorted(set(ids.site_id))})
-        meta = _table_or_none(store, municipality, "sites")
-        if meta is not None:
-            sites = sites.merge(store.execute(meta), on="site_id", how="left")
-        for column in ("name", "kind", "lat", "lon"):
-            if column not in sites:
-                sites[column] = None
-        sites["name"] = sites["name"].fillna(sites.site_id)
-        out["sites"] = sites
-    zones = _table_or_none(store, municipality, "zones")
-    if zones is not None:
-        out["zones"] = store.execute(zones).sort_values("zone_id").reset_index(drop=True)
+        out["sites"] = _sites(store, municipality, sorted(set(ids.site_id)))
+    out["zones"] = _zones(store, municipality)
     return out
+
+
+def observatory_places(*, municipality: Municipality, site_ids: list[str]) -> dict:
+    """The catalogue's places only (no scan of the counts): `site_ids` with their names and
+    positions when known, and the zones - what a published period's page and map need."""
+    store = _store()
+    return {"sites": _sites(store, municipality, site_ids), "zones": _zones(store, municipality)}
+
+
+def _sites(store, municipality: Municipality, site_ids: list[str]):
+    import pandas as pd
+
+    sites = pd.DataFrame({"site_id": pd.Series(site_ids, dtype=object)})
+    meta = _table_or_none(store, municipality, "sites")
+    if meta is not None:
+        sites = sites.merge(store.execute(meta), on="site_id", how="left")
+    for column in ("name", "kind", "lat", "lon"):
+        if column not in sites:
+            sites[column] = None
+    sites["name"] = sites["name"].fillna(sites.site_id)
+    return sites
+
+
+def _zones(store, municipality: Municipality):
+    import pandas as pd
+
+    zones = _table_or_none(store, municipality, "zones")
+    if zones is None:
+        return pd.DataFrame()
+    return store.execute(zones).sort_values("zone_id").reset_index(drop=True)
 
 
 def observatory_indicators(
