@@ -18,6 +18,8 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
+from analytics import privacy
+
 from .opendata_attacker import WITH_PEOPLE, Attacker, export_period, hidden
 from .opendata_data import K, import_town, publish
 
@@ -248,10 +250,10 @@ def test_a_hidden_od_cell_is_not_the_difference_of_adjacent_periods(town):
 # --- everything served, solved as one linear system ---------------------------------------
 
 
-def test_nothing_the_public_side_serves_determines_a_cell_below_k(town):
-    # given: everything an anonymous visitor can fetch: every published period's page, every
-    # indicator's CSV and Parquet export and the GeoJSON, and free periods a visitor tries
-    town, truth = town
+def everything_served(town, truth) -> Attacker:
+    """Everything an anonymous visitor can fetch, read by the attacker: every published
+    period's page, every indicator's CSV and Parquet export and the GeoJSON, and free periods a
+    visitor tries."""
     client = Client()
     attacker = Attacker(truth)
     day = D1.isoformat()
@@ -275,9 +277,53 @@ def test_nothing_the_public_side_serves_determines_a_cell_below_k(town):
                 attacker.read_export(response, indicator, f"{name} {query}", required=required)
         geo = client.get(url(town, "mobility:export-open-geojson"), query)
         attacker.read_geojson(geo, f"geojson {query}", required=required)
+    return attacker
+
+
+def test_nothing_the_public_side_serves_determines_a_cell_below_k(town):
+    # given: everything the public side serves
+    town, truth = town
+    attacker = everything_served(town, truth)
     # when: the attacker solves everything at once
     leaks = attacker.system.leaks()
     # then: no cell below k is determined, and the attacker read every figure right
     assert not leaks, f"{len(leaks)} cells below k recovered:\n" + "\n".join(map(str, leaks[:15]))
     assert not attacker.system.inconsistent()
     assert len(attacker.system.targets) > 1000  # there was much to find
+    assert len(attacker.served) > 200
+
+
+def _primary_only(cells, *, k, atoms, known=(), frozen=None):
+    """Hide what is below k, nothing more (the old per-table rule, without totals' care)."""
+    frozen = dict(frozen or {})
+    primary = {c.key for c in cells if c.value < k and c.key not in frozen}
+    return privacy.Linked(hidden=primary | {key for key, h in frozen.items() if h}, primary=primary)
+
+
+def _month_alone(cells, *, k, atoms, known=(), frozen=None):
+    """Suppress a month on its own, as if its weeks had not been published."""
+    frozen = dict(frozen or {})
+    days = {key: h for key, h in frozen.items() if key[0] == "daily"}
+    mine = [c for c in cells if c.key not in frozen or c.key in days]
+    out = SUPPRESS(mine, k=k, atoms=atoms, known=known, frozen=days)
+    out.hidden |= {key for key, h in frozen.items() if h}
+    return out
+
+
+SUPPRESS = privacy.suppress_linked
+
+
+@pytest.mark.parametrize("broken", [_primary_only, _month_alone])
+def test_the_attack_suite_finds_the_leaks_of_a_broken_suppression(
+    town_a, tmp_path, monkeypatch, broken
+):
+    # given: the same town published with a suppression broken on purpose
+    truth = import_town(town_a, tmp_path)
+    monkeypatch.setattr(privacy, "suppress_linked", broken)
+    publish(town_a)
+    monkeypatch.setattr(privacy, "suppress_linked", SUPPRESS)
+    # when
+    leaks = everything_served(town_a, truth).system.leaks()
+    # then: the suite sees cells below k come out (so its silence above means something)
+    assert len(leaks) > 20
+    assert all(abs(leak.recovered - leak.truth) < 1e-6 for leak in leaks)

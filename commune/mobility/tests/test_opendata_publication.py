@@ -238,4 +238,5 @@ def test_another_town_sees_none_of_this_towns_open_data(two_weeks, town_b):
     # then: it has nothing published
     assert page.status_code == 200 and not page.context["has_data"]
     assert asked.status_code == 400 and not asked.context["has_data"]
+    assert "choix valide" in asked.content.decode()
     assert export.status_code == 404
