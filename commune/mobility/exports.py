@@ -1,6 +1,7 @@
-"""Exports of the indicators shown on the observatory page, with the same filters: CSV and
-Parquet per indicator, GeoJSON (RFC 7946, WGS84) of the map layers. The public exports are
-made from the k-suppressed figures (hidden cells are empty / null), never from internal ones."""
+"""Exports of the indicators shown on the observatory pages: CSV and Parquet per indicator,
+GeoJSON (RFC 7946, WGS84) of the map layers. The analysts' follow their page's filters; the
+public ones are the published tables of one period (services/opendata.py), never internal
+figures. Every CSV is written by core/csvsafe (no cell a spreadsheet would run)."""
 
 from __future__ import annotations
 

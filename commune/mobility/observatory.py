@@ -1,5 +1,6 @@
-"""The observatory page's reads: the town's catalogue, the filters, the indicators (internal for
-analysts, k-suppressed for the public) and their presentation (tables, charts, map layers).
+"""The observatory page's reads: the town's catalogue, the analysts' filters and internal
+indicators, and the presentation (tables, charts, map layers) that the public page shares with
+them (published.py reads the public side's published tables).
 
 All warehouse access goes through `warehouse/`; this module only shapes what it returns.
 """
@@ -98,8 +99,9 @@ def _none(value):
     return value.item() if hasattr(value, "item") else value
 
 
-def observatory_data(*, municipality: Municipality, filters: Filters, public: bool) -> dict:
-    """The catalogue and the indicators of the period, suppressed with the town's k if public."""
+def observatory_data(*, municipality: Municipality, filters: Filters) -> dict:
+    """The catalogue and the internal indicators of the filters' period, for the analysts (the
+    public side reads published tables only: published.period_data)."""
     settings = mobility_settings(municipality=municipality)
     catalogue = warehouse.observatory_catalogue(municipality=municipality)
     perimeter = perimeter_for(
@@ -113,9 +115,7 @@ def observatory_data(*, municipality: Municipality, filters: Filters, public: bo
         sites=filters.sites,
         perimeter=perimeter,
     )
-    if public:
-        data = warehouse.publish_suppressed(data, k=settings.k_anonymity)
-    data.update(catalogue=catalogue, perimeter=perimeter, k=settings.k_anonymity, public=public)
+    data.update(catalogue=catalogue, perimeter=perimeter, k=settings.k_anonymity, public=False)
     data["sensor_names"] = dict(Sensor.objects.values_list("external_id", "name"))
     return data
 

@@ -52,7 +52,7 @@ def observatory_page(request):
         "open_url": reverse("mobility:observatory-open", kwargs={"town": town.slug}),
     }
     if context["has_data"]:
-        data = observatory.observatory_data(municipality=town, filters=filters, public=False)
+        data = observatory.observatory_data(municipality=town, filters=filters)
         _shown(context, data)
         context["export_query"] = urlencode(filters.query, doseq=True)
     return _render(request, context, 200 if filters.valid or request.htmx else 400)
@@ -126,7 +126,7 @@ def _export(request, fmt: str) -> HttpResponse:
         if indicator not in exports.INDICATORS:
             problems.append(_unknown_indicator())
         return _text("\n".join(problems), 400)
-    data = observatory.observatory_data(municipality=town, filters=filters, public=False)
+    data = observatory.observatory_data(municipality=town, filters=filters)
     return _send(fmt, town, data, indicator, (filters.start, filters.end))
 
 

@@ -1,117 +1,17 @@
-"""Open data as fixed tables: fixed periods, fixed groupings, suppressed together.
-
-The public side publishes no table of a period or grouping a visitor chooses: every free query
-is a new equation, and enough of them recover any small cell by subtraction. It publishes,
-once per period, the tables below, for calendar **months** and for calendar **weeks cut at the
-month's edges** (Monday to Sunday, except that a week running over two months is published as
-its two pieces), in local dates. So a month is exactly the union of its weeks and a published
-figure never spans two months: the linear system of everything a town ever publishes falls
-apart into one block per month and family of data, and each block can be audited whole.
-
-Families (no figure of one family is computed from the data of another, so their blocks never
-share an unknown):
-
-* ``counts``: daily volume per site (``daily``), site totals over the period (``sites``),
-  weekday x hour profile (``profile``: per site the mean over its observed hours, summed over
-  sites; a mean is a sum over a known number of hours, so it is linear), data quality
-  (``quality``: hours expected and observed per site, about the counters, not people: shown).
-* ``od``: trips per origin and destination (``od``), their margins per zone (``zones``), the
-  perimeter's traffic typology (``typology``, with its total).
-* ``presence``: the perimeter's presence by home distance (``catchment``, with its total) and
-  persons by dwell time per zone (``dwell``, with each zone's total). Presence and dwell count
-  the same people when the operator delivers them together: where they sum alike, the audit
-  assumes the attacker knows they are equal.
-
-Each figure is a :class:`analytics.privacy.Cell` over the *underlying cells*: a site's hour
-for counts, a zone pair's (and via zone's) week for OD, a zone's week by home band or dwell band
-for presence. Those are the basis kept with a week's publication (privately); a month is made
-from its weeks' bases, so it is consistent with them even if the data was corrected since.
-``publish`` suppresses the new period's figures together with the figures already published in
-the same block (frozen: a published figure is never hidden or changed afterwards).
-"""
+"""The families of open-data tables: how each reads its basis (the underlying cells of a week)
+from the store, which figures it publishes over those cells, and how they are shown."""
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
-from zoneinfo import ZoneInfo
+from collections.abc import Mapping
+from dataclasses import dataclass
 
 import pandas as pd
 
 from analytics import indicators, privacy, rollups
 
-WEEK, MONTH = "week", "month"
-TZ = "Europe/Zurich"
-
-
-# --- periods ------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True, order=True)
-class Period:
-    """A published period of local dates, end included."""
-
-    start: dt.date
-    end: dt.date
-    kind: str
-
-    @property
-    def key(self) -> str:
-        """``2026-03`` for a month, the first day (``2026-03-02``) for a week."""
-        return self.start.strftime("%Y-%m") if self.kind == MONTH else self.start.isoformat()
-
-    def days(self) -> list[dt.date]:
-        return [self.start + dt.timedelta(days=i) for i in range((self.end - self.start).days + 1)]
-
-    def __contains__(self, day: dt.date) -> bool:
-        return self.start <= day <= self.end
-
-
-def month_of(day: dt.date) -> Period:
-    first = day.replace(day=1)
-    following = (first + dt.timedelta(days=32)).replace(day=1)
-    return Period(first, following - dt.timedelta(days=1), MONTH)
-
-
-def weeks_of(month: Period) -> list[Period]:
-    """The month's weeks: Monday to Sunday, the first and last cut at the month's edges."""
-    weeks, start = [], month.start
-    while start <= month.end:
-        end = min(start + dt.timedelta(days=6 - start.weekday()), month.end)
-        weeks.append(Period(start, end, WEEK))
-        start = end + dt.timedelta(days=1)
-    return weeks
-
-
-def period_of_key(key: str) -> Period | None:
-    """The period a key names (``2026-03`` or a week's first day), None if it names none."""
-    try:
-        if len(key) == 7:
-            return month_of(dt.date.fromisoformat(f"{key}-01"))
-        day = dt.date.fromisoformat(key)
-    except (TypeError, ValueError):
-        return None
-    return next((w for w in weeks_of(month_of(day)) if w.start == day), None)
-
-
-def months_between(first: dt.date, last: dt.date) -> list[Period]:
-    months, month = [], month_of(first)
-    while month.start <= last:
-        months.append(month)
-        month = month_of(month.end + dt.timedelta(days=1))
-    return months
-
-
-def hours_in(period: Period, tz: str = TZ) -> int:
-    """Hours between the period's first and last local midnight (23 or 25 on DST days)."""
-    zone = ZoneInfo(tz)
-    start = dt.datetime.combine(period.start, dt.time(), tzinfo=zone)
-    end = dt.datetime.combine(period.end + dt.timedelta(days=1), dt.time(), tzinfo=zone)
-    return round((end.astimezone(dt.UTC) - start.astimezone(dt.UTC)).total_seconds() / 3600)
-
-
-# --- tables ---------------------------------------------------------------------------------
+from .periods import MONTH, TZ, Period, hours_in
 
 
 def _table(columns: list[str], rows: list[list]) -> dict:
@@ -464,91 +364,3 @@ FAMILIES: dict[str, Family] = {
     "od": OD("od", "od"),
     "presence": Presence("presence", "presence"),
 }
-
-
-# --- publishing -----------------------------------------------------------------------------
-
-
-@dataclass
-class Frozen:
-    """A period of the same block published earlier: its basis, perimeter and hidden figures."""
-
-    period: Period
-    basis: dict
-    perimeter: list[str]
-    hidden: set
-
-
-@dataclass
-class Made:
-    tables: dict
-    hidden: set  # keys of the new period's figures that are not published
-    unprotectable: list = field(default_factory=list)
-
-
-def publish(
-    family: Family,
-    *,
-    period: Period,
-    perimeter: Sequence[str],
-    k: int,
-    basis: dict | None = None,
-    frozen: Sequence[Frozen] = (),
-    tz: str = TZ,
-) -> Made:
-    """The tables of ``period``, suppressed together with the ``frozen`` periods of its block.
-
-    A week is made from its ``basis``; a month from its weeks' bases (every week of the month
-    must be among ``frozen``), so it agrees with what they published."""
-    bases = {f.period: f.basis for f in frozen}
-    if period.kind == WEEK:
-        bases[period] = basis or {}
-    elif {w for w in weeks_of(period)} - set(bases):
-        raise ValueError(f"a month is published after all its weeks: {period.key}")
-    perimeter = list(perimeter)
-    cells: dict = {}
-    status: dict = {}
-    for f in frozen:
-        for figure in _flat(family.cells({f.period: f.basis}, f.period, f.perimeter)):
-            cells[figure.key] = figure
-            status[figure.key] = figure.key in f.hidden
-    new = _flat(family.cells(bases, period, perimeter))
-    for figure in new:
-        cells.setdefault(figure.key, figure)
-    decided = privacy.suppress_linked(
-        list(cells.values()),
-        k=k,
-        atoms=family.atoms(bases),
-        known=family.known(bases),
-        frozen=status,
-    )
-    hidden = {c.key for c in new if c.key in decided.hidden}
-    return Made(
-        tables=family.tables(bases, period, perimeter, decided.hidden, tz),
-        hidden=hidden,
-        unprotectable=decided.unprotectable,
-    )
-
-
-def _flat(tables: dict[str, list[privacy.Cell]]) -> list[privacy.Cell]:
-    return [cell for cells in tables.values() for cell in cells]
-
-
-def keys_to_json(keys: set) -> list:
-    return sorted([list(key) for key in keys], key=repr)
-
-
-def keys_from_json(keys: list) -> set:
-    return {tuple(key) for key in keys}
-
-
-def dataset_span(w, town, dataset: str) -> tuple[dt.date, dt.date] | None:
-    """The first and last local date of a town's dataset, None when it has none."""
-    try:
-        table = w.table(town, dataset)
-    except FileNotFoundError:
-        return None
-    span = w.execute(table.aggregate(first=table.local_date.min(), last=table.local_date.max()))
-    if span.empty or pd.isna(span["first"][0]):
-        return None
-    return pd.Timestamp(span["first"][0]).date(), pd.Timestamp(span["last"][0]).date()
