@@ -37,7 +37,10 @@ class OrganisationFactory(factory.django.DjangoModelFactory):
         model = Organisation
 
     name = factory.Sequence(lambda n: f"Entreprise {n} SA")
-    uid = factory.Sequence(lambda n: f"CHE-{100 + n:03d}.{200 + n:03d}.{300 + n:03d}")
+    # Nine digits from the sequence: still 15 characters past the 900th organisation of a run.
+    uid = factory.Sequence(
+        lambda n: f"CHE-{n // 10**6 % 1000:03d}.{n // 1000 % 1000:03d}.{n % 1000:03d}"
+    )
 
 
 def add_member(org: Organisation, user: User, *, manager: bool = False) -> OrganisationMember:
