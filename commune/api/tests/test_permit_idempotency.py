@@ -15,7 +15,7 @@ from commune.core.idempotency import owned_key
 from commune.permits.models import PermitRequest
 from commune.permits.services.tokens import api_token_create
 from commune.permits.tests.conftest import MONDAY, at
-from commune.permits.tests.factories import rect, rect_geojson, town_settings
+from commune.permits.tests.factories import api_payload, rect, rect_geojson, town_settings
 from commune.tenants.scoping import scope
 
 URL = "/api/v1/pully/permits/requests"
@@ -45,20 +45,6 @@ def utility(in_town):
 @pytest.fixture
 def intruder(db):
     return UserFactory(full_name="Eve Intrus")
-
-
-def payload(town, **overrides):
-    area = json.loads(rect(town, 100, 100, 4, 2).transform(4326, clone=True).json)
-    data = {
-        "site_manager_name": "Paulo Ferreira",
-        "site_manager_phone": "+41 79 000 00 00",
-        "kind": "telecom",
-        "description": "Fibre optique",
-        "planned_start": "2030-06-03",
-        "planned_end": "2030-06-07",
-        "work_areas": area,
-    }
-    return {**data, **overrides}
 
 
 def api_post(client, raw, data, key=IDEMPOTENCY_KEY, language="en"):
@@ -116,7 +102,7 @@ def test_a_draft_squatting_an_organisations_key_is_never_returned_to_its_api_cal
     token, raw = utility
     web_draft(client, intruder, town_a, _squatted_keys(token)[how])
     # when: the organisation's system files its request with that Idempotency-Key
-    response = api_post(client, raw, payload(town_a))
+    response = api_post(client, raw, api_payload(town_a))
     # then: the request is filed for the organisation; nothing of the draft comes back
     assert response.status_code == 201, response.content
     body = response.json()
@@ -135,7 +121,7 @@ def test_the_intruder_sending_the_organisations_key_gets_nothing_of_its_request(
 ):
     # given: the organisation filed its request with an Idempotency-Key
     token, raw = utility
-    filed = api_post(client, raw, payload(town_a)).json()
+    filed = api_post(client, raw, api_payload(town_a)).json()
     # when: the intruder sends the web form with any key computed from it
     response = web_draft(client, intruder, town_a, _squatted_keys(token)[how], submit="1")
     # then: the intruder gets a request of their own, never a link to the organisation's
@@ -148,8 +134,8 @@ def test_the_intruder_sending_the_organisations_key_gets_nothing_of_its_request(
 
 def test_the_same_key_with_the_same_request_returns_the_first_one(client, town_a, utility):
     _token, raw = utility
-    first = api_post(client, raw, payload(town_a))
-    again = api_post(client, raw, payload(town_a))
+    first = api_post(client, raw, api_payload(town_a))
+    again = api_post(client, raw, api_payload(town_a))
     assert (first.status_code, again.status_code) == (201, 200)
     assert again.json() == first.json()
     with scope(town_a):
@@ -159,13 +145,13 @@ def test_the_same_key_with_the_same_request_returns_the_first_one(client, town_a
 def test_the_same_key_with_another_request_is_a_422_that_says_so(client, town_a, utility):
     # given: a request filed with a key
     _token, raw = utility
-    first = api_post(client, raw, payload(town_a)).json()
+    first = api_post(client, raw, api_payload(town_a)).json()
     # when: the same key comes with other data (another description, another place)
-    other = api_post(client, raw, payload(town_a, description="Autre chantier"))
+    other = api_post(client, raw, api_payload(town_a, description="Autre chantier"))
     moved = api_post(
         client,
         raw,
-        payload(
+        api_payload(
             town_a, work_areas=json.loads(rect(town_a, 500, 500).transform(4326, clone=True).json)
         ),
     )
@@ -182,8 +168,8 @@ def test_the_same_key_with_another_request_is_a_422_that_says_so(client, town_a,
 
 def test_the_422_is_in_the_callers_language(client, town_a, utility):
     _token, raw = utility
-    api_post(client, raw, payload(town_a))
-    response = api_post(client, raw, payload(town_a, description="Autre"), language="de")
+    api_post(client, raw, api_payload(town_a))
+    response = api_post(client, raw, api_payload(town_a, description="Autre"), language="de")
     assert response.status_code == 422
     assert "Idempotency-Key" in response.json()["errors"]["Idempotency-Key"][0]
     assert "anderen Daten" in response.json()["errors"]["Idempotency-Key"][0]
@@ -197,8 +183,8 @@ def test_two_organisations_with_the_same_key_each_get_their_own_request(client, 
     add_member(other_org, other_manager, manager=True)
     _other, other_raw = api_token_create(organisation=other_org, manager=other_manager, name="X")
     # when: both file with that key
-    first = api_post(client, raw, payload(town_a))
-    second = api_post(client, other_raw, payload(town_a))
+    first = api_post(client, raw, api_payload(town_a))
+    second = api_post(client, other_raw, api_payload(town_a))
     # then: two requests, one for each
     assert (first.status_code, second.status_code) == (201, 201)
     assert first.json()["id"] != second.json()["id"]
@@ -209,7 +195,7 @@ def test_a_key_too_long_or_empty_is_refused_with_a_message_and_saves_nothing(
     client, town_a, utility, key
 ):
     _token, raw = utility
-    response = api_post(client, raw, payload(town_a), key=key)
+    response = api_post(client, raw, api_payload(town_a), key=key)
     assert response.status_code == 400, response.content
     assert all(messages for messages in response.json()["errors"].values())
     with scope(town_a):

@@ -40,6 +40,22 @@ def rect_geojson(town, dx: float, dy: float, w: float = 4, h: float = 2) -> str:
     )
 
 
+def api_payload(town, **overrides) -> dict:
+    """A permit request as an organisation's system sends it to the API: telecom works in June
+    2030 on a 4 x 2 m area of `town`, in WGS84; `overrides` replace or add fields."""
+    area = json.loads(rect(town, 100, 100, 4, 2).transform(4326, clone=True).json)
+    data = {
+        "site_manager_name": "Paulo Ferreira",
+        "site_manager_phone": "+41 79 000 00 00",
+        "kind": "telecom",
+        "description": "Fibre optique",
+        "planned_start": "2030-06-03",
+        "planned_end": "2030-06-07",
+        "work_areas": area,
+    }
+    return {**data, **overrides}
+
+
 class PermitRequestFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = PermitRequest

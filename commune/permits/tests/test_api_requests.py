@@ -12,7 +12,7 @@ from commune.permits.models import ApiToken, PermitRequest
 from commune.permits.services.tokens import api_token_create, api_token_revoke
 from commune.tenants.scoping import scope
 
-from .factories import origin, rect
+from .factories import api_payload, origin, rect
 
 URL = "/api/v1/pully/permits/requests"
 
@@ -23,21 +23,6 @@ def org_token(in_town, applicant, settings_a):
     add_member(org, applicant, manager=True)
     token, raw = api_token_create(organisation=org, manager=applicant, name="SIG")
     return token, raw
-
-
-def payload(town, **overrides):
-    area = json.loads(rect(town, 100, 100, 4, 2).transform(4326, clone=True).json)
-    data = {
-        "site_manager_name": "Paulo Ferreira",
-        "site_manager_phone": "+41 79 000 00 00",
-        "kind": "telecom",
-        "description": "Fibre optique",
-        "planned_start": "2030-06-03",
-        "planned_end": "2030-06-07",
-        "work_areas": area,
-    }
-    data.update(overrides)
-    return data
 
 
 def post(client, raw, data, **headers):
@@ -51,7 +36,7 @@ def post(client, raw, data, **headers):
 
 def test_a_utility_submits_a_request_and_gets_its_reference(client, in_town, org_token):
     token, raw = org_token
-    response = post(client, raw, payload(in_town))
+    response = post(client, raw, api_payload(in_town))
     assert response.status_code == 201, response.content
     body = response.json()
     with scope(in_town):
@@ -67,15 +52,15 @@ def test_a_utility_submits_a_request_and_gets_its_reference(client, in_town, org
 def test_lv95_coordinates_are_accepted(client, in_town, org_token):
     _token, raw = org_token
     area = json.loads(rect(in_town, 300, 300).json)
-    response = post(client, raw, payload(in_town, work_areas=area))
+    response = post(client, raw, api_payload(in_town, work_areas=area))
     assert response.status_code == 201, response.content
 
 
 def test_a_retry_with_the_same_idempotency_key_returns_the_same_request(client, in_town, org_token):
     _token, raw = org_token
-    first = post(client, raw, payload(in_town), **{"Idempotency-Key": "abc-1"})
-    again = post(client, raw, payload(in_town), **{"Idempotency-Key": "abc-1"})
-    other = post(client, raw, payload(in_town, kind="water"), **{"Idempotency-Key": "abc-2"})
+    first = post(client, raw, api_payload(in_town), **{"Idempotency-Key": "abc-1"})
+    again = post(client, raw, api_payload(in_town), **{"Idempotency-Key": "abc-1"})
+    other = post(client, raw, api_payload(in_town, kind="water"), **{"Idempotency-Key": "abc-2"})
     assert (first.status_code, again.status_code, other.status_code) == (201, 200, 201)
     assert first.json()["reference"] == again.json()["reference"]
     assert other.json()["reference"] != first.json()["reference"]
@@ -92,8 +77,8 @@ def test_bad_input_gets_field_errors_and_saves_nothing(client, in_town, org_toke
             [[x - 500, y - 500], [x - 490, y - 500], [x - 490, y - 490], [x - 500, y - 500]]
         ],
     }
-    reversed_dates = post(client, raw, payload(in_town, planned_end="2030-06-01"))
-    out_of_town = post(client, raw, payload(in_town, work_areas=outside))
+    reversed_dates = post(client, raw, api_payload(in_town, planned_end="2030-06-01"))
+    out_of_town = post(client, raw, api_payload(in_town, work_areas=outside))
     bowtie = {
         "type": "Polygon",
         "coordinates": [
@@ -106,7 +91,7 @@ def test_bad_input_gets_field_errors_and_saves_nothing(client, in_town, org_toke
             ]
         ],
     }
-    self_crossing = post(client, raw, payload(in_town, work_areas=bowtie))
+    self_crossing = post(client, raw, api_payload(in_town, work_areas=bowtie))
     assert reversed_dates.status_code == 400
     assert list(reversed_dates.json()["errors"]) == ["planned_end"]
     # errors are keyed by the payload's field names
@@ -118,9 +103,9 @@ def test_bad_input_gets_field_errors_and_saves_nothing(client, in_town, org_toke
 
 def test_no_unknown_or_revoked_token_gets_in(client, in_town, org_token, applicant):
     token, raw = org_token
-    assert post(client, "cmn_not-a-token", payload(in_town)).status_code == 401
+    assert post(client, "cmn_not-a-token", api_payload(in_town)).status_code == 401
     api_token_revoke(token=token, manager=applicant, now=timezone.now())
-    assert post(client, raw, payload(in_town)).status_code == 401
+    assert post(client, raw, api_payload(in_town)).status_code == 401
     with scope(in_town):
         assert PermitRequest.objects.count() == 0
 
@@ -144,12 +129,12 @@ def test_the_manager_creates_a_token_shown_once_and_revokes_it(client, in_town, 
     raw = re.search(r"<code>(cmn_[\w-]+)</code>", page.content.decode()).group(1)
     token = ApiToken.objects.get(organisation=org)
     assert raw not in client.get("/accounts/organisation/").content.decode()
-    response = post(client, raw, payload(in_town))
+    response = post(client, raw, api_payload(in_town))
     assert response.status_code == 201, response.content
 
     # when: revoked, it no longer gets in
     client.post(f"/accounts/organisation/{org.pk}/api-tokens/{token.pk}/revoke/")
-    assert post(client, raw, payload(in_town, kind="water")).status_code == 401
+    assert post(client, raw, api_payload(in_town, kind="water")).status_code == 401
 
 
 def test_a_member_who_is_not_manager_cannot_create_tokens(client, in_town, applicant):

@@ -25,7 +25,7 @@ from commune.tenants.scoping import scope
 from commune.tenants.tests.factories import DepartmentFactory
 
 from .conftest import MONDAY, at
-from .factories import draft, rect, town_settings
+from .factories import api_payload, draft, town_settings
 
 URL = "/api/v1/pully/permits/requests"
 JUNE = {"planned_start": dt.date(2030, 6, 3), "planned_end": dt.date(2030, 6, 7)}
@@ -67,20 +67,9 @@ def works_of(street, person, *, organisation=None, granted=False) -> PermitReque
 
 def utility_files(client, street, **headers):
     """The utility's system files its works at the same place, the same week."""
-    town = street["town"]
-    area = json.loads(rect(town, 100, 100, 4, 2).transform(4326, clone=True).json)
-    payload = {
-        "site_manager_name": "Paulo Ferreira",
-        "site_manager_phone": "+41 79 000 00 00",
-        "kind": "telecom",
-        "description": "Fibre optique",
-        "planned_start": "2030-06-03",
-        "planned_end": "2030-06-07",
-        "work_areas": area,
-    }
     response = client.post(
         URL,
-        data=json.dumps(payload),
+        data=json.dumps(api_payload(street["town"])),
         content_type="application/json",
         headers={"Authorization": f"Bearer {street['raw']}", **headers},
     )

@@ -22,7 +22,7 @@ from commune.tenants.scoping import scope
 from commune.tenants.tests.factories import DepartmentFactory
 
 from .conftest import MONDAY, at
-from .factories import rect, town_settings
+from .factories import api_payload, town_settings
 
 URL = "/api/v1/pully/permits/requests"
 NOTE = "Entreprise peu fiable, surveiller le chantier de près"
@@ -74,19 +74,9 @@ def file(town_a):
 
 
 def api_file(client, file):
-    town = file["town"]
-    payload = {
-        "site_manager_name": "Paulo Ferreira",
-        "site_manager_phone": "+41 79 000 00 00",
-        "kind": "telecom",
-        "description": "Fibre optique",
-        "planned_start": "2030-06-03",
-        "planned_end": "2030-06-07",
-        "work_areas": json.loads(rect(town, 100, 100, 4, 2).transform(4326, clone=True).json),
-    }
     return client.post(
         URL,
-        data=json.dumps(payload),
+        data=json.dumps(api_payload(file["town"])),
         content_type="application/json",
         headers={"Authorization": f"Bearer {file['raw']}", "Idempotency-Key": "job-1"},
     )
