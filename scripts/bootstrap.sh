@@ -6,7 +6,7 @@ ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
 VENV="$ROOT/.venv"
 APT_PACKAGES=(gdal-bin libsqlite3-mod-spatialite binutils libproj-dev gettext libmagic1
-              python3 python3-venv chromium chromium-driver fonts-dejavu-core poppler-utils
+              python3 python3-venv chromium chromium-driver fonts-dejavu-core poppler-utils zbar-tools
               openjdk-17-jre-headless)
 
 say() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }
