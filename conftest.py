@@ -4,6 +4,9 @@ import os
 
 import pytest
 
+# --clock INSTANT: the whole session at another time (commune/core/tests/clock.py).
+pytest_plugins = ["commune.core.tests.clock"]
+
 # Playwright's sync API runs an event loop in the test thread; the ORM calls made by the
 # same tests are still synchronous and safe.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")

@@ -149,7 +149,8 @@ def _due_dates(page) -> dict[str, str]:
     }
 
 
-def test_a_complement_request_pauses_the_clocks(browser, live_server, axe, pully):
+@pytest.mark.clock
+def test_a_complement_request_pauses_the_clocks(browser, live_server, axe, pully, time_machine):
     # given: water works in review by the water service
     x, y = pully.territory.point_on_surface.coords
     applicant = open_page(browser, live_server, APPLICANT)
@@ -180,20 +181,19 @@ def test_a_complement_request_pauses_the_clocks(browser, live_server, axe, pully
     axe(applicant)
     assert _due_dates(applicant) == {"paused": due.isoformat()}
 
-    # when: a week passes, then the applicant answers
+    # when: a week passes (the town's calendar: asked on its day, answered at noon a week on),
+    # then the applicant answers
     with scoping.scope(pully):
-        complement = ComplementRequest.objects.get(permit=permit)
-        asked = timezone.localdate() - dt.timedelta(days=7)
-        ComplementRequest.objects.filter(pk=complement.pk).update(
-            asked_at=complement.asked_at.replace(year=asked.year, month=asked.month, day=asked.day)
-        )
-        paused = deadlines.working_days_between(asked, timezone.localdate(), pully.canton)
+        asked = timezone.localdate(ComplementRequest.objects.get(permit=permit).asked_at)
+    answered = asked + dt.timedelta(days=7)
+    time_machine.move_to(timezone.make_aware(dt.datetime.combine(answered, dt.time(12))))
     applicant.locator("#complement-title ~ form textarea").fill("Plan joint.")
     applicant.locator("#complement-title ~ form button[type=submit]").click()
     applicant.wait_for_load_state()
     axe(applicant)
 
     # then: the clock runs again and the due date moved by the working days paused
+    paused = deadlines.working_days_between(asked, answered, pully.canton)
     assert paused > 0
     moved = deadlines.add_working_days(due, paused, pully.canton)
     assert _due_dates(applicant) == {"running": moved.isoformat()}
