@@ -5,7 +5,7 @@ set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
 VENV="$ROOT/.venv"
-APT_PACKAGES=(gdal-bin libsqlite3-mod-spatialite binutils libproj-dev gettext libmagic1
+APT_PACKAGES=(gdal-bin libsqlite3-mod-spatialite binutils libproj-dev gettext
               python3 python3-venv chromium chromium-driver fonts-dejavu-core poppler-utils zbar-tools
               openjdk-17-jre-headless)
 

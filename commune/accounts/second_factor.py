@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import base64
-import io
 
-import qrcode
-import qrcode.image.svg
+import segno
 from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from commune.core import audit
 
 from .access import is_staff_somewhere
 
@@ -36,18 +36,13 @@ def base32_key(device: TOTPDevice) -> str:
 
 
 def qr_svg(text: str) -> str:
-    """An inline SVG QR code (no image file, no JavaScript)."""
-    image = qrcode.make(text, image_factory=qrcode.image.svg.SvgPathImage, box_size=8)
-    buffer = io.BytesIO()
-    image.save(buffer)
-    svg = buffer.getvalue().decode()
-    return svg[svg.index("<svg") :]
+    """An inline SVG QR code (no image file, no JavaScript), 0.8 mm a module; segno with error
+    correction M, as the permit PDF's."""
+    return segno.make(text, error="m").svg_inline(scale=0.8, unit="mm")
 
 
 def device_confirm(*, device: TOTPDevice) -> TOTPDevice:
     """The first correct code confirms the enrolment; recorded in the audit trail."""
-    from commune.core import audit
-
     device.confirmed = True
     device.name = "authenticator"
     device.save(update_fields=["confirmed", "name"])
