@@ -69,11 +69,57 @@ def smtp_server(settings):
         server.stop()
 
 
+# The suite's own services (commune/core/testing.py): one Redis per test process (under xdist,
+# per worker), a Mosquitto per MQTT test (commune/mobility/tests/conftest.py); the machine's own
+# Redis, broker and mail server are refused, and a test that tried to reach them fails.
+MACHINE_SERVICES = pytest.StashKey["MachineServiceGuard"]()
+
+
+def pytest_configure(config):
+    from commune.core.testing import MachineServiceGuard
+
+    config.stash[MACHINE_SERVICES] = MachineServiceGuard().install()
+
+
+@pytest.fixture(scope="session")
+def redis_server():
+    """The suite's own Redis on a free port, its folder in the test run's, stopped at the end."""
+    from django.conf import settings
+
+    from commune.core.testing import RedisServer
+
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "main")
+    server = RedisServer(settings.TEST_RUN_DIR / f"redis-{worker}").start()
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+@pytest.fixture
+def machine_services(request):
+    """The guard that refuses the machine's own services; `.take_attempts()` reads its record."""
+    return request.config.stash[MACHINE_SERVICES]
+
+
+@pytest.fixture(autouse=True)
+def _no_machine_service(machine_services):
+    """Fails the test that reached for a machine's service, even if it swallowed the refusal."""
+    yield
+    attempts = machine_services.take_attempts()
+    if attempts:
+        pytest.fail(f"the test tried to reach the machine's own {', '.join(attempts)}")
+
+
 def pytest_sessionfinish(session, exitstatus):
     import shutil
 
     from django.conf import settings
 
+    attempts = session.config.stash[MACHINE_SERVICES].take_attempts()
+    if attempts:
+        session.exitstatus = pytest.ExitCode.TESTS_FAILED
+        print(f"\nthe suite tried to reach the machine's own {', '.join(attempts)}")
     run_dir = getattr(settings, "TEST_RUN_DIR", None)
     if run_dir is not None and not hasattr(session.config, "workerinput"):
         shutil.rmtree(run_dir, ignore_errors=True)

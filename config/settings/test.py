@@ -1,9 +1,16 @@
 """The test suite: the same stack, with fast password hashing and jobs run on enqueue."""
 
+import os
 from pathlib import Path
 
-from .base import *  # noqa: F403
-from .base import PRIVATE_STORAGE, VAR_DIR, os
+# The suite starts its own Redis and MQTT broker (conftest.py) and never uses the machine's:
+# their addresses leave the environment before base.py reads it, so neither the settings nor
+# the processes the suite starts (workers, imports) see them.
+for _variable in ("REDIS_URL", "MQTT_URL", "TASKS_BACKEND"):
+    os.environ.pop(_variable, None)
+
+from .base import *  # noqa: E402, F403
+from .base import PRIVATE_STORAGE, VAR_DIR  # noqa: E402
 
 SECRET_KEY = "test-only-key-not-secret"  # noqa: S105
 DEBUG = False

@@ -19,7 +19,6 @@ from .jobs import record_run
 from .workers import output_of, start_worker, stop_worker, wait_until
 
 DATABASE_TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
-REDIS_URL = "redis://127.0.0.1:6379/13"
 RQ_TASKS = {"default": {"BACKEND": "django_tasks_rq.RQBackend", "QUEUES": ["default"]}}
 
 
@@ -156,19 +155,21 @@ def test_a_scheduler_that_lost_the_race_does_not_enqueue(db):
 
 
 @pytest.fixture
-def rq_redis():
-    connection = redis.Redis.from_url(REDIS_URL)
-    connection.ping()
+def rq_redis(redis_server):
+    """Database 13 of the suite's own Redis, empty."""
+    connection = redis.Redis.from_url(redis_server.url(db=13))
     connection.flushdb()
     yield connection
     connection.flushdb()
+    connection.close()
 
 
 def test_the_redis_backend_enqueues_and_a_real_rq_worker_runs_the_job(
-    db, tmp_path, rq_redis, settings
+    db, tmp_path, redis_server, rq_redis, settings
 ):
+    redis_url = redis_server.url(db=13)
     settings.TASKS = RQ_TASKS
-    settings.RQ_QUEUES = {"default": {"URL": REDIS_URL}}
+    settings.RQ_QUEUES = {"default": {"URL": redis_url}}
     runs = tmp_path / "runs.txt"
     token = uuid.uuid4().hex
     # when a job is enqueued on the RQ backend
@@ -178,7 +179,7 @@ def test_the_redis_backend_enqueues_and_a_real_rq_worker_runs_the_job(
     assert not runs.exists()
     # when a real RQ worker (manage.py worker with TASKS_BACKEND=rq) runs what is queued
     worker = start_worker(
-        tmp_path, "--no-scheduler", "--batch", TASKS_BACKEND="rq", REDIS_URL=REDIS_URL
+        tmp_path, "--no-scheduler", "--batch", TASKS_BACKEND="rq", REDIS_URL=redis_url
     )
     try:
         worker.wait(timeout=60)

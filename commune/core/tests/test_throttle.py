@@ -12,7 +12,6 @@ from django.db import connections
 from commune.core import throttle
 
 START = dt.datetime(2026, 3, 2, 9, 0, 0, tzinfo=dt.UTC)
-REDIS_URL = "redis://127.0.0.1:6379/14"
 
 
 @pytest.fixture
@@ -27,7 +26,7 @@ def each_cache(request, settings):
         settings.CACHES = {
             "default": {
                 "BACKEND": "django.core.cache.backends.redis.RedisCache",
-                "LOCATION": REDIS_URL,
+                "LOCATION": request.getfixturevalue("redis_server").url(db=14),
                 "KEY_PREFIX": f"test-{uuid.uuid4().hex}",
             }
         }

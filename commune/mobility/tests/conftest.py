@@ -1,21 +1,17 @@
-"""A real Mosquitto broker per test (its own process, port and persistence folder), and a
-subscriber running in a thread against it."""
+"""A real Mosquitto broker per test (its own process, port and persistence folder, under the
+test run's folder), and a subscriber running in a thread against it."""
 
 from __future__ import annotations
 
-import os
-import shutil
-import socket
-import subprocess
 import tempfile
 import threading
 import time
 import uuid
-from pathlib import Path
 
 import paho.mqtt.publish
 import pytest
 
+from commune.core.testing import MosquittoServer
 from commune.mobility.mqtt import Subscriber
 
 
@@ -29,66 +25,8 @@ def wait_until(predicate, *, timeout: float = 10.0, interval: float = 0.05) -> b
         time.sleep(interval)
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def _accepts(port: int) -> bool:
-    try:
-        with socket.create_connection(("127.0.0.1", port), timeout=0.2):
-            return True
-    except OSError:
-        return False
-
-
-class Broker:
-    """A Mosquitto process with `persistence true`, so sessions and queued messages survive
-    `restart()`."""
-
-    def __init__(self) -> None:
-        if shutil.which("mosquitto") is None:
-            pytest.fail("mosquitto is not installed (apt-get install mosquitto)")
-        self.port = _free_port()
-        self.folder = Path(tempfile.mkdtemp(prefix="commune-mosquitto-"))
-        self.config = self.folder / "mosquitto.conf"
-        lines = [
-            f"listener {self.port} 127.0.0.1",
-            "allow_anonymous true",
-            "persistence true",
-            f"persistence_location {self.folder}/",
-            f"log_dest file {self.folder}/mosquitto.log",
-        ]
-        if os.geteuid() == 0:
-            lines.append("user root")  # otherwise it switches to a user that cannot write here
-        self.config.write_text("\n".join(lines) + "\n")
-        self.process: subprocess.Popen | None = None
-
-    @property
-    def url(self) -> str:
-        return f"mqtt://127.0.0.1:{self.port}"
-
-    def start(self) -> None:
-        self.process = subprocess.Popen(
-            ["mosquitto", "-c", str(self.config)],
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
-        if not wait_until(lambda: _accepts(self.port), timeout=10):
-            self.stop()
-            pytest.fail(f"mosquitto did not start; see {self.folder}/mosquitto.log")
-
-    def stop(self) -> None:
-        """Stop cleanly (SIGTERM): Mosquitto writes its persistence file on the way out."""
-        if self.process is not None:
-            self.process.terminate()
-            self.process.wait(timeout=10)
-            self.process = None
-
-    def restart(self) -> None:
-        self.stop()
-        self.start()
+class Broker(MosquittoServer):
+    """The test's own Mosquitto, which tests publish to."""
 
     def publish(self, topic: str, payload: bytes | str) -> None:
         """Publish with QoS 1 and return once the broker has acknowledged it."""
@@ -96,19 +34,14 @@ class Broker:
             topic, payload, qos=1, hostname="127.0.0.1", port=self.port, client_id=""
         )
 
-    def cleanup(self) -> None:
-        self.stop()
-        shutil.rmtree(self.folder, ignore_errors=True)
-
 
 @pytest.fixture
-def broker():
-    server = Broker()
-    server.start()
+def broker(settings):
+    server = Broker(tempfile.mkdtemp(prefix="mosquitto-", dir=settings.TEST_RUN_DIR)).start()
     try:
         yield server
     finally:
-        server.cleanup()
+        server.stop()
 
 
 class RunningSubscriber:
