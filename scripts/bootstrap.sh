@@ -64,12 +64,23 @@ ensure_venv() {
     "$python" -m venv "$VENV"
     "$VENV/bin/pip" install -q --upgrade pip
   fi
-  local want have
-  want="$(sha256sum requirements.lock | cut -d' ' -f1)"
+  # ./run and ./test: production (requirements.lock, which both extras include), the Spark
+  # engine (the suite tests it) and the test tools. A server installs requirements.lock alone
+  # (docs/deploy.md).
+  local want have stale
+  want="$(cat requirements.lock requirements-spark.lock requirements-dev.lock | sha256sum | cut -d' ' -f1)"
   have="$(cat "$VENV/.lock-sha256" 2>/dev/null || true)"
   if [ "$want" != "$have" ]; then
     say "Installing the locked Python dependencies"
-    "$VENV/bin/pip" install -q --disable-pip-version-check -r requirements.lock
+    "$VENV/bin/pip" install -q --disable-pip-version-check \
+      -r requirements-dev.lock -r requirements-spark.lock
+    # a dependency dropped from the locks leaves the virtualenv too
+    stale="$("$VENV/bin/python" scripts/lock.py --stale)"
+    if [ -n "$stale" ]; then
+      say "Removing what no lock pins: $stale"
+      # shellcheck disable=SC2086
+      "$VENV/bin/pip" uninstall -q -y $stale
+    fi
     echo "$want" > "$VENV/.lock-sha256"
   fi
 }
