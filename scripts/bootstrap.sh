@@ -7,7 +7,7 @@ cd "$ROOT"
 VENV="$ROOT/.venv"
 APT_PACKAGES=(gdal-bin libsqlite3-mod-spatialite binutils libproj-dev gettext
               python3 python3-venv chromium chromium-driver fonts-dejavu-core poppler-utils zbar-tools
-              openjdk-17-jre-headless)
+              openjdk-17-jre-headless faketime)
 
 say() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }
 

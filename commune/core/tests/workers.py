@@ -13,6 +13,8 @@ from pathlib import Path
 from django.conf import settings
 from django.db import connection
 
+from .clock import command_at_test_clock
+
 ROOT = Path(settings.BASE_DIR)
 
 
@@ -38,10 +40,12 @@ def worker_env(tmp_path: Path, **extra: str) -> dict[str, str]:
 
 
 def start_worker(tmp_path: Path, *args: str, **env: str) -> subprocess.Popen:
+    """`manage.py worker *args` at this test's clock (libfaketime when time-machine moved it),
+    its output in a log file beside the test's files."""
     log_path = tmp_path / f"worker-{time.monotonic_ns()}.log"
     with open(log_path, "wb") as log:
         process = subprocess.Popen(
-            [sys.executable, "manage.py", "worker", *args],
+            command_at_test_clock([sys.executable, "manage.py", "worker", *args]),
             cwd=ROOT,
             env=worker_env(tmp_path, **env),
             stdout=log,
