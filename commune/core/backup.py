@@ -16,13 +16,15 @@ import json
 import shutil
 import tarfile
 import tempfile
+import zlib
 from collections import Counter
 from pathlib import Path, PurePosixPath
 
 from django.apps import apps
 from django.conf import settings
 from django.core.management import call_command
-from django.db import DEFAULT_DB_ALIAS, connection, transaction
+from django.core.serializers.base import DeserializationError
+from django.db import DEFAULT_DB_ALIAS, DatabaseError, connection, transaction
 from django.db.migrations.recorder import MigrationRecorder
 from django.utils import timezone
 
@@ -132,11 +134,17 @@ def _safe_name(name: str) -> PurePosixPath:
     return path
 
 
+#: What reading a cut or garbled tar.gz raises, past its first block.
+_DAMAGED = (OSError, EOFError, tarfile.TarError, zlib.error)
+
+
 def _read_manifest(archive: tarfile.TarFile) -> dict:
     try:
         manifest = json.load(archive.extractfile("manifest.json"))
     except (KeyError, ValueError) as exc:
         raise BackupError("This file is not a commune backup (no readable manifest).") from exc
+    except _DAMAGED as exc:
+        raise BackupError(f"The archive is damaged ({exc}); nothing was changed.") from exc
     if manifest.get("format") != FORMAT:
         raise BackupError(f"Unknown backup format {manifest.get('format')!r}.")
     return manifest
@@ -152,8 +160,7 @@ def restore_blockers() -> list[str]:
     return blockers
 
 
-def _erase_everything() -> None:
-    call_command("flush", interactive=False, verbosity=0, database=DEFAULT_DB_ALIAS)
+def _erase_files() -> None:
     for root in _folders().values():
         if root.exists():
             for child in root.iterdir():
@@ -163,8 +170,56 @@ def _erase_everything() -> None:
                     child.unlink()
 
 
+def _stage(archive: tarfile.TarFile, manifest: dict, folder: Path) -> tuple[Path, Path]:
+    """Extract the dump and the manifest's files into `folder` and check every file's sha256,
+    before anything here is touched: a damaged archive changes nothing. Returns the dump and
+    the folder of the files."""
+    dump, staged = folder / "db.json", folder / "files"
+    try:
+        for member in archive.getmembers():
+            name = _safe_name(member.name)
+            if not member.isfile():
+                continue
+            if name.as_posix() == "db.json":
+                target = dump
+            elif name.parts[0] in _folders() and name.as_posix() in manifest["files"]:
+                target = staged / name
+            else:
+                continue
+            target.parent.mkdir(parents=True, exist_ok=True)
+            with open(target, "wb") as out:
+                shutil.copyfileobj(archive.extractfile(member), out)
+    except _DAMAGED as exc:
+        raise BackupError(f"The archive is damaged ({exc}); nothing was changed.") from exc
+    for name, digest in manifest["files"].items():
+        path = staged / name
+        if not path.is_file() or _sha256(path) != digest:
+            raise BackupError(f"The archive is damaged: {name} is missing or altered.")
+    return dump, staged
+
+
+def _load(dump: Path, manifest: dict, *, erase: bool) -> None:
+    """Load the dump in one transaction (after erasing every row, if asked): whatever fails
+    leaves the database as it was."""
+    with scopes_disabled(), transaction.atomic():
+        if erase:
+            call_command("flush", interactive=False, verbosity=0, database=DEFAULT_DB_ALIAS)
+        try:
+            call_command("loaddata", str(dump), verbosity=0)
+        except (DeserializationError, DatabaseError) as exc:
+            raise BackupError(
+                f"The archive's database dump cannot be loaded ({exc}); nothing was changed."
+            ) from exc
+        counts = row_counts()
+        if counts != manifest["rows"]:
+            raise BackupError(
+                f"Restored rows differ from the backup: {counts} != {manifest['rows']}"
+            )
+
+
 def backup_restore(*, archive_path: Path, force: bool = False) -> dict:
-    """Restore the archive; refuses a non-empty database or file store unless `force`."""
+    """Restore the archive; refuses a non-empty database or file store unless `force`. The
+    archive is read and checked whole before anything is erased."""
     try:
         archive = tarfile.open(archive_path, "r:gz")
     except (OSError, tarfile.TarError) as exc:
@@ -187,38 +242,10 @@ def backup_restore(*, archive_path: Path, force: bool = False) -> dict:
                 + "). Restore into a freshly migrated, empty database and empty folders, "
                 "or pass --force to erase everything here first."
             )
+        dump, staged = _stage(archive, manifest, Path(tmp))
+        _load(dump, manifest, erase=bool(blockers))
         if blockers:
-            _erase_everything()
-
-        staged = Path(tmp) / "files"
-        dump = Path(tmp) / "db.json"
-        for member in archive.getmembers():
-            name = _safe_name(member.name)
-            if not member.isfile():
-                continue
-            source = archive.extractfile(member)
-            if name.as_posix() == "db.json":
-                target = dump
-            elif name.parts[0] in _folders() and name.as_posix() in manifest["files"]:
-                target = staged / name
-            else:
-                continue
-            target.parent.mkdir(parents=True, exist_ok=True)
-            with open(target, "wb") as out:
-                shutil.copyfileobj(source, out)
-        for name, digest in manifest["files"].items():
-            path = staged / name
-            if not path.is_file() or _sha256(path) != digest:
-                raise BackupError(f"The archive is damaged: {name} is missing or altered.")
-
-        with scopes_disabled(), transaction.atomic():
-            call_command("loaddata", str(dump), verbosity=0)
-            counts = row_counts()
-            if counts != manifest["rows"]:
-                raise BackupError(
-                    f"Restored rows differ from the backup: {counts} != {manifest['rows']}"
-                )
-
+            _erase_files()
         for name in manifest["files"]:
             folder, rest = name.split("/", 1)
             target = _folders()[folder] / rest

@@ -1,7 +1,9 @@
 """backup → wipe → restore gives back every row (per model, every value) and every file."""
 
 import hashlib
+import io
 import json
+import tarfile
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -141,12 +143,54 @@ def test_restore_with_force_replaces_what_is_there(populated, tmp_path):
     assert every_file() == files_before
 
 
-def test_restore_refuses_a_damaged_archive_and_changes_nothing(db, isolated_storage, tmp_path):
-    # given a file that is not a backup
-    bogus = tmp_path / "bogus.tar.gz"
+def rewritten(archive: Path, target: Path, **replace: bytes) -> Path:
+    """A copy of a backup archive with some members' contents replaced (by name)."""
+    with tarfile.open(archive, "r:gz") as source, tarfile.open(target, "w:gz") as copy:
+        for member in source.getmembers():
+            data = replace.get(member.name, source.extractfile(member).read())
+            member.size = len(data)
+            copy.addfile(member, io.BytesIO(data))
+    return target
+
+
+def damaged_archives(archive: Path, folder: Path) -> dict[str, Path]:
+    """Ways a backup file goes bad: not a backup, cut short, a file altered, a dump that does
+    not load or lacks rows. Each is keyed by what the refusal says."""
+    bogus = folder / "bogus.tar.gz"
     bogus.write_bytes(b"not a tar file")
-    # when / then
-    with pytest.raises(CommandError, match="Cannot read"):
-        call_command("restore", str(bogus), verbosity=0)
+    truncated = folder / "truncated.tar.gz"
+    truncated.write_bytes(archive.read_bytes()[: archive.stat().st_size // 2])
+    plan = "media/permits/é dossier/plan.pdf"
+    return {
+        "Cannot read": bogus,
+        "damaged": truncated,
+        "damaged: media/permits/é dossier/plan.pdf": rewritten(
+            archive, folder / "altered.tar.gz", **{plan: b"%PDF-1.7 forged\n"}
+        ),
+        "database dump cannot be loaded": rewritten(
+            archive, folder / "dump.tar.gz", **{"db.json": b'[{"model": "tenants.municipality"'}
+        ),
+        "Restored rows differ": rewritten(archive, folder / "empty.tar.gz", **{"db.json": b"[]"}),
+    }
+
+
+@pytest.mark.filterwarnings("ignore:No fixture data found")  # the dump emptied on purpose
+@pytest.mark.parametrize("force", [False, True])
+def test_restore_refuses_a_damaged_archive_and_changes_nothing(populated, tmp_path, force):
+    # given an installation with data and files, and damaged copies of its backup
+    archive = tmp_path / "backup.tar.gz"
+    call_command("backup", output=str(archive), verbosity=0)
+    rows_before, files_before = every_row(), every_file()
+    # when each is restored, even with --force (which would erase what is here)
+    for reason, damaged in damaged_archives(archive, tmp_path).items():
+        with pytest.raises(CommandError, match=reason if force else "Cannot read|damaged|Refusing"):
+            call_command("restore", str(damaged), force=force, verbosity=0)
+        # then every row and every file is still there, unchanged
+        assert every_row() == rows_before, reason
+        assert every_file() == files_before, reason
     with pytest.raises(CommandError, match="No such file"):
-        call_command("restore", str(tmp_path / "missing.tar.gz"), verbosity=0)
+        call_command("restore", str(tmp_path / "missing.tar.gz"), force=force, verbosity=0)
+    # and the backup itself still restores
+    call_command("restore", str(archive), force=True, verbosity=0)
+    assert every_row() == rows_before
+    assert every_file() == files_before
