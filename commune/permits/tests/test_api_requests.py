@@ -8,7 +8,7 @@ import pytest
 from django.utils import timezone
 
 from commune.accounts.tests.factories import OrganisationFactory, add_member
-from commune.permits.models import ApiToken, PermitRequest
+from commune.permits.models import ApiToken, PermitRequest, WorkArea
 from commune.permits.services.tokens import api_token_create, api_token_revoke
 from commune.tenants.scoping import scope
 
@@ -49,11 +49,39 @@ def test_a_utility_submits_a_request_and_gets_its_reference(client, in_town, org
     assert token.last_used is not None
 
 
-def test_lv95_coordinates_are_accepted(client, in_town, org_token):
+def stored_area(town) -> WorkArea:
+    with scope(town):
+        return WorkArea.objects.get()
+
+
+def test_lv95_coordinates_are_stored_where_they_were_sent(client, in_town, org_token):
+    # given a 4 x 2 m rectangle written in LV95 (east, north in metres, as on a plan)
     _token, raw = org_token
-    area = json.loads(rect(in_town, 300, 300).json)
-    response = post(client, raw, api_payload(in_town, work_areas=area))
+    sent = rect(in_town, 300, 300)
+    # when
+    response = post(client, raw, api_payload(in_town, work_areas=json.loads(sent.json)))
+    # then the work area is that rectangle, in LV95, to the millimetre
     assert response.status_code == 201, response.content
+    area = stored_area(in_town)
+    assert area.geometry.srid == area.drawn.srid == 2056
+    assert area.geometry.equals_exact(sent, tolerance=0.001), area.geometry.wkt
+    assert area.drawn.equals_exact(sent, tolerance=0.001), area.drawn.wkt
+    assert area.area_m2 == pytest.approx(8.0, abs=1e-6)
+
+
+def test_wgs84_coordinates_are_stored_as_the_same_place_in_lv95(client, in_town, org_token):
+    # given the same kind of rectangle sent in WGS84 (longitude, latitude)
+    _token, raw = org_token
+    place = rect(in_town, 100, 100)
+    # when
+    response = post(client, raw, api_payload(in_town))
+    # then it is stored in LV95 where it lies, within a centimetre of the LV95 rectangle (the
+    # GeoJSON's degrees carry about a millimetre)
+    assert response.status_code == 201, response.content
+    area = stored_area(in_town)
+    assert area.geometry.srid == 2056
+    assert area.geometry.equals_exact(place, tolerance=0.01), area.geometry.wkt
+    assert area.area_m2 == pytest.approx(8.0, abs=1e-3)
 
 
 def test_a_retry_with_the_same_idempotency_key_returns_the_same_request(client, in_town, org_token):
