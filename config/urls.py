@@ -9,6 +9,7 @@ admin.site.site_header = "commune — administration de la plateforme"
 urlpatterns = [
     path("", tenant_views.platform_home, name="platform-home"),
     path("healthz", core_views.healthz, name="healthz"),
+    path("healthz/worker", core_views.healthz_worker, name="healthz-worker"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("accounts/", include("commune.accounts.urls")),
     path("admin/", admin.site.urls),

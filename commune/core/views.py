@@ -1,15 +1,10 @@
-"""Error pages and the health check."""
+"""Error pages and the health checks."""
 
-import shutil
-
-from django.conf import settings
-from django.db import connection
 from django.http import JsonResponse
 from django.shortcuts import render
-from django.utils import timezone
 from django.views.decorators.cache import never_cache
 
-from .models import WorkerHeartbeat
+from . import health
 
 
 def _error(request, status: int, template: str):
@@ -41,35 +36,21 @@ def server_error(request):
     return _error(request, 500, "errors/500.html")
 
 
+def _health_response(checks: health.Checks) -> JsonResponse:
+    ok = health.all_ok(checks)
+    return JsonResponse(
+        {"status": "ok" if ok else "fail", "checks": checks}, status=200 if ok else 503
+    )
+
+
 @never_cache
 def healthz(request):
-    """Database, worker and disk space; 200 when all are fine, 503 otherwise."""
-    checks: dict[str, dict] = {}
-    try:
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT 1")
-            cursor.fetchone()
-        checks["database"] = {"ok": True}
-    except Exception as exc:
-        checks["database"] = {"ok": False, "error": exc.__class__.__name__}
+    """This web server's readiness, for the load balancer: 200, or 503 when its database or
+    disk fails. The worker is not part of it (see healthz_worker)."""
+    return _health_response(health.readiness())
 
-    beat = None
-    if checks["database"]["ok"]:
-        beat = WorkerHeartbeat.objects.filter(name="worker").first()
-    if beat is None:
-        checks["worker"] = {"ok": False, "error": "no job has run yet"}
-    else:
-        age = (timezone.now() - beat.seen_at).total_seconds()
-        checks["worker"] = {
-            "ok": age <= settings.HEALTH_WORKER_MAX_AGE_SECONDS,
-            "last_job_seconds_ago": round(age),
-        }
 
-    settings.MEDIA_ROOT.mkdir(parents=True, exist_ok=True)
-    free = shutil.disk_usage(settings.MEDIA_ROOT).free
-    checks["disk"] = {"ok": free >= settings.HEALTH_MIN_FREE_DISK_BYTES, "free_bytes": free}
-
-    healthy = all(c["ok"] for c in checks.values())
-    return JsonResponse(
-        {"status": "ok" if healthy else "fail", "checks": checks}, status=200 if healthy else 503
-    )
+@never_cache
+def healthz_worker(request):
+    """The worker's health, for monitoring: 200 while a worker was seen lately, else 503."""
+    return _health_response(health.worker_health())

@@ -26,12 +26,16 @@ class TownDomainMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
+        if request.path_info.startswith(PLATFORM_PREFIXES):
+            # Platform paths are never rewritten: no need to ask the database whose host it
+            # is (the readiness check must answer 503, not fail here, when the database is down).
+            return self.get_response(request)
         try:
             host = request.get_host()
         except Exception:  # DisallowedHost: Django answers 400 further on
             host = ""
         town = municipality_for_host(host=host) if host else None
-        if town is not None and not request.path_info.startswith(PLATFORM_PREFIXES):
+        if town is not None:
             prefix = f"/{town.slug}"
             if request.path_info != prefix and not request.path_info.startswith(prefix + "/"):
                 request.path_info = prefix + request.path_info

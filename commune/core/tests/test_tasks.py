@@ -12,7 +12,7 @@ from django_tasks import TaskResultStatus
 from django_tasks_db.models import DBTaskResult
 
 from commune.core import schedule
-from commune.core.models import ScheduledRun, WorkerHeartbeat
+from commune.core.models import ScheduledRun
 from commune.core.tasks import heartbeat
 
 from .jobs import record_run
@@ -99,27 +99,27 @@ def test_two_workers_share_a_queue_without_running_a_job_twice(transactional_db,
 
 
 @override_settings(TASKS=DATABASE_TASKS)
-def test_the_worker_runs_the_scheduler_so_healthz_sees_a_live_worker(
+def test_the_worker_runs_the_scheduler_so_healthz_worker_sees_a_live_worker(
     transactional_db, tmp_path, client
 ):
-    # given no job ever ran
-    assert client.get("/healthz").status_code == 503
+    # given no worker was ever seen
+    assert client.get("/healthz/worker").status_code == 503
+    heartbeats_run = DBTaskResult.objects.filter(
+        task_path="commune.core.tasks.heartbeat", status=TaskResultStatus.SUCCESSFUL
+    )
     # when the real worker runs with its scheduler
     worker = start_worker(tmp_path, "--tick", "0.5")
     try:
         wait_until(
-            lambda: WorkerHeartbeat.objects.filter(name="worker").exists(),
+            heartbeats_run.exists,
             what="the heartbeat job, enqueued by the scheduler and run by the worker",
             workers=(worker,),
         )
     finally:
         stop_worker(worker)
-    # then the heartbeat went through the queue, and /healthz reports the worker alive
-    assert DBTaskResult.objects.filter(
-        task_path="commune.core.tasks.heartbeat", status=TaskResultStatus.SUCCESSFUL
-    ).exists(), output_of(worker)
-    response = client.get("/healthz")
-    assert response.status_code == 200, response.json()
+    # then the heartbeat went through the queue, and /healthz/worker reports the worker alive
+    response = client.get("/healthz/worker")
+    assert response.status_code == 200, (response.json(), output_of(worker))
     assert response.json()["checks"]["worker"]["ok"] is True
 
 
@@ -165,7 +165,7 @@ def rq_redis(redis_server):
 
 
 def test_the_redis_backend_enqueues_and_a_real_rq_worker_runs_the_job(
-    db, tmp_path, redis_server, rq_redis, settings
+    transactional_db, tmp_path, redis_server, rq_redis, settings
 ):
     redis_url = redis_server.url(db=13)
     settings.TASKS = RQ_TASKS

@@ -1,5 +1,6 @@
 """The background worker: runs queued jobs and, in a thread beside it, the scheduler that
-enqueues periodic jobs when they are due. `./run` starts one.
+enqueues periodic jobs when they are due. `./run` starts one. It beats as it starts, so that
+/healthz/worker sees it alive at once rather than after the first heartbeat job.
 
 Database backend (default): django-tasks-db's `db_worker`. TASKS_BACKEND=rq: an RQ worker on
 Redis, using django-tasks-rq's job class so results and signals follow the Tasks API.
@@ -14,6 +15,7 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand
 from django.db import close_old_connections
 
+from commune.core.health import worker_beat
 from commune.core.schedule import enqueue_due
 
 logger = logging.getLogger("commune.worker")
@@ -38,6 +40,7 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, no_scheduler=False, tick=15.0, queues=None, batch=False, **options):
+        worker_beat()
         if not no_scheduler:
             threading.Thread(target=self._schedule_loop, args=(tick,), daemon=True).start()
         backend = settings.TASKS["default"]["BACKEND"]
