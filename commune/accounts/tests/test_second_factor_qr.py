@@ -2,13 +2,13 @@
 serves, zbar decodes the picture, and what it reads is the device's own otpauth:// address."""
 
 import re
-import subprocess
 
 import pytest
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from commune.accounts.models import Membership, Role
 from commune.accounts.tests.factories import PASSWORD, UserFactory
+from commune.core.testing import qr_codes_in
 from commune.tenants.scoping import scope
 
 pytestmark = pytest.mark.browser
@@ -23,13 +23,7 @@ def _decoded(browser, svg: str, folder) -> list[str]:
         page.locator("svg").screenshot(path=picture)
     finally:
         page.close()
-    done = subprocess.run(
-        ["zbarimg", "--quiet", "--raw", "-Sdisable", "-Sqrcode.enable", str(picture)],
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    return done.stdout.splitlines()
+    return qr_codes_in(picture)
 
 
 def test_the_enrolment_qr_code_holds_the_devices_otpauth_address(

@@ -2,14 +2,16 @@
 
 import io
 import re
+import subprocess
+from pathlib import Path
 
 import pypdf
 import pytest
-import segno
 from django.utils import timezone
 
 from commune.accounts.models import Membership, Role
 from commune.accounts.tests.factories import UserFactory, add_member
+from commune.core.testing import qr_codes_in
 from commune.permits import pdf
 from commune.permits.models import PermitRequest
 from commune.permits.public.verification import permit_id_from_token, verify_token, verify_url
@@ -47,13 +49,28 @@ def test_permit_pdf_has_reference_conditions_fees_and_the_verification_url(permi
     assert url in text.replace("\n", "")
 
 
-def test_the_qr_code_encodes_the_printed_url(permit):
-    # The QR drawn in the PDF is segno's matrix of this exact string; the same string is
-    # printed beside it, which is what the PDF test above reads back.
+def qr_codes_on_pages(body: bytes, folder: Path) -> list[str]:
+    """What a phone reads off the printed PDF: poppler renders each page at 300 dpi, zbar
+    decodes every QR code on them."""
+    document = folder / "document.pdf"
+    document.write_bytes(body)
+    subprocess.run(["pdftoppm", "-r", "300", "-png", document, folder / "page"], check=True)
+    pages = sorted(folder.glob("page*.png"))
+    assert pages, "poppler rendered no page"
+    return [code for page in pages for code in qr_codes_in(page)]
+
+
+def test_the_qr_code_in_the_pdf_decodes_to_the_printed_url(permit, town_a, tmp_path):
+    # given a permit's PDF made for its verification URL
     url = verify_url(permit, base="https://e.example.ch")
-    assert pdf.QrCode(url, 100).qr.matrix == segno.make(url, error="m").matrix
-    # The token holds the second it was signed: a second one made now may differ. The URL's
-    # own token is read back instead.
+    with scope(town_a):
+        body = pdf.permit_pdf(permit=permit, verify_url=url, language="fr")
+    # when the QR code drawn in it is read off the rendered page
+    decoded = qr_codes_on_pages(body, tmp_path)
+    # then it is that URL, the same one printed beside it, and its token names the permit (the
+    # token holds the second it was signed: it is read back, not signed a second time)
+    assert decoded == [url]
+    assert url in pdf_text(body).replace("\n", "")
     token = url.rstrip("/").rsplit("/", 1)[1]
     assert permit_id_from_token(token, municipality=permit.municipality) == permit.pk
 
@@ -66,14 +83,15 @@ def test_invoice_pdf_lists_the_fees_and_the_amount_due(permit, town_a):
     assert "612.50" in text.replace("'", "") or "612,50" in text
 
 
-def test_the_downloaded_permits_qr_url_verifies_as_valid(client, permit):
+def test_the_downloaded_permits_qr_code_opens_the_verification_page(client, permit, tmp_path):
     # given: the applicant downloads the permit
     client.force_login(permit.applicant)
     response = client.get(f"/pully/works/documents/{permit.pk}/permit.pdf")
     assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
-    # when: anyone opens the URL printed under the QR code
+    # when: anyone scans the QR code (the same URL is printed under it)
+    [url] = qr_codes_on_pages(response.content, tmp_path)
     text = pdf_text(response.content).replace("\n", "")
-    url = re.search(r"https?://\S+/pully/works/verify/[^/\s]+/", text).group(0)
+    assert re.search(r"https?://\S+/pully/works/verify/[^/\s]+/", text).group(0) == url
     client.logout()
     page = client.get(url.split("testserver", 1)[1])
     # then
