@@ -7,7 +7,12 @@ cd "$ROOT"
 VENV="$ROOT/.venv"
 APT_PACKAGES=(gdal-bin libsqlite3-mod-spatialite binutils libproj-dev gettext
               python3 python3-venv chromium chromium-driver fonts-dejavu-core poppler-utils zbar-tools
-              openjdk-17-jre-headless faketime)
+              openjdk-17-jre-headless faketime mosquitto redis-server)
+
+# Debian starts a package's service as it installs it, and enables it at boot. The suite starts
+# its own Redis and Mosquitto on free ports (commune/core/testing.py) and ./run needs neither:
+# installed by this script, they stay off (installed before, they are left as they were).
+SERVICE_PACKAGES=(mosquitto redis-server)
 
 say() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }
 
@@ -23,7 +28,39 @@ install_apt_packages() {
   fi
   say "Installing Debian packages: ${missing[*]}"
   apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+  services_held_off apt_install "${missing[@]}"
+  disable_services "${missing[@]}"
+}
+
+apt_install() {
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "$@" >/dev/null
+}
+
+# Runs "$@" with a policy-rc.d (invoke-rc.d(8); deb-systemd-invoke asks it too) that forbids
+# starting SERVICE_PACKAGES' services, unless the machine has a policy of its own.
+services_held_off() {
+  local policy=/usr/sbin/policy-rc.d
+  if [ -e "$policy" ]; then "$@"; return; fi
+  (
+    trap 'rm -f "$policy"' EXIT
+    printf '#!/bin/sh\ncase "${1%%%%.service}" in %s) exit 101 ;; esac\nexit 0\n' \
+      "$(IFS='|'; echo "${SERVICE_PACKAGES[*]}")" > "$policy"
+    chmod 755 "$policy"
+    "$@"
+  )
+}
+
+# Undoes the start at boot that the packages' postinst enabled, for those just installed.
+disable_services() {
+  local pkg
+  for pkg in "$@"; do
+    [[ " ${SERVICE_PACKAGES[*]} " == *" $pkg "* ]] || continue
+    if [ -d /run/systemd/system ]; then
+      systemctl disable --now --quiet "$pkg.service" || true
+    else
+      update-rc.d "$pkg" disable >/dev/null 2>&1 || true
+    fi
+  done
 }
 
 # A Python 3.11 whose sqlite3 module can load extensions (SpatiaLite needs it).
