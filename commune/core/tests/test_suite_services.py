@@ -91,7 +91,7 @@ def test_a_suite_run_with_the_machines_services_in_its_environment_uses_none(
     inner = inner_folder / "test_inner.py"
     inner.write_text(INNER_TESTS)
     env = {
-        **os.environ,
+        **{k: v for k, v in os.environ.items() if k != "DATABASE_URL"},  # not this run's database
         "REDIS_URL": "redis://127.0.0.1:6379/0",
         "MQTT_URL": "mqtt://127.0.0.1:1883",
         "TASKS_BACKEND": "rq",
