@@ -381,3 +381,77 @@ def test_a_bad_number_to_keep_is_refused_before_anything_runs(tmp_path, keep):
     assert result.returncode == 2
     assert "COMMUNE_BACKUP_KEEP must be a whole number" in result.stderr
     assert [p.name for p in backups.iterdir()] == ["commune-20260101T023000Z.tar.gz"]
+
+
+# --- commune-manage --------------------------------------------------------------------------
+
+PRINT_SETTINGS = (
+    "from django.conf import settings; "
+    "print('SETTINGS', settings.SETTINGS_MODULE, '|', settings.DEFAULT_FROM_EMAIL, '|', "
+    "settings.COMMUNE_BASE_URL, '|', settings.LOGGING['root']['level'])"
+)
+
+
+def commune_manage(tmp_path, env_lines: list[str], *args, user="root", **caller):
+    """deploy/commune-manage with an environment file of `env_lines`, as `user` (the suite runs
+    as root, like an operator); `caller` is what the operator's shell has set, besides PATH."""
+    env_file = tmp_path / "env"
+    env_file.write_text("\n".join(env_lines) + "\n")
+    environment = {"PATH": "/usr/sbin:/usr/bin:/sbin:/bin", "COMMUNE_ENV_FILE": str(env_file)}
+    environment.update(COMMUNE_USER=user, **caller)
+    return subprocess.run(
+        [str(DEPLOY / "commune-manage"), *args],
+        env=environment,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+def production_lines(tmp_path) -> list[str]:
+    env = production_environment(tmp_path)
+    names = ["DJANGO_SECRET_KEY", "COMMUNE_BASE_URL", "COMMUNE_VAR_DIR", "DJANGO_ALLOWED_HOSTS"]
+    names += [n for n in ("DATABASE_URL", "SQLITE_PATH") if n in env]
+    return [f"{name}={env[name]}" for name in names]
+
+
+def test_commune_manage_reads_the_environment_file_as_systemd_does(tmp_path):
+    # given: a value the shell would take for a redirection, comments of both kinds, a blank
+    lines = production_lines(tmp_path) + [
+        "# a comment",
+        "; another",
+        "",
+        "   DEFAULT_FROM_EMAIL=commune <noreply@e-services.example.ch>",
+        "LOG_LEVEL=WARNING",
+    ]
+    # when
+    result = commune_manage(tmp_path, lines, "shell", "-c", PRINT_SETTINGS)
+    # then: production settings, every value whole
+    assert result.returncode == 0, result.stdout + result.stderr
+    line = next(x for x in result.stdout.splitlines() if x.startswith("SETTINGS"))
+    assert line == (
+        "SETTINGS config.settings.prod | commune <noreply@e-services.example.ch> | "
+        "https://e-services.commune.example.ch | WARNING"
+    )
+
+
+def test_commune_manage_lets_the_callers_environment_win(tmp_path):
+    # when: the operator sets a variable the file sets too (e.g. a scratch database)
+    result = commune_manage(
+        tmp_path,
+        production_lines(tmp_path),
+        "shell",
+        "-c",
+        PRINT_SETTINGS,
+        COMMUNE_BASE_URL="https://elsewhere.example.ch",
+    )
+    # then
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "| https://elsewhere.example.ch |" in result.stdout
+
+
+def test_commune_manage_refuses_a_line_that_is_not_name_value(tmp_path):
+    lines = [*production_lines(tmp_path), "export DJANGO_DEBUG=1", "rm -rf /"]
+    result = commune_manage(tmp_path, lines, "check")
+    assert result.returncode == 2
+    assert "not NAME=value: export DJANGO_DEBUG=1" in result.stderr
