@@ -98,7 +98,9 @@ def spark_session():
     global _spark_session
     with _spark_lock:
         if _spark_session is None:
-            from pyspark.sql import SparkSession
+            # Only here: PySpark is the optional engine (requirements-spark.in), not installed
+            # where DuckDB alone is used, and it takes seconds to load.
+            from pyspark.sql import SparkSession  # noqa: PLC0415
 
             _spark_session = (
                 SparkSession.builder.master("local[2]")

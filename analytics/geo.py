@@ -1,8 +1,10 @@
-"""Small geometry helpers with no GIS dependency.
+"""Small geometry helpers, without Django.
 
-* WGS84 <-> Swiss LV95 (EPSG:2056) with swisstopo's published approximate formulas
-  ("Approximate formulas for the transformation between Swiss projection coordinates and WGS84"),
-  accurate to about 1 m inside Switzerland - enough to place a counter on a map.
+* WGS84 <-> Swiss LV95 (EPSG:2056) through PROJ (pyproj): the Swiss oblique Mercator on CH1903+
+  and the datum shift to WGS84 of EPSG's "CH1903+ to WGS 84 (1)", the operation GDAL (and so
+  GeoDjango, on the web side) applies to the same points: the observatory and the permits place
+  a point at the same spot, not about a metre apart as with swisstopo's approximate formulas.
+  A fallback without the datum shift ("ballpark", some 100 m off) is refused, not used.
 * Polygon checks for zone files (closed rings, enough points, no self-intersection, non-zero area,
   holes inside their shell), centroids and planar areas in LV95 metres.
 """
@@ -12,39 +14,33 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 
+from pyproj import Transformer
+
 Point = tuple[float, float]
+
+# Both in longitude, latitude order (always_xy); thread-safe (pyproj >= 3.1).
+_TO_LV95 = Transformer.from_crs("EPSG:4326", "EPSG:2056", always_xy=True, allow_ballpark=False)
+_TO_WGS84 = Transformer.from_crs("EPSG:2056", "EPSG:4326", always_xy=True, allow_ballpark=False)
+
+
+def _finite(a: float, b: float, given: tuple) -> tuple[float, float]:
+    if not (math.isfinite(a) and math.isfinite(b)):
+        raise ValueError(f"no position for the coordinates {given}")
+    return a, b
 
 
 def wgs84_to_lv95(lat: float, lon: float) -> tuple[float, float]:
-    """(latitude, longitude) in degrees -> (E, N) in LV95 metres."""
-    phi = (lat * 3600 - 169028.66) / 10000
-    lam = (lon * 3600 - 26782.5) / 10000
-    e = 2600072.37 + 211455.93 * lam - 10938.51 * lam * phi - 0.36 * lam * phi**2 - 44.54 * lam**3
-    n = (
-        1200147.07
-        + 308807.95 * phi
-        + 3745.25 * lam**2
-        + 76.63 * phi**2
-        - 194.56 * lam**2 * phi
-        + 119.79 * phi**3
-    )
-    return e, n
+    """(latitude, longitude) in degrees -> (E, N) in LV95 metres; ValueError for coordinates that
+    are no position (a latitude past 90°, not a number)."""
+    e, n = _TO_LV95.transform(float(lon), float(lat))
+    return _finite(e, n, (lat, lon))
 
 
 def lv95_to_wgs84(e: float, n: float) -> tuple[float, float]:
-    """(E, N) in LV95 metres -> (latitude, longitude) in degrees."""
-    y = (e - 2600000) / 1e6
-    x = (n - 1200000) / 1e6
-    lam = 2.6779094 + 4.728982 * y + 0.791484 * y * x + 0.1306 * y * x**2 - 0.0436 * y**3
-    phi = (
-        16.9023892
-        + 3.238272 * x
-        - 0.270978 * y**2
-        - 0.002528 * x**2
-        - 0.0447 * y**2 * x
-        - 0.0140 * x**3
-    )
-    return phi * 100 / 36, lam * 100 / 36
+    """(E, N) in LV95 metres -> (latitude, longitude) in degrees; ValueError as above."""
+    lon, lat = _TO_WGS84.transform(float(e), float(n))
+    lat, lon = _finite(lat, lon, (e, n))
+    return lat, lon
 
 
 def looks_like_lv95(x: float, y: float) -> bool:
@@ -83,22 +79,27 @@ def ring_area(ring: Sequence[Point]) -> float:
     )
 
 
-def ring_problem(ring: Sequence[Sequence[float]]) -> str | None:
+#: Why a ring or polygon is invalid: a code (analytics.ingest.report.ENGLISH, written out by
+#: whoever reads it) and its figures.
+Problem = tuple[str, dict]
+
+
+def ring_problem(ring: Sequence[Sequence[float]]) -> Problem | None:
     """Why a linear ring is invalid, or None when it is a valid simple closed ring."""
     pts = [(float(p[0]), float(p[1])) for p in ring]
     if len(pts) < 4:
-        return f"a ring needs at least 4 positions (got {len(pts)})"
+        return "ring_positions", {"count": len(pts)}
     if pts[0] != pts[-1]:
-        return "the ring is not closed (its first and last positions differ)"
+        return "ring_open", {}
     if abs(ring_area(pts)) == 0:
-        return "the ring has zero area"
+        return "ring_flat", {}
     n = len(pts) - 1
     for i in range(n):
         for j in range(i + 1, n):
             if j == i + 1 or (i == 0 and j == n - 1):
                 continue  # neighbouring edges share a vertex
             if segments_intersect(pts[i], pts[i + 1], pts[j], pts[j + 1]):
-                return f"the ring crosses itself (edges {i + 1} and {j + 1})"
+                return "ring_crosses", {"first": i + 1, "second": j + 1}
     return None
 
 
@@ -113,18 +114,20 @@ def point_in_ring(p: Point, ring: Sequence[Point]) -> bool:
     return inside
 
 
-def polygon_problem(polygon: Sequence[Sequence[Sequence[float]]]) -> str | None:
-    """Why a GeoJSON Polygon's coordinates are invalid, or None."""
+def polygon_problem(polygon: Sequence[Sequence[Sequence[float]]]) -> Problem | None:
+    """Why a GeoJSON Polygon's coordinates are invalid, or None; a hole's problem names the
+    hole ("hole": its number)."""
     if not polygon:
-        return "the polygon has no rings"
+        return "no_rings", {}
     for k, ring in enumerate(polygon):
         problem = ring_problem(ring)
         if problem:
-            return problem if k == 0 else f"hole {k}: {problem}"
+            code, figures = problem
+            return code, ({**figures, "hole": k} if k else figures)
     shell = [(float(p[0]), float(p[1])) for p in polygon[0]]
     for k, hole in enumerate(polygon[1:], start=1):
         if not all(point_in_ring((float(p[0]), float(p[1])), shell) for p in hole[:-1]):
-            return f"hole {k} is not inside the outer ring"
+            return "hole_outside", {"hole": k}
     return None
 
 

@@ -45,7 +45,7 @@ def parse_naive(values: pd.Series) -> pd.Series:
 
 
 def localize(naive: pd.Series, tz: str, series_key: pd.Series) -> tuple[pd.Series, pd.Series]:
-    """Naive local times -> (UTC instants, reason for each failure or None).
+    """Naive local times -> (UTC instants, "local_time_missing" for each failure or None).
 
     ``series_key`` identifies the series a row belongs to, for the order-of-appearance rule.
     """
@@ -55,17 +55,15 @@ def localize(naive: pd.Series, tz: str, series_key: pd.Series) -> tuple[pd.Serie
     aware = idx.tz_localize(tz, ambiguous=first, nonexistent="NaT")
     result = pd.Series(aware.tz_convert("UTC"), index=naive.index)
     reasons = pd.Series(None, index=naive.index, dtype="object")
-    missing = result.isna() & naive.notna()
-    reasons[missing] = (
-        f"local time does not exist in {tz} (clocks jump forward that day: the day has 23 hours)"
-    )
+    reasons[result.isna() & naive.notna()] = "local_time_missing"
     return result, reasons
 
 
 def parse_timestamps(
     values: pd.Series, tz: str, series_key: pd.Series
 ) -> tuple[pd.Series, pd.Series]:
-    """Mixed ISO-with-offset and local times -> (UTC instants, reason or None per row)."""
+    """Mixed ISO-with-offset and local times -> (UTC instants, why or None per row): the code
+    "timestamp" (unreadable) or "local_time_missing" (timestamp_problem gives its parameters)."""
     text = values.astype("string").str.strip()
     has_offset = text.str.contains(OFFSET_RE.pattern, case=False).fillna(False).to_numpy()
     result = pd.Series(pd.NaT, index=values.index, dtype="datetime64[us, UTC]")
@@ -79,9 +77,12 @@ def parse_timestamps(
         utc, why = localize(naive, tz, series_key[local_mask])
         result[local_mask] = utc.astype("datetime64[us, UTC]")
         reasons[local_mask] = why
-    bad = result.isna() & reasons.isna()
-    reasons[bad] = [
-        f"unreadable timestamp {v!r}: expected ISO 8601 (2024-03-31T02:00+01:00) or a local time"
-        for v in text[bad].fillna("")
-    ]
+    reasons[result.isna() & reasons.isna()] = "timestamp"
     return result, reasons
+
+
+def timestamp_problem(code: str, value, tz: str) -> dict:
+    """The parameters of a timestamp's quarantine code (analytics.ingest.report.ENGLISH)."""
+    if code == "local_time_missing":
+        return {"tz": tz}
+    return {"value": "" if pd.isna(value) else value}

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from analytics.ingest.report import BINARY_SIGNATURES, ImportFormatError
+from analytics.ingest.report import ImportFormatError, refuse_unusable
 
 Progress = Callable[[int], None]
 CHUNK_ROWS = 200_000
@@ -50,19 +50,10 @@ class Stages:
 
 
 def sniff_encoding(path: Path, *, expected: str) -> str:
-    """Refuse binaries, JSON and empty files (naming what was expected); the file's encoding."""
+    """Refuse binaries, JSON and empty files (`expected`: a code of report.EXPECTED); the
+    file's encoding."""
     with open(path, "rb") as fh:
-        head = fh.read(4096)
-    for magic, what in BINARY_SIGNATURES.items():
-        if head.startswith(magic):
-            raise ImportFormatError(f"{path.name} is {what}, not {expected}.")
-    if b"\x00" in head:
-        raise ImportFormatError(f"{path.name} is a binary file, not {expected}.")
-    text = head.decode("utf-8-sig", errors="replace")
-    if text.lstrip()[:1] in ("{", "["):
-        raise ImportFormatError(f"{path.name} looks like JSON, not {expected}.")
-    if not text.strip():
-        raise ImportFormatError(f"{path.name} is empty; expected {expected}.")
+        refuse_unusable(path.name, fh.read(4096), expected=expected)
     return _encoding_and_lines(path)[0]
 
 
@@ -116,7 +107,7 @@ def read_csv(
                 if on_fraction is not None:
                     on_fraction(rows / total)
         except (pd.errors.ParserError, ValueError) as exc:
-            raise ImportFormatError(f"{path.name} is not a readable CSV file: {exc}") from exc
+            raise ImportFormatError("csv_unreadable", file=path.name, detail=exc) from exc
     if parts:
         frame = pd.concat(parts, ignore_index=True)
     else:  # a header without rows

@@ -27,7 +27,8 @@ from analytics.ingest.chunks import (
 )
 from analytics.ingest.report import ImportFormatError, ImportReport
 from analytics.store import merge_into
-from analytics.timeparse import local_columns, parse_naive, parse_timestamps
+from analytics.timeparse import local_columns, parse_naive, parse_timestamps, timestamp_problem
+from untrusted.delimiters import guess_delimiter
 
 MODES = ("pedestrian", "bicycle", "car", "heavy", "bus", "all")
 KEY = ["site_id", "ts_utc", "direction", "mode", "lane"]
@@ -69,18 +70,13 @@ class CountsOptions:
         data = dict(data or {})
         unknown = set(data) - set(cls.__dataclass_fields__)
         if unknown:
-            raise ValueError(f"unknown counts options: {', '.join(sorted(unknown))}")
+            raise ImportFormatError("counts_options", names=", ".join(sorted(unknown)))
         return cls(**data)
 
 
-def _guess_delimiter(header: str) -> str:
-    return max([",", ";", "\t", "|"], key=header.count)
-
-
 def _read_frame(path: Path, options: CountsOptions, on_fraction=None, chunk_rows=CHUNK_ROWS):
-    expected = "a CSV file of counts (header site_id,timestamp,count or a wide layout)"
-    encoding = sniff_encoding(path, expected=expected)
-    sep = options.delimiter or _guess_delimiter(header_line(path, encoding))
+    encoding = sniff_encoding(path, expected="counts_csv")
+    sep = options.delimiter or guess_delimiter(header_line(path, encoding))
     return read_csv(
         path, sep=sep, encoding=encoding, on_fraction=on_fraction, chunk_rows=chunk_rows
     )
@@ -91,19 +87,21 @@ def _require(frame: pd.DataFrame, columns: list[str], path: Path, layout: str) -
     if missing:
         found = ", ".join(c for c in frame.columns if c != "_line")
         raise ImportFormatError(
-            f"{path.name}: missing column(s) {', '.join(missing)} for the {layout} counts layout; "
-            f"found: {found}. Expected a header such as site_id,timestamp,count "
-            "(or set the column-mapping options)."
+            "counts_columns",
+            file=path.name,
+            missing=", ".join(missing),
+            layout=layout,
+            found=found,
         )
 
 
-def _wide_to_long(frame: pd.DataFrame, options: CountsOptions, report: ImportReport):
+def _wide_to_long(frame: pd.DataFrame, options: CountsOptions, report: ImportReport, path: Path):
     date_col, hour_col = options.date, options.hour
     site_cols = options.sites or [
         c for c in frame.columns if c not in (date_col, hour_col, "_line")
     ]
     if not site_cols:
-        raise ImportFormatError("wide layout: no site columns besides the date and hour columns")
+        raise ImportFormatError("counts_wide_no_sites", file=path.name)
     hours = frame[hour_col].str.extract(HOUR_RE)
     hour_ok = hours[0].notna()
     naive = parse_naive(frame[date_col]).dt.normalize()
@@ -116,11 +114,7 @@ def _wide_to_long(frame: pd.DataFrame, options: CountsOptions, report: ImportRep
     )
     local_text = local_text.where(hour_ok & naive.notna())
     for _, row in frame[~(hour_ok & naive.notna())].iterrows():
-        report.reject(
-            row["_line"],
-            f"unreadable date/hour {row[date_col]!r} {row[hour_col]!r}: "
-            "expected a date (2024-03-31 or 31.03.2024) and an hour such as 6:00-6:59",
-        )
+        report.reject(row["_line"], "date_hour", date=row[date_col], hour=row[hour_col])
     base = pd.DataFrame({"timestamp": local_text, "_line": frame["_line"]})
     long = []
     for col in site_cols:
@@ -154,6 +148,17 @@ def _long(frame: pd.DataFrame, options: CountsOptions) -> pd.DataFrame:
     return out
 
 
+def _why(code: str, row: dict, tz: str) -> dict:
+    """The parameters of a row's quarantine code (report.ENGLISH)."""
+    if code.startswith("value_"):
+        return {"column": "site_id" if code == "value_empty" else "count"}
+    if code == "unknown_site":
+        return {"site": row["site_id"]}
+    if code == "unknown_mode":
+        return {"mode": row["mode"], "expected": ", ".join(MODES)}
+    return timestamp_problem(code, row["timestamp"], tz)
+
+
 def parse_counts(
     path: Path,
     *,
@@ -168,12 +173,12 @@ def parse_counts(
     frame = _read_frame(path, options, on_fraction, chunk_rows)
     if options.layout == "wide":
         _require(frame, [options.date, options.hour], path, "wide")
-        rows = _wide_to_long(frame, options, report)
+        rows = _wide_to_long(frame, options, report, path)
     elif options.layout == "long":
         _require(frame, [options.site, options.timestamp, options.count], path, "long")
         rows = _long(frame, options)
     else:
-        raise ValueError(f"unknown layout {options.layout!r}: expected 'long' or 'wide'")
+        raise ImportFormatError("counts_layout", layout=options.layout)
     report.rows_read = len(rows) + len(report.quarantine)
     bad = pd.Series(None, index=rows.index, dtype="object")
 
@@ -181,20 +186,14 @@ def parse_counts(
     if options.decimal != ".":
         text = text.str.replace(".", "", regex=False).str.replace(options.decimal, ".", regex=False)
     number = pd.to_numeric(text, errors="coerce")
-    bad[text == ""] = "count is missing"
-    bad[bad.isna() & number.isna()] = "count is not a number"
-    bad[bad.isna() & (number < 0)] = "count is negative"
-    bad[bad.isna() & (number % 1 != 0)] = "count is not a whole number"
-    bad[bad.isna() & (rows["site_id"] == "")] = "site_id is empty"
+    bad[text == ""] = "value_missing"
+    bad[bad.isna() & number.isna()] = "value_not_number"
+    bad[bad.isna() & (number < 0)] = "value_negative"
+    bad[bad.isna() & (number % 1 != 0)] = "value_not_whole"
+    bad[bad.isna() & (rows["site_id"] == "")] = "value_empty"
     if known_sites is not None:
-        unknown = ~rows["site_id"].isin(set(known_sites))
-        bad[bad.isna() & unknown] = "unknown site " + rows["site_id"][bad.isna() & unknown]
-    bad_mode = ~rows["mode"].isin(MODES)
-    bad[bad.isna() & bad_mode] = (
-        "unknown mode "
-        + rows["mode"][bad.isna() & bad_mode]
-        + f" (expected one of {', '.join(MODES)})"
-    )
+        bad[bad.isna() & ~rows["site_id"].isin(set(known_sites))] = "unknown_site"
+    bad[bad.isna() & ~rows["mode"].isin(MODES)] = "unknown_mode"
 
     series = (
         rows["site_id"] + "\x1f" + rows["direction"] + "\x1f" + rows["mode"] + "\x1f" + rows["lane"]
@@ -202,8 +201,8 @@ def parse_counts(
     ts, why = parse_timestamps(rows["timestamp"], tz, series)
     bad[bad.isna() & why.notna()] = why[bad.isna() & why.notna()]
 
-    for line, reason in zip(rows["_line"][bad.notna()], bad[bad.notna()], strict=True):
-        report.reject(line, reason)
+    for row, code in zip(rows[bad.notna()].to_dict("records"), bad[bad.notna()], strict=True):
+        report.reject(row["_line"], code, **_why(code, row, tz))
     good = rows[bad.isna()].copy()
     good["ts_utc"] = ts[bad.isna()]
     good["count"] = number[bad.isna()].astype("int64")
@@ -213,7 +212,7 @@ def parse_counts(
         last_line = good.drop_duplicates(KEY, keep="last").set_index(KEY)["_line"]
         for _, row in good[dup].iterrows():
             kept = last_line.loc[tuple(row[k] for k in KEY)]
-            report.reject(row["_line"], f"duplicate of line {kept} (the later line is kept)")
+            report.reject(row["_line"], "duplicate_of", kept=kept)
         good = good[~dup]
     good["local_date"], good["local_hour"] = local_columns(good["ts_utc"], tz)
     return good[SCHEMA.names].reset_index(drop=True)

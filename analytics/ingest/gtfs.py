@@ -62,18 +62,20 @@ def _tables(path: Path) -> dict[str, pd.DataFrame]:
             by_name = {info.filename: info for info in members}
             return {name: _read(archive, by_name[name], path) for name in TABLES if name in by_name}
     except ArchiveRefused as exc:
-        raise ImportFormatError(_refusal(exc, path)) from exc
+        raise _refusal(exc, path) from exc
 
 
-def _refusal(exc: ArchiveRefused, path: Path) -> str:
+def _refusal(exc: ArchiveRefused, path: Path) -> ImportFormatError:
+    """The archive's refusal: its rule (`refusal`, untrusted.archives' code) and figures."""
     if exc.code != "damaged":
-        return f"{path.name} cannot be imported: {exc}"
+        return ImportFormatError(
+            "archive_refused", file=path.name, detail=exc, refusal=exc.code, **exc.params
+        )
     if exc.params.get("name"):
-        return f"{path.name} is damaged: {exc.params['name']} cannot be read ({exc})"
-    return (
-        f"{path.name} is not a readable GTFS zip ({exc}); expected a complete .zip with "
-        "stops.txt, trips.txt, stop_times.txt and calendar.txt or calendar_dates.txt"
-    )
+        return ImportFormatError(
+            "archive_damaged_member", file=path.name, name=exc.params["name"], detail=exc
+        )
+    return ImportFormatError("gtfs_unreadable_zip", file=path.name, detail=exc)
 
 
 def _read(archive: zipfile.ZipFile, info: zipfile.ZipInfo, path: Path) -> pd.DataFrame:
@@ -81,14 +83,16 @@ def _read(archive: zipfile.ZipFile, info: zipfile.ZipInfo, path: Path) -> pd.Dat
     try:
         return pd.read_csv(io.BytesIO(raw), dtype=str, keep_default_na=False, encoding="utf-8-sig")
     except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError) as exc:
-        raise ImportFormatError(f"{path.name}: {info.filename} cannot be read ({exc})") from exc
+        raise ImportFormatError(
+            "gtfs_member_unreadable", file=path.name, member=info.filename, detail=exc
+        ) from exc
 
 
 def services_on(tables: dict[str, pd.DataFrame], path: Path, day: date) -> set[str]:
     calendar = tables.get("calendar.txt")
     dates = tables.get("calendar_dates.txt")
     if calendar is None and dates is None:
-        raise ImportFormatError(f"{path.name}: neither calendar.txt nor calendar_dates.txt")
+        raise ImportFormatError("gtfs_no_calendar", file=path.name)
     ymd = day.strftime("%Y%m%d")
     active: set[str] = set()
     if calendar is not None and len(calendar):
@@ -113,10 +117,12 @@ def read_departures(path: str | Path, *, service_date: date, report: ImportRepor
     for name, columns in REQUIRED.items():
         frame = tables.get(name)
         if frame is None:
-            raise ImportFormatError(f"{path.name}: {name} is missing; a GTFS zip needs {name}")
+            raise ImportFormatError("gtfs_missing_table", file=path.name, table=name)
         missing = [c for c in columns if c not in frame.columns]
         if missing:
-            raise ImportFormatError(f"{path.name}: {name} lacks column(s) {', '.join(missing)}")
+            raise ImportFormatError(
+                "gtfs_missing_columns", file=path.name, table=name, missing=", ".join(missing)
+            )
     active = services_on(tables, path, service_date)
     trips = tables["trips.txt"]
     trips = trips[trips.service_id.isin(active)][["trip_id", "route_id"]]
@@ -130,7 +136,7 @@ def read_departures(path: str | Path, *, service_date: date, report: ImportRepor
         strict=True,
     ):
         if value:  # GTFS allows empty times on non-timepoint stops: not an error
-            report.reject(line, f"stop_times.txt: unreadable departure_time {value!r}")
+            report.reject(line, "departure_time", value=value)
         else:
             report.empty_cells += 1
     times = times[times.departure_s.notna()]

@@ -33,7 +33,8 @@ from analytics.ingest.chunks import Progress, Stages, header_line, read_csv, sni
 from analytics.ingest.classes import dwell_minutes, origin_class_km
 from analytics.ingest.report import ImportFormatError, ImportReport
 from analytics.store import locked, merge_into, write_atomic
-from analytics.timeparse import local_columns, parse_timestamps
+from analytics.timeparse import local_columns, parse_timestamps, timestamp_problem
+from untrusted.delimiters import guess_delimiter
 
 ZONES_SCHEMA = pa.schema(
     [
@@ -88,35 +89,34 @@ def parse_zones(path: str | Path) -> pd.DataFrame:
     try:
         data = json.loads(Path(path).read_text(encoding="utf-8-sig"))
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise ImportFormatError(f"{path.name} is not GeoJSON ({exc})") from exc
+        raise ImportFormatError("not_geojson", file=path.name, detail=exc) from exc
     if not isinstance(data, dict) or data.get("type") != "FeatureCollection":
-        raise ImportFormatError(f"{path.name}: expected a GeoJSON FeatureCollection of zones")
+        raise ImportFormatError("zones_not_collection", file=path.name)
     rows = []
     for k, feature in enumerate(data.get("features") or [], start=1):
         props = feature.get("properties") or {}
         zid = str(feature.get("id") or props.get("zone_id") or "")
         geom = feature.get("geometry") or {}
-        label = f"zone {zid or '#' + str(k)}"
+        where = {"file": path.name, "zone": zid or f"#{k}"}
         if not zid:
-            raise ImportFormatError(f"{path.name}: feature {k} has no id or properties.zone_id")
+            raise ImportFormatError("zone_without_id", file=path.name, feature=k)
         if geom.get("type") == "Polygon":
             polygons = [geom.get("coordinates")]
         elif geom.get("type") == "MultiPolygon":
             polygons = geom.get("coordinates")
         else:
-            raise ImportFormatError(f"{path.name}: {label} is {geom.get('type')}, not a Polygon")
+            raise ImportFormatError("zone_not_polygon", **where, found=geom.get("type"))
         try:
             for polygon in polygons:
                 problem = polygon_problem(polygon)
                 if problem:
-                    raise ImportFormatError(
-                        f"{path.name}: {label} is not a valid polygon: {problem}"
-                    )
+                    code, figures = problem
+                    raise ImportFormatError("zone_invalid", **where, problem=code, **figures)
+            lv95 = [[[wgs84_to_lv95(p[1], p[0]) for p in r] for r in poly] for poly in polygons]
         except (TypeError, IndexError, ValueError) as exc:
             if isinstance(exc, ImportFormatError):
                 raise
-            raise ImportFormatError(f"{path.name}: {label} has malformed coordinates") from exc
-        lv95 = [[[wgs84_to_lv95(p[1], p[0]) for p in ring] for ring in poly] for poly in polygons]
+            raise ImportFormatError("zone_malformed", **where) from exc
         biggest = max(lv95, key=lambda poly: abs(ring_area(poly[0])))
         e, n = polygon_centroid(biggest)
         lon, lat = polygon_centroid(polygons[0])
@@ -132,7 +132,7 @@ def parse_zones(path: str | Path) -> pd.DataFrame:
             }
         )
     if not rows:
-        raise ImportFormatError(f"{path.name}: the FeatureCollection has no zones")
+        raise ImportFormatError("zones_empty", file=path.name)
     return pd.DataFrame(rows)
 
 
@@ -152,33 +152,41 @@ def stored_zones(root, municipality_id) -> pd.DataFrame | None:
     return pq.read_table(path).to_pandas() if path.exists() else None
 
 
-def _csv(path: Path, required: list[str], what: str, on_fraction=None) -> pd.DataFrame:
-    encoding = sniff_encoding(path, expected=f"a CSV file of {what} ({','.join(required)})")
-    sep = max([",", ";", "\t"], key=header_line(path, encoding).count)
+def _csv(path: Path, required: list[str], expected: str, on_fraction=None) -> pd.DataFrame:
+    encoding = sniff_encoding(path, expected=expected)
+    sep = guess_delimiter(header_line(path, encoding))
     frame = read_csv(path, sep=sep, encoding=encoding, on_fraction=on_fraction)
     missing = [c for c in required if c not in frame.columns]
     if missing:
         raise ImportFormatError(
-            f"{path.name}: missing column(s) {', '.join(missing)}; expected {','.join(required)}"
+            "csv_columns", file=path.name, missing=", ".join(missing), expected=",".join(required)
         )
     return frame
 
 
 def _common(frame, *, value, zones_cols, known, tz, report):
     bad = pd.Series(None, index=frame.index, dtype="object")
+    column = pd.Series(value, index=frame.index, dtype="object")  # the column a code is about
     number = pd.to_numeric(frame[value], errors="coerce")
-    bad[number.isna()] = f"{value} is not a number"
-    bad[bad.isna() & (number < 0)] = f"{value} is negative"
-    bad[bad.isna() & (number % 1 != 0)] = f"{value} is not a whole number"
+    bad[number.isna()] = "value_not_number"
+    bad[bad.isna() & (number < 0)] = "value_negative"
+    bad[bad.isna() & (number % 1 != 0)] = "value_not_whole"
     if known is not None:
         for col in zones_cols:
             unknown = bad.isna() & ~frame[col].isin(known) & (frame[col] != "")
-            bad[unknown] = f"unknown zone in {col}: " + frame[col][unknown]
+            bad[unknown], column[unknown] = "unknown_zone", col
     key = frame[zones_cols].agg("\x1f".join, axis=1)
     ts, why = parse_timestamps(frame["timestamp"], tz, key)
     bad[bad.isna() & why.notna()] = why[bad.isna() & why.notna()]
-    for line, reason in zip(frame._line[bad.notna()], bad[bad.notna()], strict=True):
-        report.reject(line, reason)
+    for index, code in bad[bad.notna()].items():
+        row, col = frame.loc[index], column[index]
+        if code == "unknown_zone":
+            params = {"column": col, "zone": row[col]}
+        elif code.startswith("value_"):
+            params = {"column": col}
+        else:
+            params = timestamp_problem(code, row["timestamp"], tz)
+        report.reject(row["_line"], code, **params)
     good = frame[bad.isna()].copy()
     good["ts_utc"] = ts[bad.isna()]
     good[value] = number[bad.isna()].astype("int64")
@@ -189,7 +197,7 @@ def _common(frame, *, value, zones_cols, known, tz, report):
 def _store(good, *, key, schema, root, municipality_id, dataset, report, stages):
     dup = good.duplicated(key, keep="last")
     for line in good._line[dup]:
-        report.reject(line, "duplicate row (the later line is kept)")
+        report.reject(line, "duplicate")
     good = good[~dup]
     if len(good):
         folder = dataset_dir(root, municipality_id, dataset)
@@ -213,7 +221,7 @@ def _store_dwell(good, dwell, *, root, municipality_id, report) -> pd.DataFrame:
     good = good.assign(dwell_min=dwell)
     dup = good.duplicated([*PRESENCE_KEY, "dwell_min"], keep="last")
     for line in good._line[dup]:
-        report.reject(line, "duplicate row (the later line is kept)")
+        report.reject(line, "duplicate")
     good = good[~dup]
     keys = ["zone_id", "ts_utc", "local_date", "local_hour"]
     with_dwell = good[good.dwell_min.notna()]
@@ -241,7 +249,7 @@ def import_presence(
     report = ImportReport(file=path.name)
     stages = Stages(progress, read=50, check=20, store=30)
     stages.read(0)
-    frame = _csv(path, ["zone_id", "timestamp", "count"], "presence", stages.read)
+    frame = _csv(path, ["zone_id", "timestamp", "count"], "presence_csv", stages.read)
     report.rows_read = len(frame)
     by_class = "origin_zone" not in frame.columns and "origin_class" in frame.columns
     if "origin_zone" not in frame.columns:
@@ -283,7 +291,7 @@ def import_od(
     report = ImportReport(file=path.name)
     stages = Stages(progress, read=50, check=20, store=30)
     stages.read(0)
-    frame = _csv(path, ["origin", "destination", "timestamp", "trips"], "OD trips", stages.read)
+    frame = _csv(path, ["origin", "destination", "timestamp", "trips"], "od_csv", stages.read)
     report.rows_read = len(frame)
     if "via" not in frame.columns:
         frame["via"] = ""

@@ -30,6 +30,7 @@ from analytics.engines import dataset_dir
 from analytics.geo import looks_like_lv95, lv95_to_wgs84, wgs84_to_lv95
 from analytics.ingest.report import ImportFormatError, ImportReport, sniff_text
 from analytics.store import merge_into
+from untrusted.delimiters import guess_delimiter
 
 KINDS = ("counter", "loop", "radar", "camera", "bicycle", "pedestrian")
 DEFAULT_KIND = "counter"
@@ -64,66 +65,66 @@ def _number(text) -> float | None:
     return value if math.isfinite(value) else None
 
 
-def _position(*, lat=None, lon=None, e=None, n=None) -> tuple[dict | None, str | None]:
-    """Both coordinate pairs from either, or the reason the position cannot be used."""
+def _position(*, lat=None, lon=None, e=None, n=None) -> tuple[dict | None, tuple | None]:
+    """Both coordinate pairs from either, or why the position cannot be used (a quarantine
+    code and its parameters)."""
     lat, lon, e, n = _number(lat), _number(lon), _number(e), _number(n)
     if lat is not None and lon is not None:
         if not _inside_switzerland(lat, lon):
-            return None, f"position {lat}, {lon} (WGS84) is outside Switzerland"
+            return None, ("position_outside", {"x": lat, "y": lon, "system": "WGS84"})
         e, n = wgs84_to_lv95(lat, lon)
     elif e is not None and n is not None:
+        outside = ("position_outside", {"x": e, "y": n, "system": "LV95"})
         if not looks_like_lv95(e, n):
-            return None, f"position {e}, {n} (LV95) is outside Switzerland"
+            return None, outside
         lat, lon = lv95_to_wgs84(e, n)
         if not _inside_switzerland(lat, lon):
-            return None, f"position {e}, {n} (LV95) is outside Switzerland"
+            return None, outside
     else:
-        return None, "position missing: give lat and lon (WGS84) or e and n (LV95)"
+        return None, ("position_missing", {})
     return {"e": round(e, 2), "n": round(n, 2), "lat": round(lat, 7), "lon": round(lon, 7)}, None
 
 
 def _row(line: int, raw: dict, report: ImportReport) -> dict | None:
     site_id = str(raw.get("site_id") or "").strip()
     if not site_id:
-        report.reject(line, "site id is missing")
+        report.reject(line, "site_id_missing")
         return None
     kind = str(raw.get("kind") or "").strip().lower() or DEFAULT_KIND
     if kind not in KINDS:
-        report.reject(line, f"unknown kind {kind} (expected one of {', '.join(KINDS)})")
+        report.reject(line, "unknown_kind", kind=kind, expected=", ".join(KINDS))
         return None
     position, problem = _position(
         lat=raw.get("lat"), lon=raw.get("lon"), e=raw.get("e"), n=raw.get("n")
     )
     if problem:
-        report.reject(line, f"site {site_id}: {problem}")
+        code, figures = problem
+        report.reject(line, code, site=site_id, **figures)
         return None
     name = str(raw.get("name") or "").strip() or site_id
     return {"site_id": site_id, "name": name, "kind": kind, **position, "_line": line}
 
 
 def _csv_rows(path: Path, report: ImportReport) -> list[tuple[int, dict]]:
-    text = sniff_text(path, expected="a CSV file of sites (id,name,kind,lat,lon or e,n)")
+    text = sniff_text(path, expected="sites_csv")
     header = text.lstrip().splitlines()[0]
-    sep = max([",", ";", "\t", "|"], key=header.count)
+    sep = guess_delimiter(header)
     try:
         frame = pd.read_csv(io.StringIO(text), sep=sep, dtype=str, keep_default_na=False)
     except (pd.errors.ParserError, ValueError) as exc:
-        raise ImportFormatError(f"{path.name} is not a readable CSV file: {exc}") from exc
+        raise ImportFormatError("csv_unreadable", file=path.name, detail=exc) from exc
     frame.columns = [str(c).strip().lower() for c in frame.columns]
     if "site_id" not in frame.columns and "id" in frame.columns:
         frame = frame.rename(columns={"id": "site_id"})
     has_position = {"lat", "lon"} <= set(frame.columns) or {"e", "n"} <= set(frame.columns)
     if "site_id" not in frame.columns or not has_position:
-        raise ImportFormatError(
-            f"{path.name}: expected the columns id, name, kind and a position as lat,lon "
-            f"(WGS84) or e,n (LV95); found: {', '.join(frame.columns)}"
-        )
+        raise ImportFormatError("sites_columns", file=path.name, found=", ".join(frame.columns))
     return [(i + 2, row) for i, row in enumerate(frame.to_dict("records"))]
 
 
 def _geojson_rows(path: Path, data: dict, report: ImportReport) -> list[tuple[int, dict]]:
     if data.get("type") != "FeatureCollection":
-        raise ImportFormatError(f"{path.name}: expected a GeoJSON FeatureCollection of points")
+        raise ImportFormatError("sites_not_points", file=path.name)
     rows = []
     for k, feature in enumerate(data.get("features") or [], start=1):
         props = (feature or {}).get("properties") or {}
@@ -132,7 +133,7 @@ def _geojson_rows(path: Path, data: dict, report: ImportReport) -> list[tuple[in
         raw = {**props, "site_id": site_id or props.get("site_id") or props.get("id")}
         coords = geom.get("coordinates")
         if geom.get("type") != "Point" or not isinstance(coords, list) or len(coords) < 2:
-            report.reject(k, f"feature {k} is {geom.get('type')}, not a Point")
+            report.reject(k, "not_a_point", feature=k, found=geom.get("type"))
             continue
         x, y = coords[0], coords[1]
         if isinstance(x, int | float) and looks_like_lv95(x, y):
@@ -152,11 +153,11 @@ def parse_sites(path: str | Path, report: ImportReport) -> pd.DataFrame:
         try:
             data = json.loads(path.read_text(encoding="utf-8-sig"))
         except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-            raise ImportFormatError(f"{path.name} is not GeoJSON ({exc})") from exc
+            raise ImportFormatError("not_geojson", file=path.name, detail=exc) from exc
     if isinstance(data, dict):
         raw_rows = _geojson_rows(path, data, report)
     elif data is not None:
-        raise ImportFormatError(f"{path.name}: expected a GeoJSON FeatureCollection of points")
+        raise ImportFormatError("sites_not_points", file=path.name)
     else:
         raw_rows = _csv_rows(path, report)
     report.rows_read = len(raw_rows) + len(report.quarantine)
@@ -166,7 +167,7 @@ def parse_sites(path: str | Path, report: ImportReport) -> pd.DataFrame:
     if dup.any():
         kept = frame.drop_duplicates(KEY, keep="last").set_index("site_id")["_line"]
         for row in frame[dup].itertuples():
-            report.reject(row._line, f"duplicate of line {kept[row.site_id]} (the later is kept)")
+            report.reject(row._line, "duplicate_of", kept=kept[row.site_id])
         frame = frame[~dup]
     return frame[SCHEMA.names].reset_index(drop=True)
 

@@ -10,7 +10,6 @@ import pytest
 
 from analytics import synthetic
 from analytics.engines import dataset_dir, duckdb_backend
-from analytics.geo import lv95_to_wgs84, wgs84_to_lv95
 from analytics.indicators import catchment, pt_supply, traffic_typology
 from analytics.ingest import ImportFormatError
 from analytics.ingest.gtfs import import_gtfs
@@ -23,17 +22,6 @@ def zones_file(tmp_path, n=4):
     path = tmp_path / "zones.geojson"
     path.write_text(json.dumps(synthetic.ZonesSpec(n_zones=n, perimeter=1).geojson()))
     return path
-
-
-def test_swisstopo_formulas_round_trip_to_the_metre():
-    # the reference point of LV95 (Bern) and back, and Pully's town hall
-    lat, lon = lv95_to_wgs84(2_600_000, 1_200_000)
-    assert abs(lat - 46.9510811) < 2e-5 and abs(lon - 7.4386372) < 2e-5
-    # swisstopo's worked example: 46 02' 38.87" N, 8 43' 49.79" E -> E 2 699 999.76, N 1 099 999.97
-    e, n = wgs84_to_lv95(46 + 2 / 60 + 38.87 / 3600, 8 + 43 / 60 + 49.79 / 3600)
-    assert abs(e - 2_699_999.76) < 1 and abs(n - 1_099_999.97) < 1
-    back = wgs84_to_lv95(*lv95_to_wgs84(e, n))
-    assert abs(back[0] - e) < 1 and abs(back[1] - n) < 1
 
 
 def test_zones_presence_and_od_import_and_feed_the_indicators(tmp_path):

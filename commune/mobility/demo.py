@@ -8,6 +8,7 @@ from django.contrib.gis.geos import Point
 
 from commune.tenants import scoping
 
+from . import warehouse
 from .models import MobilitySettings, Sensor
 
 SENSORS = {
@@ -82,8 +83,6 @@ OBSERVATORY_SITES = {
 def load_observatory(towns) -> None:
     """Write a year of synthetic counts, zones, presence and OD flows into each demo town's
     warehouse folder (skipped when already there), and the perimeter of its centre zones."""
-    from . import warehouse
-
     for town in towns:
         spec = OBSERVATORY_SITES.get(town.slug)
         if spec is None:

@@ -15,7 +15,7 @@ from django.http import HttpResponse
 
 from commune.core.csvsafe import frame_to_csv
 
-from .observatory import map_layers, site_volumes
+from .presentation import map_layers, site_volumes
 
 INDICATORS = (
     "daily",

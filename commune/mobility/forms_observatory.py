@@ -1,9 +1,11 @@
-"""Forms of the observatory: the page's filters (GET) and the evaluation request (POST)."""
+"""Forms of the observatory: the analysts' filters (GET, read into Filters), the public page's
+period, and the evaluation request (POST)."""
 
 from __future__ import annotations
 
 import datetime as dt
 import uuid
+from dataclasses import dataclass, field
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
@@ -108,3 +110,45 @@ class EvaluationForm(forms.Form):
                 % {"sites": ", ".join(sorted(both))}
             )
         return data
+
+
+@dataclass
+class Filters:
+    start: dt.date
+    end: dt.date  # inclusive
+    modes: list[str] | None
+    sites: list[str] | None
+    form: ObservatoryFilterForm
+    valid: bool = True
+    query: dict = field(default_factory=dict)
+
+
+def filters_from(params, catalogue: dict) -> Filters:
+    """Read the GET filters; invalid ones leave the defaults in force (and the form's errors)."""
+    sites = catalogue["sites"]
+    site_choices = [(r.site_id, f"{r.name} ({r.site_id})") for r in sites.itertuples()]
+    start, end = default_period(catalogue["last"])
+    form = ObservatoryFilterForm(
+        params if params else None,
+        modes=catalogue["modes"],
+        sites=site_choices,
+        initial={"start": start, "end": end},
+    )
+    if not params:
+        return Filters(start, end, None, None, form)
+    if not form.is_valid():
+        return Filters(start, end, None, None, form, valid=False)
+    data = form.cleaned_data
+    query = {"start": data["start"].isoformat(), "end": data["end"].isoformat()}
+    if data["mode"]:
+        query["mode"] = data["mode"]
+    if data["site"]:
+        query["site"] = data["site"]
+    return Filters(
+        data["start"],
+        data["end"],
+        [data["mode"]] if data["mode"] else None,
+        list(data["site"]) or None,
+        form,
+        query=query,
+    )

@@ -18,6 +18,8 @@ from django.utils.translation import gettext_lazy as _
 from commune.tenants.models import LV95, Municipality, TenantModel
 from commune.tenants.scoping import TenantManager
 
+from . import texts
+
 
 class Sensor(TenantModel):
     """A real-time sensor of the town (parking occupancy, counter) that reports over MQTT."""
@@ -163,6 +165,10 @@ class BackgroundJob(TenantModel):
     progress = models.PositiveSmallIntegerField(
         _("progress (%)"), default=0, validators=[MinValueValidator(0), MaxValueValidator(100)]
     )
+    # Why it failed, written out when read (texts.py): a key and its parameters. `error` holds
+    # the text of jobs that failed before keys were stored (in one language).
+    error_key = models.CharField(max_length=40, blank=True)
+    error_params = models.JSONField(default=dict, blank=True)
     error = models.TextField(_("error message"), blank=True)
     submission_key = models.UUIDField(
         null=True, blank=True, editable=False, help_text="Makes a form submitted twice one job."
@@ -176,6 +182,11 @@ class BackgroundJob(TenantModel):
     @property
     def is_finished(self) -> bool:
         return self.status in {self.Status.DONE, self.Status.FAILED}
+
+    @property
+    def error_message(self) -> str:
+        """Why it failed, in the reader's language."""
+        return texts.render(self.error_key, self.error_params, fallback=self.error)
 
 
 class DataImport(BackgroundJob):
@@ -206,7 +217,10 @@ class DataImport(BackgroundJob):
         _("quarantine report"),
         default=list,
         blank=True,
-        help_text=_("Rows that could not be read: a list of {file, line, reason}."),
+        help_text=_(
+            "Rows that could not be read: a list of {file, line, key, params}, why written out "
+            "when read (texts.py; older rows: {file, line, reason})."
+        ),
     )
     uploaded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -218,6 +232,9 @@ class DataImport(BackgroundJob):
     )
 
     url_kwarg = "import_id"
+
+    #: The quarantine's rows a page shows (the report keeps them all).
+    ROWS_SHOWN = 500
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -234,6 +251,18 @@ class DataImport(BackgroundJob):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()}: {self.source_name}"
+
+    @property
+    def quarantine_shown(self) -> list[dict]:
+        """The first rows of the quarantine, each with why in the reader's language."""
+        return [
+            {
+                "file": row.get("file"),
+                "line": row.get("line"),
+                "reason": texts.quarantine_reason(row),
+            }
+            for row in self.quarantine[: self.ROWS_SHOWN]
+        ]
 
 
 class MobilitySettings(TenantModel):

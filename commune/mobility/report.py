@@ -6,9 +6,18 @@ from __future__ import annotations
 
 import io
 from pathlib import Path
+from xml.sax.saxutils import escape
 
 from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
+from reportlab.graphics.shapes import Drawing, Line, Rect, String
+from reportlab.lib import colors
+from reportlab.lib.pagesizes import A4
+from reportlab.lib.styles import getSampleStyleSheet
+from reportlab.lib.units import mm
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.ttfonts import TTFont
+from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
 from . import charts
 from .models import Evaluation
@@ -50,9 +59,6 @@ def report_html(evaluation: Evaluation, *, town) -> str:
 
 
 def _fonts() -> tuple[str, str]:
-    from reportlab.pdfbase import pdfmetrics
-    from reportlab.pdfbase.ttfonts import TTFont
-
     if "DejaVuSans" not in pdfmetrics.getRegisteredFontNames():
         pdfmetrics.registerFont(TTFont("DejaVuSans", str(FONT_DIR / "DejaVuSans.ttf")))
         pdfmetrics.registerFont(TTFont("DejaVuSans-Bold", str(FONT_DIR / "DejaVuSans-Bold.ttf")))
@@ -61,9 +67,6 @@ def _fonts() -> tuple[str, str]:
 
 def forest_drawing(rows: list[dict], *, width: float = 480):
     """The forest plot as a reportlab Drawing (vector): squares at the effect, interval bars."""
-    from reportlab.graphics.shapes import Drawing, Line, Rect, String
-    from reportlab.lib import colors
-
     regular, _bold = _fonts()
     row_h, left, right = 22, 150, 60
     height = 30 + row_h * len(rows)
@@ -96,13 +99,6 @@ def _pct(v: float) -> str:
 
 def report_pdf(evaluation: Evaluation, *, town) -> bytes:
     """The report as PDF bytes (A4)."""
-    from xml.sax.saxutils import escape
-
-    from reportlab.lib.pagesizes import A4
-    from reportlab.lib.styles import getSampleStyleSheet
-    from reportlab.lib.units import mm
-    from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
-
     regular, bold = _fonts()
     styles = getSampleStyleSheet()
     for style in styles.byName.values():

@@ -1,13 +1,83 @@
-"""Reads of the mobility app; every selector takes the municipality first."""
+"""Reads of the mobility app; every selector takes the municipality first and writes nothing.
+The warehouse's figures come through `warehouse/` (its only door into analytics); the public
+side reads only what services/opendata.py published."""
 
 from __future__ import annotations
 
+import datetime as dt
+
+import pandas as pd
+from django.contrib.gis.geos import Point
 from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
 
-from commune.tenants.models import Municipality
+from commune.tenants.models import LV95, Municipality
 
-from .models import DataImport, Publication, QuarantinedMessage, Sensor
+from . import warehouse
+from .models import (
+    DataImport,
+    Evaluation,
+    MobilitySettings,
+    Publication,
+    QuarantinedMessage,
+    Sensor,
+)
+from .warehouse import opendata
+
+
+def mobility_settings_get(*, municipality: Municipality) -> MobilitySettings:
+    """The town's observatory settings, or the defaults (unsaved) when it has none: reading
+    them writes nothing."""
+    found = MobilitySettings.objects.filter(municipality=municipality).first()
+    return found or MobilitySettings(municipality=municipality)
+
+
+def perimeter_zones(*, municipality: Municipality, zones: pd.DataFrame, settings) -> list[str]:
+    """The perimeter zones: as set in the settings, else the zones whose centre lies in the
+    town's territory."""
+    known = set(zones.zone_id) if not zones.empty else set()
+    if settings.perimeter_zones:
+        return [z for z in settings.perimeter_zones if z in known]
+    if zones.empty or municipality.territory is None:
+        return []
+    return [
+        row.zone_id
+        for row in zones.itertuples()
+        if municipality.territory.contains(Point(row.e, row.n, srid=LV95))
+    ]
+
+
+def sensor_names(*, municipality: Municipality) -> dict[str, str]:
+    """The town's sensors' names by their id in the messages."""
+    return dict(Sensor.objects.filter(municipality=municipality).values_list("external_id", "name"))
+
+
+def observatory_data(
+    *,
+    municipality: Municipality,
+    start: dt.date,
+    end: dt.date,
+    modes: list[str] | None = None,
+    sites: list[str] | None = None,
+) -> dict:
+    """The catalogue and the internal indicators from `start` to `end` (inclusive local dates),
+    for the analysts (the public side reads published tables only: published_period_data)."""
+    settings = mobility_settings_get(municipality=municipality)
+    catalogue = warehouse.observatory_catalogue(municipality=municipality)
+    perimeter = perimeter_zones(
+        municipality=municipality, zones=catalogue["zones"], settings=settings
+    )
+    data = warehouse.observatory_indicators(
+        municipality=municipality,
+        start=start,
+        end=end + dt.timedelta(days=1),
+        modes=modes,
+        sites=sites,
+        perimeter=perimeter,
+    )
+    data.update(catalogue=catalogue, perimeter=perimeter, k=settings.k_anonymity, public=False)
+    data["sensor_names"] = sensor_names(municipality=municipality)
+    return data
 
 
 def import_list(*, municipality: Municipality) -> QuerySet[DataImport]:
@@ -30,15 +100,17 @@ def quarantine_list(*, municipality: Municipality) -> QuerySet[QuarantinedMessag
 def publication_periods(*, municipality: Municipality) -> list:
     """The periods with published open data (analytics.opendata.Period), newest first, a month
     before its weeks."""
-    from analytics.opendata import MONTH, Period
-
     found = (
         Publication.objects.filter(municipality=municipality)
         .values_list("kind", "start", "end")
         .distinct()
     )
-    periods = {Period(start, end, kind) for kind, start, end in found}
-    return sorted(periods, key=lambda p: (p.start.replace(day=1), p.kind == MONTH, p.start))[::-1]
+    periods = {opendata.Period(start, end, kind) for kind, start, end in found}
+    return sorted(periods, key=_month_then_its_weeks)[::-1]
+
+
+def _month_then_its_weeks(period) -> tuple:
+    return (period.start.replace(day=1), period.kind == opendata.MONTH, period.start)
 
 
 def publications_of(*, municipality: Municipality, period) -> dict[str, Publication]:
@@ -47,3 +119,73 @@ def publications_of(*, municipality: Municipality, period) -> dict[str, Publicat
         municipality=municipality, kind=period.kind, start=period.start, end=period.end
     )
     return {p.family: p for p in found}
+
+
+def _frame(table: dict | None) -> pd.DataFrame | None:
+    if table is None:
+        return None
+    return pd.DataFrame(table["rows"], columns=table["columns"]).astype("object")
+
+
+def _series(frame: pd.DataFrame, column: str, index: str) -> pd.Series:
+    return pd.Series(frame[column].to_numpy(), index=frame[index].to_numpy(), dtype="object")
+
+
+def published_period_data(*, municipality: Municipality, period) -> dict:
+    """A published period's tables shaped as the indicators' frames (hidden figures are None),
+    so the same presentation, map and exports serve both sides. Nothing here computes a figure
+    about people: it reads what services/opendata.py published (and the car parks' occupancy,
+    which is not about people)."""
+    published = publications_of(municipality=municipality, period=period)
+    settings = mobility_settings_get(municipality=municipality)
+    names = ("daily", "profile", "quality", "od", "typology", "catchment", "occupancy", "dwell")
+    data: dict = dict.fromkeys(names)
+    perimeter: list[str] = []
+    if "counts" in published:
+        tables = published["counts"].tables
+        daily = _frame(tables["daily"])
+        daily["local_date"] = [dt.date.fromisoformat(d) for d in daily.local_date]
+        data["daily"] = daily
+        data["site_totals"] = _series(_frame(tables["sites"]), "volume", "site_id")
+        data["profile"] = _frame(tables["profile"])
+        data["quality"] = _frame(tables["quality"])
+    if "od" in published:
+        tables = published["od"].tables
+        data["od"], data["typology"] = _frame(tables["od"]), _frame(tables["typology"])
+        zones = _frame(tables["zones"])
+        data["od_out"] = _series(zones, "trips_out", "zone_id")
+        data["od_in"] = _series(zones, "trips_in", "zone_id")
+        perimeter = published["od"].perimeter
+    if "presence" in published:
+        tables = published["presence"].tables
+        data["catchment"], data["dwell"] = _frame(tables["catchment"]), _frame(tables["dwell"])
+        perimeter = perimeter or published["presence"].perimeter
+    data["occupancy"] = warehouse.parking_occupancy(
+        municipality=municipality, start=period.start, end=period.end + dt.timedelta(days=1)
+    )
+    ks = [p.k for p in published.values()]
+    site_ids = [] if data["daily"] is None else sorted(set(data["daily"].site_id))
+    data.update(
+        catalogue=warehouse.observatory_places(municipality=municipality, site_ids=site_ids),
+        perimeter=perimeter,
+        k=max(ks) if ks else settings.k_anonymity,
+        public=True,
+        period=period,
+        sensor_names=sensor_names(municipality=municipality),
+    )
+    return data
+
+
+def evaluation_list(*, municipality: Municipality) -> QuerySet[Evaluation]:
+    return Evaluation.objects.filter(municipality=municipality).select_related("requested_by")
+
+
+def evaluation_get(*, municipality: Municipality, evaluation_id: int) -> Evaluation:
+    """The town's evaluation, or 404 (another town's id included)."""
+    return get_object_or_404(evaluation_list(municipality=municipality), pk=evaluation_id)
+
+
+def evaluation_get_done(*, municipality: Municipality, evaluation_id: int) -> Evaluation:
+    """The town's evaluation with its report, or 404 (not computed yet, or failed)."""
+    done = evaluation_list(municipality=municipality).filter(status=Evaluation.Status.DONE)
+    return get_object_or_404(done, pk=evaluation_id)

@@ -6,10 +6,11 @@ import datetime as dt
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
-from django.utils.translation import gettext as _
+from django_tasks import task
 
 from commune.core import audit
 from commune.core.idempotency import owned_key
+from commune.tenants import scoping
 from commune.tenants.models import Municipality
 
 from .. import warehouse
@@ -33,8 +34,6 @@ def evaluation_submit(
     """Record an evaluation and compute it in the background. The same form sent twice (same
     submission key) gives back the first evaluation instead of a second one. The key is the
     requester's own (core.idempotency): a colleague's key never returns their evaluation."""
-    from .. import tasks
-
     key = owned_key(owner=requested_by, key=submission_key)
     mine = Evaluation.objects.filter(submission_key=key, requested_by=requested_by)
     existing = mine.first()
@@ -62,11 +61,19 @@ def evaluation_submit(
     except IntegrityError:  # the other copy of the form won the race
         return mine.get()
     transaction.on_commit(
-        lambda: tasks.evaluation_run.enqueue(
-            municipality_id=municipality.pk, evaluation_id=evaluation.pk
-        )
+        lambda: evaluation_job.enqueue(municipality_id=municipality.pk, evaluation_id=evaluation.pk)
     )
     return evaluation
+
+
+@task()
+def evaluation_job(*, municipality_id: int, evaluation_id: int) -> str:
+    """The background job of evaluation_submit() (a second run of a finished one does
+    nothing)."""
+    municipality = Municipality.objects.get(pk=municipality_id)
+    with scoping.scope(municipality):
+        evaluation = Evaluation.objects.get(pk=evaluation_id)
+        return evaluation_run(evaluation=evaluation).status
 
 
 def _progress(evaluation: Evaluation, percent: int) -> None:
@@ -94,11 +101,11 @@ def evaluation_run(*, evaluation: Evaluation) -> Evaluation:
             after_days=evaluation.after_days,
         )
     except FileNotFoundError:
-        return _failed(evaluation, _("This town has no counting data yet."))
+        return _failed(evaluation, "evaluation.no_counts")
     except ValueError as exc:
-        return _failed(evaluation, _("The evaluation could not be computed: %(e)s") % {"e": exc})
+        return _failed(evaluation, "evaluation.failed", e=str(exc))
     except Exception:
-        _failed(evaluation, _("The evaluation stopped because of an internal error."))
+        _failed(evaluation, "evaluation.internal")
         raise
     evaluation.status = Status.DONE
     evaluation.progress = 100
@@ -114,12 +121,18 @@ def evaluation_run(*, evaluation: Evaluation) -> Evaluation:
     return evaluation
 
 
-def _failed(evaluation: Evaluation, message: str) -> Evaluation:
+def _failed(evaluation: Evaluation, key: str, **params) -> Evaluation:
+    """Failed, and why as a key and parameters (texts.py), written out for each reader."""
     evaluation.status = Status.FAILED
-    evaluation.error = message
+    evaluation.error_key, evaluation.error_params = key, params
     evaluation.finished_at = timezone.now()
-    evaluation.save(update_fields=["status", "error", "finished_at", "updated_at"])
+    evaluation.save(
+        update_fields=["status", "error_key", "error_params", "finished_at", "updated_at"]
+    )
     audit.record(
-        actor=evaluation.requested_by, obj=evaluation, action="evaluation_failed", comment=message
+        actor=evaluation.requested_by,
+        obj=evaluation,
+        action="evaluation_failed",
+        comment=evaluation.error_message,
     )
     return evaluation

@@ -12,17 +12,17 @@ from django.core.files.base import File
 from django.db import IntegrityError, transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django_tasks import task
 
 from commune.core import audit
-from commune.core.archives import archive_refusal_message, zip_open_checked
+from commune.core.archives import zip_open_checked
 from commune.core.idempotency import owned_key
 from commune.core.isolation import child_run
-from commune.core.uploads import file_size
 from commune.tenants import scoping
 from commune.tenants.models import Municipality
 from untrusted.archives import ArchiveRefused
 
-from .. import tasks, warehouse
+from .. import warehouse
 from ..models import DataImport
 from ..warehouse.ingest import archive_limits
 
@@ -108,9 +108,19 @@ def import_submit(
     except IntegrityError:  # the other copy of the form won the race
         return mine.get()
     transaction.on_commit(
-        lambda: tasks.import_run.enqueue(municipality_id=municipality.pk, import_id=data_import.pk)
+        lambda: import_job.enqueue(municipality_id=municipality.pk, import_id=data_import.pk)
     )
     return data_import
+
+
+@task()
+def import_job(*, municipality_id: int, import_id: int) -> str:
+    """The background job of import_submit(): a queued import, run in a child process with its
+    memory capped (a second run of a finished import does nothing)."""
+    municipality = Municipality.objects.get(pk=municipality_id)
+    with scoping.scope(municipality):
+        data_import = DataImport.objects.get(pk=import_id)
+        return import_run_isolated(data_import=data_import).status
 
 
 def _set_progress(data_import: DataImport) -> Callable[[int], None]:
@@ -150,10 +160,8 @@ def import_run(
     on_progress(0)
     source = Path(path) if path is not None else Path(data_import.file.path)
     refusal = _archive_refusal(data_import.kind, source)
-    if refusal:
-        return _finish_failed(
-            data_import, _("The file could not be imported: %(e)s") % {"e": refusal}
-        )
+    if refusal is not None:
+        return _finish_failed(data_import, "import.refused", **refusal)
     try:
         report = warehouse.import_file(
             municipality=data_import.municipality,
@@ -163,22 +171,26 @@ def import_run(
             options=data_import.options,
             progress=on_progress,
         )
-    except (warehouse.format_error_class(), ValueError, OSError) as exc:
-        return _finish_failed(data_import, _format_error_message(exc))
+    except warehouse.format_error_class() as exc:
+        return _finish_failed(data_import, "import.refused", code=exc.code, **exc.params)
+    except warehouse.UnknownOptions as exc:
+        return _finish_failed(data_import, "import.options", names=", ".join(exc.names))
+    except (ValueError, OSError) as exc:
+        return _finish_failed(data_import, "import.unreadable", e=str(exc))
     except warehouse.ImporterUnavailable:
-        message = _("This kind of file cannot be imported yet: %(k)s")
-        return _finish_failed(data_import, message % {"k": data_import.get_kind_display()})
+        return _finish_failed(data_import, "import.unavailable", kind=data_import.kind)
     except MemoryError:  # past the cap of its child process (import_run_isolated)
-        return _finish_failed(data_import, _out_of_memory_message())
+        return _finish_failed(data_import, "import.memory", limit=_memory_limit())
     except Exception:
-        _finish_failed(data_import, _("The import stopped because of an internal error."))
+        _finish_failed(data_import, "import.internal")
         raise
     data_import.status = Status.DONE
     data_import.progress = 100
     data_import.rows_imported = report.rows_imported
     data_import.rows_replaced = report.rows_replaced
     data_import.quarantine = [
-        {"file": q.file, "line": q.line, "reason": q.reason} for q in report.quarantine
+        {"file": q.file, "line": q.line, "key": q.code, "params": q.params}
+        for q in report.quarantine
     ]
     data_import.finished_at = timezone.now()
     data_import.save(
@@ -207,44 +219,42 @@ def import_run(
     return data_import
 
 
-def _finish_failed(data_import: DataImport, message: str) -> DataImport:
+def _finish_failed(data_import: DataImport, key: str, **params) -> DataImport:
+    """Failed, and why as a key and parameters (texts.py), written out for each reader; the
+    trail keeps the sentence as it read then, in the active language."""
     data_import.status = Status.FAILED
-    data_import.error = message
+    data_import.error_key, data_import.error_params = key, params
     data_import.finished_at = timezone.now()
-    data_import.save(update_fields=["status", "error", "finished_at", "updated_at"])
+    data_import.save(
+        update_fields=["status", "error_key", "error_params", "finished_at", "updated_at"]
+    )
     audit.record(
-        actor=data_import.uploaded_by, obj=data_import, action="import_failed", comment=message
+        actor=data_import.uploaded_by,
+        obj=data_import,
+        action="import_failed",
+        comment=data_import.error_message,
     )
     return data_import
 
 
-def _archive_refusal(kind: str, source: Path) -> str:
+def _archive_refusal(kind: str, source: Path) -> dict | None:
     """Why a zip of this kind is refused (untrusted.archives, from its directory alone, before
-    the pipeline reads anything), in the active language; "" when it is not refused."""
+    the pipeline reads anything), as the parameters of "import.refused"; None when it is not."""
     limits = archive_limits(kind)
     if limits is None:
-        return ""
+        return None
     try:
         with zip_open_checked(source, limits):
-            return ""
+            return None
     except ValidationError as exc:
-        return exc.messages[0]
+        refusal = exc.__cause__
+        figures = refusal.params if isinstance(refusal, ArchiveRefused) else {}
+        code = refusal.code if isinstance(refusal, ArchiveRefused) else "damaged"
+        return {"code": "archive_refused", "file": source.name, "refusal": code, **figures}
 
 
-def _format_error_message(exc: Exception) -> str:
-    """Why the file was refused: an archive refusal (untrusted.archives, raised by the pipeline
-    as the cause of its format error) in the town's words, anything else as the pipeline says."""
-    refusal = exc.__cause__ if isinstance(exc.__cause__, ArchiveRefused) else None
-    detail = archive_refusal_message(refusal) if refusal is not None else str(exc)
-    return _("The file could not be imported: %(e)s") % {"e": detail}
-
-
-def _out_of_memory_message() -> str:
-    limit = file_size(settings.IMPORT_MEMORY_LIMIT_BYTES)
-    return _(
-        "The import needed more memory than the %(limit)s an import may use, and was stopped; "
-        "split the file into smaller ones."
-    ) % {"limit": limit}
+def _memory_limit() -> int:
+    return settings.IMPORT_MEMORY_LIMIT_BYTES
 
 
 def import_run_isolated(*, data_import: DataImport) -> DataImport:
@@ -252,8 +262,8 @@ def import_run_isolated(*, data_import: DataImport) -> DataImport:
     (settings.IMPORT_MEMORY_LIMIT_BYTES, commune/core/isolation.py), so that one town's file
     never takes down the worker that every town shares. The child records progress and the
     result as import_run() does; a child that dies (killed, out of memory outside Python's
-    reach) leaves the import failed with a message in the town's language. Safe to call
-    twice: only a queued import runs."""
+    reach) leaves the import failed with a reason its readers read in their language. Safe to
+    call twice: only a queued import runs."""
     if data_import.status != Status.QUEUED:
         return data_import
     outcome = child_run(
@@ -266,15 +276,10 @@ def import_run_isolated(*, data_import: DataImport) -> DataImport:
         return data_import
     with translation.override(data_import.municipality.default_language):
         if outcome.out_of_memory:
-            message = _out_of_memory_message()
-        elif outcome.signal is not None:
-            message = _(
-                "The import was stopped (signal %(signal)d), most likely for lack of memory; "
-                "split the file into smaller ones."
-            ) % {"signal": outcome.signal}
-        else:
-            message = _("The import stopped because of an internal error.")
-        return _finish_failed(data_import, message)
+            return _finish_failed(data_import, "import.memory", limit=_memory_limit())
+        if outcome.signal is not None:
+            return _finish_failed(data_import, "import.signal", signal=outcome.signal)
+        return _finish_failed(data_import, "import.internal")
 
 
 def import_run_child(*, import_id: int, municipality_id: int) -> None:

@@ -19,6 +19,8 @@ from commune.tenants.models import Municipality
 
 from .. import warehouse
 from ..models import MobilitySettings, Publication
+from ..selectors import mobility_settings_get, perimeter_zones
+from ..warehouse import opendata
 
 logger = logging.getLogger(__name__)
 
@@ -26,27 +28,14 @@ logger = logging.getLogger(__name__)
 PUBLICATION_DELAY = dt.timedelta(days=3)
 
 
-def _opendata():
-    from analytics import opendata
-
-    return opendata
-
-
 def publication_period(publication: Publication):
     """The analytics.opendata.Period of a publication."""
-    return _opendata().Period(publication.start, publication.end, publication.kind)
-
-
-def _settings(municipality: Municipality) -> MobilitySettings:
-    found, _created = MobilitySettings.objects.get_or_create(municipality=municipality)
-    return found
+    return opendata.Period(publication.start, publication.end, publication.kind)
 
 
 def _perimeter(municipality: Municipality, settings: MobilitySettings) -> list[str]:
-    from ..observatory import perimeter_for
-
     zones = warehouse.observatory_places(municipality=municipality, site_ids=[])["zones"]
-    return perimeter_for(municipality=municipality, zones=zones, settings=settings)
+    return perimeter_zones(municipality=municipality, zones=zones, settings=settings)
 
 
 @transaction.atomic
@@ -57,8 +46,7 @@ def publication_make(
     month from its weeks' bases, suppressed with its block's earlier publications (frozen).
     `perimeter`: the town's perimeter zones (read from its settings when not given).
     Raises IntegrityError when it is already published (e.g. by another worker)."""
-    opendata = _opendata()
-    settings = _settings(municipality)
+    settings = mobility_settings_get(municipality=municipality)
     if perimeter is None:
         perimeter = _perimeter(municipality, settings)
     k = settings.k_anonymity
@@ -119,7 +107,6 @@ def publication_make(
 
 def publications_due(*, municipality: Municipality, today: dt.date) -> list[tuple[str, object]]:
     """(family, period) pairs to publish now, weeks before the month they belong to."""
-    opendata = _opendata()
     published = set(
         Publication.objects.filter(municipality=municipality).values_list("family", "kind", "start")
     )
@@ -150,7 +137,8 @@ def opendata_publish(*, municipality: Municipality, today: dt.date) -> list[Publ
     a period already published is skipped)."""
     made = []
     due = publications_due(municipality=municipality, today=today)
-    perimeter = _perimeter(municipality, _settings(municipality)) if due else []
+    settings = mobility_settings_get(municipality=municipality)
+    perimeter = _perimeter(municipality, settings) if due else []
     for family, period in due:
         try:
             made.append(

@@ -150,7 +150,7 @@ def test_a_file_named_zip_that_is_not_a_timetable_is_refused_with_a_message(
     with scope(town_a):
         data_import = DataImport.objects.get()
     assert data_import.status == DataImport.Status.FAILED, data_import.status
-    assert data_import.error
+    assert data_import.error_message
 
 
 # --- sensor messages ----------------------------------------------------------------------

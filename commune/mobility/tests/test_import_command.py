@@ -6,6 +6,7 @@ import zipfile
 import pytest
 from django.conf import settings
 from django.core.management import CommandError, call_command
+from django.utils import translation
 
 from commune.mobility.models import DataImport
 from commune.tenants.scoping import scope
@@ -98,7 +99,7 @@ def test_wide_layout_with_hour_ranges_is_read_with_options(town_a, tmp_path):
     run_import(town_a, path, "--layout", "wide", "--date-col", "Datum", "--hour-col", "Stunde")
     # then
     [done] = imports_of(town_a)
-    assert (done.status, done.rows_imported) == ("done", 4), done.error
+    assert (done.status, done.rows_imported) == ("done", 4), done.error_message
 
 
 @pytest.mark.parametrize(
@@ -125,7 +126,8 @@ def test_wrong_format_is_a_clear_error_with_exit_code_2(town_a, tmp_path, name, 
     assert str(caught.value).startswith("The file could not be imported: ")
     [failed] = imports_of(town_a)
     assert failed.status == DataImport.Status.FAILED
-    assert failed.error == str(caught.value)
+    with translation.override("en"):  # the command speaks English; the page, its reader's
+        assert failed.error_message == str(caught.value)
     assert not (settings.WAREHOUSE_DIR / str(town_a.pk) / "counts").exists()
 
 

@@ -27,10 +27,9 @@ from commune.accounts.models import Membership, Role
 from commune.accounts.tests.factories import UserFactory
 from commune.core.tests.workers import start_worker, stop_worker, wait_until
 from commune.core.uploads import file_size
-from commune.mobility import tasks
 from commune.mobility.models import DataImport
 from commune.mobility.services import import_create
-from commune.mobility.services.imports import import_run_child
+from commune.mobility.services.imports import import_job, import_run_child
 from commune.tenants.scoping import scope
 
 MiB = 1024 * 1024
@@ -78,9 +77,11 @@ def queued(town, kind: str, name: str, content: bytes, **options) -> DataImport:
 
 
 def status_of(data_import) -> tuple[str, str]:
-    with scope(data_import.municipality):
+    """The import's status, and why it failed as the town's staff read it (in its language)."""
+    town = data_import.municipality
+    with scope(town), translation.override(town.default_language):
         data_import.refresh_from_db()
-    return data_import.status, data_import.error
+        return data_import.status, data_import.error_message
 
 
 def peak_resident_bytes(pid: int) -> int:
@@ -105,8 +106,8 @@ def test_an_import_past_the_memory_cap_fails_alone_in_the_towns_language(
     hog = queued(town_a, "gtfs", "hog.zip", memory_hog(), service_date="2026-03-17")
     plain = queued(town_a, "counts", "counts.csv", COUNTS)
     # when both run as the worker runs them (the task, inline here)
-    tasks.import_run.enqueue(municipality_id=town_a.pk, import_id=hog.pk)
-    tasks.import_run.enqueue(municipality_id=town_a.pk, import_id=plain.pk)
+    import_job.enqueue(municipality_id=town_a.pk, import_id=hog.pk)
+    import_job.enqueue(municipality_id=town_a.pk, import_id=plain.pk)
     # then the first failed with a message in German naming the limit, the second is done
     with translation.override("de"):
         limit = file_size(settings.IMPORT_MEMORY_LIMIT_BYTES)
@@ -128,8 +129,8 @@ def test_the_real_worker_survives_an_import_past_the_memory_cap(
         # when an import that needs too much memory is queued, then a plain one
         hog = queued(town_a, "gtfs", "hog.zip", memory_hog(), service_date="2026-03-17")
         plain = queued(town_a, "counts", "counts.csv", COUNTS)
-        tasks.import_run.enqueue(municipality_id=town_a.pk, import_id=hog.pk)
-        tasks.import_run.enqueue(municipality_id=town_a.pk, import_id=plain.pk)
+        import_job.enqueue(municipality_id=town_a.pk, import_id=hog.pk)
+        import_job.enqueue(municipality_id=town_a.pk, import_id=plain.pk)
         # then the worker fails the first, runs the second, and is still up
         wait_until(
             lambda: status_of(plain)[0] == "done",

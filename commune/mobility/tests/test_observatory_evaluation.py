@@ -69,7 +69,7 @@ def test_the_evaluation_runs_in_the_background_and_finds_the_injected_effect(
     [evaluation] = evaluations_of(treated_town)
     assert response.status_code == 302
     assert response["Location"] == detail_url(treated_town, evaluation)
-    assert evaluation.status == Evaluation.Status.DONE, evaluation.error
+    assert evaluation.status == Evaluation.Status.DONE, evaluation.error_message
     pooled = evaluation.result["pooled"]
     assert pooled["low_pct"] <= -15 <= pooled["high_pct"]
     assert pooled["significant"]
@@ -162,7 +162,7 @@ def test_windows_without_data_fail_the_evaluation_with_a_message(
     # then
     [evaluation] = evaluations_of(treated_town)
     assert evaluation.status == Evaluation.Status.FAILED
-    assert "no data in the windows" in evaluation.error
+    assert "no data in the windows" in evaluation.error_message
     page = analyst.get(detail_url(treated_town, evaluation)).content.decode()
     assert 'role="alert"' in page
     report = analyst.get(detail_url(treated_town, evaluation, "mobility:evaluation-report-pdf"))

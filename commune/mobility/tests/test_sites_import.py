@@ -46,7 +46,7 @@ def test_counts_for_a_site_the_town_does_not_have_are_quarantined(
     with scope(town_b):
         done_b = DataImport.objects.get(kind="counts")
     assert done_a.rows_imported == 1
-    assert [(q["line"], q["reason"]) for q in done_a.quarantine] == [(3, "unknown site ZZ")]
+    assert [(q["line"], q["reason"]) for q in done_a.quarantine_shown] == [(3, "site inconnu ZZ")]
     assert (done_b.rows_imported, done_b.quarantine) == (2, [])
     catalogue = warehouse.observatory_catalogue(municipality=town_a)
     [site] = catalogue["sites"].to_dict("records")

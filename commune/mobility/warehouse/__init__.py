@@ -2,12 +2,17 @@
 its id to the pipeline, so a town only ever reads and writes its own Parquet folder.
 
 The warehouse root is settings.WAREHOUSE_DIR; a town's data lives in WAREHOUSE_DIR/<pk>/.
+`opendata` is the pipeline's open-data toolkit (periods, families, suppression): pure functions
+over the bases read here, for the service that publishes (services/opendata.py).
 """
+
+from analytics import opendata
 
 from .demo import demo_observatory_write
 from .ingest import (
     IMPORTERS,
     ImporterUnavailable,
+    UnknownOptions,
     evaluate_intervention,
     format_error_class,
     import_file,
@@ -32,6 +37,7 @@ from .read import (
 __all__ = [
     "IMPORTERS",
     "ImporterUnavailable",
+    "UnknownOptions",
     "catchment_bands_km",
     "demo_observatory_write",
     "dwell_bands_min",
@@ -41,6 +47,7 @@ __all__ = [
     "observatory_catalogue",
     "observatory_indicators",
     "observatory_places",
+    "opendata",
     "opendata_basis",
     "opendata_span",
     "parking_occupancy",

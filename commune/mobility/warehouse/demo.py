@@ -3,8 +3,19 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
+import tempfile
 from pathlib import Path
 
+import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from analytics import synthetic
+from analytics.engines import dataset_dir
+from analytics.geo import lv95_to_wgs84
+from analytics.ingest.network import PRESENCE_SCHEMA, import_zones
+from analytics.ingest.sites import store_sites
 from commune.tenants.models import Municipality
 
 from .ingest import rollups_refresh, warehouse_root
@@ -27,18 +38,6 @@ def demo_observatory_write(
     """Write synthetic observatory data (analytics.synthetic) into the town's folder: hourly
     counts for `sites` (dicts with site_id, name, kind, e, n), zones, presence with home
     origins and hourly OD trips. Skips (returns False) when the town already has counts."""
-    import tempfile
-
-    import pandas as pd
-    import pyarrow as pa
-    import pyarrow.parquet as pq
-
-    from analytics import synthetic
-    from analytics.engines import dataset_dir
-    from analytics.geo import lv95_to_wgs84
-    from analytics.ingest.network import PRESENCE_SCHEMA, import_zones
-    from analytics.ingest.sites import store_sites
-
     root, town_id = warehouse_root(), municipality.pk
     counts_dir = dataset_dir(root, town_id, "counts")
     if counts_dir.is_dir() and any(counts_dir.glob("*.parquet")):
@@ -54,8 +53,6 @@ def demo_observatory_write(
     flows = synthetic.FlowSpec(zones=zones, start=start, days=days, subdiv=municipality.canton)
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "zones.geojson"
-        import json
-
         path.write_text(json.dumps(zones.geojson()))
         import_zones(path, root=root, municipality_id=town_id)
     synthetic.write_od(dataset_dir(root, town_id, "od"), flows)

@@ -6,35 +6,48 @@ import datetime as dt
 import inspect
 import logging
 from collections.abc import Callable
-from importlib import import_module
 from pathlib import Path
 
 from django.conf import settings
 
+from analytics import rollups
+from analytics.engines import duckdb_backend
+from analytics.evaluation import evaluate
+from analytics.ingest import counts, gtfs, network, sites
+from analytics.ingest.readings import last_stored, store_readings
+from analytics.ingest.report import ImportFormatError
 from commune.tenants.models import Municipality
 
 logger = logging.getLogger(__name__)
 
-# kind of DataImport → (analytics module, function): f(path, *, root, municipality_id, ...)
+# kind of DataImport → the pipeline's importer: f(path, *, root, municipality_id, ...)
 # -> ImportReport; the other keywords (tz, options, service_date…) differ per importer.
-IMPORTERS: dict[str, tuple[str, str]] = {
-    "counts": ("analytics.ingest.counts", "import_counts"),
-    "sites": ("analytics.ingest.sites", "import_sites"),
-    "network_presence": ("analytics.ingest.network", "import_presence"),
-    "network_od": ("analytics.ingest.network", "import_od"),
-    "zones": ("analytics.ingest.network", "import_zones"),
-    "gtfs": ("analytics.ingest.gtfs", "import_gtfs"),
+IMPORTERS: dict[str, Callable] = {
+    "counts": counts.import_counts,
+    "sites": sites.import_sites,
+    "network_presence": network.import_presence,
+    "network_od": network.import_od,
+    "zones": network.import_zones,
+    "gtfs": gtfs.import_gtfs,
 }
 
-# kind of DataImport delivered as a zip → (analytics module, its ZipLimits): the archive is
-# checked against them before anything in it is read (untrusted.archives).
-ARCHIVE_LIMITS: dict[str, tuple[str, str]] = {"gtfs": ("analytics.ingest.gtfs", "GTFS_ZIP")}
+# kind of DataImport delivered as a zip → its ZipLimits: the archive is checked against them
+# before anything in it is read (untrusted.archives).
+ARCHIVE_LIMITS = {"gtfs": gtfs.GTFS_ZIP}
 
 Progress = Callable[[int], None]
 
 
 class ImporterUnavailable(RuntimeError):
     """The pipeline has no importer for this kind of file (yet)."""
+
+
+class UnknownOptions(ValueError):
+    """Options given with a file that its importer does not take (`names`)."""
+
+    def __init__(self, names: list[str]):
+        self.names = names
+        super().__init__(f"unknown options for this kind of file: {', '.join(names)}")
 
 
 def warehouse_root() -> Path:
@@ -48,35 +61,20 @@ def town_folder(*, municipality: Municipality) -> Path:
 
 def format_error_class() -> type[Exception]:
     """The exception the pipeline raises for a file that is not in the expected format."""
-    from analytics.ingest.report import ImportFormatError
-
     return ImportFormatError
 
 
 def archive_limits(kind: str):
     """The untrusted.archives.ZipLimits a zip of this kind is held to; None for kinds that are
     not zips."""
-    if kind not in ARCHIVE_LIMITS:
-        return None
-    module_name, name = ARCHIVE_LIMITS[kind]
-    return getattr(import_module(module_name), name)
+    return ARCHIVE_LIMITS.get(kind)
 
 
 def _importer(kind: str) -> Callable:
     try:
-        module_name, function_name = IMPORTERS[kind]
+        return IMPORTERS[kind]
     except KeyError:
         raise ImporterUnavailable(f"no importer for {kind!r}") from None
-    try:
-        module = import_module(module_name)
-    except ModuleNotFoundError as exc:
-        if exc.name != module_name:
-            raise
-        raise ImporterUnavailable(f"no importer for {kind!r} yet ({module_name})") from None
-    function = getattr(module, function_name, None)
-    if function is None:
-        raise ImporterUnavailable(f"no importer for {kind!r} yet ({module_name}.{function_name})")
-    return function
 
 
 def _call_kwargs(function: Callable, *, given: dict, options: dict) -> dict:
@@ -89,7 +87,7 @@ def _call_kwargs(function: Callable, *, given: dict, options: dict) -> dict:
         return kwargs
     unknown = sorted(set(options) - set(params) - set(given))
     if unknown:
-        raise ValueError(f"unknown options for this kind of file: {', '.join(unknown)}")
+        raise UnknownOptions(unknown)
     for name, value in options.items():
         if name.endswith("_date") and isinstance(value, str):
             value = dt.date.fromisoformat(value)
@@ -100,9 +98,7 @@ def _call_kwargs(function: Callable, *, given: dict, options: dict) -> dict:
 def town_site_ids(*, municipality: Municipality) -> list[str] | None:
     """The ids of the town's counting sites (imported site metadata), None when it has none:
     counts for another site id then go to the quarantine as an unknown site."""
-    from analytics.ingest.sites import known_site_ids
-
-    ids = known_site_ids(warehouse_root(), municipality.pk)
+    ids = sites.known_site_ids(warehouse_root(), municipality.pk)
     return None if ids is None else sorted(ids)
 
 
@@ -140,8 +136,6 @@ def import_file(
 def rollups_refresh(*, municipality: Municipality) -> dict[str, int]:
     """Recompute the town's rollups (analytics.rollups) whose raw partition changed; returns the
     partitions rebuilt per rollup. Cheap when nothing changed."""
-    from analytics import rollups
-
     return rollups.refresh(warehouse_root(), municipality.pk)
 
 
@@ -157,10 +151,6 @@ def evaluate_intervention(
     """Difference-in-differences effect of an intervention on the town's counting sites
     (analytics.evaluation), with the town's canton for public holidays. Raises ValueError for
     sites without data and FileNotFoundError when the town has no counts yet."""
-    from analytics import rollups
-    from analytics.engines import duckdb_backend
-    from analytics.evaluation import evaluate
-
     store = duckdb_backend(warehouse_root())
     hourly = store.execute(
         rollups.hourly(
@@ -184,8 +174,6 @@ def evaluate_intervention(
 
 def readings_last_exported(*, municipality: Municipality):
     """The latest measurement instant in the town's warehouse (None: it holds no readings)."""
-    from analytics.ingest.readings import last_stored
-
     last = last_stored(warehouse_root(), municipality.pk)
     return None if last is None else last.to_pydatetime()
 
@@ -193,8 +181,6 @@ def readings_last_exported(*, municipality: Municipality):
 def readings_store(*, municipality: Municipality, rows) -> int:
     """Merge sensor readings (sensor_id, kind, capacity, ts_utc, value) into the town's
     `readings` dataset; returns the rows inserted or replaced (0 when nothing changed)."""
-    from analytics.ingest.readings import store_readings
-
     merged = store_readings(
         rows, root=warehouse_root(), municipality_id=municipality.pk, tz=settings.TIME_ZONE
     )

@@ -4,14 +4,16 @@ from __future__ import annotations
 
 import datetime as dt
 
+import pandas as pd
+
+from analytics import indicators, opendata, rollups
+from analytics.engines import duckdb_backend
 from commune.tenants.models import Municipality
 
 from .ingest import warehouse_root
 
 
 def _store():
-    from analytics.engines import duckdb_backend
-
     return duckdb_backend(warehouse_root(), threads=2)
 
 
@@ -25,8 +27,6 @@ def _table_or_none(store, municipality: Municipality, dataset: str):
 def observatory_catalogue(*, municipality: Municipality) -> dict:
     """What the town's warehouse holds: counting sites (with positions when known), modes,
     zones, and the first and last local date of the counts (None when there are none)."""
-    import pandas as pd
-
     store = _store()
     out = {"sites": pd.DataFrame(), "modes": [], "zones": pd.DataFrame(), "first": None}
     out["last"] = None
@@ -54,8 +54,6 @@ def observatory_places(*, municipality: Municipality, site_ids: list[str]) -> di
 
 
 def _sites(store, municipality: Municipality, site_ids: list[str]):
-    import pandas as pd
-
     sites = pd.DataFrame({"site_id": pd.Series(site_ids, dtype=object)})
     meta = _table_or_none(store, municipality, "sites")
     if meta is not None:
@@ -68,8 +66,6 @@ def _sites(store, municipality: Municipality, site_ids: list[str]):
 
 
 def _zones(store, municipality: Municipality):
-    import pandas as pd
-
     zones = _table_or_none(store, municipality, "zones")
     if zones is None:
         return pd.DataFrame()
@@ -89,8 +85,6 @@ def observatory_indicators(
     [start, end): daily volumes, weekday x hour profile, data quality, OD matrix, traffic
     typology of `perimeter`, the catchment of its visitors and the car parks' occupancy per hour.
     A dataset the town has not imported gives None."""
-    from analytics import indicators, rollups
-
     store = _store()
     kw = {"start": start, "end": end}
     town = municipality.pk
@@ -128,8 +122,6 @@ def observatory_indicators(
 def parking_occupancy(*, municipality: Municipality, start: dt.date, end: dt.date):
     """Mean occupancy of the town's car parks per local hour over local dates [start, end)
     (a car park, not people: never suppressed, see decision 0006); None without readings."""
-    from analytics import indicators
-
     store = _store()
     readings = _table_or_none(store, municipality, "readings")
     if readings is None:
@@ -140,28 +132,20 @@ def parking_occupancy(*, municipality: Municipality, start: dt.date, end: dt.dat
 
 def opendata_span(*, municipality: Municipality, family: str) -> tuple[dt.date, dt.date] | None:
     """The first and last local date of the data an open-data family is made of (None: none)."""
-    from analytics import opendata
-
     return opendata.dataset_span(_store(), municipality.pk, opendata.FAMILIES[family].dataset)
 
 
 def opendata_basis(*, municipality: Municipality, family: str, period) -> dict:
     """The underlying cells of one open-data family over a period (analytics.opendata): what
     its public tables are computed from, JSON-able, kept privately with the publication."""
-    from analytics import opendata
-
     return opendata.FAMILIES[family].basis(_store(), municipality.pk, period)
 
 
 def catchment_bands_km() -> tuple[float, ...]:
     """The upper bounds (km) of the catchment's distance bands, nearest first."""
-    from analytics.indicators import CATCHMENT_BANDS_KM
-
-    return tuple(CATCHMENT_BANDS_KM)
+    return tuple(indicators.CATCHMENT_BANDS_KM)
 
 
 def dwell_bands_min() -> tuple[float, ...]:
     """The lower bounds (minutes) of the dwell-time bands after the first, shortest first."""
-    from analytics.indicators import DWELL_BANDS_MIN
-
-    return tuple(DWELL_BANDS_MIN)
+    return tuple(indicators.DWELL_BANDS_MIN)

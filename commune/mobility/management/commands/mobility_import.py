@@ -123,7 +123,7 @@ class Command(BaseCommand):
             data_import=data_import, path=path, progress=ProgressBar(self.stderr)
         )
         if data_import.status == DataImport.Status.FAILED:
-            raise CommandError(data_import.error, returncode=2)
+            raise CommandError(data_import.error_message, returncode=2)
         self._summary(data_import)
 
     def _summary(self, data_import: DataImport) -> None:
@@ -138,7 +138,7 @@ class Command(BaseCommand):
         )
         if quarantine:
             self.stdout.write(_("Rows not imported (file:line: reason):"))
-            for row in quarantine[:QUARANTINE_LINES_SHOWN]:
+            for row in data_import.quarantine_shown[:QUARANTINE_LINES_SHOWN]:
                 self.stdout.write(f"  {row['file']}:{row['line']}: {row['reason']}")
             if len(quarantine) > QUARANTINE_LINES_SHOWN:
                 self.stdout.write(

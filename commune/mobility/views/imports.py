@@ -1,3 +1,8 @@
+"""The town's data imports: the list with the upload form, and one import's progress and
+report."""
+
+from __future__ import annotations
+
 from django.http import HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
@@ -6,8 +11,8 @@ from django.views.decorators.http import require_GET, require_http_methods
 from commune.accounts.access import staff_required
 from commune.accounts.models import Role
 
-from . import selectors, services
-from .forms import ImportUploadForm
+from .. import selectors, services
+from ..forms import ImportUploadForm
 
 POLL_SECONDS = 2
 
@@ -47,7 +52,7 @@ def import_list(request):
 @staff_required(Role.MOBILITY_ANALYST)
 def import_detail(request, import_id: int):
     """One import: progress while it runs (htmx polling, or a page refresh without
-    JavaScript), then its figures and quarantine report."""
+    JavaScript), then its figures and quarantine report, in the reader's language."""
     data_import = selectors.import_get(municipality=request.municipality, import_id=import_id)
     template = "mobility/_import_status.html" if request.htmx else "mobility/import_detail.html"
     return render(request, template, {"data_import": data_import, "poll_seconds": POLL_SECONDS})

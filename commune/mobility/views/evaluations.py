@@ -4,7 +4,7 @@ job runs, the report on the page and as HTML and PDF downloads."""
 from __future__ import annotations
 
 from django.http import HttpResponse, HttpResponseRedirect
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import render
 from django.urls import reverse
 from django.utils.text import slugify
 from django.views.decorators.http import require_GET, require_http_methods
@@ -12,19 +12,17 @@ from django.views.decorators.http import require_GET, require_http_methods
 from commune.accounts.access import staff_required
 from commune.accounts.models import Role
 
-from . import report, warehouse
-from .forms_observatory import EvaluationForm
-from .models import Evaluation
-from .services.evaluations import evaluation_submit
+from .. import report, selectors, warehouse
+from ..forms_observatory import EvaluationForm
+from ..models import Evaluation
+from ..services.evaluations import evaluation_submit
 
 POLL_SECONDS = 2
 
 
 def _evaluation(request, evaluation_id: int) -> Evaluation:
     """The town's evaluation, or 404 (another town's id included)."""
-    return get_object_or_404(
-        Evaluation.objects.filter(municipality=request.municipality), pk=evaluation_id
-    )
+    return selectors.evaluation_get(municipality=request.municipality, evaluation_id=evaluation_id)
 
 
 def _site_choices(town) -> list[tuple[str, str]]:
@@ -57,7 +55,7 @@ def evaluation_list(request):
                 kwargs={"town": town.slug, "evaluation_id": evaluation.pk},
             )
         )
-    evaluations = Evaluation.objects.filter(municipality=town).select_related("requested_by")
+    evaluations = selectors.evaluation_list(municipality=town)
     return render(
         request,
         "mobility/observatory/evaluation_list.html",
@@ -94,12 +92,9 @@ def _download(evaluation: Evaluation, body: bytes, content_type: str, ext: str) 
 
 
 def _finished(request, evaluation_id: int) -> Evaluation:
-    evaluation = _evaluation(request, evaluation_id)
-    if evaluation.status != Evaluation.Status.DONE:
-        from django.http import Http404
-
-        raise Http404("This evaluation has no report (yet).")
-    return evaluation
+    return selectors.evaluation_get_done(
+        municipality=request.municipality, evaluation_id=evaluation_id
+    )
 
 
 @require_GET

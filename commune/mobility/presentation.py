@@ -1,90 +1,20 @@
-"""The observatory page's reads: the town's catalogue, the analysts' filters and internal
-indicators, and the presentation (tables, charts, map layers) that the public page shares with
-them (published.py reads the public side's published tables).
-
-All warehouse access goes through `warehouse/`; this module only shapes what it returns.
+"""How the observatory shows its figures, the analysts' and the public's alike: tables and SVG
+charts (each chart beside its table), the map's layers, and the published periods' labels and
+links. Pure shaping of what the selectors read; nothing here reads or writes a row.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import json
-from dataclasses import dataclass, field
 
 import pandas as pd
-from django.contrib.gis.geos import Point
+from django.utils import formats
 from django.utils.translation import gettext as _
 
-from commune.tenants.models import LV95, Municipality
-
 from . import charts, warehouse
-from .forms_observatory import ObservatoryFilterForm, default_period
-from .models import MobilitySettings, Sensor
 
 TOP_FLOWS = 15
-
-
-def mobility_settings(*, municipality: Municipality) -> MobilitySettings:
-    """The town's observatory settings (created with the defaults on first use)."""
-    found, _created = MobilitySettings.objects.get_or_create(municipality=municipality)
-    return found
-
-
-def perimeter_for(*, municipality: Municipality, zones: pd.DataFrame, settings) -> list[str]:
-    """The perimeter zones: as set in the settings, else the zones whose centre lies in the
-    town's territory."""
-    known = set(zones.zone_id) if not zones.empty else set()
-    if settings.perimeter_zones:
-        return [z for z in settings.perimeter_zones if z in known]
-    if zones.empty or municipality.territory is None:
-        return []
-    return [
-        row.zone_id
-        for row in zones.itertuples()
-        if municipality.territory.contains(Point(row.e, row.n, srid=LV95))
-    ]
-
-
-@dataclass
-class Filters:
-    start: dt.date
-    end: dt.date  # inclusive
-    modes: list[str] | None
-    sites: list[str] | None
-    form: ObservatoryFilterForm
-    valid: bool = True
-    query: dict = field(default_factory=dict)
-
-
-def filters_from(params, catalogue: dict) -> Filters:
-    """Read the GET filters; invalid ones leave the defaults in force (and the form's errors)."""
-    sites = catalogue["sites"]
-    site_choices = [(r.site_id, f"{r.name} ({r.site_id})") for r in sites.itertuples()]
-    start, end = default_period(catalogue["last"])
-    form = ObservatoryFilterForm(
-        params if params else None,
-        modes=catalogue["modes"],
-        sites=site_choices,
-        initial={"start": start, "end": end},
-    )
-    if not params:
-        return Filters(start, end, None, None, form)
-    if not form.is_valid():
-        return Filters(start, end, None, None, form, valid=False)
-    data = form.cleaned_data
-    query = {"start": data["start"].isoformat(), "end": data["end"].isoformat()}
-    if data["mode"]:
-        query["mode"] = data["mode"]
-    if data["site"]:
-        query["site"] = data["site"]
-    return Filters(
-        data["start"],
-        data["end"],
-        [data["mode"]] if data["mode"] else None,
-        list(data["site"]) or None,
-        form,
-        query=query,
-    )
 
 
 def _none(value):
@@ -97,27 +27,6 @@ def _none(value):
     except (TypeError, ValueError):
         return value
     return value.item() if hasattr(value, "item") else value
-
-
-def observatory_data(*, municipality: Municipality, filters: Filters) -> dict:
-    """The catalogue and the internal indicators of the filters' period, for the analysts (the
-    public side reads published tables only: published.period_data)."""
-    settings = mobility_settings(municipality=municipality)
-    catalogue = warehouse.observatory_catalogue(municipality=municipality)
-    perimeter = perimeter_for(
-        municipality=municipality, zones=catalogue["zones"], settings=settings
-    )
-    data = warehouse.observatory_indicators(
-        municipality=municipality,
-        start=filters.start,
-        end=filters.end + dt.timedelta(days=1),
-        modes=filters.modes,
-        sites=filters.sites,
-        perimeter=perimeter,
-    )
-    data.update(catalogue=catalogue, perimeter=perimeter, k=settings.k_anonymity, public=False)
-    data["sensor_names"] = dict(Sensor.objects.values_list("external_id", "name"))
-    return data
 
 
 def site_volumes(data: dict) -> dict[str, float | None]:
@@ -206,7 +115,7 @@ def map_layers(data: dict) -> dict:
 WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 
 
-def presentation(data: dict) -> dict:
+def tables_and_charts(data: dict) -> dict:
     """Tables and SVG charts for the template (each chart beside its table)."""
     out: dict = {"sites": [], "profile_rows": [], "typology": [], "catchment": [], "quality": []}
     names = (
@@ -388,3 +297,41 @@ def _band(lower: float) -> str:
     if upper is None:
         return _("%(km)s km and more") % {"km": f"{lower:g}"}
     return _("%(low)s to %(high)s km") % {"low": f"{lower:g}", "high": f"{upper:g}"}
+
+
+def period_label(period) -> str:
+    """ "January 2026", or "Week 3, 12 to 18 January 2026" (a week cut at a month's edge
+    shows the days it has)."""
+    if period.kind == "month":
+        return formats.date_format(period.start, "YEAR_MONTH_FORMAT")
+    return _("Week %(number)s, %(start)s to %(end)s") % {
+        "number": period.start.isocalendar().week,
+        "start": formats.date_format(period.start, "DATE_FORMAT"),
+        "end": formats.date_format(period.end, "DATE_FORMAT"),
+    }
+
+
+def period_choices(periods: list) -> list[tuple[str, list[tuple[str, str]]]]:
+    """Choices for the period field, grouped by month (the month first, then its weeks)."""
+    groups: dict[dt.date, list[tuple[str, str]]] = {}
+    for period in periods:
+        month = period.start.replace(day=1)
+        groups.setdefault(month, []).append((period.key, period_label(period)))
+    return [
+        (formats.date_format(month, "YEAR_MONTH_FORMAT"), choices)
+        for month, choices in groups.items()
+    ]
+
+
+def period_links(periods: list, current) -> dict:
+    """Links around the period shown: the previous and next periods of the same kind, and the
+    month with its weeks."""
+    same = sorted(p for p in periods if p.kind == current.kind)
+    at = same.index(current)
+    month = current.start.replace(day=1)
+    family = sorted(p for p in periods if p.start.replace(day=1) == month)
+    return {
+        "previous": same[at - 1] if at > 0 else None,
+        "next": same[at + 1] if at + 1 < len(same) else None,
+        "month": [(p, period_label(p), p == current) for p in family],
+    }
