@@ -1,5 +1,6 @@
 """POST /api/v1/<town>/permits/requests: a utility's systems submit an excavation permit
-request with an API token. The same form, services and checks as the web page; an
+request with an API token. The same input schema (permits/services/request_input.py), services
+and checks as the web page: the payload is the schema, the OpenAPI document states it; an
 Idempotency-Key header makes a retried POST return the request it already created. A key
 belongs to the token's organisation (no one else's key ever finds its request), and the same
 key with other data is a 422. The answer lists what the checks found, written in the request's
@@ -8,9 +9,7 @@ public works map shows them."""
 
 from __future__ import annotations
 
-import datetime as dt
-import json
-from typing import Any, Literal
+from typing import Literal
 
 from django.core.exceptions import ValidationError
 from django.utils import timezone
@@ -19,10 +18,9 @@ from ninja import Field, Header, Router, Schema, Status
 from ninja.security import HttpBearer
 
 from commune.permits.disclosure import findings_for
-from commune.permits.forms import PLANNED_DATES, PermitRequestForm
 from commune.permits.models.texts import Audience
 from commune.permits.services import submission
-from commune.permits.services.geometry import WorkAreasIn
+from commune.permits.services.request_input import PermitRequestIn
 from commune.permits.services.tokens import api_token_authenticate
 from commune.tenants.models import Module
 
@@ -33,59 +31,6 @@ class TokenAuth(HttpBearer):
 
 
 router = Router(tags=["permits"], auth=TokenAuth())
-
-
-#: A text the form requires: a character other than a space (the form strips spaces, and
-#: Python counts \x1c-\x1f as spaces) and no NUL character (the form refuses it).
-REQUIRED_TEXT = r"^[^\x00]*[^\s\x00\x1c-\x1f][^\x00]*$"
-OPTIONAL_TEXT = r"^[^\x00]*$"
-#: The form's fields: the schema states their rules, so that what it allows the form accepts.
-_FORM = PermitRequestForm.base_fields
-_PLANNED = (
-    f"Between {PLANNED_DATES.years_before} year before and {PLANNED_DATES.years_after} years "
-    "after today (Europe/Zurich)"
-)
-
-
-def _text(name: str, default: str | None = None, description: str | None = None):
-    required = default is None
-    return Field(
-        ... if required else default,
-        max_length=_FORM[name].max_length,
-        pattern=REQUIRED_TEXT if required else OPTIONAL_TEXT,
-        description=description,
-    )
-
-
-def _number(name: str, default, description: str | None = None):
-    field = _FORM[name]
-    return Field(default, ge=field.min_value, le=field.max_value, description=description)
-
-
-class PermitRequestIn(Schema):
-    site_manager_name: str = _text("site_manager_name")
-    site_manager_phone: str = _text("site_manager_phone")
-    invoice_address: str = _text(
-        "invoice_address", "", "Defaults to the organisation's (required if it has none)."
-    )
-    contact_phone: str = _text("contact_phone", "")
-    kind: Literal["water", "gas", "electricity", "telecom", "district_heating", "sewer", "other"]
-    description: str = _text("description")
-    is_emergency: bool = False
-    road_closure: Literal["none", "one_lane", "full"] = "none"
-    pavement_closure: bool = False
-    parking_places_removed: int = _number("parking_places_removed", 0)
-    diversion: str = _text("diversion", "")
-    road_category: Literal["local", "collector", "main"] = "local"
-    planned_start: dt.date = Field(..., description=f"{_PLANNED}.")
-    planned_end: dt.date = Field(..., description=f"{_PLANNED}, on or after planned_start.")
-    work_areas: WorkAreasIn
-    line_width_m: float | None = Field(
-        None,
-        ge=float(_FORM["line_width_m"].min_value),
-        le=float(_FORM["line_width_m"].max_value),
-        description="Trench width for lines (m), to the centimetre.",
-    )
 
 
 class FindingOut(Schema):
@@ -119,28 +64,10 @@ class ErrorsOut(Schema):
     errors: dict[str, list[str]]
 
 
-#: The form's field names that the API's payload spells otherwise.
-API_NAMES = {"geometry": "work_areas"}
-
-
-def _api_errors(errors: dict) -> dict[str, list[str]]:
-    """Errors keyed by the payload's field names, each a sentence."""
-    return {
-        API_NAMES.get(name, name): [str(m) for m in messages] for name, messages in errors.items()
-    }
-
-
-def _form_data(payload: PermitRequestIn, organisation) -> dict[str, Any]:
-    data = payload.dict()
-    data["invoice_address"] = data["invoice_address"] or organisation.invoice_address
-    data["geometry"] = json.dumps(data.pop("work_areas"))
-    width = data["line_width_m"]
-    data["line_width_m"] = "" if width is None else f"{width:.2f}"
-    data["organisation"] = str(organisation.pk)
-    for name in ("is_emergency", "pavement_closure"):
-        if not data[name]:
-            data.pop(name)
-    return data
+def _errors(exc: ValidationError) -> dict[str, list[str]]:
+    """Errors keyed by the payload's field names (the input schema's), each a sentence."""
+    errors = exc.message_dict if hasattr(exc, "error_dict") else {"__all__": exc.messages}
+    return {name: [str(m) for m in messages] for name, messages in errors.items()}
 
 
 @router.post(
@@ -175,17 +102,12 @@ def permit_request_create(
         return Status(
             404, {"errors": {"__all__": [_("This town does not take permit requests online.")]}}
         )
-    user = token.created_by
-    form = PermitRequestForm(_form_data(payload, token.organisation), municipality=town, user=user)
-    if not form.is_valid():
-        return Status(400, {"errors": _api_errors(form.errors)})
     try:
         permit, created = submission.permit_file(
             municipality=town,
-            applicant=user,
+            applicant=token.created_by,
             organisation=token.organisation,
-            data=form.cleaned_data,
-            areas=form.areas,
+            request=payload,
             submission_key=idempotency_key,
             now=timezone.now(),
         )
@@ -196,6 +118,5 @@ def permit_request_create(
         ) % {"ref": exc.permit}
         return Status(422, {"errors": {"Idempotency-Key": [message]}})
     except ValidationError as exc:
-        errors = exc.message_dict if hasattr(exc, "error_dict") else {"__all__": exc.messages}
-        return Status(400, {"errors": _api_errors(errors)})
+        return Status(400, {"errors": _errors(exc)})
     return Status(201 if created else 200, permit)

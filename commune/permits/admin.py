@@ -16,7 +16,13 @@ from .models import (
 
 @admin.register(PermitSettings)
 class PermitSettingsAdmin(admin.ModelAdmin):
-    list_display = ["municipality", "minimum_notice_days", "review_days", "deemed_consent"]
+    list_display = [
+        "municipality",
+        "minimum_notice_days",
+        "review_days",
+        "deemed_consent",
+        "inspecting_department",
+    ]
 
 
 @admin.register(RoutingRule)

@@ -1,6 +1,11 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+from commune.accounts.sections import organisation_section_register
+from commune.tenants.extensions import home_card_register, nav_register
+
+from .audit_actions import LABELS
+
 
 class PermitsConfig(AppConfig):
     name = "commune.permits"
@@ -8,14 +13,14 @@ class PermitsConfig(AppConfig):
     verbose_name = _("Excavation permits")
 
     def ready(self):
-        from commune.core.audit import actions_register
+        # Imported here, not above: Django reads apps.py before any model is loaded.
+        from commune.core.audit import actions_register  # noqa: PLC0415
+        from commune.tenants.models import Module  # noqa: PLC0415
 
-        from .audit_actions import LABELS
+        from .navigation import permit_home_card, permit_nav_links  # noqa: PLC0415
+        from .organisation_page import api_tokens_section  # noqa: PLC0415
 
         actions_register(LABELS)
-        from commune.tenants.context_processors import NAV_PROVIDERS
-
-        from .navigation import permit_nav_links
-
-        if permit_nav_links not in NAV_PROVIDERS:
-            NAV_PROVIDERS.append(permit_nav_links)
+        organisation_section_register(api_tokens_section)
+        nav_register(permit_nav_links)
+        home_card_register(Module.PERMITS, permit_home_card)

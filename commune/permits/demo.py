@@ -31,6 +31,7 @@ from .models import (
     RoutingRule,
     StandardCondition,
 )
+from .models.address import address_key
 from .services import decision, review, submission, works
 from .services.geometry import AreaSpec
 
@@ -51,7 +52,11 @@ def _rect(x: float, y: float, w: float, h: float) -> Polygon:
 def _config(town, departments) -> PermitSettings:
     settings, _ = PermitSettings.objects.update_or_create(
         municipality=town,
-        defaults={"deemed_consent": town.slug == "pully", "review_days": 10},
+        defaults={
+            "deemed_consent": town.slug == "pully",
+            "review_days": 10,
+            "inspecting_department": departments["roads"],
+        },
     )
     for code, text in CONDITIONS:
         StandardCondition.objects.get_or_create(
@@ -277,8 +282,6 @@ STREETS = {
 
 def _addresses(town) -> None:
     """A few dozen address points for the request form's search (idempotent)."""
-    from .services.addresses import address_key
-
     rng = random.Random(town.slug)  # noqa: S311 - demo placement, not security
     xmin, ymin, xmax, ymax = town.territory.extent
     wanted = []

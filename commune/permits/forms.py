@@ -6,6 +6,7 @@ import uuid
 from decimal import Decimal
 
 from django import forms
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
@@ -14,8 +15,9 @@ from commune.core.bounds import BoundedDateField, DateWindow, bounded_formfields
 from commune.tenants.models import Department
 
 from .models import Inspection, PermitRequest, ReviewTask, StandardCondition
+from .services import request_input
 from .services.attachments import attachment_check
-from .services.geometry import check_inside_territory, parse_work_areas
+from .services.geometry import MAX_WIDTH_M, work_areas_json
 from .services.submission import DRAFT_FIELDS
 
 
@@ -46,17 +48,28 @@ class MultipleFileField(forms.FileField):
         return checked
 
 
-#: Works are planned from a year back (an emergency declared after it began) to ten years
-#: ahead (beyond any permit's validity). Outside that, a date is a typing mistake or an attack:
-#: year 9999 overflowed the checks' date arithmetic (a 500), and counting working days up to it
-#: took 2.4 s of CPU per submission.
-PLANNED_DATES = DateWindow(years_before=1, years_after=10)
 #: Defects are fixed within months; two years is generous.
 REPAIR_DATES = DateWindow(years_before=0, years_after=2)
+#: The form's names for the schema's fields (services/request_input.py) where they differ.
+SCHEMA_NAMES = {"geometry": "work_areas"}
+FORM_NAMES = {schema: form for form, schema in SCHEMA_NAMES.items()}
+
+
+def _reads_only(field: forms.Field) -> None:
+    """Let `field` read what the browser sends (a text, a date in the user's format, a ticked
+    box) without judging it: the schema does. The browser keeps its hints (required, maxlength,
+    min and max)."""
+    if field.required:
+        field.widget.attrs["required"] = True
+    field.required = False
+    field.validators = []
 
 
 class PermitRequestForm(forms.ModelForm):
-    """The applicant's request: who, what, where (GeoJSON that the map fills), impact, when."""
+    """The applicant's request as a web page: who, what, where (GeoJSON that the map fills),
+    impact, when. A thin adapter: it reads the browser's input and hands it to the one input
+    schema the API uses too (services/request_input.py), which decides what is valid; its
+    verdict is in `checked` (a CleanRequest) and its errors on the form's fields."""
 
     geometry = forms.CharField(
         label=_("Work areas (GeoJSON)"),
@@ -68,8 +81,8 @@ class PermitRequestForm(forms.ModelForm):
     line_width_m = forms.DecimalField(
         label=_("Trench width for lines (m)"),
         required=False,
-        min_value=Decimal("0.1"),  # a float 0.1 is above Decimal("0.10"): 0.1 m was refused
-        max_value=Decimal("50"),
+        min_value=Decimal(str(request_input.MIN_WIDTH_M)),
+        max_value=Decimal(str(MAX_WIDTH_M)),
         decimal_places=2,
     )
     attachments = MultipleFileField(
@@ -82,10 +95,13 @@ class PermitRequestForm(forms.ModelForm):
     class Meta:
         model = PermitRequest
         fields = DRAFT_FIELDS  # what an applicant fills in; the service saves the same
-        # the model's _post_clean checks are skipped (below): the form bounds every number,
-        # date and text itself
+        # integer ranges, text lengths and date windows as the browser's hints (min, max,
+        # maxlength): the schema holds the same rules and applies them
         formfield_callback = bounded_formfields(
-            dates={"planned_start": PLANNED_DATES, "planned_end": PLANNED_DATES}
+            dates={
+                "planned_start": request_input.PLANNED_DATES,
+                "planned_end": request_input.PLANNED_DATES,
+            }
         )
         widgets = {
             "invoice_address": forms.Textarea(attrs={"rows": 3}),
@@ -101,29 +117,52 @@ class PermitRequestForm(forms.ModelForm):
         self.fields["organisation"].queryset = Organisation.objects.filter(members=user)
         self.fields["organisation"].required = False
         self.fields["organisation"].empty_label = _("— in my own name —")
-        self.areas = []
+        for name, field in self.fields.items():
+            if name in self.schema_fields():
+                _reads_only(field)
+        self.checked: request_input.CleanRequest | None = None
 
-    def clean_geometry(self):
-        width = self.data.get(self.add_prefix("line_width_m")) or None
-        areas = parse_work_areas(self.cleaned_data["geometry"], default_width=width)
-        check_inside_territory(areas, self.municipality.territory)
-        self.areas = areas
-        return self.cleaned_data["geometry"]
+    @staticmethod
+    def schema_fields() -> list[str]:
+        names = [n for n in request_input.PermitRequestIn.model_fields if n not in FORM_NAMES]
+        return [*names, *SCHEMA_NAMES]
+
+    def _schema_data(self) -> dict:
+        """What the browser sent, as the schema names it: empty inputs left out (the schema
+        says whether they are required), the map's GeoJSON parsed."""
+        data = {}
+        for name in self.schema_fields():
+            value = self.cleaned_data.get(name)
+            if name in self._errors or value in (None, ""):
+                continue
+            if name == "geometry":
+                try:
+                    value = work_areas_json(value)
+                except ValidationError as exc:
+                    self.add_error(name, exc)
+                    continue
+            data[SCHEMA_NAMES.get(name, name)] = value
+        return data
 
     def clean(self):
         cleaned = super().clean()
-        start, end = cleaned.get("planned_start"), cleaned.get("planned_end")
-        if start and end and end < start:
-            self.add_error(
-                "planned_end",
-                ValidationError(
-                    _("The end of the works must be on or after their start."), code="reversed"
-                ),
+        data = self._schema_data()
+        try:
+            request = request_input.permit_request_read(data)
+            self.checked = request_input.permit_request_clean(
+                municipality=self.municipality,
+                request=request,
+                organisation=cleaned.get("organisation"),
             )
+        except ValidationError as exc:
+            for name, errors in exc.error_dict.items():
+                field = FORM_NAMES.get(name, name)
+                if field not in self._errors:
+                    self.add_error(field if field in self.fields else None, errors)
         return cleaned
 
     def _post_clean(self):
-        # The model's check constraint is enforced by clean() with a clearer message.
+        # No instance is built: the submission services save what the schema checked.
         pass
 
 
@@ -141,7 +180,7 @@ class ComplementAnswerForm(forms.Form):
 
 
 class ExtensionForm(forms.Form):
-    new_end = BoundedDateField(label=_("New end date"), window=PLANNED_DATES)
+    new_end = BoundedDateField(label=_("New end date"), window=request_input.PLANNED_DATES)
     reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 3}))
 
 
@@ -268,8 +307,6 @@ class ReviewLayerForm(forms.Form):
         self.fields["department"].queryset = Department.objects.all()
 
     def clean_file(self):
-        from django.conf import settings
-
         upload = self.cleaned_data["file"]
         if upload.size > settings.MAX_UPLOAD_BYTES:
             raise ValidationError(_("The file is too large."), code="size")

@@ -1,5 +1,6 @@
 """The permits' links in the town navigation: the public works page and "my requests" for
-everyone, the staff queue for the town's staff; nothing when the town has not the module."""
+everyone, the staff queue for the town's staff; nothing when the town has not the module. And
+the permits' card on the town's home page. Registered with tenants from PermitsConfig.ready."""
 
 from __future__ import annotations
 
@@ -24,3 +25,9 @@ def permit_nav_links(request) -> list[dict[str, str]]:
     if has_role(request.user, town, *STAFF_ROLES):
         links.append({"url": reverse("permits:queue", kwargs=kwargs), "label": _("Permit queue")})
     return links
+
+
+def permit_home_card(town) -> dict:
+    kwargs = {"town": town.slug}
+    new = {"url": reverse("permits:new", kwargs=kwargs), "label": _("Request a permit to dig")}
+    return {"url": reverse("works:map", kwargs=kwargs), "links": [new]}

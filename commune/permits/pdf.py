@@ -20,6 +20,7 @@ from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
+from reportlab.lib.utils import ImageReader
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.platypus import Flowable, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
@@ -121,8 +122,6 @@ def _page_frame(town, title: str):
         if town.logo:
             try:
                 with town.logo.open("rb") as fh:
-                    from reportlab.lib.utils import ImageReader
-
                     canvas.drawImage(
                         ImageReader(io.BytesIO(fh.read())),
                         x,

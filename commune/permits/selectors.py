@@ -9,12 +9,15 @@ import statistics
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.http import Http404
+from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from commune.accounts.access import has_role, reviewer_departments
 from commune.accounts.models import OrganisationMember, Role
+from commune.permits import workflow
 
-from .models import Finding, PermitRequest, PermitSettings, ReviewTask, WorkArea
+from .models import Address, Finding, PermitRequest, PermitSettings, ReviewTask, WorkArea
+from .models.address import address_key
 
 
 def permit_settings_get(*, municipality) -> PermitSettings:
@@ -35,8 +38,6 @@ def permit_list_for_applicant(*, municipality, user) -> QuerySet[PermitRequest]:
 
 
 def permit_get_for_applicant(*, municipality, user, permit_id: int) -> PermitRequest:
-    from django.shortcuts import get_object_or_404
-
     return get_object_or_404(
         permit_list_for_applicant(municipality=municipality, user=user), pk=permit_id
     )
@@ -48,14 +49,14 @@ def permit_get_for_applicant(*, municipality, user, permit_id: int) -> PermitReq
 #: The town's permit staff: every submitted file is theirs.
 PERMIT_STAFF = (Role.PERMIT_OFFICER, Role.MUNICIPALITY_ADMIN)
 #: A reviewer's part in a file lasts while and after their service's review (not once removed).
-ROUTED = (ReviewTask.Status.OPEN, ReviewTask.Status.ANSWERED)
+ROUTED = workflow.TASK_ROUTED
 
 
 def permit_list_for_staff(*, municipality) -> QuerySet[PermitRequest]:
     """Every file the town's staff may know of: all but drafts, which stay the applicant's own
     until submitted (queue, map, statistics, file pages and documents all start here)."""
     return PermitRequest.objects.filter(municipality=municipality).exclude(
-        status=PermitRequest.Status.DRAFT
+        status__in=workflow.EDITABLE
     )
 
 
@@ -63,7 +64,7 @@ def permit_staff_may_open(*, municipality, user, permit: PermitRequest) -> bool:
     """Whether `user`, staff of `municipality`, has a part in `permit`: its permit officers
     and administrators in every submitted file; a service's reviewers in the files routed to
     their service. A mobility analyst or an agenda moderator has none."""
-    if permit.status == PermitRequest.Status.DRAFT:
+    if permit.status in workflow.EDITABLE:
         return False
     if has_role(user, municipality, *PERMIT_STAFF):
         return True
@@ -139,17 +140,22 @@ def permit_queue(
         open_tasks = ReviewTask.objects.filter(permit=OuterRef("pk"), status=ReviewTask.Status.OPEN)
         queryset = queryset.filter(
             Exists(late)
-            | Q(Exists(blocking), status__in=["in_review", "submitted"])
-            | Q(~Exists(open_tasks), status=PermitRequest.Status.IN_REVIEW)
+            | Q(Exists(blocking), status__in=workflow.AWAITING_DECISION)
+            | Q(~Exists(open_tasks), status__in=workflow.sources("granted", actor=workflow.OFFICER))
             | Q(status=PermitRequest.Status.INSPECTED_DEFECTS)
-            | Q(overdue_flagged_at__isnull=False, status=PermitRequest.Status.WORKS_STARTED)
+            | Q(
+                overdue_flagged_at__isnull=False,
+                status__in=workflow.sources("works_ended", actor=workflow.APPLICANT),
+            )
         )
     return queryset
 
 
 def permit_queue_rows(*, municipality, ids: list[int]) -> list[PermitRequest]:
     """The files `ids` (one page of the queue) in that order, with their open task count and
-    whether a review is late or a blocking finding exists: one query for the page only."""
+    whether a review is late or a blocking finding exists: one query for the page only. Each
+    row says whether it is ready for the decision and whether its works are overdue (as the
+    workflow decides, for the queue's badges)."""
     today = timezone.localdate()
     late = ReviewTask.objects.filter(
         permit=OuterRef("pk"), status=ReviewTask.Status.OPEN, due_date__lt=today
@@ -166,6 +172,11 @@ def permit_queue_rows(*, municipality, ids: list[int]) -> list[PermitRequest]:
         )
     )
     by_id = {row.pk: row for row in rows}
+    for row in by_id.values():
+        row.ready_for_decision = workflow.ready_for_decision(row.status, open_tasks=row.open_tasks)
+        row.works_overdue = workflow.works_overdue(
+            row.status, flagged=row.overdue_flagged_at is not None
+        )
     return [by_id[pk] for pk in ids if pk in by_id]
 
 
@@ -187,7 +198,7 @@ def task_list_late(*, municipality, today: dt.date) -> QuerySet[ReviewTask]:
             municipality=municipality,
             status=ReviewTask.Status.OPEN,
             due_date__lt=today,
-            permit__status=PermitRequest.Status.IN_REVIEW,
+            permit__status__in=workflow.CLOCKS_RUN,
         )
         .select_related("permit", "department")
         .order_by("due_date")
@@ -199,7 +210,7 @@ def permit_map_features(*, municipality, status: str = "", kind: str = "") -> di
     map: one feature per work area with the file's reference, status and dates."""
     areas = (
         WorkArea.objects.filter(municipality=municipality)
-        .exclude(permit__status=PermitRequest.Status.DRAFT)
+        .exclude(permit__status__in=workflow.EDITABLE)
         .select_related("permit")
         .order_by("permit__planned_start", "pk")
     )
@@ -272,7 +283,7 @@ def permit_stats(*, municipality, today: dt.date) -> dict:
         "by_status": [
             {"status": label, "n": by_status.get(value, 0)}
             for value, label in PermitRequest.Status.choices
-            if value != PermitRequest.Status.DRAFT
+            if value in workflow.SUBMITTED
         ],
         "granted": totals["all"],
         "routine": totals["routine"],
@@ -282,9 +293,6 @@ def permit_stats(*, municipality, today: dt.date) -> dict:
 
 def address_search(*, municipality, q: str, limit: int = 8) -> list:
     """The town's addresses whose label holds every word of `q`, accents and case ignored."""
-    from .models import Address
-    from .services.addresses import address_key
-
     words = address_key(q).split()
     if not words:
         return []

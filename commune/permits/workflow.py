@@ -41,10 +41,42 @@ TRANSITIONS: dict[tuple[str, str], frozenset[str]] = {
     ("inspected_defects", "reinstated"): frozenset({APPLICANT}),
 }
 
+# The groups of states, defined here once: services, selectors, views, templates and the public
+# layer ask these (and the functions below) instead of listing states themselves.
+
+#: The applicant's own, not yet sent: editable, unseen by the town's staff.
+EDITABLE = frozenset({"draft"})
+#: Every state the town's staff see (queue, map, statistics, file pages): all but the draft.
+SUBMITTED = frozenset(S) - EDITABLE
+#: The services' review runs: a service may answer, an officer may add one.
+UNDER_REVIEW = frozenset({"in_review", "complement_requested"})
+#: The services' clocks stand still while the town waits for the applicant's complement.
+PAUSED = frozenset({"complement_requested"})
+#: The services' due dates run: reminders, lateness, escalation, deemed consent.
+CLOCKS_RUN = UNDER_REVIEW - PAUSED
+#: Waiting for the town's decision with nobody waiting for the applicant: the checks' blocking
+#: findings need the officer (the queue's exceptions).
+AWAITING_DECISION = frozenset({"submitted", "in_review"})
+#: Planned or running works that other requests are checked against (conflicts, coordination).
+ACTIVE = frozenset({"submitted", "in_review", "complement_requested", "granted", "works_started"})
+#: Digging is authorised (between the start and the end of validity).
+AUTHORISES_WORKS = frozenset({"granted", "works_started"})
+#: Works on the street now, whatever their planned end says.
+ONGOING = frozenset({"works_started", "works_ended", "inspected_defects"})
+#: Granted works not yet closed: what the public works map and the OGC API show.
+PUBLIC = AUTHORISES_WORKS | ONGOING | {"reinstated"}
+#: A permit issued at some point: its PDF exists, the verification page speaks of it.
+ISSUED = PUBLIC | {"closed"}
+#: Nothing more happens to the file.
+FINAL = frozenset({"closed", "refused", "withdrawn"})
+#: Every state but the final ones.
+OPEN = frozenset(S) - FINAL
 #: States in which the applicant may still add documents (supplement, never edit).
-SUPPLEMENTABLE = {"submitted", "in_review", "complement_requested", "granted", "works_started"}
+SUPPLEMENTABLE = ACTIVE
 #: States in which the works may be extended.
-EXTENDABLE = {"granted", "works_started"}
+EXTENDABLE = AUTHORISES_WORKS
+#: Review tasks in which a service has a part in the file (not once the officer removed it).
+TASK_ROUTED = frozenset({"open", "answered"})
 
 
 class TransitionNotAllowed(Exception):
@@ -70,6 +102,84 @@ def check(current: str, target: str, *, actor: str) -> None:
 
 def next_states(current: str, *, actor: str) -> list[str]:
     return [to for (frm, to), who in TRANSITIONS.items() if frm == current and actor in who]
+
+
+def sources(target: str, *, actor: str) -> frozenset[str]:
+    """The states from which `actor` may move a request to `target` (for queries)."""
+    return frozenset(frm for (frm, to), who in TRANSITIONS.items() if to == target and actor in who)
+
+
+def clocks_paused(status: str) -> bool:
+    """The services' due dates stand still while the town waits for the applicant."""
+    return status in PAUSED
+
+
+def ready_for_decision(status: str, *, open_tasks: int) -> bool:
+    """Every service has answered a request the officer may decide."""
+    return allowed(status, "granted", actor=OFFICER) and not open_tasks
+
+
+def works_overdue(status: str, *, flagged: bool) -> bool:
+    """Flagged past their planned end, and their end still to be declared."""
+    return flagged and allowed(status, "works_ended", actor=APPLICANT)
+
+
+#: The applicant's actions that move the request, and the state each moves it to.
+APPLICANT_MOVES = {
+    "submit": "submitted",
+    "withdraw": "withdrawn",
+    "answer_complement": "in_review",
+    "start_works": "works_started",
+    "end_works": "works_ended",
+    "declare_reinstated": "reinstated",
+}
+
+
+def applicant_actions(status: str) -> frozenset[str]:
+    """What the applicant may do with a request in `status`: its page offers these and nothing
+    else (each action's service checks again)."""
+    actions = {
+        name for name, target in APPLICANT_MOVES.items() if allowed(status, target, actor=APPLICANT)
+    }
+    for name, states in (
+        ("edit", EDITABLE),
+        ("supplement", SUPPLEMENTABLE),
+        ("extend", EXTENDABLE),
+    ):
+        if status in states:
+            actions.add(name)
+    return frozenset(actions)
+
+
+def staff_actions(status: str, *, is_officer: bool, may_inspect: bool) -> frozenset[str]:
+    """What a member of the town's staff may do with a file in `status`: an officer adds
+    services during the review, decides, asks for a complement and answers extensions; whoever
+    may inspect (the town decides: permits.access.may_inspect) records the inspection."""
+    actions = set()
+    if is_officer:
+        actions.add("decide_extension")
+        if status in UNDER_REVIEW:
+            actions.add("add_service")
+        if allowed(status, "granted", actor=OFFICER):
+            actions.add("decide")
+        if allowed(status, "complement_requested", actor=OFFICER):
+            actions.add("ask_complement")
+    if may_inspect and allowed(status, "closed", actor=REVIEWER):
+        actions.add("inspect")
+    return frozenset(actions)
+
+
+def task_actions(task_status: str, status: str, *, mine: bool, is_officer: bool) -> frozenset[str]:
+    """What a member of staff may do with one service's review of a file in `status`: its own
+    service answers an open review while the review runs; an officer removes an open one."""
+    if task_status != "open":
+        return frozenset()
+    actions = set()
+    if mine and status in UNDER_REVIEW:
+        actions.add("answer")
+    if is_officer:
+        actions.add("remove")
+    return frozenset(actions)
 
 
 CLOSURE_ORDER = {"none": 0, "one_lane": 1, "full": 2}

@@ -2,10 +2,21 @@
 
 from __future__ import annotations
 
+import re
+import unicodedata
+
 from django.contrib.gis.db import models
 from django.utils.translation import gettext_lazy as _
 
 from commune.tenants.models import LV95, TenantModel
+
+_NOT_WORD = re.compile(r"[^a-z0-9]+")
+
+
+def address_key(text: str) -> str:
+    """ "Chemin de la Dôle 3" -> "chemin de la dole 3": no accents, no case, no punctuation."""
+    plain = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode().lower()
+    return _NOT_WORD.sub(" ", plain).strip()
 
 
 class Address(TenantModel):

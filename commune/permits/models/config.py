@@ -5,6 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from django.contrib.gis.db import models
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from commune.tenants.models import LV95, TenantModel
@@ -76,6 +77,17 @@ class PermitSettings(TenantModel):
         _("minimum deposit (CHF)"), max_digits=10, decimal_places=2, default=Decimal("500")
     )
     guarantee_years = models.PositiveSmallIntegerField(_("guarantee period (years)"), default=2)
+    # Who inspects the restored streets besides the permit officers: that service's reviewers
+    # inspect every work of the town, routed to them or not (services' access: permits/access.py).
+    inspecting_department = models.ForeignKey(
+        "tenants.Department",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("service that inspects the works"),
+        help_text=_("Its reviewers inspect the restored streets, as the permit officers do."),
+    )
 
     url_kwarg = "settings_id"
 
@@ -88,6 +100,14 @@ class PermitSettings(TenantModel):
 
     def __str__(self) -> str:
         return f"{self.municipality}"
+
+    def clean(self) -> None:
+        """The inspecting service is one of the town's own."""
+        department = self.inspecting_department
+        if department is not None and department.municipality_id != self.municipality_id:
+            raise ValidationError(
+                {"inspecting_department": _("Choose one of the town's own services.")}
+            )
 
 
 class RoutingRule(TenantModel):

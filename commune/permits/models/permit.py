@@ -6,6 +6,7 @@ from django.conf import settings
 from django.contrib.gis.db import models
 from django.utils.translation import gettext_lazy as _
 
+from commune.permits import workflow
 from commune.tenants.models import LV95, TenantModel
 
 from .choices import RoadCategory, RoadClosure, WorkKind
@@ -149,9 +150,7 @@ class PermitRequest(TenantModel):
     def is_public(self) -> bool:
         """Whether the public works map and OGC API show this request (by reference, kind,
         dates and organisation): the most any other applicant may read of it."""
-        from commune.permits.public.selectors import PUBLIC_STATUSES
-
-        return self.status in PUBLIC_STATUSES
+        return self.status in workflow.PUBLIC
 
     def may_tell_of(self, other: PermitRequest) -> bool:
         """Whether everyone on this request's side (its applicant, its organisation's people)
@@ -165,11 +164,12 @@ class PermitRequest(TenantModel):
 
     @property
     def is_open(self) -> bool:
-        return self.status not in {
-            self.Status.CLOSED,
-            self.Status.REFUSED,
-            self.Status.WITHDRAWN,
-        }
+        return self.status in workflow.OPEN
+
+    @property
+    def is_issued(self) -> bool:
+        """Whether a permit was issued (its PDF and invoice exist) and still stands."""
+        return self.status in workflow.ISSUED
 
 
 class WorkArea(TenantModel):

@@ -14,10 +14,9 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
-from django.db import models
-from django.utils import formats
-from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
+
+from commune.core.texts import Sentence, render_from
 
 from .choices import WorkKind
 from .config import RoutingRule
@@ -29,25 +28,6 @@ class Audience(StrEnum):
 
     STAFF = "staff"
     APPLICANT = "applicant"
-
-
-@dataclass(frozen=True)
-class Sentence:
-    """A msgid with %(name)s placeholders. `dates` name the parameters stored as ISO dates,
-    `labels` the parameters holding a choice's value (written out as the choice's label)."""
-
-    msgid: str | Promise
-    dates: tuple[str, ...] = ()
-    labels: tuple[tuple[str, type[models.Choices]], ...] = ()
-
-    def render(self, params: dict[str, Any]) -> str:
-        values = dict(params)
-        for name in self.dates:
-            day = dt.date.fromisoformat(values[name])
-            values[name] = formats.date_format(day, "DATE_FORMAT")
-        for name, choices in self.labels:
-            values[name] = str(dict(choices.choices).get(values[name], values[name]))
-        return str(self.msgid) % values
 
 
 #: Every stored sentence, by key. A key is data in the database: never rename or reuse one.
@@ -118,10 +98,7 @@ class Text:
 def render(key: str, params: dict[str, Any] | None, *, fallback: str = "") -> str:
     """The sentence `key` written out with `params` in the active language. `fallback` is the
     text stored before sentences were kept as keys: shown when there is no (known) key."""
-    sentence = SENTENCES.get(key)
-    if sentence is None:
-        return fallback
-    return sentence.render(params or {})
+    return render_from(SENTENCES, key, params, fallback=fallback)
 
 
 def render_parts(parts: list[dict[str, Any]] | None, *, fallback: str = "", sep: str = "; ") -> str:

@@ -11,8 +11,9 @@ from collections.abc import Mapping
 from django.db.models import QuerySet
 
 from commune.permits.models import PermitRequest
+from commune.permits.workflow import ONGOING
 
-from .selectors import ONGOING_STATUSES, PUBLIC_FIELDS, areas_wgs84
+from .selectors import PUBLIC_FIELDS, areas_wgs84
 
 
 def _labels() -> dict[str, dict[str, str]]:
@@ -35,7 +36,7 @@ def work_properties(row: Mapping, labels: dict | None = None) -> dict:
         "organisation": row["organisation__name"],
         "status": status,
         "status_label": labels["status"].get(status, status),
-        "under_way": status in ONGOING_STATUSES,
+        "under_way": status in ONGOING,
         "emergency": row["is_emergency"],
         "start": row["planned_start"].isoformat(),
         "end": (row["valid_until"] or row["planned_end"]).isoformat(),

@@ -18,21 +18,11 @@ from django.db.models import Exists, Max, Min, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from commune.permits.models import PermitRequest, WorkArea
+from commune.permits.workflow import ONGOING, PUBLIC
 from commune.tenants.models import LV95, Municipality
 
 WGS84 = 4326
-Status = PermitRequest.Status
 
-#: Granted works not yet closed: shown to the public.
-PUBLIC_STATUSES = (
-    Status.GRANTED,
-    Status.WORKS_STARTED,
-    Status.WORKS_ENDED,
-    Status.REINSTATED,
-    Status.INSPECTED_DEFECTS,
-)
-#: Works that are on the street now, whatever their planned end says.
-ONGOING_STATUSES = (Status.WORKS_STARTED, Status.WORKS_ENDED, Status.INSPECTED_DEFECTS)
 CLOSURES = (PermitRequest.Closure.ONE_LANE, PermitRequest.Closure.FULL)
 
 #: The permit columns the layer reads; never the applicant's people or free texts.
@@ -74,9 +64,9 @@ def works_public(
     `bbox` (WGS84 lon/lat) keeps works whose areas intersect it; `period` keeps works whose
     dates overlap it."""
     today = today or timezone.localdate()
-    queryset = PermitRequest.objects.filter(
-        municipality=municipality, status__in=PUBLIC_STATUSES
-    ).filter(Q(planned_end__gte=today) | Q(status__in=ONGOING_STATUSES))
+    queryset = PermitRequest.objects.filter(municipality=municipality, status__in=PUBLIC).filter(
+        Q(planned_end__gte=today) | Q(status__in=ONGOING)
+    )
     if closures_only:
         queryset = queryset.filter(road_closure__in=CLOSURES)
     if period is not None:
@@ -104,7 +94,7 @@ def work_public_get(*, municipality: Municipality, permit_id: int) -> dict | Non
     """One public work's `PUBLIC_FIELDS` values by id, or None (not public, or another
     town's)."""
     return (
-        PermitRequest.objects.filter(municipality=municipality, status__in=PUBLIC_STATUSES)
+        PermitRequest.objects.filter(municipality=municipality, status__in=PUBLIC)
         .filter(pk=permit_id)
         .values(*PUBLIC_FIELDS)
         .first()

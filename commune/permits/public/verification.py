@@ -10,20 +10,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from commune.permits.models import PermitRequest
-
-Status = PermitRequest.Status
-
-#: A permit issued at some point (what the verification page can speak about).
-ISSUED = {
-    Status.GRANTED,
-    Status.WORKS_STARTED,
-    Status.WORKS_ENDED,
-    Status.REINSTATED,
-    Status.INSPECTED_DEFECTS,
-    Status.CLOSED,
-}
-#: Digging is authorised in these states, between the start and the end of validity.
-AUTHORISES_WORKS = {Status.GRANTED, Status.WORKS_STARTED}
+from commune.permits.workflow import AUTHORISES_WORKS, FINAL, ISSUED
 
 
 def _salt(municipality_id: int) -> str:
@@ -56,7 +43,7 @@ def validity(permit: PermitRequest, *, today: dt.date) -> tuple[bool, str]:
     end = permit.valid_until or permit.planned_end
     if permit.status not in ISSUED:
         return False, str(_("This permit has not been granted: it is not valid."))
-    if permit.status == Status.CLOSED:
+    if permit.status in FINAL:
         return False, str(_("The works are finished and the file is closed."))
     if permit.status not in AUTHORISES_WORKS:
         return True, str(

@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 from urllib.parse import urlsplit
 
+from django.contrib.auth.views import redirect_to_login
 from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.db.models import Count, Max
@@ -19,13 +20,14 @@ from django.views.decorators.http import require_GET
 from commune.permits import pdf
 from commune.permits.models import PermitRequest
 from commune.permits.selectors import permit_get_for_reader
+from commune.permits.workflow import ISSUED
 from commune.tenants import links
 
 from .features import work_features
 from .ical import closures_calendar
 from .ogcapi import GEOJSON, permits_module
 from .selectors import works_public
-from .verification import ISSUED, permit_id_from_token, validity, verify_url
+from .verification import permit_id_from_token, validity, verify_url
 
 PAGE_SIZE = 50
 LAYER_CACHE_SECONDS = 300
@@ -148,8 +150,6 @@ def _pdf_response(body: bytes, filename: str) -> HttpResponse:
 def _login_first(view):
     def wrapped(request, *args, **kwargs):
         if not request.user.is_authenticated:
-            from django.contrib.auth.views import redirect_to_login
-
             return redirect_to_login(request.get_full_path())
         return view(request, *args, **kwargs)
 

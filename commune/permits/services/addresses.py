@@ -4,8 +4,6 @@ the previous layer in one transaction; searched without regard to accents or cas
 from __future__ import annotations
 
 import json
-import re
-import unicodedata
 
 from django.contrib.gis.geos import GEOSException, Point
 from django.core.exceptions import ValidationError
@@ -15,16 +13,10 @@ from django.utils.translation import gettext as _
 from commune.core import audit
 from commune.core.uploads import validate_upload
 from commune.permits.models import Address
+from commune.permits.models.address import address_key
 from commune.tenants.models import LV95
 
 MAX_ADDRESSES = 50_000
-_NOT_WORD = re.compile(r"[^a-z0-9]+")
-
-
-def address_key(text: str) -> str:
-    """ "Chemin de la Dôle 3" -> "chemin de la dole 3": no accents, no case, no punctuation."""
-    plain = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode().lower()
-    return _NOT_WORD.sub(" ", plain).strip()
 
 
 def _point(coordinates, number: int) -> Point:

@@ -2,9 +2,16 @@
 
 from __future__ import annotations
 
-from django.core.exceptions import ValidationError
+import uuid
 
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from commune.core import audit
 from commune.core.uploads import MIME, validate_upload
+from commune.permits import workflow
+from commune.permits.models import Attachment, PermitRequest
 
 ALLOWED = {"pdf", "png", "jpeg"}
 
@@ -22,3 +29,38 @@ def attachment_check(upload) -> str:
             ]
         ) from exc
     return MIME[kind]
+
+
+def attachment_add(*, permit: PermitRequest, user, upload, mime: str, purpose: str) -> Attachment:
+    """Store one checked upload (type and size checked by attachment_check)."""
+    attachment = Attachment(
+        municipality=permit.municipality,
+        permit=permit,
+        name=upload.name[:200],
+        mime_type=mime,
+        size=upload.size,
+        purpose=purpose,
+        uploaded_by=user,
+    )
+    attachment.file.save(f"{uuid.uuid4().hex}-{upload.name[-80:]}", upload, save=False)
+    attachment.save()
+    if permit.status not in workflow.EDITABLE:
+        audit.record(actor=user, obj=permit, action="supplemented", after={"file": upload.name})
+    return attachment
+
+
+@transaction.atomic
+def permit_supplement(
+    *, permit: PermitRequest, user, uploads: list[tuple[object, str]]
+) -> list[Attachment]:
+    """Documents added to a submitted request while it is active (a supplement: the request
+    itself never changes once submitted)."""
+    permit = PermitRequest.objects.select_for_update().get(pk=permit.pk)
+    if permit.status not in workflow.SUPPLEMENTABLE:
+        raise ValidationError(
+            _("Documents can no longer be added to this request."), code="not_supplementable"
+        )
+    return [
+        attachment_add(permit=permit, user=user, upload=upload, mime=mime, purpose="complement")
+        for upload, mime in uploads
+    ]

@@ -11,15 +11,7 @@ from django.contrib.gis.measure import D
 from commune.permits import deadlines
 from commune.permits.models import Finding, PermitRequest, ResurfacedStreet, WorkArea
 from commune.permits.models.texts import Text
-
-#: Requests that count as planned works for conflicts and coordination.
-ACTIVE = [
-    PermitRequest.Status.SUBMITTED,
-    PermitRequest.Status.IN_REVIEW,
-    PermitRequest.Status.COMPLEMENT_REQUESTED,
-    PermitRequest.Status.GRANTED,
-    PermitRequest.Status.WORKS_STARTED,
-]
+from commune.permits.workflow import ACTIVE
 
 
 def add_months(day: dt.date, months: int) -> dt.date:

@@ -199,22 +199,27 @@ def work_areas_read(data: Any):
     try:
         return WORK_AREAS.validate_python(data)
     except pydantic.ValidationError as exc:
-        messages = error_messages(exc.errors())
-        if any(loc == () for loc, _message in messages):
-            raise ValidationError(
-                _("Draw the work area on the map, or paste a GeoJSON polygon or line."),
-                code="format",
-            ) from None
-        raise ValidationError(
-            [
-                ValidationError(
-                    _("The work area cannot be read (%(where)s): %(problem)s")
-                    % {"where": where(loc), "problem": message},
-                    code="geometry",
-                )
-                for loc, message in messages[:3]
-            ]
-        ) from None
+        raise work_areas_refusal(error_messages(exc.errors())) from None
+
+
+def work_areas_refusal(messages: list[tuple[tuple, str]]) -> ValidationError:
+    """The schema's errors in the work areas (each located inside them) as the applicant reads
+    them: the first three, or one sentence when the whole is not a geometry we take."""
+    if any(loc == () for loc, _message in messages):
+        return ValidationError(
+            _("Draw the work area on the map, or paste a GeoJSON polygon or line."),
+            code="format",
+        )
+    return ValidationError(
+        [
+            ValidationError(
+                _("The work area cannot be read (%(where)s): %(problem)s")
+                % {"where": where(loc), "problem": message},
+                code="geometry",
+            )
+            for loc, message in messages[:3]
+        ]
+    )
 
 
 def _features(areas) -> list[tuple[dict, dict]]:
@@ -254,14 +259,18 @@ def _explode(geom: GEOSGeometry) -> list[GEOSGeometry]:
 
 def parse_work_areas(text: str, *, default_width: float | None = None) -> list[AreaSpec]:
     """Parse and check the GeoJSON; raises ValidationError with a message for the applicant."""
+    return work_areas_build(work_areas_read(work_areas_json(text)), default_width=default_width)
+
+
+def work_areas_json(text: str) -> Any:
+    """The GeoJSON text pasted or drawn on the map, parsed (bounded), or ValidationError."""
     try:
-        data = json_loads_bounded(text)
+        return json_loads_bounded(text)
     except BadJSON as exc:
         raise ValidationError(
             _("The work area is not valid GeoJSON: draw it on the map or check the text."),
             code="json",
         ) from exc
-    return work_areas_build(work_areas_read(data), default_width=default_width)
 
 
 def work_areas_build(areas, *, default_width: float | None = None) -> list[AreaSpec]:

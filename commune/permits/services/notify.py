@@ -1,5 +1,6 @@
 """Who is told what: every permit e-mail goes through `notify_later`, sent after commit by a
-background job, one message per recipient in that recipient's language."""
+background job (`permit_notify`, beside it), one message per recipient in that recipient's
+language."""
 
 from __future__ import annotations
 
@@ -7,10 +8,13 @@ import logging
 from dataclasses import dataclass
 
 from django.db import transaction
+from django_tasks import task
 
 from commune.accounts.models import Membership, Role
 from commune.core.mail import mail_send
 from commune.permits.disclosure import other_works_visible
+from commune.permits.models import PermitRequest, ReviewTask
+from commune.tenants import scoping
 
 logger = logging.getLogger("commune.permits")
 
@@ -43,8 +47,6 @@ class Recipient:
 def notify_later(event: str, *, permit_id: int, task_id: int | None = None, **extra) -> None:
     """Send the e-mails for `event` once the current transaction commits."""
     assert event in EVENTS, event
-    from commune.permits.tasks import permit_notify
-
     transaction.on_commit(
         lambda: permit_notify.enqueue(event=event, permit_id=permit_id, task_id=task_id, **extra)
     )
@@ -99,3 +101,19 @@ def send_event(*, event: str, permit, task=None, extra: dict | None = None) -> i
         )
     logger.info("permit mail sent", extra={"event": event, "permit": permit.pk, "sent": sent})
     return sent
+
+
+@task()
+def permit_notify(*, event: str, permit_id: int, task_id: int | None = None, **extra) -> int:
+    """The background job of notify_later(): the e-mails of `event`, in the permit's town."""
+    with scoping.scopes_disabled():
+        town = PermitRequest.objects.select_related("municipality").get(pk=permit_id).municipality
+    with scoping.scope(town):
+        permit = PermitRequest.objects.select_related("applicant", "municipality").get(pk=permit_id)
+        review = (
+            ReviewTask.objects.select_related("department").get(pk=task_id) if task_id else None
+        )
+        context = {}
+        if "other_permit_id" in extra:
+            context["other"] = PermitRequest.objects.filter(pk=extra["other_permit_id"]).first()
+        return send_event(event=event, permit=permit, task=review, extra=context)

@@ -15,6 +15,8 @@ from commune.permits import deadlines, workflow
 from commune.permits.models import ComplementRequest, PermitRequest, ReviewTask
 from commune.permits.selectors import permit_settings_get
 
+from .attachments import attachment_add
+from .decision import permit_grant_if_routine
 from .notify import notify_later
 
 Status = PermitRequest.Status
@@ -43,10 +45,7 @@ def review_answer(
     the trail keeps it as the entry's comment, which the applicant never reads."""
     permit = _locked(task.permit)
     task = ReviewTask.objects.select_for_update().get(pk=task.pk)
-    if task.status != ReviewTask.Status.OPEN or permit.status not in {
-        Status.IN_REVIEW,
-        Status.COMPLEMENT_REQUESTED,
-    }:
+    if task.status != ReviewTask.Status.OPEN or permit.status not in workflow.UNDER_REVIEW:
         raise ValidationError(_("This review is closed."), code="closed")
     conditions = list(conditions)
     if opinion == ReviewTask.Opinion.CONDITIONS and not (conditions or free_conditions.strip()):
@@ -86,8 +85,6 @@ def review_answer(
 
 def reviews_settle(*, permit: PermitRequest, now: dt.datetime) -> PermitRequest:
     """Once no review is open: grant a routine request at once, otherwise tell the officer."""
-    from .decision import permit_grant_if_routine
-
     if permit.status != Status.IN_REVIEW:
         return permit
     if permit.tasks.filter(status=ReviewTask.Status.OPEN).exists():
@@ -129,10 +126,16 @@ def complement_request(
 
 @transaction.atomic
 def complement_answer(
-    *, complement: ComplementRequest, applicant, answer: str, now: dt.datetime
+    *,
+    complement: ComplementRequest,
+    applicant,
+    answer: str,
+    now: dt.datetime,
+    uploads: list[tuple[object, str]] = (),
 ) -> ComplementRequest:
-    """The applicant answers: the clocks restart, every open due date moves by the working
-    days the request waited."""
+    """The applicant answers, with documents (checked uploads): the clocks restart, every
+    open due date moves by the working days the request waited. An answer refused keeps none
+    of its documents."""
     permit = _locked(complement.permit)
     complement = ComplementRequest.objects.select_for_update().get(pk=complement.pk)
     if complement.answered_at is not None:
@@ -140,6 +143,10 @@ def complement_answer(
     workflow.check(permit.status, Status.IN_REVIEW, actor=workflow.APPLICANT)
     if not answer.strip():
         raise ValidationError({"answer": _("Write your answer.")})
+    for upload, mime in uploads:
+        attachment_add(
+            permit=permit, user=applicant, upload=upload, mime=mime, purpose="complement"
+        )
     canton = permit.municipality.canton
     asked_on = timezone.localdate(complement.asked_at)
     paused = deadlines.working_days_between(asked_on, timezone.localdate(now), canton)
@@ -196,7 +203,7 @@ def review_clocks_run(*, municipality, now: dt.datetime) -> dict[str, int]:
     today = timezone.localdate(now)
     counts = {"reminded": 0, "late": 0, "escalated": 0, "deemed": 0}
     tasks = ReviewTask.objects.filter(
-        status=ReviewTask.Status.OPEN, permit__status=Status.IN_REVIEW
+        status=ReviewTask.Status.OPEN, permit__status__in=workflow.CLOCKS_RUN
     ).select_related("permit", "department", "permit__municipality")
     for task in tasks:
         with transaction.atomic():

@@ -6,15 +6,18 @@ from __future__ import annotations
 import datetime as dt
 
 from django.contrib.gis.geos import MultiPolygon
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import translation
+from django.utils.translation import gettext as _
 
 from commune.core import audit
-from commune.permits import deadlines
+from commune.permits import deadlines, workflow
 from commune.permits.models import PermitRequest, ReviewFeature, ReviewTask, RoutingRule
 from commune.permits.models.texts import Text
 
 from .notify import notify_later
+from .review import reviews_settle
 
 
 def _impact_matches(impact: str, permit: PermitRequest) -> bool:
@@ -108,7 +111,11 @@ def permit_route(*, permit: PermitRequest, settings, today: dt.date) -> list[Rev
 
 @transaction.atomic
 def review_task_add(*, permit: PermitRequest, department, officer, settings, today: dt.date):
-    """The officer adds a service the rules did not choose."""
+    """The officer adds a service the rules did not choose, while the services' review runs
+    (afterwards no one would read its opinion)."""
+    permit = PermitRequest.objects.select_for_update().get(pk=permit.pk)
+    if permit.status not in workflow.UNDER_REVIEW:
+        raise ValidationError(_("This service cannot be added now."), code="not_in_review")
     existing = permit.tasks.exclude(status=ReviewTask.Status.CANCELLED).filter(
         department=department
     )
@@ -132,8 +139,6 @@ def review_task_add(*, permit: PermitRequest, department, officer, settings, tod
 @transaction.atomic
 def review_task_remove(*, task: ReviewTask, officer, now: dt.datetime) -> ReviewTask:
     """The officer removes a service; if it was the last open review, the request moves on."""
-    from .review import reviews_settle
-
     if task.status != ReviewTask.Status.OPEN:
         return task
     task.status = ReviewTask.Status.CANCELLED

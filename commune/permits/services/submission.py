@@ -17,13 +17,16 @@ from commune.accounts.models import Organisation
 from commune.core import audit
 from commune.core.idempotency import fingerprint, owned_key
 from commune.permits import workflow
-from commune.permits.models import Attachment, Finding, PermitRequest, PermitSettings, WorkArea
+from commune.permits.models import Finding, PermitRequest, PermitSettings, WorkArea
 from commune.permits.selectors import permit_settings_get
 
 from . import checks
+from .attachments import attachment_add
 from .decision import permit_grant_if_routine
 from .geometry import AreaSpec, check_inside_territory
 from .notify import notify_later
+from .request_input import PermitRequestIn, permit_request_clean
+from .review import reviews_settle
 from .routing import permit_route
 
 Status = PermitRequest.Status
@@ -75,24 +78,6 @@ def _areas_replace(permit: PermitRequest, specs: list[AreaSpec]) -> None:
             for spec in specs
         ]
     )
-
-
-def attachment_add(*, permit: PermitRequest, user, upload, mime: str, purpose: str) -> Attachment:
-    """Store one checked upload (type and size checked by services.attachments)."""
-    attachment = Attachment(
-        municipality=permit.municipality,
-        permit=permit,
-        name=upload.name[:200],
-        mime_type=mime,
-        size=upload.size,
-        purpose=purpose,
-        uploaded_by=user,
-    )
-    attachment.file.save(f"{uuid.uuid4().hex}-{upload.name[-80:]}", upload, save=False)
-    attachment.save()
-    if permit.status != Status.DRAFT:
-        audit.record(actor=user, obj=permit, action="supplemented", after={"file": upload.name})
-    return attachment
 
 
 def _dates_check(start: dt.date, end: dt.date) -> None:
@@ -179,7 +164,7 @@ def permit_draft_save(
             return existing
     if permit is not None:
         permit = PermitRequest.objects.select_for_update().get(pk=permit.pk)
-        if permit.status != Status.DRAFT:
+        if permit.status not in workflow.EDITABLE:
             raise ValidationError(_("A submitted request cannot be edited, only supplemented."))
     _dates_check(data["planned_start"], data["planned_end"])
     check_inside_territory(areas, municipality.territory)
@@ -223,7 +208,7 @@ def permit_submit(*, permit: PermitRequest, applicant, now: dt.datetime) -> Perm
     no-op: the row is locked and the status guard lets only the first one through."""
     settings = permit_settings_get(municipality=permit.municipality)
     permit = PermitRequest.objects.select_for_update().get(pk=permit.pk)
-    if permit.status != Status.DRAFT:
+    if permit.status not in workflow.EDITABLE:
         return permit
     workflow.check(permit.status, Status.SUBMITTED, actor=workflow.APPLICANT)
     areas = list(permit.areas.all())
@@ -284,8 +269,6 @@ def permit_submit(*, permit: PermitRequest, applicant, now: dt.datetime) -> Perm
     permit.status = Status.IN_REVIEW
     permit.save(update_fields=["status", "updated_at"])
     if not tasks:
-        from .review import reviews_settle
-
         reviews_settle(permit=permit, now=now)
     return permit
 
@@ -296,15 +279,19 @@ def permit_file(
     municipality,
     applicant,
     organisation,
-    data: dict,
-    areas: list[AreaSpec],
+    request: PermitRequestIn,
     submission_key: str | None,
     now: dt.datetime,
 ) -> tuple[PermitRequest, bool]:
-    """Save and submit in one step, for `organisation`'s systems (the API): once per key of
-    the organisation's. Returns (request, True) the first time, (the same request, False) when
-    the same key comes again with the same data; SubmissionKeyReused with other data. A request
-    that fails its checks leaves nothing behind."""
+    """Save and submit in one step, for `organisation`'s systems (the API): `request` checked
+    by the input schema, then against the town (request_input.permit_request_clean), once per
+    key of the organisation's. Returns (request, True) the first time, (the same request,
+    False) when the same key comes again with the same data; SubmissionKeyReused with other
+    data. A request that fails its checks leaves nothing behind."""
+    clean = permit_request_clean(
+        municipality=municipality, request=request, organisation=organisation
+    )
+    data, areas = clean.data, clean.areas
     if submission_key is not None:
         digest = submission_fingerprint(data=data, areas=areas)
         existing = permit_for_submission(key=submission_key, owner=organisation, digest=digest)
@@ -318,7 +305,7 @@ def permit_file(
         submission_key=submission_key,
         key_owner=organisation,
     )
-    created = permit.status == Status.DRAFT  # not a twin call's request, submitted already
+    created = permit.status in workflow.EDITABLE  # not a twin call's, submitted already
     return permit_submit(permit=permit, applicant=applicant, now=now), created
 
 

@@ -15,8 +15,8 @@ from commune.permits import workflow
 from commune.permits.models import ExtensionRequest, Inspection, PermitRequest, WorkArea
 from commune.permits.selectors import permit_settings_get
 
+from .attachments import attachment_add
 from .notify import notify_later
-from .submission import attachment_add
 
 Status = PermitRequest.Status
 
@@ -202,7 +202,7 @@ def works_watch_run(*, municipality, now: dt.datetime) -> dict[str, int]:
     today = timezone.localdate(now)
     counts = {"overdue": 0, "expiry": 0}
     overdue = PermitRequest.objects.filter(
-        status__in=[Status.GRANTED, Status.WORKS_STARTED],
+        status__in=workflow.AUTHORISES_WORKS,
         planned_end__lt=today,
         overdue_flagged_at__isnull=True,
     )
@@ -214,7 +214,7 @@ def works_watch_run(*, municipality, now: dt.datetime) -> dict[str, int]:
             notify_later("overdue", permit_id=permit.pk)
             counts["overdue"] += 1
     expiring = PermitRequest.objects.filter(
-        status__in=[Status.GRANTED, Status.WORKS_STARTED],
+        status__in=workflow.AUTHORISES_WORKS,
         valid_until__gte=today,
         valid_until__lte=today + dt.timedelta(days=settings.expiry_reminder_days),
         expiry_reminded_at__isnull=True,

@@ -10,6 +10,7 @@ from django.contrib.gis.geos import Polygon
 from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from commune.accounts import demo as accounts_demo
 from commune.accounts.models import Membership, Role, User
 from commune.core.browser import totp_now
 from commune.permits import demo as permits_demo
@@ -24,17 +25,18 @@ APPLICANT = "direction@gcleman.example.ch"  # Sofia Bianchi, Génie Civil du Lé
 def pully(transactional_db):
     """The demo towns and people, Pully's permit configuration, and a parks reviewer."""
     towns = demo.load()
+    accounts_demo.load(towns)
     town = next(t for t in towns if t.slug == "pully")
     with scoping.scope(town):
         permits_demo.configure(town)
         user, _ = User.objects.get_or_create(
             email=PARKS_REVIEWER, defaults={"full_name": "Réviseuse parcs", "kind": "staff"}
         )
-        user.set_password(demo.DEMO_PASSWORD)
+        user.set_password(accounts_demo.DEMO_PASSWORD)
         user.email_verified = True
         user.save()
         TOTPDevice.objects.get_or_create(
-            user=user, name="demo", defaults={"key": demo.DEMO_TOTP_KEY, "confirmed": True}
+            user=user, name="demo", defaults={"key": accounts_demo.DEMO_TOTP_KEY, "confirmed": True}
         )
         Membership.objects.get_or_create(
             municipality=town,
@@ -71,11 +73,11 @@ def open_page(browser, live_server, email: str | None = None):
 def log_in(page, email: str) -> None:
     page.goto("/accounts/login/")
     page.get_by_label("E-mail").fill(email)
-    page.locator("input[type=password]").first.fill(demo.DEMO_PASSWORD)
+    page.locator("input[type=password]").first.fill(accounts_demo.DEMO_PASSWORD)
     page.locator("main form button[type=submit]").click()
     page.wait_for_url(lambda url: "/accounts/login/" not in url)
     if "/2fa/" in page.url:
-        page.locator("input[name=code]").fill(totp_now(demo.DEMO_TOTP_KEY))
+        page.locator("input[name=code]").fill(totp_now(accounts_demo.DEMO_TOTP_KEY))
         page.locator("main form button[type=submit]").click()
         page.wait_for_url(lambda url: "/2fa/" not in url)
 

@@ -8,6 +8,7 @@ import json
 
 import factory
 from django.contrib.gis.geos import Polygon
+from django.utils import timezone
 
 from commune.accounts.tests.factories import UserFactory
 from commune.permits.models import (
@@ -40,20 +41,34 @@ def rect_geojson(town, dx: float, dy: float, w: float = 4, h: float = 2) -> str:
     )
 
 
+#: How far ahead of the test's today the forms and payloads plan their works: never in the past,
+#: always inside the date window, whatever day the test runs (a fixed June 2030 would expire).
+LEAD = dt.timedelta(weeks=26)
+
+
+def planned_dates(**overrides) -> dict[str, str]:
+    """Planned start and end (ISO) of four days' works `LEAD` after today; an override given as
+    a timedelta is counted from that start (`planned_end=-dt.timedelta(days=4)`: reversed)."""
+    start = timezone.localdate() + LEAD
+    dates = {"planned_start": start, "planned_end": start + dt.timedelta(days=4)}
+    dates.update({k: start + v for k, v in overrides.items() if isinstance(v, dt.timedelta)})
+    return {k: v.isoformat() for k, v in dates.items()}
+
+
 def api_payload(town, **overrides) -> dict:
-    """A permit request as an organisation's system sends it to the API: telecom works in June
-    2030 on a 4 x 2 m area of `town`, in WGS84; `overrides` replace or add fields."""
+    """A permit request as an organisation's system sends it to the API: telecom works half a
+    year ahead on a 4 x 2 m area of `town`, in WGS84; `overrides` replace or add fields (dates
+    as in `planned_dates`)."""
     area = json.loads(rect(town, 100, 100, 4, 2).transform(4326, clone=True).json)
     data = {
         "site_manager_name": "Paulo Ferreira",
         "site_manager_phone": "+41 79 000 00 00",
         "kind": "telecom",
         "description": "Fibre optique",
-        "planned_start": "2030-06-03",
-        "planned_end": "2030-06-07",
+        **planned_dates(**overrides),
         "work_areas": area,
     }
-    return {**data, **overrides}
+    return {**data, **{k: v for k, v in overrides.items() if not isinstance(v, dt.timedelta)}}
 
 
 class PermitRequestFactory(factory.django.DjangoModelFactory):

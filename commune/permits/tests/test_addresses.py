@@ -7,6 +7,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 
+from commune.accounts import demo as accounts_demo
 from commune.permits import demo
 from commune.permits.models import Address
 from commune.permits.selectors import address_search
@@ -185,6 +186,7 @@ def test_the_officer_uploads_the_layer_and_a_broken_file_changes_nothing(
 
 def test_demo_addresses_lie_in_their_town_and_loading_twice_changes_nothing(db):
     towns = tenants_demo.load()
+    accounts_demo.load(towns)
     demo.load(towns)
     first = {town.slug: labels(town) for town in towns}
     demo.load(towns)

@@ -1,3 +1,4 @@
+from commune.accounts import demo as accounts_demo
 from commune.permits import demo
 from commune.permits.models import Finding, PermitRequest, ReviewTask
 from commune.tenants import demo as tenants_demo
@@ -6,6 +7,7 @@ from commune.tenants.scoping import scope
 
 def test_demo_loads_requests_in_various_states_and_twice_changes_nothing(db):
     towns = tenants_demo.load()
+    accounts_demo.load(towns)
     demo.load(towns)
     pully = towns[0]
     with scope(pully):

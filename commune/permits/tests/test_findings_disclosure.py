@@ -69,7 +69,7 @@ def utility_files(client, street, **headers):
     """The utility's system files its works at the same place, the same week."""
     response = client.post(
         URL,
-        data=json.dumps(api_payload(street["town"])),
+        data=json.dumps(api_payload(street["town"], **{k: v.isoformat() for k, v in JUNE.items()})),
         content_type="application/json",
         headers={"Authorization": f"Bearer {street['raw']}", **headers},
     )

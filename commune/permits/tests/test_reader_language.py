@@ -16,8 +16,7 @@ from commune.tenants.scoping import scope
 from commune.tenants.tests.factories import DepartmentFactory
 
 from .conftest import at
-from .factories import draft, rect, town_settings
-from .test_api_requests import payload
+from .factories import api_payload, draft, rect, town_settings
 
 #: Tuesday after Whit Monday 2026: works from Monday 1 June start with too little notice.
 TUESDAY = dt.date(2026, 5, 26)
@@ -180,7 +179,9 @@ def test_the_api_answers_with_findings_in_the_requests_language(town_a, applican
         add_member(org, applicant, manager=True)
         _token, raw = api_token_create(organisation=org, manager=applicant, name="SIG")
     area = json.loads(rect(town_a, 124, 100, 4, 2).transform(4326, clone=True).json)
-    body = payload(town_a, work_areas=area)
+    body = api_payload(
+        town_a, work_areas=area, planned_start="2030-06-03", planned_end="2030-06-07"
+    )
 
     def post(language):
         return client.post(

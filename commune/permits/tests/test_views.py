@@ -13,7 +13,9 @@ from commune.tenants.scoping import scope
 from commune.tenants.tests.factories import DepartmentFactory
 
 from .conftest import MONDAY, at
-from .factories import draft, origin, rect_geojson
+from .factories import draft, origin, planned_dates, rect_geojson
+
+pytestmark = pytest.mark.clock
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
@@ -28,13 +30,12 @@ def form_data(town, **overrides):
         "road_closure": "none",
         "parking_places_removed": "0",
         "road_category": "local",
-        "planned_start": "2030-06-03",
-        "planned_end": "2030-06-07",
+        **planned_dates(**overrides),
         "geometry": rect_geojson(town, 100, 100),
         "submission_key": str(uuid.uuid4()),
         "submit": "1",
     }
-    data.update(overrides)
+    data.update({k: v for k, v in overrides.items() if not isinstance(v, dt.timedelta)})
     return data
 
 
@@ -102,7 +103,7 @@ def test_wgs84_geojson_from_the_map_is_accepted(client, town_a, applicant):
             "invalid",
         ),
         ({"geometry": "not json"}, "geometry", "json"),
-        ({"planned_start": "2030-06-07", "planned_end": "2030-06-03"}, "planned_end", "reversed"),
+        ({"planned_end": -dt.timedelta(days=4)}, "planned_end", "reversed"),
     ],
 )
 def test_bad_input_is_explained_and_nothing_is_saved(

@@ -19,7 +19,7 @@ from django.views.decorators.http import require_POST
 
 from commune.core.bounds import parse_id
 from commune.core.files import private_file_response
-from commune.permits import forms, workflow
+from commune.permits import access, forms, workflow
 from commune.permits.disclosure import findings_for, history_for
 from commune.permits.models import Address, Attachment, ComplementRequest, PermitRequest
 from commune.permits.models.texts import Audience
@@ -29,7 +29,7 @@ from commune.permits.selectors import (
     permit_get_for_reader,
     permit_list_for_applicant,
 )
-from commune.permits.services import submission, works
+from commune.permits.services import attachments, review, submission, works
 from commune.permits.services.geometry import findings_geojson, to_geojson
 from commune.permits.workflow import TransitionNotAllowed
 
@@ -110,13 +110,13 @@ def _form_view(request, *, permit: PermitRequest | None):
             saved = submission.permit_draft_save(
                 municipality=town,
                 applicant=request.user,
-                data=data,
-                areas=form.areas,
+                data=form.checked.data,
+                areas=form.checked.areas,
                 uploads=data["attachments"],
                 submission_key=data["submission_key"] if permit is None else None,
                 permit=permit,
             )
-            if "submit" in request.POST and saved.status == PermitRequest.Status.DRAFT:
+            if "submit" in request.POST and saved.status in workflow.EDITABLE:
                 saved = submission.permit_submit(
                     permit=saved, applicant=request.user, now=timezone.now()
                 )
@@ -129,7 +129,7 @@ def _form_view(request, *, permit: PermitRequest | None):
             else:
                 form.add_error(None, exc)
         else:
-            if saved.status == PermitRequest.Status.DRAFT:
+            if saved.status in workflow.EDITABLE:
                 messages.success(request, _("Your draft is saved."))
             else:
                 messages.success(
@@ -173,12 +173,13 @@ def permit_new(request):
 
 @login_required
 def permit_edit(request, permit_id: int):
-    permit = permit_get_for_applicant(
-        municipality=request.municipality, user=request.user, permit_id=permit_id
-    )
-    if permit.status != PermitRequest.Status.DRAFT:
-        messages.error(request, _("A submitted request cannot be edited, only supplemented."))
-        return redirect(_url(request, "detail", permit_id=permit.pk))
+    try:
+        permit = access.access_draft_for_edit(
+            municipality=request.municipality, user=request.user, permit_id=permit_id
+        )
+    except ValidationError as exc:
+        _error_messages(request, exc)
+        return redirect(_url(request, "detail", permit_id=permit_id))
     return _form_view(request, permit=permit)
 
 
@@ -187,7 +188,6 @@ def permit_detail(request, permit_id: int):
     permit = permit_get_for_applicant(
         municipality=request.municipality, user=request.user, permit_id=permit_id
     )
-    status = permit.status
     findings = findings_for(permit=permit, audience=Audience.APPLICANT)
     context = {
         "permit": permit,
@@ -198,9 +198,8 @@ def permit_detail(request, permit_id: int):
         "findings": findings,
         "findings_geojson": findings_geojson(findings),
         "open_complement": permit.complements.filter(answered_at__isnull=True).first(),
-        "can_supplement": status in workflow.SUPPLEMENTABLE,
-        "can_extend": status in workflow.EXTENDABLE,
-        "next_steps": workflow.next_states(status, actor=workflow.APPLICANT),
+        "actions": workflow.applicant_actions(permit.status),
+        "clocks_paused": workflow.clocks_paused(permit.status),
         "attachment_form": forms.AttachmentForm(),
         "complement_form": forms.ComplementAnswerForm(),
         "extension_form": forms.ExtensionForm(),
@@ -244,15 +243,12 @@ def permit_withdraw(request, permit_id: int):
 @require_POST
 def permit_supplement(request, permit_id: int):
     def act(permit):
-        if permit.status not in workflow.SUPPLEMENTABLE:
-            raise ValidationError(_("Documents can no longer be added to this request."))
         form = forms.AttachmentForm(request.POST, request.FILES)
         if not form.is_valid():
             raise ValidationError([e for errors in form.errors.values() for e in errors])
-        for upload, mime in form.cleaned_data["files"]:
-            submission.attachment_add(
-                permit=permit, user=request.user, upload=upload, mime=mime, purpose="complement"
-            )
+        attachments.permit_supplement(
+            permit=permit, user=request.user, uploads=form.cleaned_data["files"]
+        )
         messages.success(request, _("The documents are added."))
 
     return _post_action(request, permit_id, act)
@@ -261,21 +257,16 @@ def permit_supplement(request, permit_id: int):
 @login_required
 @require_POST
 def complement_answer(request, permit_id: int, complement_id: int):
-    from commune.permits.services.review import complement_answer as answer
-
     def act(permit):
         complement = get_object_or_404(ComplementRequest, pk=complement_id, permit=permit)
         form = forms.ComplementAnswerForm(request.POST, request.FILES)
         if not form.is_valid():
             raise ValidationError([e for errors in form.errors.values() for e in errors])
-        for upload, mime in form.cleaned_data["files"]:
-            submission.attachment_add(
-                permit=permit, user=request.user, upload=upload, mime=mime, purpose="complement"
-            )
-        answer(
+        review.complement_answer(
             complement=complement,
             applicant=request.user,
             answer=form.cleaned_data["answer"],
+            uploads=form.cleaned_data["files"],
             now=timezone.now(),
         )
         messages.success(request, _("Thank you: the review continues."))

@@ -4,7 +4,7 @@ review form (a reviewer's own department only), the decision and the inspection.
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -12,18 +12,26 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from commune.accounts.access import has_role, reviewer_departments, staff_required
+from commune.accounts.access import reviewer_departments, staff_required
 from commune.accounts.models import Role
-from commune.permits import forms, selectors
+from commune.permits import access, forms, selectors, workflow
 from commune.permits.disclosure import findings_for, history_for
-from commune.permits.models import ExtensionRequest, Finding, PermitRequest, ReviewTask
+from commune.permits.models import (
+    Address,
+    ExtensionRequest,
+    Finding,
+    PermitRequest,
+    ReviewLayer,
+    ReviewTask,
+)
 from commune.permits.models.texts import Audience
 from commune.permits.services import decision, review, routing, works
+from commune.permits.services.addresses import address_layer_import
 from commune.permits.services.geometry import findings_geojson, to_geojson
+from commune.permits.services.layers import review_layer_import
 from commune.permits.workflow import TransitionNotAllowed
-from commune.tenants.models import Department
 
-OFFICERS = (Role.PERMIT_OFFICER, Role.MUNICIPALITY_ADMIN)
+OFFICERS = access.OFFICERS
 STAFF = (Role.PERMIT_OFFICER, Role.MUNICIPALITY_ADMIN, Role.SERVICE_REVIEWER)
 
 
@@ -51,7 +59,7 @@ def queue(request):
         "form": form,
         "view": view,
         "today": today,
-        "is_officer": has_role(request.user, town, *OFFICERS),
+        "is_officer": access.is_officer(municipality=town, user=request.user),
     }
     if view == "mine":
         context["tasks"] = selectors.task_list_for_departments(
@@ -87,15 +95,19 @@ def _file(request, permit_id: int) -> PermitRequest:
 
 @staff_required(*STAFF)
 def staff_detail(request, permit_id: int):
-    permit = _file(request, permit_id)
-    is_officer = has_role(request.user, request.municipality, *OFFICERS)
-    tasks = permit.tasks.select_related("department").prefetch_related("conditions")
-    mine = set(reviewer_departments(request.user, request.municipality))
+    town, permit = request.municipality, _file(request, permit_id)
+    is_officer = access.is_officer(municipality=town, user=request.user)
+    mine = set(reviewer_departments(request.user, town))
+    tasks = list(permit.tasks.select_related("department").prefetch_related("conditions"))
+    for task in tasks:
+        task.actions = workflow.task_actions(
+            task.status, permit.status, mine=task.department_id in mine, is_officer=is_officer
+        )
     context = {
         "permit": permit,
-        "is_officer": is_officer,
+        "actions": access.permit_staff_actions(municipality=town, user=request.user, permit=permit),
+        "clocks_paused": workflow.clocks_paused(permit.status),
         "tasks": tasks,
-        "my_departments": mine,
         "findings": findings_for(permit=permit, audience=Audience.STAFF),
         "conflicts": permit.findings.filter(
             kind__in=[Finding.Kind.CONFLICT, Finding.Kind.MORATORIUM]
@@ -115,10 +127,8 @@ def staff_detail(request, permit_id: int):
 
 @staff_required(Role.SERVICE_REVIEWER, *OFFICERS)
 def task_review(request, task_id: int):
-    task = get_object_or_404(ReviewTask.objects.select_related("permit", "department"), pk=task_id)
-    mine = reviewer_departments(request.user, request.municipality)
-    if task.department_id not in mine or task.status not in selectors.ROUTED:
-        raise PermissionDenied  # another service's review, or one the officer removed
+    town = request.municipality
+    task = access.access_task_for_review(municipality=town, user=request.user, task_id=task_id)
     form = forms.ReviewForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -140,6 +150,7 @@ def task_review(request, task_id: int):
         {
             "task": task,
             "permit": task.permit,
+            "actions": access.task_review_actions(municipality=town, user=request.user, task=task),
             "form": form,
             "areas_geojson": to_geojson(task.permit),
         },
@@ -204,7 +215,9 @@ def permit_complement(request, permit_id: int):
 def service_add(request, permit_id: int):
     permit = _file(request, permit_id)
     form = forms.ServiceAddForm(request.POST)
-    if form.is_valid() and permit.status in {"in_review", "complement_requested"}:
+    try:
+        if not form.is_valid():
+            raise ValidationError(_("This service cannot be added now."))
         routing.review_task_add(
             permit=permit,
             department=form.cleaned_data["department"],
@@ -213,8 +226,8 @@ def service_add(request, permit_id: int):
             today=timezone.localdate(),
         )
         messages.success(request, _("The service is added."))
-    else:
-        messages.error(request, _("This service cannot be added now."))
+    except ValidationError as exc:
+        _fail(request, exc)
     return redirect(_url(request, "staff-detail", permit_id=permit.pk))
 
 
@@ -230,16 +243,9 @@ def task_remove(request, task_id: int):
 @require_POST
 @staff_required(*OFFICERS, Role.SERVICE_REVIEWER)
 def permit_inspect(request, permit_id: int):
-    # The roads service inspects every work in the town, routed to it or not: no drafts.
-    permit = get_object_or_404(
-        selectors.permit_list_for_staff(municipality=request.municipality), pk=permit_id
+    permit = access.access_permit_for_inspection(
+        municipality=request.municipality, user=request.user, permit_id=permit_id
     )
-    roads = Department.objects.filter(code="roads").values_list("pk", flat=True)
-    may = has_role(request.user, request.municipality, *OFFICERS) or set(roads) & set(
-        reviewer_departments(request.user, request.municipality)
-    )
-    if not may:
-        raise PermissionDenied
     form = forms.InspectionForm(request.POST)
     try:
         if not form.is_valid():
@@ -269,9 +275,6 @@ def extension_decide(request, extension_id: int):
 @staff_required(*OFFICERS)
 def layers(request):
     """The town's review layers: list, and upload a new one (GeoJSON or zipped shapefile)."""
-    from commune.permits.models import ReviewLayer
-    from commune.permits.services.layers import review_layer_import
-
     form = forms.ReviewLayerForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -303,9 +306,6 @@ def layers(request):
 @staff_required(*OFFICERS)
 def address_layer(request):
     """The town's address layer for the request form's search: how many, and replace it."""
-    from commune.permits.models import Address
-    from commune.permits.services.addresses import address_layer_import
-
     form = forms.AddressLayerForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         try:
