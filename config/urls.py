@@ -6,15 +6,28 @@ from commune.tenants import views as tenant_views
 
 admin.site.site_header = "commune — administration de la plateforme"
 
+# Everything under /<town>/, mounted here where every app is known (the apps below config
+# know only the layers beneath them: docs/architecture.md). A module's pages carry its name
+# as their namespace: TownMiddleware answers 404 where the town has not enabled it.
+town_patterns = [
+    path("", include("commune.tenants.town_urls")),
+    path("manage/", include("commune.accounts.manage_urls")),
+    path("permits/", include("commune.permits.urls")),
+    path("works/", include("commune.permits.public.urls")),
+    path("ogcapi/", include("commune.permits.public.ogc_urls")),
+    path("mobility/", include("commune.mobility.urls")),
+]
+
 urlpatterns = [
     path("", tenant_views.platform_home, name="platform-home"),
     path("healthz", core_views.healthz, name="healthz"),
     path("healthz/worker", core_views.healthz_worker, name="healthz-worker"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("accounts/", include("commune.accounts.urls")),
+    path("accounts/", include("commune.permits.token_urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", include("commune.api.urls")),
-    path("<slug:town>/", include("commune.tenants.town_urls")),
+    path("<slug:town>/", include(town_patterns)),
 ]
 
 # No route serves MEDIA_ROOT, not even under DEBUG: uploaded files are private and leave only

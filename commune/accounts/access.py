@@ -12,6 +12,7 @@ from django.shortcuts import redirect
 from django.urls import reverse
 
 from commune.tenants import scoping
+from commune.tenants.models import Municipality
 
 from .models import Membership, Role
 
@@ -32,6 +33,17 @@ def roles_in(user, municipality) -> set[str]:
 def has_role(user, municipality, *roles: str) -> bool:
     held = roles_in(user, municipality)
     return bool(held & set(roles)) if roles else bool(held)
+
+
+def audit_trail_visible(*, user, obj) -> bool:
+    """Only the admins of the record's town, and platform admins, see its audit trail
+    (registered with core.audit from AccountsConfig.ready)."""
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return False
+    if user.is_superuser:
+        return True
+    town = obj if isinstance(obj, Municipality) else getattr(obj, "municipality", None)
+    return town is not None and has_role(user, town, Role.MUNICIPALITY_ADMIN)
 
 
 def is_staff_somewhere(user) -> bool:

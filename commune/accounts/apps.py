@@ -9,8 +9,12 @@ class AccountsConfig(AppConfig):
     verbose_name = _("Accounts")
 
     def ready(self):
-        from commune.core.audit import actions_register
+        # Imported here, not above: Django reads apps.py before any model is loaded.
+        from commune.core.audit import actions_register, trail_rule_register  # noqa: PLC0415
 
+        from .access import audit_trail_visible  # noqa: PLC0415
+
+        trail_rule_register(audit_trail_visible)
         actions_register(
             {
                 "register": _("account registered"),

@@ -11,7 +11,9 @@ from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from .models import Organisation, User
+from commune.tenants.models import Department
+
+from .models import Organisation, Role, User
 from .services.registration import DUPLICATE_EMAIL, DUPLICATE_UID
 from .validators import uid_normalise
 
@@ -219,3 +221,32 @@ class CommuneSetPasswordForm(SetPasswordForm):
         if commit:
             user.save(update_fields=["password", "email_verified"])
         return user
+
+
+class RoleGrantForm(forms.Form):
+    """Give a role to a person, found by e-mail; a new address creates a staff account."""
+
+    email = forms.EmailField(label=_("E-mail"))
+    full_name = forms.CharField(
+        label=_("Full name"),
+        max_length=150,
+        required=False,
+        help_text=_("Needed only for a person who has no account yet."),
+    )
+    role = forms.ChoiceField(label=_("Role"), choices=Role.choices)
+    department = forms.ModelChoiceField(
+        label=_("Department"),
+        queryset=Department._base_manager.none(),  # set per request, in scope
+        required=False,
+        help_text=_("Required for a service reviewer."),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["department"].queryset = Department.objects.all()  # the request's town
+
+    def clean(self):
+        data = super().clean()
+        if data.get("role") == Role.SERVICE_REVIEWER and not data.get("department"):
+            self.add_error("department", _("A service reviewer needs a department."))
+        return data

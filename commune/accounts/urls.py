@@ -1,7 +1,5 @@
 from django.urls import path
 
-from commune.permits.views import tokens
-
 from .views import auth, dashboard, organisation, registration
 
 app_name = "accounts"
@@ -36,10 +34,4 @@ urlpatterns = [
         name="organisation_member_remove",
     ),
     path("invitation/<str:token>/", organisation.invitation, name="invitation"),
-    path("organisation/<id:org_id>/api-tokens/", tokens.api_token_new, name="api_token_create"),
-    path(
-        "organisation/<id:org_id>/api-tokens/<id:token_id>/revoke/",
-        tokens.api_token_revoke_view,
-        name="api_token_revoke",
-    ),
 ]

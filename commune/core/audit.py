@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import decimal
+from collections.abc import Callable
 from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
@@ -69,18 +70,20 @@ def trail_for(obj: models.Model):
     ).select_related("actor")
 
 
-def trail_visible_to(*, user, obj: models.Model) -> bool:
-    """Only the admins of the record's town, and platform admins, see its trail."""
-    from commune.accounts.access import has_role
-    from commune.accounts.models import Role
-    from commune.tenants.models import Municipality
+TrailRule = Callable[..., bool]
+_trail_rule: TrailRule | None = None
 
-    if not getattr(user, "is_authenticated", False) or not user.is_active:
-        return False
-    if user.is_superuser:
-        return True
-    town = obj if isinstance(obj, Municipality) else getattr(obj, "municipality", None)
-    return town is not None and has_role(user, town, Role.MUNICIPALITY_ADMIN)
+
+def trail_rule_register(rule: TrailRule) -> None:
+    """Who may read a record's trail, `rule(user=..., obj=...)`: set by the access choke point
+    (accounts) from its ready(), since core knows neither roles nor towns."""
+    global _trail_rule
+    _trail_rule = rule
+
+
+def trail_visible_to(*, user, obj: models.Model) -> bool:
+    """Whether `user` may read the trail of `obj`; nobody may while no rule is registered."""
+    return _trail_rule is not None and _trail_rule(user=user, obj=obj)
 
 
 _action_labels: dict[str, str] = {}

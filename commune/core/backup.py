@@ -18,6 +18,8 @@ import tarfile
 import tempfile
 import zlib
 from collections import Counter
+from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager, ExitStack, contextmanager
 from pathlib import Path, PurePosixPath
 
 from django.apps import apps
@@ -28,8 +30,6 @@ from django.db import DEFAULT_DB_ALIAS, DatabaseError, connection, transaction
 from django.db.migrations.recorder import MigrationRecorder
 from django.utils import timezone
 
-from commune.tenants.scoping import scopes_disabled
-
 FORMAT = 1
 # Rows that `migrate` creates itself; other rows point to them by natural key.
 EXCLUDED = ["contenttypes", "auth.permission"]
@@ -38,6 +38,24 @@ _EXCLUDED_MODELS = {"contenttypes.contenttype", "auth.permission"}
 
 class BackupError(Exception):
     """The archive cannot be restored here; the message says why and what to do."""
+
+
+_unscoped: list[Callable[[], AbstractContextManager]] = []
+
+
+def unscoped_register(context: Callable[[], AbstractContextManager]) -> None:
+    """A context in which queries see every town's rows, which backup and restore run in:
+    tenants registers its scopes_disabled() from its ready(), since core knows no towns."""
+    if context not in _unscoped:
+        _unscoped.append(context)
+
+
+@contextmanager
+def _every_town() -> Iterator[None]:
+    with ExitStack() as stack:
+        for context in _unscoped:
+            stack.enter_context(context())
+        yield
 
 
 def _folders() -> dict[str, Path]:
@@ -71,7 +89,7 @@ def model_labels() -> list[str]:
 
 def row_counts() -> dict[str, int]:
     """Rows per model in the database, every town included."""
-    with scopes_disabled():
+    with _every_town():
         counts = {label: apps.get_model(label)._base_manager.count() for label in model_labels()}
     return {label: n for label, n in counts.items() if n}
 
@@ -87,7 +105,7 @@ def backup_create(*, output: Path) -> dict:
     output.parent.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory() as tmp:
         dump = Path(tmp) / "db.json"
-        with scopes_disabled(), transaction.atomic():
+        with _every_town(), transaction.atomic():
             call_command(
                 "dumpdata",
                 format="exactjson",
@@ -201,7 +219,7 @@ def _stage(archive: tarfile.TarFile, manifest: dict, folder: Path) -> tuple[Path
 def _load(dump: Path, manifest: dict, *, erase: bool) -> None:
     """Load the dump in one transaction (after erasing every row, if asked): whatever fails
     leaves the database as it was."""
-    with scopes_disabled(), transaction.atomic():
+    with _every_town(), transaction.atomic():
         if erase:
             call_command("flush", interactive=False, verbosity=0, database=DEFAULT_DB_ALIAS)
         try:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from axe_playwright_python.sync_playwright import Axe
+from django_otp.oath import totp
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -37,6 +38,4 @@ def axe_violations(page) -> list[str]:
 
 
 def totp_now(key_hex: str) -> str:
-    from django_otp.oath import totp
-
     return f"{totp(bytes.fromhex(key_hex)):06d}"

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import json
 import os
+import resource
 import subprocess
 import sys
 from dataclasses import dataclass
@@ -52,8 +53,10 @@ class ChildOutcome:
 def child_run(target: str, *, kwargs: dict, memory_limit: int) -> ChildOutcome:
     """Call `target` ("module:function") with `kwargs` (JSON values) in a child process whose
     address space is capped at `memory_limit` bytes; wait for it and say how it ended."""
-    from django.conf import settings
-    from django.db import connection
+    # Django is imported in the functions, not above: this module is also the child's entry
+    # point, which caps its memory before it loads anything big.
+    from django.conf import settings  # noqa: PLC0415
+    from django.db import connection  # noqa: PLC0415
 
     payload = {
         "target": target,
@@ -76,8 +79,6 @@ def child_run(target: str, *, kwargs: dict, memory_limit: int) -> ChildOutcome:
 
 
 def _child_main(payload: dict) -> int:
-    import resource
-
     limit = payload["memory_limit"]
     resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
     try:
@@ -92,8 +93,8 @@ def _child_main(payload: dict) -> int:
 def _prepare(payload: dict):
     """Django set up with the parent's settings; the target function."""
     os.environ["DJANGO_SETTINGS_MODULE"] = payload["settings_module"]
-    import django
-    from django.conf import settings
+    import django  # noqa: PLC0415 - only once the memory is capped (see child_run)
+    from django.conf import settings  # noqa: PLC0415
 
     values = payload["settings"]
     settings.DATABASES["default"]["NAME"] = values["DATABASE_NAME"]

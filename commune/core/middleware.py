@@ -4,6 +4,7 @@ import uuid
 
 from .client_address import client_address
 from .logging import request_context
+from .views import method_not_allowed
 
 logger = logging.getLogger("commune.request")
 
@@ -52,8 +53,6 @@ class ErrorPageMiddleware:
             and not getattr(response, "streaming", False)
             and not response.content
         ):
-            from .views import method_not_allowed
-
             page = method_not_allowed(request)
             if response.has_header("Allow"):
                 page["Allow"] = response["Allow"]

@@ -26,6 +26,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from lxml import etree
 
+from untrusted.delimiters import is_delimited
+
 from .bounds import json_loads_bounded
 
 SNIFF_BYTES = 64 * 1024
@@ -118,7 +120,7 @@ def _looks_like_csv(head: bytes) -> bool:
     if text is None:
         return False
     lines = text.splitlines()
-    return bool(lines) and any(sep in lines[0] for sep in (",", ";", "\t", "|"))
+    return bool(lines) and is_delimited(lines[0])
 
 
 def _decode(head: bytes) -> str | None:

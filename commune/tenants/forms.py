@@ -9,7 +9,6 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from commune.accounts.models import Role
 from commune.core.uploads import validate_upload
 
 from .models import Department, Module, Municipality, hex_colour
@@ -111,32 +110,3 @@ class DepartmentForm(forms.Form):
         if others.exists():
             raise ValidationError(_("Another department already uses this code."), code="taken")
         return code
-
-
-class RoleGrantForm(forms.Form):
-    """Give a role to a person, found by e-mail; a new address creates a staff account."""
-
-    email = forms.EmailField(label=_("E-mail"))
-    full_name = forms.CharField(
-        label=_("Full name"),
-        max_length=150,
-        required=False,
-        help_text=_("Needed only for a person who has no account yet."),
-    )
-    role = forms.ChoiceField(label=_("Role"), choices=Role.choices)
-    department = forms.ModelChoiceField(
-        label=_("Department"),
-        queryset=Department._base_manager.none(),  # set per request, in scope
-        required=False,
-        help_text=_("Required for a service reviewer."),
-    )
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["department"].queryset = Department.objects.all()  # the request's town
-
-    def clean(self):
-        data = super().clean()
-        if data.get("role") == Role.SERVICE_REVIEWER and not data.get("department"):
-            self.add_error("department", _("A service reviewer needs a department."))
-        return data

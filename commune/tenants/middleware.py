@@ -4,6 +4,7 @@ from django.http import Http404
 from django.utils import translation
 
 from . import scoping
+from .models import Module
 from .selectors import municipality_for_host, municipality_get
 
 # Paths that stay platform-wide even on a town's own domain name.
@@ -70,7 +71,7 @@ class TownMiddleware:
         module = getattr(view_func, "commune_module", None)
         namespaces = request.resolver_match.namespaces if request.resolver_match else []
         for ns in namespaces:
-            if ns in {"permits", "mobility", "agenda", "portal"}:
+            if ns in Module.values:  # a module's URLs carry its name as their namespace
                 module = ns
         if module and not town.has_module(module):
             raise Http404

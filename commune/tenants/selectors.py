@@ -13,6 +13,14 @@ def municipality_get(*, slug: str) -> Municipality:
         raise Http404 from exc
 
 
+def municipality_by_id(*, municipality_id: int | None) -> Municipality | None:
+    """The town with this id, None when there is none (no id given, or the town is gone):
+    for background jobs, which get ids."""
+    if municipality_id is None:
+        return None
+    return Municipality.objects.filter(pk=municipality_id).first()
+
+
 def municipality_for_host(*, host: str) -> Municipality | None:
     host = host.split(":", 1)[0].lower().rstrip(".")
     domain = (

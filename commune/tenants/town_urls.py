@@ -1,15 +1,11 @@
-"""Everything under /<town>/. Each module adds its own include here."""
+"""The town's own pages under /<town>/ (its home page and logo); config/urls.py mounts them with
+every module's pages."""
 
-from django.urls import include, path
+from django.urls import path
 
 from . import views
 
 urlpatterns = [
     path("", views.town_home, name="town-home"),
     path("logo.png", views.town_logo, name="town-logo"),
-    path("manage/", include("commune.tenants.manage_urls")),
-    path("permits/", include("commune.permits.urls")),
-    path("works/", include("commune.permits.public.urls")),
-    path("ogcapi/", include("commune.permits.public.ogc_urls")),
-    path("mobility/", include("commune.mobility.urls")),
 ]

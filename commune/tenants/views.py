@@ -4,6 +4,7 @@ from django.views.decorators.http import require_GET
 
 from commune.core.files import private_file_response
 
+from .extensions import home_card
 from .selectors import municipality_list, town_logo_is_png, town_logo_version
 
 
@@ -12,9 +13,9 @@ def platform_home(request):
 
 
 def town_home(request):
-    return render(
-        request, "tenants/town_home.html", {"modules": request.municipality.enabled_modules()}
-    )
+    town = request.municipality
+    cards = [{"module": m, **home_card(m, town)} for m in town.enabled_modules()]
+    return render(request, "tenants/town_home.html", {"cards": cards})
 
 
 @require_GET

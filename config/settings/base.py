@@ -233,8 +233,12 @@ FILE_UPLOAD_HANDLERS = [
 # Background work: Django's Tasks API (django-tasks backport). Jobs are rows in the database by
 # default, so they survive a restart; TASKS_BACKEND=rq puts them in Redis instead.
 if os.environ.get("TASKS_BACKEND", "database") == "rq":
+    # No default address: a process (a test's worker too) never falls back on whatever Redis
+    # happens to listen on this machine.
+    if not os.environ.get("REDIS_URL"):
+        raise ImproperlyConfigured("TASKS_BACKEND=rq needs REDIS_URL (redis://host:6379/0).")
     TASKS = {"default": {"BACKEND": "django_tasks_rq.RQBackend", "QUEUES": ["default"]}}
-    RQ_QUEUES = {"default": {"URL": os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0")}}
+    RQ_QUEUES = {"default": {"URL": os.environ["REDIS_URL"]}}
     INSTALLED_APPS.append("django_rq")
 else:
     TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}

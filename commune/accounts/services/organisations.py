@@ -7,11 +7,13 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django_tasks import task
 
 from commune.core import audit
 from commune.core.mail import mail_send
 from commune.tenants.links import absolute_url
 from commune.tenants.models import Municipality
+from commune.tenants.selectors import municipality_by_id
 
 from .. import tokens
 from ..models import Organisation, OrganisationInvitation, OrganisationMember, User
@@ -45,8 +47,6 @@ def organisation_invite(
             organisation=organisation, email=email, invited_by=manager
         )
         audit.record(actor=manager, obj=organisation, action="invite", after={"email": email})
-    from ..tasks import accounts_send_invitation
-
     town_id = link_town.pk if link_town else None
     transaction.on_commit(
         lambda: accounts_send_invitation.enqueue(invitation_id=invitation.pk, link_town_id=town_id)
@@ -121,3 +121,14 @@ def organisation_member_remove(
         actor=manager, obj=organisation, action="remove_member", before={"email": member.user.email}
     )
     member.delete()
+
+
+@task()
+def accounts_send_invitation(*, invitation_id: int, link_town_id: int | None = None) -> None:
+    """The background job of organisation_invite(): nothing for an invitation since accepted."""
+    invitation = OrganisationInvitation.objects.filter(
+        pk=invitation_id, accepted_at__isnull=True
+    ).first()
+    if invitation is not None:
+        town = municipality_by_id(municipality_id=link_town_id)
+        invitation_send(invitation=invitation, link_town=town)

@@ -8,10 +8,12 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
+from django_tasks import task
 
 from commune.core.mail import mail_send
 from commune.tenants.links import absolute_url
 from commune.tenants.models import Municipality
+from commune.tenants.selectors import municipality_by_id
 
 from ..models import User
 
@@ -32,8 +34,6 @@ def password_reset_request(*, email: str, link_town: Municipality | None = None)
     """Someone asked for a new password for `email`. A job is enqueued whether or not an
     account can use it (with no account it does nothing), and the mail leaves from the worker:
     the page takes the same time either way, so it does not tell which accounts exist."""
-    from ..tasks import accounts_send_password_reset
-
     user = (
         User.objects.filter(email__iexact=email.strip(), is_active=True)
         .exclude(password__startswith=UNUSABLE_PASSWORD_PREFIX)  # as Django's reset form
@@ -53,3 +53,12 @@ def password_reset_send(*, user: User, link_town: Municipality | None = None) ->
         context={"user": user, "link": password_link(user=user, link_town=link_town)},
         language=user.language,
     )
+
+
+@task()
+def accounts_send_password_reset(*, user_id: int | None, link_town_id: int | None = None) -> None:
+    """The background job of password_reset_request(): with no user (nobody may reset a
+    password for the address asked), nothing is sent."""
+    user = User.objects.filter(pk=user_id, is_active=True).first() if user_id else None
+    if user is not None:
+        password_reset_send(user=user, link_town=municipality_by_id(municipality_id=link_town_id))

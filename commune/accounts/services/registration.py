@@ -6,11 +6,13 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django_tasks import task
 
 from commune.core import audit
 from commune.core.mail import mail_send
 from commune.tenants.links import absolute_url
 from commune.tenants.models import Municipality
+from commune.tenants.selectors import municipality_by_id
 
 from .. import tokens
 from ..models import Organisation, OrganisationMember, User
@@ -26,8 +28,6 @@ DUPLICATE_UID = _(
 
 
 def _enqueue_verification(user: User | None, link_town: Municipality | None) -> None:
-    from ..tasks import accounts_send_verification
-
     user_id = user.pk if user else None
     town_id = link_town.pk if link_town else None
     transaction.on_commit(
@@ -123,3 +123,12 @@ def user_language_set(*, user: User, language: str) -> User:
         actor=user, obj=user, action="set_language", before=before, after={"language": language}
     )
     return user
+
+
+@task()
+def accounts_send_verification(*, user_id: int | None, link_town_id: int | None = None) -> None:
+    """The background job behind registration and resending: with no user (no unverified
+    account for the address asked), nothing is sent."""
+    user = User.objects.filter(pk=user_id, email_verified=False).first() if user_id else None
+    if user is not None:
+        verification_send(user=user, link_town=municipality_by_id(municipality_id=link_town_id))

@@ -5,10 +5,12 @@ from __future__ import annotations
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
+from django_tasks import task
 
 from commune.core import audit
 from commune.core.mail import mail_send
 from commune.tenants import scoping
+from commune.tenants.selectors import municipality_by_id
 
 from ..models import Membership, Role, User
 from .passwords import password_link
@@ -45,8 +47,6 @@ def staff_create(
         action="staff_create",
         after={"email": email, "municipality": municipality.slug},
     )
-    from ..tasks import accounts_send_staff_welcome
-
     transaction.on_commit(
         lambda: accounts_send_staff_welcome.enqueue(
             user_id=user.pk, municipality_id=municipality.pk
@@ -116,3 +116,12 @@ def role_revoke(*, municipality, actor: User, membership: Membership) -> None:
             },
         )
         membership.delete()
+
+
+@task()
+def accounts_send_staff_welcome(*, user_id: int, municipality_id: int) -> None:
+    """The background job of staff_create()."""
+    user = User.objects.filter(pk=user_id).first()
+    municipality = municipality_by_id(municipality_id=municipality_id)
+    if user is not None and municipality is not None:
+        staff_welcome_send(user=user, municipality=municipality)

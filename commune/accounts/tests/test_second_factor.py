@@ -4,8 +4,10 @@ import re
 from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from commune.accounts import demo
 from commune.accounts.models import Membership, Role
 from commune.accounts.tests.factories import PASSWORD, UserFactory, totp_device
+from commune.tenants import demo as tenants_demo
 from commune.tenants.scoping import scope
 
 MANAGE = "/pully/manage/"
@@ -99,10 +101,8 @@ def test_platform_admin_needs_the_second_factor_too(client, db):
 
 
 def test_demo_staff_share_the_published_totp_key(client, db):
-    from commune.tenants import demo
-
-    demo.load()
-    admin_email = demo.staff_email("admin", "pully")
+    demo.load(tenants_demo.load())
+    admin_email = tenants_demo.staff_email("admin", "pully")
     client.post("/accounts/login/", {"username": admin_email, "password": demo.DEMO_PASSWORD})
     code = totp(base64.b32decode(demo.DEMO_TOTP_BASE32))
     response = client.post("/accounts/2fa/", {"code": f"{code:06d}", "next": MANAGE})

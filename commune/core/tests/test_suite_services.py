@@ -15,6 +15,8 @@ from django.conf import settings
 from redis.backoff import NoBackoff
 from redis.retry import Retry
 
+from .workers import output_of, start_worker
+
 ROOT = Path(settings.BASE_DIR)
 
 # Run by a pytest of its own, with the machine's services in the environment.
@@ -113,3 +115,13 @@ def test_a_suite_run_with_the_machines_services_in_its_environment_uses_none(
     assert "2 passed, 1 error" in output, output
     assert "tried to reach the machine's own" in output, output
     assert ":6379 (Redis)" in output, output
+
+
+def test_a_worker_told_to_queue_in_redis_without_an_address_refuses_to_start(
+    transactional_db, tmp_path
+):
+    # when a real worker is started on the Redis backend with no REDIS_URL
+    worker = start_worker(tmp_path, "--no-scheduler", "--batch", TASKS_BACKEND="rq")
+    # then it stops at once and says what is missing, rather than use the machine's Redis
+    assert worker.wait(timeout=60) != 0
+    assert "TASKS_BACKEND=rq needs REDIS_URL" in output_of(worker)

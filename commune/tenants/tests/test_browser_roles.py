@@ -4,6 +4,7 @@ passes axe-core (WCAG 2.1 AA)."""
 
 import pytest
 
+from commune.accounts import demo as accounts_demo
 from commune.core.browser import totp_now
 from commune.tenants import demo
 
@@ -25,18 +26,20 @@ def _log_in(page, email):
     page.goto("/accounts/login/")
     page.get_by_label("E-mail").fill(email)
     page.get_by_label("Mot de passe").or_(page.get_by_label("Password")).first.fill(
-        demo.DEMO_PASSWORD
+        accounts_demo.DEMO_PASSWORD
     )
     page.locator("main form button[type=submit]").click()
     page.wait_for_url("**/accounts/2fa/**")
-    page.locator("input[name=code]").fill(totp_now(demo.DEMO_TOTP_KEY))
+    page.locator("input[name=code]").fill(totp_now(accounts_demo.DEMO_TOTP_KEY))
     page.locator("main form button[type=submit]").click()
     page.wait_for_url(lambda url: "/2fa/" not in url)
 
 
 @pytest.fixture
 def demo_towns(transactional_db):
-    return demo.load()
+    towns = demo.load()
+    accounts_demo.load(towns)
+    return towns
 
 
 @pytest.mark.parametrize("prefix", list(ROLE_PAGES))

@@ -1,5 +1,6 @@
-"""A town's own administration, for its municipality administrators: settings,
-departments and staff. Every write goes through a service that records the audit trail."""
+"""A town's own administration (/<town>/manage/), for its municipality administrators:
+settings, departments and staff. Every write goes through a service that records the audit
+trail. Here, not in tenants, because the pages are guarded by the access choke point."""
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -7,13 +8,14 @@ from django.db import transaction
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
-from commune.accounts import services as account_services
-from commune.accounts.access import staff_required
-from commune.accounts.models import Membership, Role
+from commune.tenants import services
+from commune.tenants.forms import DepartmentForm, MunicipalitySettingsForm
+from commune.tenants.models import Department
 
-from . import services
-from .forms import DepartmentForm, MunicipalitySettingsForm, RoleGrantForm
-from .models import Department
+from .. import services as account_services
+from ..access import staff_required
+from ..forms import RoleGrantForm
+from ..models import Membership, Role
 
 admin_required = staff_required(Role.MUNICIPALITY_ADMIN)
 
@@ -41,13 +43,13 @@ def home(request):
             messages.success(request, _("The settings are saved."))
             return _town_redirect(request, "manage:home")
     status = 400 if request.method == "POST" else 200
-    return render(request, "tenants/manage/home.html", {"form": form}, status=status)
+    return render(request, "accounts/manage/home.html", {"form": form}, status=status)
 
 
 @admin_required
 def department_list(request):
     return render(
-        request, "tenants/manage/departments.html", {"departments": Department.objects.all()}
+        request, "accounts/manage/departments.html", {"departments": Department.objects.all()}
     )
 
 
@@ -71,7 +73,7 @@ def department_edit(request, department_id: int | None = None):
             messages.success(request, _("The department is saved."))
             return _town_redirect(request, "manage:departments")
     return render(
-        request, "tenants/manage/department_form.html", {"form": form, "department": department}
+        request, "accounts/manage/department_form.html", {"form": form, "department": department}
     )
 
 
@@ -105,7 +107,7 @@ def staff_list(request):
     memberships = Membership.objects.select_related("user", "department").order_by(
         "user__full_name", "role"
     )
-    return render(request, "tenants/manage/staff.html", {"form": form, "memberships": memberships})
+    return render(request, "accounts/manage/staff.html", {"form": form, "memberships": memberships})
 
 
 @admin_required
@@ -123,4 +125,4 @@ def role_revoke(request, membership_id: int):
         else:
             messages.success(request, _("The role is revoked."))
         return _town_redirect(request, "manage:staff")
-    return render(request, "tenants/manage/role_revoke.html", {"membership": membership})
+    return render(request, "accounts/manage/role_revoke.html", {"membership": membership})

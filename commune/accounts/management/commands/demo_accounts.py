@@ -1,7 +1,8 @@
 from django.core.management.base import BaseCommand
 from django_otp.oath import totp
 
-from commune.tenants import demo
+from commune.accounts import demo
+from commune.tenants.demo import TOWNS
 
 
 class Command(BaseCommand):
@@ -14,7 +15,7 @@ class Command(BaseCommand):
         out = self.stdout.write
         out("")
         out(f"commune is served at {base_url}/")
-        for spec in demo.TOWNS:
+        for spec in TOWNS:
             out(f"  {spec['name']}: {base_url}/{spec['slug']}/")
         out(f"  health: {base_url}/healthz   platform admin: {base_url}/admin/")
         out("")

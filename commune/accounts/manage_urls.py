@@ -1,8 +1,8 @@
-"""/<town>/manage/: the town's own administration."""
+"""/<town>/manage/: the town's own administration (mounted by config/urls.py)."""
 
 from django.urls import path
 
-from . import manage_views as views
+from .views import manage as views
 
 app_name = "manage"
 
