@@ -7,12 +7,15 @@ cd "$ROOT"
 VENV="$ROOT/.venv"
 APT_PACKAGES=(gdal-bin libsqlite3-mod-spatialite binutils libproj-dev gettext
               python3 python3-venv chromium chromium-driver fonts-dejavu-core poppler-utils zbar-tools
-              openjdk-17-jre-headless faketime mosquitto redis-server)
+              openjdk-17-jre-headless faketime mosquitto redis-server
+              nginx systemd openssl)
 
 # Debian starts a package's service as it installs it, and enables it at boot. The suite starts
-# its own Redis and Mosquitto on free ports (commune/core/testing.py) and ./run needs neither:
-# installed by this script, they stay off (installed before, they are left as they were).
-SERVICE_PACKAGES=(mosquitto redis-server)
+# its own Redis, Mosquitto and nginx (deploy tests) on free ports (commune/core/testing.py,
+# commune/core/tests/deployment.py) and ./run needs none of them: installed by this script, they
+# stay off (installed before, they are left as they were). systemd is here for
+# `systemd-analyze verify` of deploy/systemd.
+SERVICE_PACKAGES=(mosquitto redis-server nginx)
 
 say() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }
 
