@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
@@ -120,7 +120,17 @@ class Filters:
     sites: list[str] | None
     form: ObservatoryFilterForm
     valid: bool = True
-    query: dict = field(default_factory=dict)
+
+    @property
+    def query(self) -> dict:
+        """The filter in force as query parameters: the page's export links carry it, so they
+        download what the page shows (its defaults when none was given or it was refused)."""
+        query = {"start": self.start.isoformat(), "end": self.end.isoformat()}
+        if self.modes:
+            query["mode"] = self.modes[0]
+        if self.sites:
+            query["site"] = self.sites
+        return query
 
 
 def filters_from(params, catalogue: dict) -> Filters:
@@ -139,16 +149,10 @@ def filters_from(params, catalogue: dict) -> Filters:
     if not form.is_valid():
         return Filters(start, end, None, None, form, valid=False)
     data = form.cleaned_data
-    query = {"start": data["start"].isoformat(), "end": data["end"].isoformat()}
-    if data["mode"]:
-        query["mode"] = data["mode"]
-    if data["site"]:
-        query["site"] = data["site"]
     return Filters(
         data["start"],
         data["end"],
         [data["mode"]] if data["mode"] else None,
         list(data["site"]) or None,
         form,
-        query=query,
     )
