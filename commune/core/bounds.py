@@ -160,6 +160,17 @@ class BoundedDateField(forms.DateField):
         super().__init__(**kwargs)
         self.validators.append(window)
 
+    def prepare_value(self, value):
+        """A date typed in the reader's format ("03.08.2026") shown back as a date, which the
+        widget writes in ISO: <input type="date"> takes nothing else and would show an empty
+        box. Text that is no date is shown as typed, beside its error."""
+        if isinstance(value, str):
+            try:
+                return self.to_python(value) or value
+            except ValidationError:
+                return value
+        return value
+
 
 def _years_from(day: dt.date, years: int) -> dt.date:
     year = min(max(day.year + years, dt.MINYEAR), dt.MAXYEAR)

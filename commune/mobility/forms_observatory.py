@@ -134,18 +134,16 @@ class Filters:
 
 
 def filters_from(params, catalogue: dict) -> Filters:
-    """Read the GET filters; invalid ones leave the defaults in force (and the form's errors)."""
+    """Read the GET filters; invalid ones leave the defaults in force (and the form's errors).
+    A date not given is the default period's, so the page shows it in its date box."""
     sites = catalogue["sites"]
     site_choices = [(r.site_id, f"{r.name} ({r.site_id})") for r in sites.itertuples()]
     start, end = default_period(catalogue["last"])
-    form = ObservatoryFilterForm(
-        params if params else None,
-        modes=catalogue["modes"],
-        sites=site_choices,
-        initial={"start": start, "end": end},
-    )
-    if not params:
-        return Filters(start, end, None, None, form)
+    data = params.copy()
+    for name, default in (("start", start), ("end", end)):
+        if not data.get(name):
+            data[name] = default.isoformat()
+    form = ObservatoryFilterForm(data, modes=catalogue["modes"], sites=site_choices)
     if not form.is_valid():
         return Filters(start, end, None, None, form, valid=False)
     data = form.cleaned_data

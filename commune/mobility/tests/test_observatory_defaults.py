@@ -1,5 +1,6 @@
-"""What a freshly opened observatory page offers: the filter it applies (its defaults when none
-was given) is in every download link, which answers with that period's figures."""
+"""What a freshly opened observatory page shows and offers: the filter it applies (its defaults
+when none was given) is the one in its date boxes, in a form browsers accept, and in every
+download link, which answers with that period's figures."""
 
 from __future__ import annotations
 
@@ -103,3 +104,53 @@ def test_every_download_link_of_the_open_page_gives_the_published_period_it_show
         download = visitor.get(link)
         assert download.status_code == 200, (link, download.content[:200])
         assert "-open-2026-01-12-2026-01-18." in download["Content-Disposition"]
+
+
+def test_a_page_opened_without_dates_shows_the_default_period_in_its_date_boxes(analyst, town_a):
+    # given
+    write_data(town_a)
+    # when: no filter at all, and a mode without dates
+    plain = analyst.get(url(town_a))
+    mode_only = analyst.get(url(town_a), {"mode": "bicycle"})
+    # then: both show the default period, in ISO dates (what <input type="date"> takes)
+    assert plain.status_code == 200
+    assert page_of(plain).dates == {"start": DEFAULT[0], "end": DEFAULT[1]}
+    assert mode_only.status_code == 200
+    assert page_of(mode_only).dates == {"start": DEFAULT[0], "end": DEFAULT[1]}
+    assert [s["id"] for s in mode_only.context["shown"]["sites"]] == ["P03"]
+
+
+def test_an_export_link_without_dates_gives_the_default_period(analyst, town_a):
+    # given
+    write_data(town_a)
+    # when
+    response = analyst.get(url(town_a, "mobility:export-csv"), {"indicator": "daily"})
+    # then
+    assert response.status_code == 200
+    assert f"-internal-{DEFAULT[0]}-{DEFAULT[1]}." in response["Content-Disposition"]
+
+
+@pytest.mark.parametrize("language", ["fr", "de", "it"])
+def test_dates_typed_in_the_local_format_are_accepted_and_shown_in_iso(analyst, town_a, language):
+    # given
+    write_data(town_a)
+    # when: dates as a user of this language types them
+    response = analyst.get(
+        url(town_a),
+        {"start": "05.01.2026", "end": "15.02.2026"},
+        HTTP_ACCEPT_LANGUAGE=language,
+    )
+    # then: used, and shown back as ISO dates, which the date boxes display
+    assert response.status_code == 200
+    assert response.context["filters"].start == dt.date(2026, 1, 5)
+    assert page_of(response).dates == {"start": "2026-01-05", "end": "2026-02-15"}
+
+
+def test_a_date_that_cannot_be_read_is_shown_back_as_typed_with_its_error(analyst, town_a):
+    # given
+    write_data(town_a)
+    # when
+    response = analyst.get(url(town_a), {"start": "not a date", "end": "2026-01-10"})
+    # then
+    assert response.status_code == 400
+    assert page_of(response).dates == {"start": "not a date", "end": "2026-01-10"}
