@@ -4,10 +4,14 @@ on its ScheduledRun row. Jobs go to the database queue here, so the tests count 
 
 import contextlib
 import datetime as dt
+import json
 import logging
+import subprocess
+import sys
 import threading
 
 import pytest
+from django.conf import settings
 from django.db import connection
 from django.test import override_settings
 from django_tasks_db.models import DBTaskResult
@@ -147,3 +151,26 @@ def test_every_registers_the_task_with_its_interval_and_returns_it(interval):
         assert schedule.registered()[record_run.module_path] == (record_run, interval)
     finally:
         schedule._registry.pop(record_run.module_path, None)
+
+
+def test_a_freshly_started_process_knows_every_apps_periodic_jobs():
+    # given a new process, as a worker that has just started: Django set up, no app's tasks
+    # module imported by anyone yet
+    script = (
+        "import json, django; django.setup(); from commune.core import schedule; "
+        "print(json.dumps(sorted(schedule.registered())))"
+    )
+    # when its scheduler asks which jobs are periodic
+    fresh = subprocess.run(
+        [sys.executable, "-c", script],
+        cwd=settings.BASE_DIR,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=True,
+    )
+    # then it finds those every app declares in its tasks.py, as this process (which imported
+    # them all) does
+    jobs = json.loads(fresh.stdout)
+    assert {HEARTBEAT, "commune.permits.tasks.permit_clocks_tick"} <= set(jobs)
+    assert jobs == sorted(schedule.registered())

@@ -40,3 +40,11 @@ def test_counting_back_and_between():
 
 def test_zero_days_moves_a_sunday_to_monday():
     assert add_working_days(dt.date(2026, 3, 15), 0, "VD") == dt.date(2026, 3, 16)
+
+
+def test_zero_days_moves_a_cantonal_holiday_to_the_next_working_day_of_that_canton():
+    # given Friday 2 January 2026, Saint Berchtold's Day: a holiday in Vaud, not in Geneva
+    berchtold = dt.date(2026, 1, 2)
+    # then a date due that day in Vaud moves to Monday 5 January, in Geneva it stays
+    assert add_working_days(berchtold, 0, "VD") == dt.date(2026, 1, 5)
+    assert add_working_days(berchtold, 0, "GE") == berchtold

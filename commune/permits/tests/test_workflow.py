@@ -1,6 +1,8 @@
+import dataclasses
 from decimal import Decimal
 
 import pytest
+from django.utils import translation
 
 from commune.permits import workflow
 from commune.permits.models import PermitRequest
@@ -79,3 +81,73 @@ def test_a_town_that_disabled_the_routine_path_grants_nothing_automatically():
         enabled=False, max_area_m2=Decimal("20"), max_closure="none", pavement_closure_allowed=False
     )
     assert not workflow.is_routine(facts(), rules)
+
+
+@pytest.mark.parametrize(
+    ("rules", "override", "reason"),
+    [
+        (
+            dict(enabled=False),
+            {},
+            "la commune ne délivre aucune demande automatiquement",
+        ),
+        (
+            {},
+            {"area_m2": 20.01},
+            "la zone de travaux dépasse la limite des demandes courantes",
+        ),
+        (
+            {},
+            {"road_closure": "full"},
+            "la fermeture de route dépasse la limite des demandes courantes",
+        ),
+        ({}, {"pavement_closure": True}, "le trottoir est fermé"),
+        ({}, {"is_emergency": True}, "les travaux urgents sont contrôlés par une personne"),
+        ({}, {"notice_respected": False}, "le délai minimal de dépôt n'est pas respecté"),
+        ({}, {"blocking_findings": 2}, "les vérifications ont trouvé des conflits"),
+        ({}, {"open_tasks": 1}, "certains services n'ont pas encore répondu"),
+        (
+            {},
+            {"opinions": ["favourable", "unfavourable"]},
+            "les préavis ne sont pas tous favorables sans condition",
+        ),
+    ],
+)
+def test_the_officer_reads_why_a_request_is_not_routine_in_the_towns_language(
+    rules, override, reason
+):
+    # given a town's routine limits and a request that exceeds one of them
+    town_rules = dataclasses.replace(RULES, **rules)
+    # when the officer's page (in French) lists the obstacles
+    with translation.override("fr"):
+        obstacles = workflow.routine_obstacles(facts(**override), town_rules)
+    # then it is that one, in words
+    assert obstacles == [reason]
+
+
+def test_a_work_area_exactly_at_the_routine_limit_is_still_routine():
+    # given a limit of 20 m²: a request of 20.00 m² is within it, 20.01 m² is not
+    assert workflow.is_routine(facts(area_m2=20.0), RULES)
+    assert not workflow.is_routine(facts(area_m2=20.01), RULES)
+
+
+def test_each_person_is_offered_the_moves_the_table_gives_them_from_a_state():
+    assert workflow.next_states("in_review", actor=workflow.OFFICER) == [
+        "complement_requested",
+        "granted",
+        "refused",
+    ]
+    assert workflow.next_states("in_review", actor=workflow.APPLICANT) == ["withdrawn"]
+    assert workflow.next_states("submitted", actor=workflow.SYSTEM) == ["in_review", "granted"]
+
+
+def test_a_refused_move_says_who_tried_what_for_the_logs_and_a_plain_message_for_the_user():
+    # when the system (a background job) tries to grant a refused request
+    with pytest.raises(workflow.TransitionNotAllowed) as refused:
+        workflow.check("refused", "granted", actor=workflow.SYSTEM)
+    # then the log says who tried which move, and the person sees a sentence in their language
+    assert str(refused.value) == "system cannot move a request from refused to granted"
+    with translation.override("fr"):
+        assert refused.value.message == (
+            "Cette action n'est pas possible dans l'état actuel de la demande."
+        )
