@@ -3,8 +3,9 @@
 Long layout (default): ``site_id,timestamp,count`` plus optional ``direction``, ``mode``, ``lane``.
 Wide layout: a date column, an hour column (``6:00-6:59``, ``6`` or ``06:00``) and one count
 column per site. :class:`CountsOptions` maps other column names, the delimiter and the decimal
-mark. Stored key: site_id + ts_utc + direction + mode + lane; a re-import replaces a stored value
-for the same key (the corrected delivery wins) and leaves identical rows untouched.
+mark. A count is whole, not negative and within what the column stores (numbers.py). Stored
+key: site_id + ts_utc + direction + mode + lane; a re-import replaces a stored value for the
+same key (the corrected delivery wins) and leaves identical rows untouched.
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ from analytics.ingest.chunks import (
     read_csv,
     sniff_encoding,
 )
+from analytics.ingest.numbers import reason_params, whole_counts
 from analytics.ingest.report import ImportFormatError, ImportReport
 from analytics.store import merge_into
 from analytics.timeparse import local_columns, parse_naive, parse_timestamps, timestamp_problem
@@ -151,7 +153,7 @@ def _long(frame: pd.DataFrame, options: CountsOptions) -> pd.DataFrame:
 def _why(code: str, row: dict, tz: str) -> dict:
     """The parameters of a row's quarantine code (report.ENGLISH)."""
     if code.startswith("value_"):
-        return {"column": "site_id" if code == "value_empty" else "count"}
+        return reason_params(code, "site_id" if code == "value_empty" else "count")
     if code == "unknown_site":
         return {"site": row["site_id"]}
     if code == "unknown_mode":
@@ -185,11 +187,9 @@ def parse_counts(
     text = rows["count"]
     if options.decimal != ".":
         text = text.str.replace(".", "", regex=False).str.replace(options.decimal, ".", regex=False)
-    number = pd.to_numeric(text, errors="coerce")
+    count, count_problem = whole_counts(text)
     bad[text == ""] = "value_missing"
-    bad[bad.isna() & number.isna()] = "value_not_number"
-    bad[bad.isna() & (number < 0)] = "value_negative"
-    bad[bad.isna() & (number % 1 != 0)] = "value_not_whole"
+    bad[bad.isna()] = count_problem[bad.isna()]
     bad[bad.isna() & (rows["site_id"] == "")] = "value_empty"
     if known_sites is not None:
         bad[bad.isna() & ~rows["site_id"].isin(set(known_sites))] = "unknown_site"
@@ -205,7 +205,7 @@ def parse_counts(
         report.reject(row["_line"], code, **_why(code, row, tz))
     good = rows[bad.isna()].copy()
     good["ts_utc"] = ts[bad.isna()]
-    good["count"] = number[bad.isna()].astype("int64")
+    good["count"] = count[bad.isna()]
 
     dup = good.duplicated(KEY, keep="last")
     if dup.any():

@@ -31,6 +31,7 @@ from analytics.geo import (
 )
 from analytics.ingest.chunks import Progress, Stages, header_line, read_csv, sniff_encoding
 from analytics.ingest.classes import dwell_minutes, origin_class_km
+from analytics.ingest.numbers import reason_params, whole_counts
 from analytics.ingest.report import ImportFormatError, ImportReport
 from analytics.store import locked, merge_into, write_atomic
 from analytics.timeparse import local_columns, parse_timestamps, timestamp_problem
@@ -165,12 +166,8 @@ def _csv(path: Path, required: list[str], expected: str, on_fraction=None) -> pd
 
 
 def _common(frame, *, value, zones_cols, known, tz, report):
-    bad = pd.Series(None, index=frame.index, dtype="object")
+    number, bad = whole_counts(frame[value])
     column = pd.Series(value, index=frame.index, dtype="object")  # the column a code is about
-    number = pd.to_numeric(frame[value], errors="coerce")
-    bad[number.isna()] = "value_not_number"
-    bad[bad.isna() & (number < 0)] = "value_negative"
-    bad[bad.isna() & (number % 1 != 0)] = "value_not_whole"
     if known is not None:
         for col in zones_cols:
             unknown = bad.isna() & ~frame[col].isin(known) & (frame[col] != "")
@@ -183,13 +180,13 @@ def _common(frame, *, value, zones_cols, known, tz, report):
         if code == "unknown_zone":
             params = {"column": col, "zone": row[col]}
         elif code.startswith("value_"):
-            params = {"column": col}
+            params = reason_params(code, col)
         else:
             params = timestamp_problem(code, row["timestamp"], tz)
         report.reject(row["_line"], code, **params)
     good = frame[bad.isna()].copy()
     good["ts_utc"] = ts[bad.isna()]
-    good[value] = number[bad.isna()].astype("int64")
+    good[value] = number[bad.isna()]
     good["local_date"], good["local_hour"] = local_columns(good["ts_utc"], tz)
     return good
 

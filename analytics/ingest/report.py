@@ -60,6 +60,7 @@ ENGLISH: dict[str, str] = {
     "value_not_number": "{column} is not a number",
     "value_negative": "{column} is negative",
     "value_not_whole": "{column} is not a whole number",
+    "value_too_large": "{column} is larger than {limit}",
     "duplicate_of": "duplicate of line {kept} (the later line is kept)",
     "duplicate": "duplicate row (the later line is kept)",
     "timestamp": "unreadable timestamp {value!r}: expected ISO 8601 (2024-03-31T02:00+01:00) "

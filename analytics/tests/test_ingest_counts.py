@@ -170,3 +170,47 @@ def test_a_file_in_the_wrong_format_says_what_was_expected(tmp_path, content, me
     with pytest.raises(ImportFormatError, match=message.replace("(", r"\(").replace(")", r"\)")):
         import_counts(path, root=tmp_path, municipality_id=7)
     assert len(stored(tmp_path)) == 1
+
+
+def test_a_count_beyond_what_the_column_stores_is_quarantined_never_wrapped(tmp_path):
+    # given: counts past 64 bits (as text, as a float, as infinity), 2**63 (one too many), the
+    # largest count the column stores, a negative one and a plain one
+    path = write(
+        tmp_path,
+        "huge.csv",
+        "site_id,timestamp,count\n"
+        "A,2024-05-01 00:00,99999999999999999999\n"
+        "A,2024-05-01 01:00,9223372036854775808\n"
+        "A,2024-05-01 02:00,9223372036854775807\n"
+        "A,2024-05-01 03:00,1e20\n"
+        "A,2024-05-01 04:00,inf\n"
+        "A,2024-05-01 05:00,-3\n"
+        "A,2024-05-01 06:00,12\n",
+    )
+    # when
+    report = import_counts(path, root=tmp_path, municipality_id=7)
+    # then: the two that fit are stored exactly, the others are in the quarantine with why
+    rows = stored(tmp_path)
+    assert rows["count"].tolist() == [9223372036854775807, 12]
+    assert [(q.line, q.code, q.params) for q in report.quarantine] == [
+        (2, "value_too_large", {"column": "count", "limit": 9223372036854775807}),
+        (3, "value_too_large", {"column": "count", "limit": 9223372036854775807}),
+        (5, "value_too_large", {"column": "count", "limit": 9223372036854775807}),
+        (6, "value_too_large", {"column": "count", "limit": 9223372036854775807}),
+        (7, "value_negative", {"column": "count"}),
+    ]
+    assert report.quarantine[0].reason == "count is larger than 9223372036854775807"
+
+
+def test_a_count_too_large_in_the_wide_layout_is_quarantined(tmp_path):
+    # given
+    path = write(
+        tmp_path,
+        "wide.csv",
+        "date,hour,A,B\n2024-05-01,6:00-6:59,99999999999999999999,5\n",
+    )
+    # when
+    report = import_counts(path, root=tmp_path, municipality_id=7, options={"layout": "wide"})
+    # then
+    assert stored(tmp_path)[["site_id", "count"]].values.tolist() == [["B", 5]]
+    assert [(q.line, q.code) for q in report.quarantine] == [(2, "value_too_large")]

@@ -61,6 +61,36 @@ def test_zones_presence_and_od_import_and_feed_the_indicators(tmp_path):
     assert bands.presence.to_dict() == {0.0: 40, 1.0: 25}  # Z003 is a neighbour, 1 km away
 
 
+def test_presence_and_trips_beyond_what_the_column_stores_are_quarantined(tmp_path):
+    # given: a presence count and a number of trips past 64 bits, beside good rows
+    import_zones(zones_file(tmp_path), root=tmp_path, municipality_id=3)
+    presence = tmp_path / "presence.csv"
+    presence.write_text(
+        "zone_id,timestamp,origin_zone,count\n"
+        "Z000,2024-05-02T08:00+02:00,Z000,99999999999999999999\n"
+        "Z000,2024-05-02T08:00+02:00,Z003,25\n"
+    )
+    od = tmp_path / "od.csv"
+    od.write_text(
+        "origin,destination,timestamp,trips\n"
+        "Z000,Z001,2024-05-02 08:00,30\n"
+        "Z001,Z000,2024-05-02 08:00,18446744073709551616\n"
+    )
+    # when
+    p = import_presence(presence, root=tmp_path, municipality_id=3)
+    o = import_od(od, root=tmp_path, municipality_id=3)
+    # then: the good rows stored as they were, the others in the quarantine with why
+    w = duckdb_backend(tmp_path)
+    assert w.execute(w.table(3, "presence"))["count"].tolist() == [25]
+    assert w.execute(w.table(3, "od"))["trips"].tolist() == [30]
+    assert [(q.line, q.reason) for q in p.quarantine] == [
+        (2, "count is larger than 9223372036854775807")
+    ]
+    assert [(q.line, q.reason) for q in o.quarantine] == [
+        (3, "trips is larger than 9223372036854775807")
+    ]
+
+
 def test_a_zones_file_with_a_broken_polygon_is_refused_whole(tmp_path):
     # given a bow-tie polygon among good zones
     data = synthetic.ZonesSpec(n_zones=3).geojson()

@@ -166,6 +166,7 @@ SENTENCES: dict[str, Writer] = {
     "value_not_number": Sentence(gettext_lazy("%(column)s is not a number")),
     "value_negative": Sentence(gettext_lazy("%(column)s is negative")),
     "value_not_whole": Sentence(gettext_lazy("%(column)s is not a whole number")),
+    "value_too_large": Sentence(gettext_lazy("%(column)s is larger than %(limit)s")),
     "duplicate_of": Sentence(gettext_lazy("duplicate of line %(kept)s (the later line is kept)")),
     "duplicate": Sentence(gettext_lazy("duplicate row (the later line is kept)")),
     "timestamp": Sentence(

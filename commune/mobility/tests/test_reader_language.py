@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 import string
 
+import pandas as pd
 import pytest
 from django.urls import reverse
 from django.utils import translation
@@ -16,7 +17,7 @@ from analytics.ingest.report import ENGLISH
 from commune.accounts.models import Membership, Role
 from commune.accounts.tests.factories import UserFactory
 from commune.core.texts import Sentence
-from commune.mobility import services
+from commune.mobility import services, warehouse
 from commune.mobility.models import DataImport, Evaluation
 from commune.mobility.services.evaluations import evaluation_run
 from commune.mobility.texts import SENTENCES, quarantine_reason, render
@@ -66,6 +67,27 @@ def test_the_quarantine_reads_in_the_readers_language(reader, town_a, tmp_path, 
     assert "diese Lokalzeit gibt es in Europe/Zurich nicht" in german
     assert "<td>3</td><td>count n&#x27;est pas un nombre</td>" in french
     assert "cette heure locale n&#x27;existe pas en Europe/Zurich" in french
+
+
+def test_a_count_too_large_to_store_is_quarantined_with_why(
+    reader, town_a, tmp_path, warehouse_dir
+):
+    # given: a count past 64 bits beside a good one
+    counts = (
+        "site_id,timestamp,count\n"
+        "A1,2026-03-17T08:00:00+01:00,12\n"
+        "A1,2026-03-17T09:00:00+01:00,99999999999999999999\n"
+    )
+    # when
+    done = _imported(town_a, tmp_path, "counts.csv", counts.encode())
+    # then: one row stored as it was, the other in the quarantine, written out for each reader
+    assert (done.status, done.rows_imported) == ("done", 1)
+    stored = pd.read_parquet(warehouse.town_folder(municipality=town_a) / "counts")
+    assert stored["count"].tolist() == [12]
+    assert [row["key"] for row in done.quarantine] == ["value_too_large"]
+    french, german = _page(reader, town_a, done, "fr"), _page(reader, town_a, done, "de")
+    assert "<td>3</td><td>count dépasse 9223372036854775807</td>" in french
+    assert "<td>3</td><td>count ist grösser als 9223372036854775807</td>" in german
 
 
 def test_a_refused_file_reads_in_the_readers_language(reader, town_a, tmp_path, warehouse_dir):
