@@ -7,6 +7,9 @@ import pytest
 from analytics import opendata
 from analytics.opendata import MONTH, WEEK, Frozen, Period, publish
 
+# Reads the date or the hour: ./test runs it again under shifted clocks (docs/testing.md).
+pytestmark = pytest.mark.clock
+
 
 def test_a_month_is_its_weeks_cut_at_its_edges():
     # given March 2026 (Sunday 1 to Tuesday 31)

@@ -1,6 +1,11 @@
+import pytest
+
 from commune.accounts.tests.factories import UserFactory
 
 from .conftest import link_in, path_of
+
+# Reads the date or the hour: ./test runs it again under shifted clocks (docs/testing.md).
+pytestmark = pytest.mark.clock
 
 
 def test_password_reset_by_email_over_real_smtp(

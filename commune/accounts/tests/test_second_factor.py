@@ -1,6 +1,7 @@
 import base64
 import re
 
+import pytest
 from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -9,6 +10,9 @@ from commune.accounts.models import Membership, Role
 from commune.accounts.tests.factories import PASSWORD, UserFactory, totp_device
 from commune.tenants import demo as tenants_demo
 from commune.tenants.scoping import scope
+
+# Reads the date or the hour: ./test runs it again under shifted clocks (docs/testing.md).
+pytestmark = pytest.mark.clock
 
 MANAGE = "/pully/manage/"
 

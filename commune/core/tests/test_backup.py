@@ -26,6 +26,9 @@ from commune.core.backup import model_labels
 from commune.tenants.scoping import scope, scopes_disabled
 from commune.tenants.tests.factories import DepartmentFactory
 
+# Reads the date or the hour: ./test runs it again under shifted clocks (docs/testing.md).
+pytestmark = pytest.mark.clock
+
 
 def every_row() -> dict[str, list[dict]]:
     """Every row of every backed-up model, serialised (pk and every field value)."""

@@ -20,6 +20,9 @@ from commune.core.testing import free_port
 
 from .workers import output_of, start_worker, stop_worker, wait_until
 
+# Reads the date or the hour: ./test runs it again under shifted clocks (docs/testing.md).
+pytestmark = pytest.mark.clock
+
 NOW = dt.datetime(2026, 3, 2, 9, 0, 0, tzinfo=dt.UTC)
 DATABASE_TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
 

@@ -21,6 +21,9 @@ from commune.core.models import ScheduledRun
 
 from .jobs import record_run
 
+# Reads the date or the hour: ./test runs it again under shifted clocks (docs/testing.md).
+pytestmark = pytest.mark.clock
+
 DATABASE_TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
 #: Monday 4 May 2026, 09:00 Zurich.
 T0 = dt.datetime(2026, 5, 4, 7, 0, tzinfo=dt.UTC)

@@ -61,12 +61,15 @@ def output_of(process: subprocess.Popen) -> str:
 
 
 def stop_worker(process: subprocess.Popen) -> None:
+    """SIGTERM to the worker's process group (its own session): under libfaketime the process
+    started is `faketime`, which forks the worker and waits for it; a signal to `faketime` alone
+    left the worker running, to take the next test's jobs."""
     if process.poll() is None:
-        process.send_signal(signal.SIGTERM)
+        os.killpg(process.pid, signal.SIGTERM)
         try:
             process.wait(timeout=15)
         except subprocess.TimeoutExpired:
-            process.kill()
+            os.killpg(process.pid, signal.SIGKILL)
             process.wait(timeout=5)
 
 

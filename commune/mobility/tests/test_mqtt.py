@@ -12,6 +12,9 @@ from commune.tenants.scoping import scope, scopes_disabled
 from .conftest import wait_until
 from .factories import SensorFactory
 
+# Reads the date or the hour: ./test runs it again under shifted clocks (docs/testing.md).
+pytestmark = pytest.mark.clock
+
 TOPIC = "commune/pully/sensors/P1/readings"
 
 

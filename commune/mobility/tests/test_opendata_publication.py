@@ -25,6 +25,9 @@ from commune.tenants.scoping import scope
 
 from .test_observatory import _csv, member, publish_all, url, write_data
 
+# Reads the date or the hour: ./test runs it again under shifted clocks (docs/testing.md).
+pytestmark = pytest.mark.clock
+
 ZURICH = ZoneInfo("Europe/Zurich")
 
 

@@ -18,6 +18,9 @@ from commune.tenants.scoping import scope
 
 from .conftest import ZURICH
 
+# Reads the date or the hour: ./test runs it again under shifted clocks (docs/testing.md).
+pytestmark = pytest.mark.clock
+
 Status = PermitRequest.Status
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 JUNE = dt.date(2030, 6, 3)

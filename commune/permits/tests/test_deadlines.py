@@ -1,6 +1,11 @@
 import datetime as dt
 
+import pytest
+
 from commune.permits.deadlines import add_working_days, is_working_day, working_days_between
+
+# Reads the date or the hour: ./test runs it again under shifted clocks (docs/testing.md).
+pytestmark = pytest.mark.clock
 
 
 def test_weekend_is_skipped():

@@ -2,6 +2,7 @@
 
 import datetime as dt
 
+import pytest
 from django.utils import timezone
 
 from commune.accounts.tests.factories import MembershipFactory
@@ -12,6 +13,9 @@ from commune.tenants.tests.factories import DepartmentFactory
 
 from .conftest import MONDAY, at
 from .factories import draft
+
+# Reads the date or the hour: ./test runs it again under shifted clocks (docs/testing.md).
+pytestmark = pytest.mark.clock
 
 
 def _submitted(town, user, **fields):

@@ -18,6 +18,9 @@ from commune.permits.public.verification import permit_id_from_token, verify_tok
 from commune.permits.tests.public_helpers import work
 from commune.tenants.scoping import scope
 
+# Reads the date or the hour: ./test runs it again under shifted clocks (docs/testing.md).
+pytestmark = pytest.mark.clock
+
 Status = PermitRequest.Status
 
 

@@ -12,6 +12,9 @@ from commune.permits.models import PermitRequest
 from commune.permits.tests.public_helpers import work
 from commune.tenants.scoping import scope
 
+# Reads the date or the hour: ./test runs it again under shifted clocks (docs/testing.md).
+pytestmark = pytest.mark.clock
+
 Status = PermitRequest.Status
 Closure = PermitRequest.Closure
 

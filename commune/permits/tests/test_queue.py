@@ -5,6 +5,7 @@ import datetime as dt
 import itertools
 import re
 
+import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
@@ -12,6 +13,9 @@ from commune.permits.models import PermitRequest
 from commune.tenants.scoping import scope
 
 from .factories import PermitRequestFactory, ReviewTaskFactory
+
+# Reads the date or the hour: ./test runs it again under shifted clocks (docs/testing.md).
+pytestmark = pytest.mark.clock
 
 SEQUENCE = itertools.count(1)
 ROW = re.compile(r'href="/pully/permits/staff/(\d+)/"')

@@ -17,6 +17,9 @@ from commune.permits.services.submission import permit_submit
 from .conftest import MONDAY, at
 from .factories import draft
 
+# Reads the date or the hour: ./test runs it again under shifted clocks (docs/testing.md).
+pytestmark = pytest.mark.clock
+
 
 @pytest.fixture
 def in_review(in_town, settings_a, applicant, roads):

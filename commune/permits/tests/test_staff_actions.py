@@ -21,6 +21,9 @@ from commune.permits.tests.public_helpers import work
 from commune.tenants.models import Department
 from commune.tenants.scoping import scope, scopes_disabled
 
+# Reads the date or the hour: ./test runs it again under shifted clocks (docs/testing.md).
+pytestmark = pytest.mark.clock
+
 Status = PermitRequest.Status
 JUNE = dt.date(2026, 6, 1)
 

@@ -10,6 +10,9 @@ from commune.permits.services.submission import permit_submit, reference_prefix
 from .conftest import MONDAY, at
 from .factories import draft
 
+# Reads the date or the hour: ./test runs it again under shifted clocks (docs/testing.md).
+pytestmark = pytest.mark.clock
+
 
 def test_reference_prefix_is_the_towns_initial_and_consonants():
     assert reference_prefix("pully") == "PLY"

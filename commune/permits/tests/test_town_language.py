@@ -3,6 +3,7 @@ applicant submitted in: they are written out in each reader's language."""
 
 import datetime as dt
 
+import pytest
 from django.utils import timezone, translation
 
 from commune.accounts.tests.factories import UserFactory
@@ -12,6 +13,9 @@ from commune.tenants.tests.factories import DepartmentFactory
 
 from .factories import town_settings
 from .test_views import form_data
+
+# Reads the date or the hour: ./test runs it again under shifted clocks (docs/testing.md).
+pytestmark = pytest.mark.clock
 
 
 def test_a_german_speaking_applicants_submission_reads_in_french_to_the_town(client, town_a):

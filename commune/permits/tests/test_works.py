@@ -20,6 +20,9 @@ from commune.permits.workflow import TransitionNotAllowed
 from .conftest import MONDAY, at
 from .factories import draft
 
+# Reads the date or the hour: ./test runs it again under shifted clocks (docs/testing.md).
+pytestmark = pytest.mark.clock
+
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
 
 
