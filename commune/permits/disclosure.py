@@ -105,7 +105,7 @@ def history_for(*, permit: PermitRequest, audience: Audience, limit: int) -> lis
     entries = trail_for(permit)
     if audience == Audience.STAFF:
         return [
-            HistoryLine(e.created_at, e.actor_label, action_label(e.action), e.comment)
+            HistoryLine(e.created_at, e.actor_label, action_label(e.action), _staff_text(e))
             for e in entries[:limit]
         ]
     own_side = _applicant_side(permit)
@@ -114,6 +114,14 @@ def history_for(*, permit: PermitRequest, audience: Audience, limit: int) -> lis
         HistoryLine(e.created_at, _who(e, own_side), action_label(e.action), _text(e))
         for e in entries
     ]
+
+
+def _staff_text(entry) -> str:
+    """The step's comment; a decision taken without some opinions names their services too."""
+    services = (entry.after or {}).get("services")
+    if entry.action == "decided_without_opinions" and services:
+        return f"{services} — {entry.comment}"
+    return entry.comment
 
 
 def _applicant_side(permit: PermitRequest) -> set[int]:

@@ -243,6 +243,19 @@ class DecisionForm(forms.Form):
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
     )
+    override_reason = forms.CharField(
+        label=_("Why decide without their opinion"),
+        help_text=_("Required while services have not answered; their reviews are then closed."),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+    def __init__(self, *args, pending: list[str] | None = None, **kwargs):
+        """`pending`: the services that have not answered, when the form is shown (the reason
+        is asked only then); None when reading what was sent."""
+        super().__init__(*args, **kwargs)
+        if pending is not None and not pending:
+            del self.fields["override_reason"]
 
     def clean(self):
         cleaned = super().clean()

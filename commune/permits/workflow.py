@@ -75,8 +75,14 @@ OPEN = frozenset(S) - FINAL
 SUPPLEMENTABLE = ACTIVE
 #: States in which the works may be extended.
 EXTENDABLE = AUTHORISES_WORKS
+#: A review still waiting for its service's opinion.
+TASK_OPEN = "open"
+#: A review the officer's decision closed before its service answered (the officer said why).
+TASK_SUPERSEDED = "superseded"
 #: Review tasks in which a service has a part in the file (not once the officer removed it).
-TASK_ROUTED = frozenset({"open", "answered"})
+TASK_ROUTED = frozenset({TASK_OPEN, "answered", TASK_SUPERSEDED})
+#: The reviews the applicant reads of: the services asked and not taken off the review.
+TASK_SHOWN_TO_APPLICANT = frozenset({TASK_OPEN, "answered"})
 
 
 class TransitionNotAllowed(Exception):
@@ -117,6 +123,12 @@ def clocks_paused(status: str) -> bool:
 def ready_for_decision(status: str, *, open_tasks: int) -> bool:
     """Every service has answered a request the officer may decide."""
     return allowed(status, "granted", actor=OFFICER) and not open_tasks
+
+
+def decision_needs_override(*, open_tasks: int) -> bool:
+    """The officer decides before every service answered only by saying why: the open reviews
+    are then closed (TASK_SUPERSEDED) and their services told."""
+    return open_tasks > 0
 
 
 def works_overdue(status: str, *, flagged: bool) -> bool:

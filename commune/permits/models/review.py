@@ -20,6 +20,7 @@ class ReviewTask(TenantModel):
         OPEN = "open", _("Waiting for the opinion")
         ANSWERED = "answered", _("Answered")
         CANCELLED = "cancelled", _("Removed by the officer")
+        SUPERSEDED = "superseded", _("Decided without this opinion")
 
     class Opinion(models.TextChoices):
         FAVOURABLE = "favourable", _("Favourable")

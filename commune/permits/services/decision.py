@@ -59,6 +59,38 @@ def conditions_collect(permit: PermitRequest) -> list[dict[str, str]]:
     return collected
 
 
+def _open_reviews_close(permit: PermitRequest, *, officer, reason: str) -> None:
+    """Before a decision: the reviews still open are closed if the officer said why deciding
+    without them (the reason is kept in the trail, each service is told), refused otherwise."""
+    tasks = list(
+        permit.tasks.filter(status=workflow.TASK_OPEN).select_related("department").order_by("id")
+    )
+    if not workflow.decision_needs_override(open_tasks=len(tasks)):
+        return
+    names = ", ".join(task.department.name for task in tasks)
+    if not reason.strip():
+        raise ValidationError(
+            {
+                "override_reason": _(
+                    "%(services)s have not given their opinion yet: say why you decide without it."
+                )
+                % {"services": names}
+            },
+            code="open_reviews",
+        )
+    for task in tasks:
+        task.status = ReviewTask.Status.SUPERSEDED
+        task.save(update_fields=["status", "updated_at"])
+        notify_later("task_superseded", permit_id=permit.pk, task_id=task.pk, reason=reason)
+    audit.record(
+        actor=officer,
+        obj=permit,
+        action="decided_without_opinions",
+        after={"services": names},
+        comment=reason,
+    )
+
+
 def _grant(permit, *, actor, now: dt.datetime, extra_conditions: list[str], text: str, routine):
     settings = permit_settings_get(municipality=permit.municipality)
     before = audit.snapshot(permit, ["status"])
@@ -104,10 +136,13 @@ def permit_grant(
     now: dt.datetime,
     extra_conditions: list[str] = (),
     text: str = "",
+    override_reason: str = "",
 ) -> PermitRequest:
-    """The officer grants the permit with all the services' conditions (and any of theirs)."""
+    """The officer grants the permit with all the services' conditions (and any of theirs);
+    with reviews still open only when `override_reason` says why (they are then closed)."""
     permit = PermitRequest.objects.select_for_update().get(pk=permit.pk)
     workflow.check(permit.status, Status.GRANTED, actor=workflow.OFFICER)
+    _open_reviews_close(permit, officer=officer, reason=override_reason)
     return _grant(
         permit,
         actor=officer,
@@ -120,13 +155,20 @@ def permit_grant(
 
 @transaction.atomic
 def permit_refuse(
-    *, permit: PermitRequest, officer, reasons: str, now: dt.datetime
+    *,
+    permit: PermitRequest,
+    officer,
+    reasons: str,
+    now: dt.datetime,
+    override_reason: str = "",
 ) -> PermitRequest:
-    """The officer refuses; the reasons are required and sent to the applicant."""
+    """The officer refuses; the reasons are required and sent to the applicant. With reviews
+    still open only when `override_reason` says why (they are then closed)."""
     permit = PermitRequest.objects.select_for_update().get(pk=permit.pk)
     workflow.check(permit.status, Status.REFUSED, actor=workflow.OFFICER)
     if not reasons.strip():
         raise ValidationError({"text": _("Give the reasons for the refusal.")})
+    _open_reviews_close(permit, officer=officer, reason=override_reason)
     before = audit.snapshot(permit, ["status"])
     permit.status = Status.REFUSED
     permit.decided_at = now

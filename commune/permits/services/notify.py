@@ -24,6 +24,7 @@ EVENTS = {
     "task_reminder",
     "task_late",
     "task_escalated",
+    "task_superseded",
     "ready_for_decision",
     "complement_requested",
     "complement_answered",
@@ -73,7 +74,7 @@ def _department(task) -> list[Recipient]:
 
 
 def recipients_for(event: str, *, permit, task=None) -> list[Recipient]:
-    if event in {"task_assigned", "task_reminder", "task_late"}:
+    if event in {"task_assigned", "task_reminder", "task_late", "task_superseded"}:
         return _department(task)
     if event in {"task_escalated", "ready_for_decision", "complement_answered"}:
         return _officers(permit)
@@ -116,4 +117,6 @@ def permit_notify(*, event: str, permit_id: int, task_id: int | None = None, **e
         context = {}
         if "other_permit_id" in extra:
             context["other"] = PermitRequest.objects.filter(pk=extra["other_permit_id"]).first()
+        if "reason" in extra:
+            context["reason"] = extra["reason"]
         return send_event(event=event, permit=permit, task=review, extra=context)

@@ -61,7 +61,12 @@ def works_of(street, person, *, organisation=None, granted=False) -> PermitReque
         permit = draft(town, applicant=person, organisation=organisation, **JUNE)
         permit = permit_submit(permit=permit, applicant=person, now=at(MONDAY))
         if granted:
-            permit = permit_grant(permit=permit, officer=street["officer"], now=at(MONDAY))
+            permit = permit_grant(
+                permit=permit,
+                officer=street["officer"],
+                now=at(MONDAY),
+                override_reason="Les routes ont répondu par téléphone.",
+            )
     return permit
 
 

@@ -26,8 +26,16 @@ def test_applicant_is_told_of_submission_and_grant_and_the_service_of_its_task(
     messages = smtp_server.wait_for(2)
     assert {m["To"] for m in messages} == {applicant.email, roads_reviewer.email}
     with django_capture_on_commit_callbacks(execute=True):
-        permit_grant(permit=permit, officer=officer, now=at(MONDAY), extra_conditions=["Balisage"])
-    granted = smtp_server.wait_for(3)[-1]
-    assert granted["To"] == applicant.email
+        permit_grant(
+            permit=permit,
+            officer=officer,
+            now=at(MONDAY),
+            extra_conditions=["Balisage"],
+            override_reason="Les routes ont répondu par téléphone.",
+        )
+    # the roads, which had not answered, are told their review is closed (issue 8)
+    after_grant = smtp_server.wait_for(4)[2:]
+    assert {m["To"] for m in after_grant} == {applicant.email, roads_reviewer.email}
+    granted = next(m for m in after_grant if m["To"] == applicant.email)
     assert "Balisage" in smtp_server.text_of(granted)
     assert permit.reference in granted["Subject"]

@@ -82,9 +82,23 @@ def test_with_conditions_needs_a_condition_and_unfavourable_needs_reasons(
 
 
 def test_refusal_needs_reasons(in_review, officer):
+    # the roads have not answered: the officer says why deciding without them (issue 8)
+    without_roads = "Moratoire connu, préavis inutile."
     with pytest.raises(ValidationError):
-        permit_refuse(permit=in_review, officer=officer, reasons=" ", now=at(MONDAY))
-    permit = permit_refuse(permit=in_review, officer=officer, reasons="Moratoire", now=at(MONDAY))
+        permit_refuse(
+            permit=in_review,
+            officer=officer,
+            reasons=" ",
+            now=at(MONDAY),
+            override_reason=without_roads,
+        )
+    permit = permit_refuse(
+        permit=in_review,
+        officer=officer,
+        reasons="Moratoire",
+        now=at(MONDAY),
+        override_reason=without_roads,
+    )
     assert permit.status == PermitRequest.Status.REFUSED
 
 

@@ -5,7 +5,7 @@ import pytest
 from django.utils import translation
 
 from commune.permits import workflow
-from commune.permits.models import PermitRequest
+from commune.permits.models import PermitRequest, ReviewTask
 
 RULES = workflow.RoutineRules(
     enabled=True, max_area_m2=Decimal("20"), max_closure="none", pavement_closure_allowed=False
@@ -151,3 +151,14 @@ def test_a_refused_move_says_who_tried_what_for_the_logs_and_a_plain_message_for
         assert refused.value.message == (
             "Cette action n'est pas possible dans l'état actuel de la demande."
         )
+
+
+def test_a_decision_before_every_opinion_needs_the_officers_reason():
+    assert workflow.decision_needs_override(open_tasks=2)
+    assert workflow.decision_needs_override(open_tasks=1)
+    assert not workflow.decision_needs_override(open_tasks=0)
+
+
+def test_every_review_status_the_workflow_names_is_a_task_status():
+    named = {workflow.TASK_OPEN, workflow.TASK_SUPERSEDED} | workflow.TASK_ROUTED
+    assert named <= set(ReviewTask.Status.values)

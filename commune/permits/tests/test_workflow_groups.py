@@ -40,13 +40,14 @@ def test_the_groups_hold_these_states():
     assert workflow.OPEN == ALL - workflow.FINAL
     assert workflow.SUPPLEMENTABLE == workflow.ACTIVE
     assert workflow.EXTENDABLE == workflow.AUTHORISES_WORKS
-    assert workflow.TASK_ROUTED == {"open", "answered"}
+    assert workflow.TASK_ROUTED == {"open", "answered", "superseded"}
+    assert workflow.TASK_SHOWN_TO_APPLICANT == {"open", "answered"}
 
 
 def test_every_group_is_made_of_states():
     groups = [value for name, value in vars(workflow).items() if name.isupper()]
     for group in groups:
-        if isinstance(group, frozenset) and not group <= {"open", "answered"}:
+        if isinstance(group, frozenset) and not group <= {"open", "answered", "superseded"}:
             assert group <= ALL, group
 
 

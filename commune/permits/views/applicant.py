@@ -194,7 +194,9 @@ def permit_detail(request, permit_id: int):
         "areas_geojson": to_geojson(permit),
         "territory": _territory_geojson(request.municipality),
         "history": history_for(permit=permit, audience=Audience.APPLICANT, limit=50),
-        "tasks": permit.tasks.exclude(status="cancelled").select_related("department"),
+        "tasks": permit.tasks.filter(status__in=workflow.TASK_SHOWN_TO_APPLICANT).select_related(
+            "department"
+        ),
         "findings": findings,
         "findings_geojson": findings_geojson(findings),
         "open_complement": permit.complements.filter(answered_at__isnull=True).first(),

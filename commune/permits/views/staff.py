@@ -103,6 +103,7 @@ def staff_detail(request, permit_id: int):
         task.actions = workflow.task_actions(
             task.status, permit.status, mine=task.department_id in mine, is_officer=is_officer
         )
+    pending = [t.department.name for t in tasks if t.status == workflow.TASK_OPEN]
     context = {
         "permit": permit,
         "actions": access.permit_staff_actions(municipality=town, user=request.user, permit=permit),
@@ -117,7 +118,8 @@ def staff_detail(request, permit_id: int):
         "history": history_for(permit=permit, audience=Audience.STAFF, limit=100),
         "routine_obstacles": decision.routine_obstacles_for(permit),
         "extensions": permit.extensions.filter(status=ExtensionRequest.Status.PENDING),
-        "decision_form": forms.DecisionForm(),
+        "pending": pending,
+        "decision_form": forms.DecisionForm(pending=pending),
         "complement_form": forms.ComplementForm(),
         "service_form": forms.ServiceAddForm(),
         "inspection_form": forms.InspectionForm(),
@@ -178,11 +180,16 @@ def permit_decide(request, permit_id: int):
                 now=now,
                 extra_conditions=lines,
                 text=data["text"],
+                override_reason=data["override_reason"],
             )
             messages.success(request, _("The permit is granted."))
         else:
             decision.permit_refuse(
-                permit=permit, officer=request.user, reasons=data["text"], now=now
+                permit=permit,
+                officer=request.user,
+                reasons=data["text"],
+                now=now,
+                override_reason=data["override_reason"],
             )
             messages.success(request, _("The request is refused."))
     except (ValidationError, TransitionNotAllowed) as exc:
