@@ -6,6 +6,7 @@ are data computed once and stored on the task.
 
 from __future__ import annotations
 
+import calendar
 import datetime as dt
 from functools import lru_cache
 
@@ -46,3 +47,12 @@ def working_days_between(start: dt.date, end: dt.date, canton: str) -> int:
         if is_working_day(day, canton):
             count += 1
     return count
+
+
+def add_years(day: dt.date, years: int) -> dt.date:
+    """The same day `years` later (a guarantee period); 29 February becomes 28 February in a
+    common year, the month's last day (Swiss Code of Obligations, art. 77 para. 3)."""
+    year = day.year + years
+    if (day.month, day.day) == (2, 29) and not calendar.isleap(year):
+        return dt.date(year, 2, 28)
+    return day.replace(year=year)

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from commune.core import audit
 from commune.permits import workflow
+from commune.permits.deadlines import add_years
 from commune.permits.models import ExtensionRequest, Inspection, PermitRequest, WorkArea
 from commune.permits.selectors import permit_settings_get
 
@@ -111,7 +112,7 @@ def inspection_record(
         )
     else:
         settings = permit_settings_get(municipality=permit.municipality)
-        guarantee = today.replace(year=today.year + settings.guarantee_years)
+        guarantee = add_years(today, settings.guarantee_years)
         permit = _move(
             permit,
             Status.CLOSED,

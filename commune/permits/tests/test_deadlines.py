@@ -2,7 +2,12 @@ import datetime as dt
 
 import pytest
 
-from commune.permits.deadlines import add_working_days, is_working_day, working_days_between
+from commune.permits.deadlines import (
+    add_working_days,
+    add_years,
+    is_working_day,
+    working_days_between,
+)
 
 # Reads the date or the hour: ./test runs it again under shifted clocks (docs/testing.md).
 pytestmark = pytest.mark.clock
@@ -53,3 +58,12 @@ def test_zero_days_moves_a_cantonal_holiday_to_the_next_working_day_of_that_cant
     # then a date due that day in Vaud moves to Monday 5 January, in Geneva it stays
     assert add_working_days(berchtold, 0, "VD") == dt.date(2026, 1, 5)
     assert add_working_days(berchtold, 0, "GE") == berchtold
+
+
+def test_a_guarantee_from_29_february_ends_on_28_february_of_a_common_year():
+    # given an inspection on 29 February 2028 and a two-year guarantee
+    leap_day = dt.date(2028, 2, 29)
+    # then it ends on the last day of February 2030, and on 29 February four years on
+    assert add_years(leap_day, 2) == dt.date(2030, 2, 28)
+    assert add_years(leap_day, 4) == dt.date(2032, 2, 29)
+    assert add_years(dt.date(2027, 3, 1), 2) == dt.date(2029, 3, 1)
