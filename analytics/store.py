@@ -93,3 +93,32 @@ def merge_into(
     if on_fraction is not None:
         on_fraction(1.0)
     return result
+
+
+def merge_by_month(
+    folder: Path,
+    new: pd.DataFrame,
+    *,
+    key: list[str],
+    schema: pa.Schema,
+    on_fraction: Callable[[float], None] | None = None,
+) -> MergeResult:
+    """Merge a time series into ``folder/<YYYY-MM>.parquet``, one partition per UTC month of
+    its ``ts_utc``: the layout of every time series in the store."""
+    partition = new["ts_utc"].dt.strftime("%Y-%m")
+    return merge_into(
+        folder, new, key=key, partition=partition, schema=schema, on_fraction=on_fraction
+    )
+
+
+def chunk_files_by_month(folder: Path, *, key: list[str], schema: pa.Schema) -> int:
+    """Move the rows of chunk files (``part-NNNNN.parquet``, as demo data was once written) into
+    the month partitions, and remove the chunk files; returns the rows moved. A row also stored
+    in its month partition (imported again) is kept once."""
+    moved = 0
+    for chunk in sorted(folder.glob("part-*.parquet")) if folder.is_dir() else []:
+        rows = pq.read_table(chunk).to_pandas().drop_duplicates(key, keep="last")
+        merge_by_month(folder, rows, key=key, schema=schema)
+        chunk.unlink()
+        moved += len(rows)
+    return moved

@@ -148,7 +148,9 @@ def _counts_chunk(spec: CountsSpec, axis: TimeAxis, shape, sites, rng) -> pa.Tab
 
 
 def write_counts(folder: str | Path, spec: CountsSpec, *, chunk_rows: int = 4_000_000) -> int:
-    """Write the counts of ``spec`` as ``folder/part-NNNNN.parquet``; returns the row count."""
+    """Write the counts of ``spec`` as ``folder/part-NNNNN.parquet``; returns the row count.
+    Chunk files, for benchmarks and engine tests: a town's data is stored by month
+    (analytics.store.merge_by_month), where an import of the same rows finds them."""
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
     rng = np.random.default_rng(spec.seed)
@@ -264,7 +266,8 @@ def _od_chunk(spec: FlowSpec, axis: TimeAxis, shape, hours: slice, rng) -> pa.Ta
 
 
 def write_od(folder: str | Path, spec: FlowSpec, *, chunk_rows: int = 4_000_000) -> int:
-    """Write hourly OD trips for every zone pair as ``folder/part-NNNNN.parquet``."""
+    """Write hourly OD trips for every zone pair as ``folder/part-NNNNN.parquet`` (chunk files,
+    as write_counts)."""
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
     rng = np.random.default_rng(spec.seed)

@@ -28,7 +28,7 @@ from analytics.ingest.chunks import (
 )
 from analytics.ingest.numbers import reason_params, whole_counts
 from analytics.ingest.report import ImportFormatError, ImportReport
-from analytics.store import merge_into
+from analytics.store import merge_by_month
 from analytics.timeparse import local_columns, parse_naive, parse_timestamps, timestamp_problem
 from untrusted.delimiters import guess_delimiter
 
@@ -251,11 +251,8 @@ def import_counts(
     stages.check(1.0)
     report.quarantine.sort(key=lambda q: q.line)
     if len(rows):
-        month = rows["ts_utc"].dt.strftime("%Y-%m")
         folder = dataset_dir(root, municipality_id, "counts")
-        merged = merge_into(
-            folder, rows, key=KEY, partition=month, schema=SCHEMA, on_fraction=stages.store
-        )
+        merged = merge_by_month(folder, rows, key=KEY, schema=SCHEMA, on_fraction=stages.store)
         report.rows_imported = merged.inserted
         report.rows_replaced = merged.replaced
         report.rows_unchanged = merged.unchanged

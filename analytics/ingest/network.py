@@ -33,7 +33,7 @@ from analytics.ingest.chunks import Progress, Stages, header_line, read_csv, sni
 from analytics.ingest.classes import dwell_minutes, origin_class_km
 from analytics.ingest.numbers import reason_params, whole_counts
 from analytics.ingest.report import ImportFormatError, ImportReport
-from analytics.store import locked, merge_into, write_atomic
+from analytics.store import locked, merge_by_month, write_atomic
 from analytics.timeparse import local_columns, parse_timestamps, timestamp_problem
 from untrusted.delimiters import guess_delimiter
 
@@ -198,14 +198,7 @@ def _store(good, *, key, schema, root, municipality_id, dataset, report, stages)
     good = good[~dup]
     if len(good):
         folder = dataset_dir(root, municipality_id, dataset)
-        merged = merge_into(
-            folder,
-            good,
-            key=key,
-            partition=good.ts_utc.dt.strftime("%Y-%m"),
-            schema=schema,
-            on_fraction=stages.store,
-        )
+        merged = merge_by_month(folder, good, key=key, schema=schema, on_fraction=stages.store)
         report.rows_imported, report.rows_replaced = merged.inserted, merged.replaced
         report.rows_unchanged = merged.unchanged
     report.quarantine.sort(key=lambda q: q.line)
@@ -224,11 +217,10 @@ def _store_dwell(good, dwell, *, root, municipality_id, report) -> pd.DataFrame:
     with_dwell = good[good.dwell_min.notna()]
     if len(with_dwell):
         per_class = with_dwell.groupby([*keys, "dwell_min"], as_index=False)["count"].sum()
-        merge_into(
+        merge_by_month(
             dataset_dir(root, municipality_id, "dwell"),
             per_class,
             key=["zone_id", "ts_utc", "dwell_min"],
-            partition=per_class.ts_utc.dt.strftime("%Y-%m"),
             schema=DWELL_SCHEMA,
         )
     cols = [*PRESENCE_KEY, "local_date", "local_hour", "origin_distance_km"]

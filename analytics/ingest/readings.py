@@ -15,7 +15,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from analytics.engines import dataset_dir
-from analytics.store import MergeResult, merge_into
+from analytics.store import MergeResult, merge_by_month
 from analytics.timeparse import local_columns
 
 KEY = ["sensor_id", "ts_utc"]
@@ -46,8 +46,7 @@ def store_readings(
     rows["local_date"], rows["local_hour"] = local_columns(rows["ts_utc"], tz)
     rows = rows[SCHEMA.names].reset_index(drop=True)
     folder = dataset_dir(root, municipality_id, "readings")
-    month = rows["ts_utc"].dt.strftime("%Y-%m")
-    return merge_into(folder, rows, key=KEY, partition=month, schema=SCHEMA)
+    return merge_by_month(folder, rows, key=KEY, schema=SCHEMA)
 
 
 def last_stored(root, municipality_id) -> pd.Timestamp | None:

@@ -8,14 +8,21 @@ import tempfile
 from pathlib import Path
 
 import pandas as pd
-import pyarrow as pa
-import pyarrow.parquet as pq
 
 from analytics import synthetic
 from analytics.engines import dataset_dir
 from analytics.geo import lv95_to_wgs84
-from analytics.ingest.network import PRESENCE_SCHEMA, import_zones
+from analytics.ingest.counts import KEY as COUNTS_KEY
+from analytics.ingest.counts import SCHEMA as COUNTS_SCHEMA
+from analytics.ingest.network import (
+    OD_KEY,
+    OD_SCHEMA,
+    PRESENCE_KEY,
+    PRESENCE_SCHEMA,
+    import_zones,
+)
 from analytics.ingest.sites import store_sites
+from analytics.store import chunk_files_by_month, merge_by_month
 from commune.tenants.models import Municipality
 
 from .ingest import rollups_refresh, warehouse_root
@@ -37,10 +44,13 @@ def demo_observatory_write(
 ) -> bool:
     """Write synthetic observatory data (analytics.synthetic) into the town's folder: hourly
     counts for `sites` (dicts with site_id, name, kind, e, n), zones, presence with home
-    origins and hourly OD trips. Skips (returns False) when the town already has counts."""
+    origins and hourly OD trips. Skips (returns False) when the town already has counts, after
+    moving demo data written in chunk files (before the importers' layout) to that layout."""
     root, town_id = warehouse_root(), municipality.pk
     counts_dir = dataset_dir(root, town_id, "counts")
     if counts_dir.is_dir() and any(counts_dir.glob("*.parquet")):
+        if _former_layout_moved(root, town_id):
+            rollups_refresh(municipality=municipality)
         return False
     effect = None
     if effect_sites and effect_date:
@@ -55,21 +65,35 @@ def demo_observatory_write(
         path = Path(tmp) / "zones.geojson"
         path.write_text(json.dumps(zones.geojson()))
         import_zones(path, root=root, municipality_id=town_id)
-    synthetic.write_od(dataset_dir(root, town_id, "od"), flows)
+    # stored as the importers store them (analytics.store.merge_by_month), so that a town's
+    # import of the same rows finds them
+    od = synthetic.od_frame(flows)
+    merge_by_month(dataset_dir(root, town_id, "od"), od, key=OD_KEY, schema=OD_SCHEMA)
     presence = synthetic.presence_frame(flows)
-    presence_dir = dataset_dir(root, town_id, "presence")
-    presence_dir.mkdir(parents=True, exist_ok=True)
-    pq.write_table(
-        pa.Table.from_pandas(
-            presence[PRESENCE_SCHEMA.names], schema=PRESENCE_SCHEMA, preserve_index=False
-        ),
-        presence_dir / "part-00000.parquet",
-        compression="zstd",
+    merge_by_month(
+        dataset_dir(root, town_id, "presence"),
+        presence,
+        key=PRESENCE_KEY,
+        schema=PRESENCE_SCHEMA,
     )
     meta = pd.DataFrame(sites)
     latlon = [lv95_to_wgs84(e, n) for e, n in zip(meta.e, meta.n, strict=True)]
     meta["lat"], meta["lon"] = [p[0] for p in latlon], [p[1] for p in latlon]
     store_sites(root, town_id, meta)  # the same dataset as analytics.ingest.sites.import_sites
-    synthetic.write_counts(counts_dir, spec)  # its presence marks the demo as written
+    counts = synthetic.counts_frame(spec)  # written last: its presence marks the demo written
+    merge_by_month(counts_dir, counts, key=COUNTS_KEY, schema=COUNTS_SCHEMA)
     rollups_refresh(municipality=municipality)
     return True
+
+
+def _former_layout_moved(root: Path, town_id: int) -> bool:
+    """Demo data once written in chunk files (part-NNNNN.parquet) moved to month partitions,
+    where an import of the same rows finds them; True when there was any."""
+    moved = 0
+    for dataset, key, schema in (
+        ("counts", COUNTS_KEY, COUNTS_SCHEMA),
+        ("od", OD_KEY, OD_SCHEMA),
+        ("presence", PRESENCE_KEY, PRESENCE_SCHEMA),
+    ):
+        moved += chunk_files_by_month(dataset_dir(root, town_id, dataset), key=key, schema=schema)
+    return moved > 0
