@@ -113,8 +113,9 @@ def evaluate(
     )
     data = data[(data.local_date >= start) & (data.local_date < end)]
     hol = holidays.Switzerland(subdiv=subdiv, years=range(start.year, end.year + 1))
-    excluded = data.local_date.map(lambda d: d in hol) | (data.local_date == intervention)
-    holidays_excluded = sorted({str(d) for d in data.local_date[excluded]})
+    holiday = data.local_date.map(lambda d: d in hol)
+    excluded = holiday | (data.local_date == intervention)
+    holidays_excluded = sorted({str(d) for d in data.local_date[holiday]})
     data = data[~excluded]
     missing = [s for s in list(treated) + list(control) if s not in set(data.site_id)]
     if missing:
@@ -125,14 +126,15 @@ def evaluate(
     fe = data[~data.after].groupby(["site_id", "how"]).y.mean().rename("fe")
     data = data.join(fe, on=["site_id", "how"])
     data = data.dropna(subset=["fe"])  # an hour of the week never seen before cannot be compared
+    unseen = [s for s in list(treated) + list(control) if s not in set(data.site_id)]
+    if unseen:
+        raise ValueError(f"no data before the intervention for site(s): {', '.join(unseen)}")
     data["r"] = data.y - data.fe
     daily = data.groupby(["local_date", "site_id"]).r.mean().unstack("site_id")
     after = pd.Series(daily.index >= intervention, index=daily.index)
     for group, sites in (("treated", treated), ("control", control)):
         if daily.loc[after.values, sites].dropna(how="all").empty:
             raise ValueError(f"no {group} data after the intervention")
-        if daily.loc[~after.values, sites].dropna(how="all").empty:
-            raise ValueError(f"no {group} data before the intervention")
 
     blocks_per_side = min(before_days, after_days) // block_days
     block = block_days if blocks_per_side >= MIN_BLOCKS else 1
