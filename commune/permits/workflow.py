@@ -6,6 +6,7 @@ carried out by exactly one service (services/), which calls `check()` first.
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -129,6 +130,27 @@ def decision_needs_override(*, open_tasks: int) -> bool:
     """The officer decides before every service answered only by saying why: the open reviews
     are then closed (TASK_SUPERSEDED) and their services told."""
     return open_tasks > 0
+
+
+#: Where a permit stands on a given day, against its dates.
+NOT_YET_VALID = "not_yet_valid"
+VALID = "valid"
+EXPIRED = "expired"
+
+
+def validity_on(day: dt.date, *, first_day: dt.date, last_day: dt.date) -> str:
+    """NOT_YET_VALID before the permit's first day, EXPIRED after its last, VALID between
+    (both days included; `day` is the town's, Europe/Zurich)."""
+    if day < first_day:
+        return NOT_YET_VALID
+    if day > last_day:
+        return EXPIRED
+    return VALID
+
+
+def declared_in_order(*, previous: dt.datetime | None, at: dt.datetime) -> bool:
+    """A step of the works (end, reinstatement) is not declared before the step it follows."""
+    return previous is None or at >= previous
 
 
 def works_overdue(status: str, *, flagged: bool) -> bool:

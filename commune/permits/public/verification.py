@@ -7,10 +7,22 @@ import datetime as dt
 
 from django.core import signing
 from django.urls import reverse
+from django.utils import formats
 from django.utils.translation import gettext_lazy as _
 
 from commune.permits.models import PermitRequest
-from commune.permits.workflow import AUTHORISES_WORKS, FINAL, ISSUED
+from commune.permits.workflow import (
+    AUTHORISES_WORKS,
+    EXPIRED,
+    FINAL,
+    ISSUED,
+    NOT_YET_VALID,
+    VALID,
+    validity_on,
+)
+
+#: An unknown, refused or closed permit: it authorises nothing.
+NOT_VALID = "not_valid"
 
 
 def _salt(municipality_id: int) -> str:
@@ -38,17 +50,26 @@ def permit_id_from_token(token: str, *, municipality) -> int | None:
     return value if isinstance(value, int) else None
 
 
-def validity(permit: PermitRequest, *, today: dt.date) -> tuple[bool, str]:
-    """Whether the permit authorises works today, and a sentence that says so."""
+def validity(permit: PermitRequest, *, today: dt.date) -> tuple[str, str]:
+    """Where the permit stands today (`today` in the town's time zone): VALID, NOT_YET_VALID,
+    EXPIRED or NOT_VALID, and a sentence that says so with its dates in the reader's words."""
     end = permit.valid_until or permit.planned_end
     if permit.status not in ISSUED:
-        return False, str(_("This permit has not been granted: it is not valid."))
+        return NOT_VALID, str(_("This permit has not been granted: it is not valid."))
     if permit.status in FINAL:
-        return False, str(_("The works are finished and the file is closed."))
+        return NOT_VALID, str(_("The works are finished and the file is closed."))
     if permit.status not in AUTHORISES_WORKS:
-        return True, str(
+        return VALID, str(
             _("This permit is valid; the works are finished, the street is being reinstated.")
         )
-    if today > end:
-        return False, str(_("This permit has expired."))
-    return True, str(_("This permit is valid."))
+    dates = {
+        "start": formats.date_format(permit.planned_start, "DATE_FORMAT"),
+        "end": formats.date_format(end, "DATE_FORMAT"),
+    }
+    state = validity_on(today, first_day=permit.planned_start, last_day=end)
+    sentences = {
+        NOT_YET_VALID: _("This permit is not yet valid: it is valid from %(start)s to %(end)s."),
+        EXPIRED: _("This permit has expired: it was valid from %(start)s to %(end)s."),
+        VALID: _("This permit is valid from %(start)s to %(end)s."),
+    }
+    return state, str(sentences[state]) % dates

@@ -20,12 +20,13 @@ from django.views.decorators.http import require_GET
 from commune.permits import pdf
 from commune.permits.models import PermitRequest
 from commune.permits.selectors import permit_get_for_reader
-from commune.permits.workflow import ISSUED
+from commune.permits.workflow import ISSUED, VALID
 from commune.tenants import links
 
 from .features import work_features
 from .ical import closures_calendar
 from .ogcapi import GEOJSON, permits_module
+from .params import LOCAL
 from .selectors import works_public
 from .verification import permit_id_from_token, validity, verify_url
 
@@ -115,13 +116,14 @@ def verify(request, token: str):
         )
     if permit is None:
         return render(request, "permits/public/verify_unknown.html", status=404)
-    is_valid, sentence = validity(permit, today=timezone.localdate())
+    state, sentence = validity(permit, today=timezone.localdate(timezone=LOCAL))
     return render(
         request,
         "permits/public/verify.html",
         {
             "permit": permit,
-            "is_valid": is_valid,
+            "state": state,
+            "is_valid": state == VALID,
             "sentence": sentence,
             "issued": permit.status in ISSUED,
             "end": permit.valid_until or permit.planned_end,

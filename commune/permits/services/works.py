@@ -4,10 +4,11 @@ closure; the periodic checks for overdue works and permits about to expire."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from commune.core import audit
@@ -22,9 +23,22 @@ from .notify import notify_later
 Status = PermitRequest.Status
 
 
-def _move(permit: PermitRequest, target: str, *, actor, actor_kind: str, action: str, **fields):
+def _move(
+    permit: PermitRequest,
+    target: str,
+    *,
+    actor,
+    actor_kind: str,
+    action: str,
+    guard: Callable[[PermitRequest], None] | None = None,
+    **fields,
+):
+    """Move the locked permit to `target`; `guard` refuses the move (ValidationError) once the
+    table allows it."""
     permit = PermitRequest.objects.select_for_update().get(pk=permit.pk)
     workflow.check(permit.status, target, actor=actor_kind)
+    if guard is not None:
+        guard(permit)
     before = permit.status
     permit.status = target
     for name, value in fields.items():
@@ -40,26 +54,74 @@ def _move(permit: PermitRequest, target: str, *, actor, actor_kind: str, action:
     return permit
 
 
+def _day(value: dt.date | dt.datetime) -> str:
+    """A day in the reader's words (a time as its day in the town's time zone)."""
+    if isinstance(value, dt.datetime):
+        value = timezone.localdate(value)
+    return formats.date_format(value, "DATE_FORMAT")
+
+
+def _within_validity(now: dt.datetime) -> Callable[[PermitRequest], None]:
+    """The works start between the permit's first and last day (in the town's time zone)."""
+
+    def guard(permit: PermitRequest) -> None:
+        first, last = permit.planned_start, permit.valid_until or permit.planned_end
+        state = workflow.validity_on(timezone.localdate(now), first_day=first, last_day=last)
+        if state == workflow.NOT_YET_VALID:
+            raise ValidationError(
+                _("The works may start from %(date)s, the permit's first day.")
+                % {"date": _day(first)},
+                code="not_yet_valid",
+            )
+        if state == workflow.EXPIRED:
+            raise ValidationError(
+                _(
+                    "This permit was valid until %(date)s: ask for an extension before "
+                    "starting the works."
+                )
+                % {"date": _day(last)},
+                code="expired",
+            )
+
+    return guard
+
+
+def _after(field: str, message: str, now: dt.datetime) -> Callable[[PermitRequest], None]:
+    """The step is not declared before the one it follows (`field`, a time on the permit)."""
+
+    def guard(permit: PermitRequest) -> None:
+        previous = getattr(permit, field)
+        if not workflow.declared_in_order(previous=previous, at=now):
+            raise ValidationError(message % {"date": _day(previous)}, code="before_previous")
+
+    return guard
+
+
 @transaction.atomic
 def works_start(*, permit: PermitRequest, applicant, now: dt.datetime) -> PermitRequest:
+    """The applicant declares the start, refused before the permit's first day (saying from
+    when) and after its last (an extension is asked first)."""
     return _move(
         permit,
         Status.WORKS_STARTED,
         actor=applicant,
         actor_kind=workflow.APPLICANT,
         action="works_started",
+        guard=_within_validity(now),
         works_started_at=now,
     )
 
 
 @transaction.atomic
 def works_end(*, permit: PermitRequest, applicant, now: dt.datetime) -> PermitRequest:
+    message = _("The end of the works cannot be before their start (%(date)s).")
     return _move(
         permit,
         Status.WORKS_ENDED,
         actor=applicant,
         actor_kind=workflow.APPLICANT,
         action="works_ended",
+        guard=_after("works_started_at", message, now),
         works_ended_at=now,
     )
 
@@ -71,12 +133,14 @@ def works_reinstate(
     """The applicant declares the street restored, with photos."""
     if not photos:
         raise ValidationError({"photos": _("Add at least one photo of the restored street.")})
+    message = _("The reinstatement cannot be before the end of the works (%(date)s).")
     permit = _move(
         permit,
         Status.REINSTATED,
         actor=applicant,
         actor_kind=workflow.APPLICANT,
         action="reinstated",
+        guard=_after("works_ended_at", message, now),
         reinstated_at=now,
     )
     for upload, mime in photos:

@@ -5,8 +5,10 @@ page visited passes axe-core (WCAG 2.1 AA)."""
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import re
+from zoneinfo import ZoneInfo
 
 import pypdf
 import pytest
@@ -19,6 +21,7 @@ from .browser import (
     PARKS_REVIEWER,
     draw_area,
     fill_request,
+    log_in,
     open_page,
     start_in,
     submit_request,
@@ -26,6 +29,7 @@ from .browser import (
 )
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+ZURICH = ZoneInfo("Europe/Zurich")
 
 # The smallest valid PNG: a 1×1 pixel, enough for the content check.
 PNG = bytes.fromhex(
@@ -49,7 +53,10 @@ def _review(page, axe, permit_id: int, *, condition: str = ""):
     axe(page)
 
 
-def test_a_request_goes_from_the_drawn_area_to_the_closed_file(browser, live_server, axe, pully):
+@pytest.mark.clock
+def test_a_request_goes_from_the_drawn_area_to_the_closed_file(
+    browser, live_server, axe, pully, time_machine
+):
     # given: an area crossing the protected trees, with a full road closure, for water works
     x, y = trees_origin(pully)
     ring = [(x + 30, y - 8), (x + 90, y - 8), (x + 90, y - 1), (x + 30, y - 1)]
@@ -111,12 +118,21 @@ def test_a_request_goes_from_the_drawn_area_to_the_closed_file(browser, live_ser
     body = open(download_info.value.path(), "rb").read()
     text = "".join(p.extract_text() for p in pypdf.PdfReader(io.BytesIO(body)).pages)
     url = re.search(r"https?://\S+/pully/works/verify/[^/\s]+/", text.replace("\n", "")).group(0)
+    # (the works are planned a month ahead: not yet valid today, valid from their first day)
     verify = open_page(browser, live_server)
     verify.goto(url)
     axe(verify)
-    assert "ce permis est valide" in verify.locator("main").inner_text().lower()
+    assert "ce permis n'est pas encore valide" in verify.locator("main").inner_text().lower()
+    first_day = dt.datetime.combine(permit.planned_start, dt.time(7), tzinfo=ZURICH)
+    time_machine.move_to(first_day)
+    verify.goto(url)
+    assert "ce permis est valide du" in verify.locator("main").inner_text().lower()
 
-    # when: the applicant declares the start, the end and the reinstatement with a photo
+    # when: on that day (the sessions of a month ago have expired: log in again), the applicant
+    # declares the start, the end and the reinstatement with a photo
+    log_in(applicant, APPLICANT)
+    log_in(roads, demo.staff_email("routes", "pully"))
+    applicant.goto(f"/pully/permits/{permit.pk}/")
     applicant.locator("form[action$='/works/start/'] button").click()
     applicant.wait_for_load_state()
     axe(applicant)

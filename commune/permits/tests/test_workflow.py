@@ -1,4 +1,6 @@
 import dataclasses
+import datetime as dt
+import functools
 from decimal import Decimal
 
 import pytest
@@ -162,3 +164,19 @@ def test_a_decision_before_every_opinion_needs_the_officers_reason():
 def test_every_review_status_the_workflow_names_is_a_task_status():
     named = {workflow.TASK_OPEN, workflow.TASK_SUPERSEDED} | workflow.TASK_ROUTED
     assert named <= set(ReviewTask.Status.values)
+
+
+def test_a_permit_is_valid_from_its_first_to_its_last_day_both_included():
+    first, last = dt.date(2026, 9, 1), dt.date(2026, 9, 6)
+    on = functools.partial(workflow.validity_on, first_day=first, last_day=last)
+    assert on(dt.date(2026, 8, 31)) == workflow.NOT_YET_VALID
+    assert on(first) == workflow.VALID
+    assert on(last) == workflow.VALID
+    assert on(dt.date(2026, 9, 7)) == workflow.EXPIRED
+
+
+def test_a_step_of_the_works_is_not_declared_before_the_one_it_follows():
+    start = dt.datetime(2026, 9, 2, 8, tzinfo=dt.UTC)
+    assert workflow.declared_in_order(previous=None, at=start)
+    assert workflow.declared_in_order(previous=start, at=start)
+    assert not workflow.declared_in_order(previous=start, at=start - dt.timedelta(seconds=1))

@@ -79,12 +79,13 @@ def test_works_are_followed_until_the_file_closes(granted, applicant, officer):
 
 
 def test_reinstatement_needs_a_photo_and_works_cannot_end_before_they_start(granted, applicant):
+    first_day = granted.planned_start  # works start on the permit's first day (issue 8)
     with pytest.raises(TransitionNotAllowed):
-        works_end(permit=granted, applicant=applicant, now=at(MONDAY))
-    works_start(permit=granted, applicant=applicant, now=at(MONDAY))
-    works_end(permit=granted, applicant=applicant, now=at(MONDAY))
+        works_end(permit=granted, applicant=applicant, now=at(first_day))
+    works_start(permit=granted, applicant=applicant, now=at(first_day))
+    works_end(permit=granted, applicant=applicant, now=at(first_day))
     with pytest.raises(ValidationError):
-        works_reinstate(permit=granted, applicant=applicant, photos=[], now=at(MONDAY))
+        works_reinstate(permit=granted, applicant=applicant, photos=[], now=at(first_day))
 
 
 def test_works_past_their_end_without_notice_are_flagged_once(granted, applicant):
