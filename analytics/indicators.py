@@ -16,6 +16,9 @@ from datetime import date
 import ibis
 from ibis import _
 
+from analytics.timeparse import local_hours
+
+TZ = "Europe/Zurich"
 CATCHMENT_BANDS_KM = (1.0, 5.0, 10.0, 20.0)
 DWELL_BANDS_MIN = (15.0, 30.0, 60.0, 120.0, 240.0)
 
@@ -172,23 +175,38 @@ def modal_split(counts: ibis.Table, *, start=None, end=None, sites=None):
     return agg.mutate(share=agg.volume.cast("float64") / agg.volume.sum().over())
 
 
-def missing_hours(counts: ibis.Table, *, start=None, end=None):
+def missing_hours(counts: ibis.Table, *, start=None, end=None, sites=None, tz: str = TZ):
     """Data quality: per site, hours expected, observed and missing.
 
-    Expected hours run from the first to the last hour seen in the data (all sites together), so
-    a site that went silent shows its missing hours too. An hour counts as observed when the
-    site delivered any count in it (quarter-hour data counts each hour once).
+    With a period (``start`` and ``end``, local dates, end excluded), every hour of it is
+    expected (23 or 25 on the clock-change days in ``tz``), of each site of ``sites`` when given,
+    so a site that never delivered has a row with every hour missing. Without one, expected
+    hours run from the first to the last hour seen in the data (all sites together). An hour
+    counts as observed when the site delivered any count in it (quarter-hour data counts each
+    hour once).
     """
-    return missing_hours_of_hourly(hourly_volume(counts, start=start, end=end))
+    hourly = hourly_volume(counts, start=start, end=end, sites=sites)
+    return missing_hours_of_hourly(hourly, start=start, end=end, sites=sites, tz=tz)
 
 
-def missing_hours_of_hourly(hourly: ibis.Table) -> ibis.Table:
+def missing_hours_of_hourly(
+    hourly: ibis.Table, *, start=None, end=None, sites=None, tz: str = TZ
+) -> ibis.Table:
     """`missing_hours` from hourly volumes (one row per site and UTC hour)."""
-    first, last = hourly.hour_utc.min(), hourly.hour_utc.max()
-    span = ((last.epoch_seconds() - first.epoch_seconds()) / 3600 + 1).cast("int64")
     per_site = hourly.group_by("site_id").agg(observed_hours=hourly.count())
-    expected = hourly.aggregate(expected_hours=span)
-    out = per_site.cross_join(expected)
+    if sites is not None:
+        every = ibis.memtable({"site_id": list(sites)}, schema={"site_id": "string"})
+        joined = every.left_join(per_site, every.site_id == per_site.site_id)
+        per_site = joined.select(
+            site_id=every.site_id, observed_hours=per_site.observed_hours.fill_null(0)
+        )
+    if start is not None and end is not None:
+        expected = ibis.literal(local_hours(start, end, tz), "int64")
+        out = per_site.mutate(expected_hours=expected)
+    else:
+        first, last = hourly.hour_utc.min(), hourly.hour_utc.max()
+        span = ((last.epoch_seconds() - first.epoch_seconds()) / 3600 + 1).cast("int64")
+        out = per_site.cross_join(hourly.aggregate(expected_hours=span))
     return out.mutate(missing_hours=out.expected_hours - out.observed_hours)
 
 

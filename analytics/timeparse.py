@@ -13,12 +13,23 @@ engine groups by local day and hour identically (Ibis has no portable time-zone 
 
 from __future__ import annotations
 
+import datetime as dt
 import re
+from zoneinfo import ZoneInfo
 
 import pandas as pd
 
 OFFSET_RE = re.compile(r"(?:Z|[+-]\d{2}:?\d{2})$", re.IGNORECASE)
 SWISS_DATE_RE = re.compile(r"^\s*(\d{1,2})\.(\d{1,2})\.(\d{4})")
+
+
+def local_hours(start: dt.date, end: dt.date, tz: str) -> int:
+    """The hours from local midnight of `start` to local midnight of `end` in zone `tz`: 24 a
+    day, 23 on the spring clock change, 25 on the autumn one."""
+    zone = ZoneInfo(tz)
+    first = dt.datetime.combine(start, dt.time(), tzinfo=zone).astimezone(dt.UTC)
+    last = dt.datetime.combine(end, dt.time(), tzinfo=zone).astimezone(dt.UTC)
+    return round((last - first).total_seconds() / 3600)
 
 
 def local_columns(ts_utc: pd.Series, tz: str) -> tuple[pd.Series, pd.Series]:

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from zoneinfo import ZoneInfo
+
+from analytics.timeparse import local_hours
 
 WEEK, MONTH = "week", "month"
 TZ = "Europe/Zurich"
@@ -68,7 +69,4 @@ def months_between(first: dt.date, last: dt.date) -> list[Period]:
 
 def hours_in(period: Period, tz: str = TZ) -> int:
     """Hours between the period's first and last local midnight (23 or 25 on DST days)."""
-    zone = ZoneInfo(tz)
-    start = dt.datetime.combine(period.start, dt.time(), tzinfo=zone)
-    end = dt.datetime.combine(period.end + dt.timedelta(days=1), dt.time(), tzinfo=zone)
-    return round((end.astimezone(dt.UTC) - start.astimezone(dt.UTC)).total_seconds() / 3600)
+    return local_hours(period.start, period.end + dt.timedelta(days=1), tz)

@@ -177,3 +177,55 @@ def test_each_sites_level_is_its_own():
     rows = daily("A", [100] * 6) + daily("B", [500] * 6)
     # then neither is flagged (a window mixing the two sites would jump)
     assert flagged(rows, window_days=2, threshold=0.3) == []
+
+
+# --- missing hours ----------------------------------------------------------------------------
+
+
+def _hours_from(site: str, first: datetime, n: int) -> ibis.Table:
+    """Counts as stored for `n` consecutive hours of `site` from the local time `first` (both
+    02:00 hours of the autumn day included)."""
+    records = []
+    for k in range(n):
+        utc = first.astimezone(UTC) + timedelta(hours=k)
+        local = utc.astimezone(ZURICH)
+        records.append(
+            {
+                "site_id": site,
+                "ts_utc": utc,
+                "local_date": local.date(),
+                "local_hour": local.hour,
+                "count": 10,
+                "direction": "in",
+                "mode": "car",
+                "lane": "1",
+            }
+        )
+    return ibis.memtable(pa.Table.from_pylist(records, schema=SCHEMA))
+
+
+@pytest.mark.parametrize(
+    ("start", "end", "expected", "counted"),
+    [
+        (date(2024, 9, 1), date(2024, 10, 1), 720, 152),  # September: 30 days of 24 hours
+        (date(2024, 10, 1), date(2024, 11, 1), 745, 152),  # October: 27 October has 25 hours
+        (date(2024, 3, 31), date(2024, 4, 1), 23, 20),  # the spring switch day
+        (date(2024, 10, 27), date(2024, 10, 28), 25, 20),  # the autumn switch day
+    ],
+)
+def test_missing_hours_expects_every_hour_of_the_period_for_every_site(
+    start, end, expected, counted
+):
+    # given: site A counted `counted` hours from the period's first midnight, B never counted
+    first = datetime(start.year, start.month, start.day, tzinfo=ZURICH)
+    table = _hours_from("A", first, counted)
+    # when
+    rows = run(
+        indicators.missing_hours(table, start=start, end=end, sites=["A", "B"]),
+        order_by=["site_id"],
+    )
+    # then
+    found = [
+        (r["site_id"], r["expected_hours"], r["observed_hours"], r["missing_hours"]) for r in rows
+    ]
+    assert found == [("A", expected, counted, expected - counted), ("B", expected, 0, expected)]

@@ -74,10 +74,18 @@ def observatory_data(
         modes=modes,
         sites=sites,
         perimeter=perimeter,
+        every_site=sites or _sites_of_modes(catalogue["site_modes"], modes),
     )
     data.update(catalogue=catalogue, perimeter=perimeter, k=settings.k_anonymity, public=False)
     data["sensor_names"] = sensor_names(municipality=municipality)
     return data
+
+
+def _sites_of_modes(site_modes: dict[str, list[str]], modes: list[str] | None) -> list[str]:
+    """The town's sites (a site that never counted included), or those that counted `modes`."""
+    if modes is None:
+        return list(site_modes)
+    return [site for site, counted in site_modes.items() if set(counted) & set(modes)]
 
 
 def import_list(*, municipality: Municipality) -> QuerySet[DataImport]:

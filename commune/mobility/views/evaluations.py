@@ -26,8 +26,14 @@ def _evaluation(request, evaluation_id: int) -> Evaluation:
 
 
 def _site_choices(town) -> list[tuple[str, str]]:
-    sites = warehouse.observatory_catalogue(municipality=town)["sites"]
-    return [(r.site_id, f"{r.name} ({r.site_id})") for r in sites.itertuples()]
+    """The sites with counts (one that never counted has nothing to compare)."""
+    catalogue = warehouse.observatory_catalogue(municipality=town)
+    counted = {site for site, modes in catalogue["site_modes"].items() if modes}
+    return [
+        (r.site_id, f"{r.name} ({r.site_id})")
+        for r in catalogue["sites"].itertuples()
+        if r.site_id in counted
+    ]
 
 
 @require_http_methods(["GET", "POST"])

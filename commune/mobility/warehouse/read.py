@@ -25,11 +25,13 @@ def _table_or_none(store, municipality: Municipality, dataset: str):
 
 
 def observatory_catalogue(*, municipality: Municipality) -> dict:
-    """What the town's warehouse holds: counting sites (with positions when known), modes,
-    zones, and the first and last local date of the counts (None when there are none)."""
+    """What the town's warehouse holds: its counting sites (those with counts and those it
+    declared, with positions when known), the modes each site counted (`site_modes`, empty for
+    a site that never counted), all modes, zones, and the first and last local date of the
+    counts (None when there are none)."""
     store = _store()
     out = {"sites": pd.DataFrame(), "modes": [], "zones": pd.DataFrame(), "first": None}
-    out["last"] = None
+    out["last"], out["site_modes"] = None, {}
     counts = _table_or_none(store, municipality, "counts")
     if counts is not None:
         ids = store.execute(counts.group_by(["site_id", "mode"]).agg(rows=counts.count()))
@@ -41,7 +43,14 @@ def observatory_catalogue(*, municipality: Municipality) -> dict:
             pd.Timestamp(span["first"][0]).date(),
             pd.Timestamp(span["last"][0]).date(),
         )
-        out["sites"] = _sites(store, municipality, sorted(set(ids.site_id)))
+        declared = _table_or_none(store, municipality, "sites")
+        site_modes: dict[str, list[str]] = {}
+        if declared is not None:
+            site_modes = {site: [] for site in store.execute(declared.site_id)}
+        for site, mode in sorted(zip(ids.site_id, ids["mode"], strict=True)):
+            site_modes.setdefault(site, []).append(mode)
+        out["site_modes"] = dict(sorted(site_modes.items()))
+        out["sites"] = _sites(store, municipality, list(out["site_modes"]))
     out["zones"] = _zones(store, municipality)
     return out
 
@@ -80,11 +89,13 @@ def observatory_indicators(
     modes: list[str] | None,
     sites: list[str] | None,
     perimeter: list[str],
+    every_site: list[str] | None = None,
 ) -> dict:
     """The internal (unsuppressed) indicators of the observatory page for local dates in
     [start, end): daily volumes, weekday x hour profile, data quality, OD matrix, traffic
     typology of `perimeter`, the catchment of its visitors and the car parks' occupancy per hour.
-    A dataset the town has not imported gives None."""
+    Data quality expects every hour of the period of each site of `every_site` (default: the
+    sites with counts in it). A dataset the town has not imported gives None."""
     store = _store()
     kw = {"start": start, "end": end}
     town = municipality.pk
@@ -98,7 +109,9 @@ def observatory_indicators(
         p = rollups.profile(store, town, modes=modes, sites=sites, **kw)
         p = p.group_by(["iso_weekday", "local_hour"]).agg(mean_volume=p.mean_volume.sum())
         out["profile"] = store.execute(p).sort_values(["iso_weekday", "local_hour"])
-        quality = store.execute(indicators.missing_hours_of_hourly(hourly))
+        quality = store.execute(
+            indicators.missing_hours_of_hourly(hourly, start=start, end=end, sites=every_site)
+        )
         out["quality"] = quality.sort_values("site_id")
     od = _table_or_none(store, municipality, "od")
     if od is not None:
