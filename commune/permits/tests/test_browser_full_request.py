@@ -42,6 +42,7 @@ def _review(page, axe, permit_id: int, *, condition: str = ""):
     page.goto(f"/pully/permits/staff/{permit_id}/")
     axe(page)
     page.locator("#routing-title + div a[href*='/staff/tasks/']").first.click()
+    page.wait_for_url(re.compile(r"/staff/tasks/\d+/"))  # axe on the task, not mid-navigation
     axe(page)
     if condition:
         page.locator("input[name=opinion][value=conditions]").check()
