@@ -19,6 +19,7 @@ LABELS = {
     "grant": _("permit granted"),
     "routine_grant": _("permit granted without a human step (routine)"),
     "refuse": _("permit refused"),
+    "abandon": _("file closed without follow-up by the town"),
     "decided_without_opinions": _("decision taken without the opinion of every service"),
     "works_started": _("works started"),
     "works_ended": _("works ended"),

@@ -78,6 +78,7 @@ APPLICANT_STEPS = {
     "grant",
     "routine_grant",
     "refuse",
+    "abandon",
     "works_started",
     "works_ended",
     "reinstated",
@@ -97,6 +98,7 @@ APPLICANT_COMMENTS = {
     "grant",
     "routine_grant",
     "refuse",
+    "abandon",
 }
 
 

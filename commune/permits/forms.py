@@ -250,18 +250,44 @@ class DecisionForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 2}),
     )
 
-    def __init__(self, *args, pending: list[str] | None = None, **kwargs):
+    def __init__(
+        self,
+        *args,
+        pending: list[str] | None = None,
+        decisions: tuple[str, ...] | None = None,
+        **kwargs,
+    ):
         """`pending`: the services that have not answered, when the form is shown (the reason
-        is asked only then); None when reading what was sent."""
+        is asked only then); None when reading what was sent. `decisions`: those the file's
+        state allows (workflow.officer_decisions), when the form is shown."""
         super().__init__(*args, **kwargs)
         if pending is not None and not pending:
             del self.fields["override_reason"]
+        if decisions is not None:
+            field = self.fields["decision"]
+            field.choices = [(k, label) for k, label in field.choices if k in decisions]
+            if decisions == ("refuse",):
+                del self.fields["extra_conditions"]
 
     def clean(self):
         cleaned = super().clean()
         if cleaned.get("decision") == "refuse" and not cleaned.get("text", "").strip():
             self.add_error("text", _("Give the reasons for the refusal."))
         return cleaned
+
+
+class AbandonForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Why the file is closed (the applicant reads it)"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": _("Say why the file is closed.")},
+    )
+
+    def clean_reason(self):
+        reason = self.cleaned_data["reason"].strip()
+        if not reason:
+            raise forms.ValidationError(_("Say why the file is closed."), code="required")
+        return reason
 
 
 class ComplementForm(forms.Form):

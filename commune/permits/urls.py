@@ -47,6 +47,7 @@ urlpatterns = [
     path("staff/stats/", overview.staff_stats, name="stats"),
     path("staff/<id:permit_id>/", staff.staff_detail, name="staff-detail"),
     path("staff/<id:permit_id>/decide/", staff.permit_decide, name="decide"),
+    path("staff/<id:permit_id>/abandon/", staff.permit_abandon, name="abandon"),
     path("staff/<id:permit_id>/complement/", staff.permit_complement, name="complement"),
     path("staff/<id:permit_id>/services/", staff.service_add, name="service-add"),
     path("staff/<id:permit_id>/inspect/", staff.permit_inspect, name="inspect"),

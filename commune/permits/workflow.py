@@ -13,7 +13,7 @@ from decimal import Decimal
 from django.utils.translation import gettext_lazy as _
 
 S = "draft submitted in_review complement_requested granted refused works_started works_ended \
-reinstated inspected_defects closed withdrawn".split()
+reinstated inspected_defects closed withdrawn abandoned".split()
 
 APPLICANT = "applicant"
 OFFICER = "officer"
@@ -40,7 +40,17 @@ TRANSITIONS: dict[tuple[str, str], frozenset[str]] = {
     ("reinstated", "inspected_defects"): frozenset({OFFICER, REVIEWER}),
     ("reinstated", "closed"): frozenset({OFFICER, REVIEWER}),
     ("inspected_defects", "reinstated"): frozenset({APPLICANT}),
+    ("complement_requested", "refused"): frozenset({OFFICER}),
 }
+#: The officer closes any file the town has (not a draft) and that is still open without
+#: follow-up, with a reason: abandoned by its applicant, or works that will not take place.
+TRANSITIONS.update(
+    {
+        (state, "abandoned"): frozenset({OFFICER})
+        for state in S
+        if state not in {"draft", "closed", "refused", "withdrawn", "abandoned"}
+    }
+)
 
 # The groups of states, defined here once: services, selectors, views, templates and the public
 # layer ask these (and the functions below) instead of listing states themselves.
@@ -69,7 +79,7 @@ PUBLIC = AUTHORISES_WORKS | ONGOING | {"reinstated"}
 #: A permit issued at some point: its PDF exists, the verification page speaks of it.
 ISSUED = PUBLIC | {"closed"}
 #: Nothing more happens to the file.
-FINAL = frozenset({"closed", "refused", "withdrawn"})
+FINAL = frozenset({"closed", "refused", "withdrawn", "abandoned"})
 #: Every state but the final ones.
 OPEN = frozenset(S) - FINAL
 #: States in which the applicant may still add documents (supplement, never edit).
@@ -185,6 +195,16 @@ def applicant_actions(status: str) -> frozenset[str]:
     return frozenset(actions)
 
 
+#: The officer's decisions and the state each moves the request to.
+DECISIONS = {"grant": "granted", "refuse": "refused"}
+
+
+def officer_decisions(status: str) -> tuple[str, ...]:
+    """The decisions the officer's form offers on a request in `status`: grant or refuse while
+    in review, refuse only while waiting for the applicant's complement."""
+    return tuple(name for name, to in DECISIONS.items() if allowed(status, to, actor=OFFICER))
+
+
 def staff_actions(status: str, *, is_officer: bool, may_inspect: bool) -> frozenset[str]:
     """What a member of the town's staff may do with a file in `status`: an officer adds
     services during the review, decides, asks for a complement and answers extensions; whoever
@@ -194,10 +214,12 @@ def staff_actions(status: str, *, is_officer: bool, may_inspect: bool) -> frozen
         actions.add("decide_extension")
         if status in UNDER_REVIEW:
             actions.add("add_service")
-        if allowed(status, "granted", actor=OFFICER):
+        if officer_decisions(status):
             actions.add("decide")
         if allowed(status, "complement_requested", actor=OFFICER):
             actions.add("ask_complement")
+        if allowed(status, "abandoned", actor=OFFICER):
+            actions.add("abandon")
     if may_inspect and allowed(status, "closed", actor=REVIEWER):
         actions.add("inspect")
     return frozenset(actions)

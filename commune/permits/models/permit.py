@@ -30,6 +30,7 @@ class PermitRequest(TenantModel):
         INSPECTED_DEFECTS = "inspected_defects", _("Defects found")
         CLOSED = "closed", _("Closed")
         WITHDRAWN = "withdrawn", _("Withdrawn")
+        ABANDONED = "abandoned", _("Closed without follow-up")
 
     Kind = WorkKind
     Closure = RoadClosure

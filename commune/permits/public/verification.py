@@ -54,6 +54,8 @@ def validity(permit: PermitRequest, *, today: dt.date) -> tuple[str, str]:
     """Where the permit stands today (`today` in the town's time zone): VALID, NOT_YET_VALID,
     EXPIRED or NOT_VALID, and a sentence that says so with its dates in the reader's words."""
     end = permit.valid_until or permit.planned_end
+    if permit.status == PermitRequest.Status.ABANDONED:
+        return NOT_VALID, str(_("This file was closed by the town: it authorises no works."))
     if permit.status not in ISSUED:
         return NOT_VALID, str(_("This permit has not been granted: it is not valid."))
     if permit.status in FINAL:

@@ -187,6 +187,34 @@ def permit_refuse(
     return permit
 
 
+@transaction.atomic
+def permit_abandon(
+    *, permit: PermitRequest, officer, reason: str, now: dt.datetime
+) -> PermitRequest:
+    """The officer closes an open file without follow-up (its applicant gave up, the works will
+    not take place), saying why: the reviews still open close with it and their services are
+    told; the applicant reads the reason."""
+    permit = PermitRequest.objects.select_for_update().get(pk=permit.pk)
+    workflow.check(permit.status, Status.ABANDONED, actor=workflow.OFFICER)
+    if not reason.strip():
+        raise ValidationError({"reason": _("Say why the file is closed.")}, code="reason")
+    before = audit.snapshot(permit, ["status"])
+    _open_reviews_close(permit, officer=officer, reason=reason)
+    permit.status = Status.ABANDONED
+    permit.closed_at = now
+    permit.save(update_fields=["status", "closed_at", "updated_at"])
+    audit.record(
+        actor=officer,
+        obj=permit,
+        action="abandon",
+        before=before,
+        after={"status": permit.status},
+        comment=reason,
+    )
+    notify_later("abandoned", permit_id=permit.pk, reason=reason)
+    return permit
+
+
 def permit_grant_if_routine(*, permit: PermitRequest, now: dt.datetime) -> bool:
     """The routine path: grant with no human step when the town's rules say so."""
     if not workflow.allowed(permit.status, Status.GRANTED, actor=workflow.SYSTEM):

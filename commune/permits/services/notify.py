@@ -30,6 +30,7 @@ EVENTS = {
     "complement_answered",
     "granted",
     "refused",
+    "abandoned",
     "coordination",
     "expiry_reminder",
     "overdue",

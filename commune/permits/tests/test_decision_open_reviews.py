@@ -144,7 +144,7 @@ def test_deciding_with_a_reason_closes_the_open_reviews_and_tells_their_services
     )
     assert REASON in police
     parks = to_services[closed_road["parks"].email]
-    assert f"Der Antrag {permit.reference} wurde ohne die Stellungnahme" in smtp_server.text_of(
+    assert f"Das Gesuch {permit.reference} wurde ohne die Stellungnahme" in smtp_server.text_of(
         parks
     )
     assert permit.reference in parks["Subject"]

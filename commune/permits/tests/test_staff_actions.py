@@ -240,7 +240,9 @@ def test_the_review_forms_are_offered_to_the_officer_while_the_review_runs(
     page = _page(http, in_review)
     assert decision in page and complement in page and service in page
     page = _page(http, waiting)
-    assert service in page and decision not in page and complement not in page
+    # waiting for the applicant: the officer may refuse, not grant (issue 8)
+    assert service in page and decision in page and complement not in page
+    assert 'value="refuse"' in page and 'value="grant"' not in page
     page = _page(http, granted)
     assert service not in page and decision not in page and complement not in page
 

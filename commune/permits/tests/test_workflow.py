@@ -138,6 +138,11 @@ def test_each_person_is_offered_the_moves_the_table_gives_them_from_a_state():
         "complement_requested",
         "granted",
         "refused",
+        "abandoned",
+    ]
+    assert workflow.next_states("complement_requested", actor=workflow.OFFICER) == [
+        "refused",
+        "abandoned",
     ]
     assert workflow.next_states("in_review", actor=workflow.APPLICANT) == ["withdrawn"]
     assert workflow.next_states("submitted", actor=workflow.SYSTEM) == ["in_review", "granted"]

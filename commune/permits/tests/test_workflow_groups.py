@@ -36,7 +36,7 @@ def test_the_groups_hold_these_states():
         "inspected_defects",
     }
     assert workflow.ISSUED == workflow.PUBLIC | {"closed"}
-    assert workflow.FINAL == {"closed", "refused", "withdrawn"}
+    assert workflow.FINAL == {"closed", "refused", "withdrawn", "abandoned"}
     assert workflow.OPEN == ALL - workflow.FINAL
     assert workflow.SUPPLEMENTABLE == workflow.ACTIVE
     assert workflow.EXTENDABLE == workflow.AUTHORISES_WORKS
@@ -72,6 +72,7 @@ APPLICANT = {
     "inspected_defects": {"declare_reinstated"},
     "closed": set(),
     "withdrawn": set(),
+    "abandoned": set(),
 }
 
 
@@ -82,9 +83,14 @@ def test_what_the_applicant_may_do_in_each_state(status):
 
 #: state -> what an officer's page offers (besides answering extensions, always).
 OFFICER = {
-    "in_review": {"add_service", "decide", "ask_complement"},
-    "complement_requested": {"add_service"},
-    "reinstated": {"inspect"},
+    "submitted": {"abandon"},
+    "in_review": {"add_service", "decide", "ask_complement", "abandon"},
+    "complement_requested": {"add_service", "decide", "abandon"},
+    "granted": {"abandon"},
+    "works_started": {"abandon"},
+    "works_ended": {"abandon"},
+    "reinstated": {"inspect", "abandon"},
+    "inspected_defects": {"abandon"},
 }
 
 
@@ -111,6 +117,14 @@ def test_what_may_be_done_with_a_services_review():
     assert actions("open", "in_review", mine=False, is_officer=False) == set()
     for closed in ("answered", "cancelled"):
         assert actions(closed, "in_review", mine=True, is_officer=True) == set()
+
+
+def test_the_officer_decides_in_review_and_only_refuses_while_waiting_for_the_applicant():
+    decisions = {status: workflow.officer_decisions(status) for status in ALL}
+    assert {status: d for status, d in decisions.items() if d} == {
+        "in_review": ("grant", "refuse"),
+        "complement_requested": ("refuse",),
+    }
 
 
 def test_the_queues_badges():

@@ -119,7 +119,10 @@ def staff_detail(request, permit_id: int):
         "routine_obstacles": decision.routine_obstacles_for(permit),
         "extensions": permit.extensions.filter(status=ExtensionRequest.Status.PENDING),
         "pending": pending,
-        "decision_form": forms.DecisionForm(pending=pending),
+        "decision_form": forms.DecisionForm(
+            pending=pending, decisions=workflow.officer_decisions(permit.status)
+        ),
+        "abandon_form": forms.AbandonForm(),
         "complement_form": forms.ComplementForm(),
         "service_form": forms.ServiceAddForm(),
         "inspection_form": forms.InspectionForm(),
@@ -192,6 +195,26 @@ def permit_decide(request, permit_id: int):
                 override_reason=data["override_reason"],
             )
             messages.success(request, _("The request is refused."))
+    except (ValidationError, TransitionNotAllowed) as exc:
+        _fail(request, exc)
+    return redirect(_url(request, "staff-detail", permit_id=permit.pk))
+
+
+@require_POST
+@staff_required(*OFFICERS)
+def permit_abandon(request, permit_id: int):
+    permit = _file(request, permit_id)
+    form = forms.AbandonForm(request.POST)
+    try:
+        if not form.is_valid():
+            raise ValidationError([e for errors in form.errors.values() for e in errors])
+        decision.permit_abandon(
+            permit=permit,
+            officer=request.user,
+            reason=form.cleaned_data["reason"],
+            now=timezone.now(),
+        )
+        messages.success(request, _("The file is closed without follow-up."))
     except (ValidationError, TransitionNotAllowed) as exc:
         _fail(request, exc)
     return redirect(_url(request, "staff-detail", permit_id=permit.pk))
