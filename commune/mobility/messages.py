@@ -25,6 +25,10 @@ MAX_KEY_PART = 100
 #: far off is broken or hostile, and a reading dated 9999 (or year 1) was stored, then made
 #: every export of the town's readings fail on it.
 READING_PAST, READING_FUTURE = dt.timedelta(days=3653), dt.timedelta(days=1)
+#: No sensor of a town reports a billion (cars in a car park, passages in an interval): such a
+#: number (1e308 was stored) is a broken sensor or a hostile sender. A sensor with a capacity
+#: is held to it too (services.message_receive).
+READING_MAX = 1_000_000_000
 
 
 class MalformedMessage(ValueError):
@@ -88,6 +92,8 @@ def parse_value(raw: object) -> float:
         raise MalformedMessage(Reason.BAD_VALUE, f"value={raw!r}"[:200])
     if value < 0:
         raise MalformedMessage(Reason.BAD_VALUE, f"value={raw!r} is negative"[:200])
+    if value > READING_MAX:
+        raise MalformedMessage(Reason.BAD_VALUE, f"value={raw!r} > {READING_MAX}"[:200])
     return value
 
 

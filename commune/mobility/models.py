@@ -117,6 +117,7 @@ class QuarantinedMessage(TenantModel):
         BAD_VALUE = "bad_value", _("Value is not a valid number")
         BAD_TIMESTAMP = "bad_timestamp", _("Timestamp is not ISO 8601 with a UTC offset")
         SENSOR_MISMATCH = "sensor_mismatch", _("Sensor in topic and payload differ")
+        OVER_CAPACITY = "over_capacity", _("Value beyond the sensor's capacity")
 
     municipality = models.ForeignKey(
         Municipality,

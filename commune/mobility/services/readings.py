@@ -50,7 +50,8 @@ def message_receive(*, topic: str, payload: bytes) -> Outcome:
 
     The row and its unique message key are written in one transaction; a message already stored
     (the broker redelivers QoS 1 messages that were not acknowledged) is a DUPLICATE and changes
-    nothing. Anything unreadable goes to the quarantine with its reason. The caller acknowledges
+    nothing. Anything unreadable, or more than the sensor's capacity (5,000 cars in a car park
+    of 100 places), goes to the quarantine with its reason. The caller acknowledges
     the message to the broker only after this returns, i.e. after the commit.
     """
     town = None
@@ -63,6 +64,9 @@ def message_receive(*, topic: str, payload: bytes) -> Outcome:
             sensor = Sensor.objects.filter(external_id=reading.sensor_id).first()
             if sensor is None:
                 raise MalformedMessage(Reason.UNKNOWN_SENSOR, reading.sensor_id)
+            if sensor.capacity is not None and reading.value > sensor.capacity:
+                detail = f"value={reading.value!r} > capacity {sensor.capacity}"
+                raise MalformedMessage(Reason.OVER_CAPACITY, detail)
             _, created = SensorReading.objects.get_or_create(
                 municipality=town,
                 message_key=reading.message_key,
