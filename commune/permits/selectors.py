@@ -16,7 +16,15 @@ from commune.accounts.access import has_role, reviewer_departments
 from commune.accounts.models import OrganisationMember, Role
 from commune.permits import workflow
 
-from .models import Address, Finding, PermitRequest, PermitSettings, ReviewTask, WorkArea
+from .models import (
+    Address,
+    ComplementRequest,
+    Finding,
+    PermitRequest,
+    PermitSettings,
+    ReviewTask,
+    WorkArea,
+)
 from .models.address import address_key
 
 
@@ -24,6 +32,11 @@ def permit_settings_get(*, municipality) -> PermitSettings:
     """The town's permit settings, created with the defaults on first use."""
     settings, _ = PermitSettings.objects.get_or_create(municipality=municipality)
     return settings
+
+
+def complement_open(*, permit: PermitRequest) -> ComplementRequest | None:
+    """The complement the town still awaits from the applicant (the latest asked), if any."""
+    return permit.complements.filter(answered_at__isnull=True).order_by("-asked_at").first()
 
 
 def permit_list_for_applicant(*, municipality, user) -> QuerySet[PermitRequest]:

@@ -163,6 +163,12 @@ def declared_in_order(*, previous: dt.datetime | None, at: dt.datetime) -> bool:
     return previous is None or at >= previous
 
 
+def complement_overdue(due: dt.date | None, *, today: dt.date) -> bool:
+    """The applicant's complement is still awaited after its last day: the officer may refuse
+    the request or close the file without follow-up."""
+    return due is not None and today > due
+
+
 def works_overdue(status: str, *, flagged: bool) -> bool:
     """Flagged past their planned end, and their end still to be declared."""
     return flagged and allowed(status, "works_ended", actor=APPLICANT)

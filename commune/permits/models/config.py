@@ -25,6 +25,10 @@ class PermitSettings(TenantModel):
         _("minimum notice (working days)"), default=10
     )
     review_days = models.PositiveSmallIntegerField(_("review deadline (working days)"), default=10)
+    # About 30 calendar days: the applicant's time to send a complement the officer asked for.
+    complement_days = models.PositiveSmallIntegerField(
+        _("deadline for a complement (working days)"), default=20
+    )
     reminder_days_before = models.PositiveSmallIntegerField(
         _("reminder before the due date (working days)"), default=2
     )

@@ -103,6 +103,8 @@ class ComplementRequest(TenantModel):
     )
     question = models.TextField(_("what is missing"))
     asked_at = models.DateTimeField(_("asked"))
+    # The town's complement_days from the day asked (none on complements asked before).
+    due_date = models.DateField(_("to provide by"), null=True, blank=True)
     answer = models.TextField(_("answer"), blank=True)
     answered_at = models.DateTimeField(_("answered"), null=True, blank=True)
     paused_days = models.PositiveSmallIntegerField(_("working days paused"), default=0)

@@ -103,12 +103,16 @@ def complement_request(
     workflow.check(permit.status, Status.COMPLEMENT_REQUESTED, actor=workflow.OFFICER)
     if not question.strip():
         raise ValidationError({"question": _("Say what is missing.")})
+    days = permit_settings_get(municipality=permit.municipality).complement_days
     complement = ComplementRequest.objects.create(
         municipality=permit.municipality,
         permit=permit,
         asked_by=officer,
         question=question,
         asked_at=now,
+        due_date=deadlines.add_working_days(
+            timezone.localdate(now), days, permit.municipality.canton
+        ),
     )
     permit.status = Status.COMPLEMENT_REQUESTED
     permit.save(update_fields=["status", "updated_at"])
@@ -117,7 +121,7 @@ def complement_request(
         obj=permit,
         action="complement_requested",
         before={"status": Status.IN_REVIEW},
-        after={"status": permit.status},
+        after={"status": permit.status, "due": complement.due_date},
         comment=question,
     )
     notify_later("complement_requested", permit_id=permit.pk, complement_id=complement.pk)

@@ -185,3 +185,10 @@ def test_a_step_of_the_works_is_not_declared_before_the_one_it_follows():
     assert workflow.declared_in_order(previous=None, at=start)
     assert workflow.declared_in_order(previous=start, at=start)
     assert not workflow.declared_in_order(previous=start, at=start - dt.timedelta(seconds=1))
+
+
+def test_a_complement_is_overdue_only_after_its_last_day():
+    due = dt.date(2026, 6, 5)
+    assert not workflow.complement_overdue(due, today=due)
+    assert workflow.complement_overdue(due, today=due + dt.timedelta(days=1))
+    assert not workflow.complement_overdue(None, today=dt.date(2030, 1, 1))

@@ -25,6 +25,7 @@ from commune.permits.models import Address, Attachment, ComplementRequest, Permi
 from commune.permits.models.texts import Audience
 from commune.permits.selectors import (
     address_search,
+    complement_open,
     permit_get_for_applicant,
     permit_get_for_reader,
     permit_list_for_applicant,
@@ -199,7 +200,7 @@ def permit_detail(request, permit_id: int):
         ),
         "findings": findings,
         "findings_geojson": findings_geojson(findings),
-        "open_complement": permit.complements.filter(answered_at__isnull=True).first(),
+        "open_complement": complement_open(permit=permit),
         "actions": workflow.applicant_actions(permit.status),
         "clocks_paused": workflow.clocks_paused(permit.status),
         "attachment_form": forms.AttachmentForm(),

@@ -104,6 +104,7 @@ def staff_detail(request, permit_id: int):
             task.status, permit.status, mine=task.department_id in mine, is_officer=is_officer
         )
     pending = [t.department.name for t in tasks if t.status == workflow.TASK_OPEN]
+    complement = selectors.complement_open(permit=permit)
     context = {
         "permit": permit,
         "actions": access.permit_staff_actions(municipality=town, user=request.user, permit=permit),
@@ -119,6 +120,9 @@ def staff_detail(request, permit_id: int):
         "routine_obstacles": decision.routine_obstacles_for(permit),
         "extensions": permit.extensions.filter(status=ExtensionRequest.Status.PENDING),
         "pending": pending,
+        "open_complement": complement,
+        "complement_overdue": complement is not None
+        and workflow.complement_overdue(complement.due_date, today=timezone.localdate()),
         "decision_form": forms.DecisionForm(
             pending=pending, decisions=workflow.officer_decisions(permit.status)
         ),
