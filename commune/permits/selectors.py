@@ -126,6 +126,13 @@ def permit_get_for_reader(*, municipality, user, permit_id: int) -> PermitReques
 QUEUE_PAGE_SIZE = 50
 
 
+def _complement_overdue(today) -> QuerySet[ComplementRequest]:
+    """The file's complement still awaited after its last day (workflow.complement_overdue)."""
+    return ComplementRequest.objects.filter(
+        permit=OuterRef("pk"), answered_at__isnull=True, due_date__lt=today
+    )
+
+
 def permit_queue(
     *,
     municipality,
@@ -153,6 +160,7 @@ def permit_queue(
         open_tasks = ReviewTask.objects.filter(permit=OuterRef("pk"), status=ReviewTask.Status.OPEN)
         queryset = queryset.filter(
             Exists(late)
+            | Q(Exists(_complement_overdue(today)), status__in=workflow.PAUSED)
             | Q(Exists(blocking), status__in=workflow.AWAITING_DECISION)
             | Q(~Exists(open_tasks), status__in=workflow.sources("granted", actor=workflow.OFFICER))
             | Q(status=PermitRequest.Status.INSPECTED_DEFECTS)
@@ -166,7 +174,8 @@ def permit_queue(
 
 def permit_queue_rows(*, municipality, ids: list[int]) -> list[PermitRequest]:
     """The files `ids` (one page of the queue) in that order, with their open task count and
-    whether a review is late or a blocking finding exists: one query for the page only. Each
+    whether a review is late, a blocking finding exists or the applicant's complement is overdue:
+    one query for the page only. Each
     row says whether it is ready for the decision and whether its works are overdue (as the
     workflow decides, for the queue's badges)."""
     today = timezone.localdate()
@@ -182,6 +191,7 @@ def permit_queue_rows(*, municipality, ids: list[int]) -> list[PermitRequest]:
             open_tasks=Count("tasks", filter=Q(tasks__status=ReviewTask.Status.OPEN)),
             has_late=Exists(late),
             has_findings=Exists(blocking),
+            complement_overdue=Q(Exists(_complement_overdue(today)), status__in=workflow.PAUSED),
         )
     )
     by_id = {row.pk: row for row in rows}

@@ -118,3 +118,26 @@ def test_once_the_deadline_has_passed_the_officer_is_told_and_may_end_the_file(
     assert overdue not in on_the_day
     assert f"{overdue} : vous pouvez refuser la demande ou classer le dossier sans suite." in after
     assert 'value="refuse"' in after and 'id="abandon-title"' in after
+
+
+def test_a_file_whose_complement_is_overdue_is_among_the_officers_exceptions(
+    town_a, officer, staff_client, time_machine
+):
+    # given a complement asked on 6 May, due on 5 June
+    with scope(town_a):
+        town_settings(town_a)
+    permit = _file(town_a)
+    time_machine.move_to(ASKED, tick=False)
+    _ask(staff_client(officer), permit)
+    exceptions = "/pully/permits/staff/?view=exceptions"
+
+    # when the officer reads the exceptions on its last day, then the next working day
+    time_machine.move_to(dt.datetime(2026, 6, 5, 17, tzinfo=ZURICH), tick=False)
+    on_the_day = _text(staff_client(officer).get(exceptions))
+    time_machine.move_to(dt.datetime(2026, 6, 8, 8, tzinfo=ZURICH), tick=False)
+    after = _text(staff_client(officer).get(exceptions))
+
+    # then the file is listed, with why, only once the deadline has passed
+    assert permit.reference not in on_the_day
+    assert permit.reference in after
+    assert "complément en retard" in after
