@@ -190,7 +190,13 @@ def permit_detail(request, permit_id: int):
         municipality=request.municipality, user=request.user, permit_id=permit_id
     )
     findings = findings_for(permit=permit, audience=Audience.APPLICANT)
+    validity = workflow.validity_on(
+        timezone.localdate(),
+        first_day=permit.planned_start,
+        last_day=permit.valid_until or permit.planned_end,
+    )
     context = {
+        "works_not_yet": validity == workflow.NOT_YET_VALID,
         "permit": permit,
         "areas_geojson": to_geojson(permit),
         "territory": _territory_geojson(request.municipality),
