@@ -4,7 +4,14 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from analytics.privacy import Cell, audit, suppress, suppress_linked, suppress_long
+from analytics.privacy import (
+    Cell,
+    audit,
+    recoverable_cells,
+    suppress,
+    suppress_linked,
+    suppress_long,
+)
 
 
 def subtraction_attack(published) -> dict:
@@ -321,3 +328,158 @@ def test_random_linked_tables_leak_nothing(seed):
     assert all(c.value >= 20 for c in cells if c.key not in linked.hidden)
     assert determined(cells, linked.hidden, atoms, 20) == []
     assert linked.unprotectable == []
+
+
+# --- values worked out by hand ------------------------------------------------------------------
+
+
+def test_one_small_cell_hides_a_cycle_of_six_and_every_total_stays():
+    # given a 3 x 3 table whose cell (a, 1) = 5 is below k = 20; row totals 85, 125, 132, column
+    # totals 123, 109, 110, grand total 342
+    table = pd.DataFrame([[50, 5, 30], [40, 60, 25], [33, 44, 55]], index=list("abc"))
+    # when it is suppressed
+    published = suppress(table, k=20)
+    # then, line by line (each line with one hidden cell hides the smallest visible interior
+    # cell sharing a line with it): row a hides (a, 2) = 30, column 1 hides (c, 1) = 44,
+    # column 2 hides (b, 2) = 25; then row b hides (b, 0) = 40 and row c (c, 0) = 33. The six
+    # hidden cells form a cycle (a1 c1 c0 b0 b2 a2): +x and -x around it keeps every total, so
+    # none can be recovered, and every total is published
+    assert published.to_records() == [
+        {"row": "a", "column": 0, "value": 50},
+        {"row": "a", "column": 1, "value": None},
+        {"row": "a", "column": 2, "value": None},
+        {"row": "b", "column": 0, "value": None},
+        {"row": "b", "column": 1, "value": 60},
+        {"row": "b", "column": 2, "value": None},
+        {"row": "c", "column": 0, "value": None},
+        {"row": "c", "column": 1, "value": None},
+        {"row": "c", "column": 2, "value": 55},
+    ]
+    assert published.row_totals.tolist() == [85, 125, 132]
+    assert published.column_totals.tolist() == [123, 109, 110]
+    assert published.grand_total == 342
+    assert np.argwhere(published.primary).tolist() == [[0, 1]]
+    assert np.argwhere(published.secondary).tolist() == [[0, 2], [1, 0], [1, 2], [2, 0], [2, 1]]
+
+
+def test_a_small_row_total_hides_its_row_and_the_smallest_total_beside_it():
+    # given a row of 5 + 6 = 11 < 20 (so its total too) above a row of 30 + 40 = 70
+    table = pd.DataFrame([[5, 6], [30, 40]], index=["x", "y"], columns=["p", "q"])
+    # when it is suppressed
+    published = suppress(table, k=20)
+    # then columns p and q hide (y, p) and (y, q), the interior cells below; the column of row
+    # totals hides 70, the smaller of the two totals left (70 < 81): the two rows could be
+    # swapped for any values with the same column totals, so nothing is recovered. Only the
+    # column totals 35, 46 and the grand total 81 are published
+    assert published.values.isna().all().all()
+    assert published.row_totals.isna().all()
+    assert published.column_totals.tolist() == [35, 46]
+    assert published.grand_total == 81
+    assert np.argwhere(published.primary).tolist() == [[0, 0], [0, 1], [0, 2]]
+    assert np.argwhere(published.secondary).tolist() == [[1, 0], [1, 1], [1, 2]]
+
+
+def test_a_long_table_is_summed_by_pair_and_a_missing_pair_counts_zero():
+    # given trips from A to X twice (30 + 15), A to Y 40, B to Y 50, and none from B to X
+    trips = pd.DataFrame(
+        {"origin": ["A", "A", "A", "B"], "dest": ["X", "X", "Y", "Y"], "trips": [30, 15, 40, 50]}
+    )
+    # when the OD matrix is suppressed
+    published = suppress_long(trips, row="origin", column="dest", value="trips", k=20)
+    # then B -> X = 0 is below 20: row B hides B -> Y (50 < the total), column X hides A -> X
+    # (45, interior first), then row A hides A -> Y: the four cells, none recoverable, and the
+    # totals 85, 50 / 45, 90 / 135 shown
+    assert [r["value"] for r in published.to_records()] == [None] * 4
+    assert [(r["row"], r["column"]) for r in published.to_records()] == [
+        ("A", "X"),
+        ("A", "Y"),
+        ("B", "X"),
+        ("B", "Y"),
+    ]
+    assert published.row_totals.to_dict() == {"A": 85, "B": 50}
+    assert published.column_totals.to_dict() == {"X": 45, "Y": 90}
+    assert published.grand_total == 135
+
+
+@pytest.mark.parametrize(
+    ("hidden", "recoverable"),
+    [
+        # three cells of a 2 x 2 table: each line with one of them gives it
+        ([(0, 0), (0, 1), (1, 0)], [(0, 0), (0, 1), (1, 0)]),
+        # the four: x, -x, -x, x keeps every total, nothing given
+        ([(0, 0), (0, 1), (1, 0), (1, 1)], []),
+        # a cell and its row's total: the column gives the cell, then the row its total
+        ([(0, 0), (0, 2)], [(0, 0), (0, 2)]),
+    ],
+)
+def test_recoverable_cells_of_a_2_by_2_table_with_its_totals(hidden, recoverable):
+    mask = np.zeros((3, 3), dtype=bool)
+    mask[tuple(zip(*hidden, strict=True))] = True
+    assert recoverable_cells(mask) == recoverable
+
+
+def test_a_cell_alone_on_its_lines_is_recoverable_beside_a_safe_rectangle():
+    # given a 3 x 3 table hiding the rectangle a0 a1 b0 b1 and c2
+    mask = np.zeros((4, 4), dtype=bool)
+    mask[[0, 0, 1, 1, 2], [0, 1, 0, 1, 2]] = True
+    # then c2, alone in row c, is recoverable; the rectangle is not
+    assert recoverable_cells(mask) == [(2, 2)]
+
+
+def test_the_audit_names_what_the_published_figures_give_below_k():
+    # given underlying cells a = 4, b = 6 and c = 30 (k = 10), published: c, the total a+b+c,
+    # and hidden: the mean of a and b (5), their sum (10, not below k)
+    cells = [
+        Cell("mean_ab", {"a": 0.5, "b": 0.5}, 5),
+        Cell("sum_ab", {"a": 1, "b": 1}, 10),
+        Cell("c", {"c": 1}, 30),
+        Cell("total", {"a": 1, "b": 1, "c": 1}, 40),
+    ]
+    atoms = {"a": 4, "b": 6, "c": 30}
+    # then total - c gives a + b: the mean (below k) is reported, not the sum (k itself), and
+    # neither a nor b alone
+    assert audit(cells, {"mean_ab", "sum_ab"}, k=10, atoms=atoms) == ["mean_ab"]
+
+
+def test_the_audit_names_an_underlying_cell_given_by_subtraction():
+    # given a = 4 hidden, b + c = 36 and a + b + c = 40 published, b = 6 below k but not given,
+    # and c, which the audit is not told about (unknown: taken as k or more)
+    cells = [
+        Cell("a", {"a": 1}, 4),
+        Cell("rest", {"b": 1, "c": 1}, 36),
+        Cell("total", {"a": 1, "b": 1, "c": 1}, 40),
+    ]
+    # then a is given, as a figure and as an underlying cell
+    assert audit(cells, {"a"}, k=10, atoms={"a": 4, "b": 6}) == ["a", ("atom", "a")]
+    # and nothing once the total is hidden too
+    assert audit(cells, {"a", "total"}, k=10, atoms={"a": 4, "b": 6}) == []
+
+
+def test_a_value_of_exactly_k_is_published_and_a_small_grand_total_is_not():
+    # given a cell of exactly k = 20 beside cells of 30 and more
+    table = pd.DataFrame([[20, 30], [40, 50]])
+    # then nothing is hidden: k itself is not below k
+    assert not suppress(table, k=20).values.isna().any().any()
+    # and a table of 3 + 4 + 5 + 6 = 18 people publishes nothing, its total neither
+    small = suppress(pd.DataFrame([[3, 4], [5, 6]]), k=20)
+    assert small.values.isna().all().all() and small.grand_total is None
+    # and the same for linked figures: a = 20, b = 30 and their total are all shown, and the
+    # audit finds nothing below k
+    cells = [Cell("a", {"a": 1}, 20), Cell("b", {"b": 1}, 30), Cell("ab", {"a": 1, "b": 1}, 50)]
+    linked = suppress_linked(cells, k=20, atoms={"a": 20, "b": 30})
+    assert (linked.hidden, linked.primary, linked.unprotectable) == (set(), set(), [])
+    assert audit(cells, set(), k=20, atoms={"a": 20, "b": 30}) == []
+
+
+def test_a_long_table_takes_the_k_it_is_given():
+    trips = pd.DataFrame(
+        {"origin": ["A", "A", "A", "B"], "dest": ["X", "X", "Y", "Y"], "trips": [30, 15, 40, 50]}
+    )
+    # when k = 50: A -> X 45, A -> Y 40, B -> X 0 and the column total of X (45) are below it;
+    # row B hides B -> Y (50), the row of column totals hides Y's (90, the only one left): the
+    # four cells and both column totals, while the row totals 85, 50 and 135 give no cell
+    published = suppress_long(trips, row="origin", column="dest", value="trips", k=50)
+    assert published.values.isna().all().all()
+    assert published.column_totals.isna().all()
+    assert published.row_totals.to_dict() == {"A": 85, "B": 50}
+    assert published.grand_total == 135
