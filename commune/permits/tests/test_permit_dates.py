@@ -183,11 +183,11 @@ def test_the_reinstatement_is_not_declared_before_the_works_start_or_end(permit,
 def test_the_applicants_page_says_from_when_the_works_may_start(
     client, permit, applicant, time_machine
 ):
-    client.force_login(applicant)
     page = f"/pully/permits/{permit.pk}/"
     sentence = "Les travaux peuvent commencer dès le 1 septembre 2026, premier jour du permis."
 
     time_machine.move_to(zurich(dt.date(2026, 8, 31), 23, 30), tick=False)
+    client.force_login(applicant)  # once the clock is set: a session lasts two weeks
     before = html.unescape(client.get(page, HTTP_ACCEPT_LANGUAGE="fr").content.decode())
     time_machine.move_to(zurich(FIRST_DAY, 0, 30), tick=False)
     on_the_day = html.unescape(client.get(page, HTTP_ACCEPT_LANGUAGE="fr").content.decode())
