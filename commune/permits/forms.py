@@ -283,12 +283,6 @@ class AbandonForm(forms.Form):
         error_messages={"required": _("Say why the file is closed.")},
     )
 
-    def clean_reason(self):
-        reason = self.cleaned_data["reason"].strip()
-        if not reason:
-            raise forms.ValidationError(_("Say why the file is closed."), code="required")
-        return reason
-
 
 class ComplementForm(forms.Form):
     question = forms.CharField(label=_("What is missing"), widget=forms.Textarea(attrs={"rows": 3}))
