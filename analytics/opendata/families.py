@@ -87,6 +87,19 @@ def _hour(r: dict) -> tuple:
     return ("hour", r["site_id"], r["hour_utc"])
 
 
+def _town_sites(w, town) -> list[str]:
+    """Every counting site of the town: those with counts and those it declared."""
+    every = w.execute(rollups.hourly(w, town).select("site_id").distinct())
+    sites = set(every.site_id.astype(str))
+    try:
+        declared = w.table(town, "sites")
+    except FileNotFoundError:
+        declared = None
+    if declared is not None:
+        sites |= set(w.execute(declared.select("site_id")).site_id.astype(str))
+    return sorted(sites)
+
+
 class Counts(Family):
     def basis(self, w, town, period):
         hourly = rollups.hourly(w, town, start=period.start, end=period.end + dt.timedelta(days=1))
@@ -101,7 +114,9 @@ class Counts(Family):
                 "local_date": [pd.Timestamp(d).date().isoformat() for d in frame.local_date],
                 "local_hour": [int(h) for h in frame.local_hour],
                 "volume": [int(v) for v in frame.volume],
-            }
+            },
+            # the data quality lists every site, one that delivered nothing included
+            "sites": {"site_id": _town_sites(w, town)},
         }
 
     def atoms(self, bases):
@@ -154,11 +169,20 @@ class Counts(Family):
             "quality": _table(
                 ["site_id", "expected_hours", "observed_hours", "missing_hours"],
                 [
-                    [c.key[2], expected, len(c.terms), expected - len(c.terms)]
-                    for c in cells["sites"]
+                    [site, expected, hours, expected - hours]
+                    for site, hours in _observed_hours(bases, period, cells["sites"]).items()
                 ],
             ),
         }
+
+
+def _observed_hours(bases, period, sites: list[privacy.Cell]) -> dict[str, int]:
+    """Hours observed per site in the period, a site of the town without any at 0 (bases made
+    before they listed the town's sites give the sites with data only)."""
+    observed = {c.key[2]: len(c.terms) for c in sites}
+    for r in _records(bases, period, "sites"):
+        observed.setdefault(r["site_id"], 0)
+    return dict(sorted(observed.items()))
 
 
 TYPOLOGY = ("through", "exchange", "internal")

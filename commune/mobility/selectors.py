@@ -172,7 +172,10 @@ def published_period_data(*, municipality: Municipality, period) -> dict:
         municipality=municipality, start=period.start, end=period.end + dt.timedelta(days=1)
     )
     ks = [p.k for p in published.values()]
-    site_ids = [] if data["daily"] is None else sorted(set(data["daily"].site_id))
+    site_ids = sorted(
+        {*([] if data["daily"] is None else data["daily"].site_id)}
+        | {*([] if data["quality"] is None else data["quality"].site_id)}
+    )
     data.update(
         catalogue=warehouse.observatory_places(municipality=municipality, site_ids=site_ids),
         perimeter=perimeter,

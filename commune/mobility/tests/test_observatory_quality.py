@@ -8,13 +8,14 @@ import io
 
 import pandas as pd
 import pytest
+from django.test import Client
 from django.utils import translation
 
 from commune.accounts.models import Role
 from commune.mobility import services
 from commune.tenants.scoping import scope
 
-from .test_observatory import member, url, write_data
+from .test_observatory import member, publish_all, url, write_data
 
 #: write_data's counts run from 5 January to 15 March 2026; March 2026 has 743 hours (29 March,
 #: the spring switch, has 23).
@@ -28,15 +29,20 @@ def analyst(staff_client, town_a):
     return client
 
 
+def declare_silent_site(town, tmp_path) -> None:
+    """A ninth site, declared by the town (a sites file), that never counted."""
+    path = tmp_path / "sites.csv"
+    path.write_text("id,name,kind,e,n\nP09,Chemin muet,loop,2541100,1151350\n")
+    with scope(town), translation.override("fr"):
+        data_import = services.import_create(municipality=town, kind="sites", source_name="s")
+        assert services.import_run(data_import=data_import, path=path).status == "done"
+
+
 @pytest.fixture
 def town_with_a_silent_site(town_a, tmp_path):
     """The demo's eight Pully sites, and a ninth declared by the town that never counted."""
     write_data(town_a)
-    path = tmp_path / "sites.csv"
-    path.write_text("id,name,kind,e,n\nP09,Chemin muet,loop,2541100,1151350\n")
-    with scope(town_a), translation.override("fr"):
-        data_import = services.import_create(municipality=town_a, kind="sites", source_name="s")
-        assert services.import_run(data_import=data_import, path=path).status == "done"
+    declare_silent_site(town_a, tmp_path)
     return town_a
 
 
@@ -88,3 +94,23 @@ def test_quality_follows_the_chosen_sites_and_mode(analyst, town_with_a_silent_s
     assert sorted(chosen.index) == ["P02", "P09"]
     assert list(bicycles.index) == ["P03"]
     assert set(bicycles.expected_hours) == {743}
+
+
+def test_the_open_data_quality_lists_every_site_of_the_town(town_a, tmp_path):
+    # given: two weeks of the demo's sites, a ninth site that never counted, both weeks published
+    write_data(town_a, days=14)
+    declare_silent_site(town_a, tmp_path)
+    publish_all(town_a)
+    # when: a visitor downloads the quality of the second week
+    response = Client().get(
+        url(town_a, "mobility:export-open-csv"), {"period": "2026-01-12", "indicator": "quality"}
+    )
+    page = Client().get(url(town_a, "mobility:observatory-open"), {"period": "2026-01-12"})
+    # then: 168 hours expected of every site; the silent one misses them all
+    assert response.status_code == 200
+    found = pd.read_csv(io.BytesIO(response.content)).set_index("site_id")
+    assert sorted(found.index) == [f"P0{i}" for i in range(1, 10)]
+    assert set(found.expected_hours) == {168}
+    assert found.loc["P09", ["observed_hours", "missing_hours"]].tolist() == [0, 168]
+    shown = {q["id"]: q for q in page.context["shown"]["quality"]}
+    assert (shown["P09"]["name"], shown["P09"]["missing"]) == ("Chemin muet", 168)
