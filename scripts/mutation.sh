@@ -2,7 +2,7 @@
 # scripts/mutation.sh — mutation testing of the rule modules (docs/testing.md, "Mutation
 # testing"). mutmut ([tool.mutmut] in pyproject.toml) mutates the rule modules in a copy of the
 # code (mutants/) and, for each mutant, runs the selected tests that reach the mutated function,
-# in one process. Not part of ./test: the whole pass takes about 15 minutes on one core.
+# in one process. Not part of ./test: the whole pass takes about 25 minutes on one core.
 #
 #   scripts/mutation.sh                    every module, from a fresh copy; then the scores
 #   scripts/mutation.sh analytics/privacy/ one module (or several), the others' results kept
