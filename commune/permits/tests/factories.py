@@ -137,6 +137,12 @@ class AttachmentFactory(factory.django.DjangoModelFactory):
 def draft(town, *, dx=100, dy=100, w=4, h=2, **fields) -> PermitRequest:
     """A draft request in `town` with one rectangular work area (call inside the scope)."""
     permit = PermitRequestFactory(municipality=town, **fields)
+    return area_add(permit, town, dx, dy, w, h)
+
+
+def area_add(permit, town, dx, dy=100, w=4, h=2) -> PermitRequest:
+    """`permit` with one more w x h m work area, `dx`, `dy` metres from the town's origin, for
+    the request's planned dates (call inside the scope)."""
     spec = parse_work_areas(rect_geojson(town, dx, dy, w, h))[0]
     WorkArea.objects.create(
         municipality=town,

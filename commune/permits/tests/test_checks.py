@@ -3,13 +3,12 @@ import datetime as dt
 from django.utils import translation
 
 from commune.accounts.tests.factories import OrganisationFactory, UserFactory
-from commune.permits.models import Finding, PermitRequest, ResurfacedStreet, WorkArea
+from commune.permits.models import Finding, PermitRequest, ResurfacedStreet
 from commune.permits.services.checks import add_months
-from commune.permits.services.geometry import parse_work_areas
 from commune.permits.services.submission import permit_submit
 
 from .conftest import MONDAY, at
-from .factories import draft, rect, rect_geojson
+from .factories import area_add, draft, rect
 
 
 def _submitted(town, applicant, **kw):
@@ -132,22 +131,6 @@ def test_coordination_mails_both_applicants(
     assert {applicant.email, other_person.email} <= recipients
 
 
-def _with_second_area(permit, town, dx):
-    """Add a second work area to a draft, `dx` metres east of the town's origin."""
-    spec = parse_work_areas(rect_geojson(town, dx, 100))[0]
-    WorkArea.objects.create(
-        municipality=town,
-        permit=permit,
-        drawn=spec.drawn,
-        geometry=spec.polygon,
-        area_m2=spec.area_m2,
-        length_m=spec.length_m,
-        starts_on=permit.planned_start,
-        ends_on=permit.planned_end,
-    )
-    return permit
-
-
 def test_an_emergency_is_flagged_as_such_and_not_for_its_notice(in_town, settings_a, applicant):
     # given emergency works starting the day they are asked for
     permit = _submitted(in_town, applicant, is_emergency=True, planned_start=MONDAY)
@@ -214,7 +197,7 @@ def test_one_conflict_per_other_request_however_many_areas_are_near_it(
     small = _submitted(in_town, applicant, dx=330)
     # when a request has two areas, at x=100..104 (near the trench only) and x=300..304 (near
     # the trench and, 26 m away, the small area)
-    permit = _with_second_area(draft(in_town, applicant=applicant), in_town, 300)
+    permit = area_add(draft(in_town, applicant=applicant), in_town, 300)
     permit = permit_submit(permit=permit, applicant=applicant, now=at(MONDAY))
     # then each of the other requests is one conflict
     conflicts = permit.findings.filter(kind=Finding.Kind.CONFLICT)
@@ -261,7 +244,7 @@ def test_one_coordination_per_other_utility_naming_it_and_drawing_its_works(
     small = _submitted(in_town, applicant, organisation=telecom, dx=320, **autumn)
     # when a third utility asks for two areas in June, at x=100..104 and x=300..304
     permit = draft(in_town, applicant=applicant, organisation=OrganisationFactory())
-    permit = _with_second_area(permit, in_town, 300)
+    permit = area_add(permit, in_town, 300)
     permit = permit_submit(permit=permit, applicant=applicant, now=at(MONDAY))
     # then it is told once of each, by name, with their works on the map
     coordination = list(permit.findings.filter(kind=Finding.Kind.COORDINATION))
