@@ -223,7 +223,8 @@ def suppress_linked(
     primary = {c.key for c in cells if c.value < k and c.key not in frozen}
     hidden = np.array(
         [c.key in primary or frozen.get(c.key, False) for c in cells]
-        + [False] * (len(figures) - len(cells))
+        + [False] * (len(figures) - len(cells)),
+        dtype=bool,
     )
     relations = _Relations(figures, index)
     unprotectable: list = []
@@ -252,7 +253,7 @@ def suppress_linked(
         hidden[list(added)] = True
     secondary = hidden.copy()
     secondary[: len(cells)] &= np.array(
-        [hideable[i] and cells[i].key not in primary for i in range(len(cells))]
+        [hideable[i] and cells[i].key not in primary for i in range(len(cells))], dtype=bool
     )
     for i, _combination in relations.determined(hidden):
         if secondary[i]:  # shown figures give it anyway: showing it tells nothing more

@@ -6,6 +6,7 @@ import pytest
 
 from analytics.privacy import (
     Cell,
+    Linked,
     audit,
     recoverable_cells,
     suppress,
@@ -483,3 +484,12 @@ def test_a_long_table_takes_the_k_it_is_given():
     assert published.column_totals.isna().all()
     assert published.row_totals.to_dict() == {"A": 85, "B": 50}
     assert published.grand_total == 135
+
+
+def test_nothing_to_publish_hides_nothing():
+    # given no figure at all (a period without data), or figures over no underlying cell
+    # when suppressed / then nothing is hidden and nothing reported (it raised a TypeError: the
+    # hidden mask of no figure was a float array)
+    assert suppress_linked([], atoms={}) == Linked(hidden=set(), primary=set())
+    empty = [Cell("none", {}, 0.0)]
+    assert suppress_linked(empty, atoms={}) == Linked(hidden=set(), primary=set())
