@@ -493,3 +493,98 @@ def test_nothing_to_publish_hides_nothing():
     assert suppress_linked([], atoms={}) == Linked(hidden=set(), primary=set())
     empty = [Cell("none", {}, 0.0)]
     assert suppress_linked(empty, atoms={}) == Linked(hidden=set(), primary=set())
+
+
+# --- the greedy suppression's paths, worked out by hand -----------------------------------------
+
+
+def test_a_cell_between_two_hidden_rectangles_is_found_by_the_audit_and_hidden_with_a_partner():
+    # given a 4 x 4 table (k = 20) with three small cells: (0, 0) = 5, (0, 2) = 10, (2, 2) = 5
+    table = pd.DataFrame([[5, 30, 10, 90], [25, 35, 95, 90], [90, 90, 5, 25], [90, 90, 35, 30]])
+    # when it is suppressed
+    published = suppress(table, k=20)
+    # then the line rule (each line with one hidden cell hides the smallest visible interior
+    # cell on the lines of that cell) hides, pass 1: row 2 → (2, 3) = 25, column 0 → (1, 0) = 25,
+    # column 3 → (3, 3) = 30; pass 2: row 1 → (1, 1) = 35, row 3 → (3, 2) = 35, column 1 →
+    # (0, 1) = 30. Every line now has 0 or at least 2 hidden cells, yet (0, 2) is given: rows 0
+    # and 1 minus columns 0 and 1 leave it alone (the rectangle (0, 0) (0, 1) (1, 0) (1, 1)
+    # cancels out), the line rule cannot see it
+    line_rule = np.zeros((5, 5), dtype=bool)
+    line_rule[[0, 0, 0, 1, 1, 2, 2, 3, 3], [0, 1, 2, 0, 1, 2, 3, 2, 3]] = True
+    assert recoverable_cells(line_rule) == [(0, 2)]
+    # and the audit hides its smallest visible partner, (0, 3) = 90 (before (1, 2) = 95): row 0
+    # is hidden whole, (0, 2) and (0, 3) now lie on a cycle through the second rectangle, and
+    # every total is still published
+    assert published.values.isna().to_numpy().tolist() == [
+        [True, True, True, True],
+        [True, True, False, False],
+        [False, False, True, True],
+        [False, False, True, True],
+    ]
+    assert published.row_totals.tolist() == [135, 245, 210, 245]
+    assert published.column_totals.tolist() == [210, 245, 145, 235]
+    assert published.grand_total == 835
+    assert np.argwhere(published.primary).tolist() == [[0, 0], [0, 2], [2, 2]]
+    assert recoverable_cells(published.primary | published.secondary) == []
+    assert subtraction_attack(published) == {}
+
+
+def test_a_partner_is_an_interior_cell_even_when_a_total_is_smaller():
+    # given a 2 x 2 table (k = 20): a: 30, 5 (total 35); b: 0, 20 (total 20); columns 30, 25
+    table = pd.DataFrame([[30, 5], [0, 20]], index=["a", "b"])
+    # when it is suppressed
+    published = suppress(table, k=20)
+    # then row a hides (b, 1) = 20 for (a, 1) = 5 (the smallest interior cell on its row and
+    # column); column 0 hides (a, 0) = 30 for (b, 0) = 0 though b's total, 20, is smaller: an
+    # interior cell first. The four cells are hidden (x, -x, -x, x keeps every total), every
+    # total is shown
+    assert published.values.isna().all().all()
+    assert published.row_totals.tolist() == [35, 20]
+    assert published.column_totals.tolist() == [30, 25]
+    assert published.grand_total == 55
+    assert np.argwhere(published.secondary).tolist() == [[0, 0], [1, 1]]
+
+
+def test_a_column_of_two_rows_keeps_its_total():
+    # given one column, a = 5 and b = 35 (k = 20): the augmented table has three rows (a, b,
+    # the totals) and two columns (the cell, the row total, equal to it)
+    table = pd.DataFrame([[5], [35]], index=["a", "b"])
+    # when it is suppressed
+    published = suppress(table, k=20)
+    # then a and its row total (5) are primary; the column hides b = 35 (an interior cell, not
+    # the column total 40), the column of row totals hides b's total 35 (smaller than 40):
+    # a + b = 40 with both hidden gives neither, and the column total stays published
+    assert published.values.isna().all().all()
+    assert published.row_totals.isna().all()
+    assert published.column_totals.tolist() == [40]
+    assert published.grand_total == 40
+    assert np.argwhere(published.secondary).tolist() == [[1, 0], [1, 1]]
+
+
+def test_a_row_with_one_small_cell_hides_the_smallest_other_cell():
+    # given one row 5, 40, 25 (total 70, k = 20): each column total equals its cell
+    table = pd.DataFrame([[5, 40, 25]], columns=["p", "q", "r"])
+    # when it is suppressed
+    published = suppress(table, k=20)
+    # then the row hides 25 for the 5 (the smaller of 40 and 25), and the row of column totals
+    # hides r's (25) for p's (5): 5 + 25 = 30 with both hidden gives neither; 40 and 70 stay
+    assert [r["value"] for r in published.to_records()] == [None, 40, None]
+    assert published.column_totals.isna().tolist() == [True, False, True]
+    assert published.row_totals.tolist() == [70]
+    assert published.grand_total == 70
+
+
+def test_of_two_equal_partners_the_first_on_the_line_is_hidden():
+    # given one row 0, 50 (k = 20): the column totals are 0 and 50, the row total and the
+    # grand total 50
+    table = pd.DataFrame([[0, 50]])
+    # when it is suppressed
+    published = suppress(table, k=20)
+    # then the row hides 50 for the 0 (an interior cell before its total, both 50); the row of
+    # column totals hides the 50 of column 1 for the 0 of column 0, not the grand total, also
+    # 50: on a tie the first cell of the line. The row total and the grand total stay (0 + 50 =
+    # 50 with both cells hidden gives neither)
+    assert published.values.isna().all().all()
+    assert published.column_totals.isna().all()
+    assert published.row_totals.tolist() == [50]
+    assert published.grand_total == 50
