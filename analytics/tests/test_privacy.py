@@ -244,8 +244,10 @@ def test_a_value_that_published_figures_already_give_is_reported_not_looped_on()
     frozen = {("week", 0): True, ("week", 1): False, ("month",): False}
     # when
     linked = suppress_linked(cells, k=20, atoms=atoms, frozen=frozen)
-    # then: nothing can be done about it, and it is said
-    assert ("week", 0) in linked.unprotectable
+    # then: nothing can be done about it, and it is said, once for the figure and once for its
+    # underlying cell (month - week 1 gives both); the week stays hidden as it was published
+    assert linked.unprotectable == [("week", 0), ("atom", ("w", 0))]
+    assert linked.hidden == {("week", 0)}
 
 
 def test_what_the_attacker_knows_is_part_of_the_system():
@@ -588,3 +590,140 @@ def test_of_two_equal_partners_the_first_on_the_line_is_hidden():
     assert published.column_totals.isna().all()
     assert published.row_totals.tolist() == [50]
     assert published.grand_total == 50
+
+
+def test_the_audit_names_nothing_when_nothing_is_published_and_a_lone_figure_below_k():
+    # given one figure, a = 5 below k = 20, and beside it the total a + b = 40
+    cells = [Cell("a", {"a": 1}, 5), Cell("ab", {"a": 1, "b": 1}, 40)]
+    # then with both hidden nothing is published, so nothing is given
+    assert audit(cells, {"a", "ab"}, k=20, atoms={"a": 5}) == []
+    # and a published alone gives its underlying cell, named as such
+    assert audit(cells[:1], set(), k=20, atoms={"a": 5}) == [("atom", "a")]
+
+
+def test_the_audit_does_not_take_half_of_a_mean_for_the_mean():
+    # given a = 30 published and the mean of a and b, (30 + 6) / 2 = 18 < 20, hidden
+    cells = [Cell("a", {"a": 1}, 30), Cell("mean_ab", {"a": 0.5, "b": 0.5}, 18)]
+    # then a gives half the mean; the other half, b / 2, is not published: nothing is given,
+    # neither the mean nor b = 6
+    assert audit(cells, {"mean_ab"}, k=20, atoms={"a": 30, "b": 6}) == []
+
+
+def test_a_figure_that_counts_one_cell_twice_is_hidden_though_it_is_k_or_more():
+    # given one figure counting each vehicle twice (in and out): 2 x 12 = 24 >= k = 20
+    cells = [Cell("both ways", {"x": 2.0}, 24.0)]
+    # when suppressed
+    linked = suppress_linked(cells, k=20, atoms={"x": 12.0})
+    # then it is hidden (secondary, for the underlying 12 = 24 / 2), and nothing is given
+    assert (linked.hidden, linked.primary, linked.unprotectable) == ({"both ways"}, set(), [])
+    assert determined(cells, linked.hidden, {"x": 12.0}, 20) == []
+
+
+def test_an_underlying_cell_not_listed_is_taken_as_k_or_more():
+    # given the total a + b = 35 and a = 30, with only b = 5 listed among the underlying cells
+    cells = [Cell("total", {"a": 1.0, "b": 1.0}, 35.0), Cell("a", {"a": 1.0}, 30.0)]
+    # when suppressed
+    linked = suppress_linked(cells, k=20, atoms={"b": 5.0})
+    # then total - a gives b: the smaller of the two, a (30), is hidden; a itself is not
+    # protected (its value is not given, so taken as k or more)
+    assert (linked.hidden, linked.primary, linked.unprotectable) == ({"a"}, set(), [])
+
+
+def test_a_day_given_twice_does_not_make_its_hour_recoverable_at_the_end():
+    # given one day of two hours, 3 h = 5 (below k = 20) and 14 h = 20, published as the day
+    # in the daily table (25), the same day in the weekly profile (25) and the hour 14 (20)
+    atoms = {("h", 3): 5.0, ("h", 14): 20.0}
+    cells = [
+        Cell(("daily",), dict.fromkeys(atoms, 1.0), 25.0),
+        Cell(("profile",), dict.fromkeys(atoms, 1.0), 25.0),
+        Cell(("hour", 14), {("h", 14): 1.0}, 20.0),
+    ]
+    # when suppressed
+    linked = suppress_linked(cells, k=20, atoms=atoms)
+    # then the day minus the hour 14 gives the hour 3: the hour 14 (20, smaller than 25) is
+    # hidden; the only relation, daily - profile = 0, does not involve it, so it stays hidden
+    assert (linked.hidden, linked.primary, linked.unprotectable) == ({("hour", 14)}, set(), [])
+    assert determined(cells, linked.hidden, atoms, 20) == []
+
+
+def test_a_figure_the_attacker_knows_is_reported_once_and_stays_hidden():
+    # given an hour of 4 vehicles (k = 20) that the operator's open data already gives
+    cells = [Cell(("hour", 3), {"x": 1.0}, 4.0)]
+    known = [Cell(("open data",), {"x": 1.0}, 4.0)]
+    # when suppressed
+    linked = suppress_linked(cells, k=20, atoms={"x": 4.0}, known=known)
+    # then it is hidden (primary) and reported, the figure then its underlying cell, once
+    # each: nothing can be hidden to protect them; hidden it stays, though it tells nothing
+    assert linked.hidden == linked.primary == {("hour", 3)}
+    assert linked.unprotectable == [("hour", 3), ("atom", "x")]
+
+
+def test_a_figure_published_below_k_before_the_rule_is_reported_once():
+    # given a figure shown in an earlier publication: 2 x 3 = 6 (each vehicle counted twice)
+    cells = [Cell("earlier", {"x": 2.0}, 6.0)]
+    # when suppressed with it frozen as shown
+    linked = suppress_linked(cells, k=20, atoms={"x": 3.0}, frozen={"earlier": False})
+    # then it stays shown, and its underlying cell (3) is reported once, as an underlying cell
+    assert (linked.hidden, linked.primary) == (set(), set())
+    assert linked.unprotectable == [("atom", "x")]
+
+
+def test_a_figure_of_exactly_k_hidden_before_may_now_be_given():
+    # given two weeks published earlier, the first (20, exactly k) hidden, the second (35)
+    # shown, and their month (55) to publish now
+    atoms = {"w0": 20.0, "w1": 35.0}
+    cells = [
+        Cell("week 0", {"w0": 1.0}, 20.0),
+        Cell("week 1", {"w1": 1.0}, 35.0),
+        Cell("month", dict.fromkeys(atoms, 1.0), 55.0),
+    ]
+    # when suppressed
+    linked = suppress_linked(cells, k=20, atoms=atoms, frozen={"week 0": True, "week 1": False})
+    # then month - week 1 gives week 0, but 20 is not below k: the month is published
+    assert (linked.hidden, linked.primary, linked.unprotectable) == ({"week 0"}, set(), [])
+
+
+def test_a_secondary_figure_that_an_earlier_one_gives_is_shown_again():
+    # given an hour of 30 vehicles over two days: its mean per day (15, below k = 20) was
+    # published before the rule (frozen, shown); now the same mean and the two days' sum (30)
+    cells = [
+        Cell("mean", {"x": 0.5}, 15.0),
+        Cell("sum", {"x": 1.0}, 30.0),
+        Cell("earlier mean", {"x": 0.5}, 15.0),
+    ]
+    # when suppressed
+    linked = suppress_linked(cells, k=20, atoms={"x": 30.0}, frozen={"earlier mean": False})
+    # then the new mean is hidden (primary) but the earlier one gives it: it is reported. The
+    # sum, hidden on the way as the smallest hideable figure of a combination giving the mean,
+    # is 2 x the earlier mean anyway: shown again at the end
+    assert (linked.hidden, linked.primary) == ({"mean"}, {"mean"})
+    assert linked.unprotectable == ["mean"]
+
+
+def test_the_figures_hidden_do_not_depend_on_the_order_they_are_given_in():
+    # given a day (65) of three hours, 8 h = 5 (below k = 20), 9 h = 30 and 10 h = 30
+    volumes = {8: 5.0, 9: 30.0, 10: 30.0}
+    cells = [Cell(("day",), dict.fromkeys(volumes, 1.0), 65.0)]
+    cells += [Cell(("hour", h), {h: 1.0}, v) for h, v in volumes.items()]
+    # when suppressed with the hours in either order
+    forward = suppress_linked(cells, k=20, atoms=volumes)
+    backward = suppress_linked(cells[:1] + cells[:0:-1], k=20, atoms=volumes)
+    # then the day minus the hours 9 and 10 gives the hour 8: one of the two hours of 30 is
+    # hidden with it, the same one both times (on a tie, the smaller key as written: "('hour',
+    # 10)" sorts before "('hour', 9)")
+    assert forward.hidden == backward.hidden == {("hour", 8), ("hour", 10)}
+    assert determined(cells, forward.hidden, volumes, 20) == []
+
+
+def test_a_mean_over_many_days_weighs_as_much_as_a_sum_over_many():
+    # given 400 days of 10 vehicles each (k = 20): the mean of the first 200 (10, below k) and
+    # the sum of the other 200 (2000). As vectors over the days their lengths differ by a factor
+    # 200 x 200 (1/200 per day against 1 per day): each is taken as a unit vector, or the mean
+    # would look like no figure at all beside the sum
+    days = {("d", i): 10.0 for i in range(400)}
+    mean = Cell("mean", {("d", i): 1 / 200 for i in range(200)}, 10.0)
+    total = Cell("sum", {("d", i): 1.0 for i in range(200, 400)}, 2000.0)
+    # when suppressed
+    linked = suppress_linked([mean, total], k=20, atoms=days)
+    # then the mean is hidden (primary) and nothing gives it: no figure shares its days
+    assert (linked.hidden, linked.primary, linked.unprotectable) == ({"mean"}, {"mean"}, [])
