@@ -727,3 +727,25 @@ def test_a_mean_over_many_days_weighs_as_much_as_a_sum_over_many():
     linked = suppress_linked([mean, total], k=20, atoms=days)
     # then the mean is hidden (primary) and nothing gives it: no figure shares its days
     assert (linked.hidden, linked.primary, linked.unprotectable) == ({"mean"}, {"mean"}, [])
+
+
+def test_a_figure_that_gives_a_small_cell_only_with_a_hidden_one_is_not_hidden_for_it():
+    # given three hours of a site, 7 h = 50, 8 h = 50, 9 h = 5 (k = 20), published as 8 h, 9 h,
+    # 7-9 h (105), 7-8 h (100) and 7 h + 9 h (55)
+    atoms = {7: 50.0, 8: 50.0, 9: 5.0}
+    cells = [
+        Cell("8", {8: 1.0}, 50.0),
+        Cell("7-9", {7: 1.0, 8: 1.0, 9: 1.0}, 105.0),
+        Cell("9", {9: 1.0}, 5.0),
+        Cell("7-8", {7: 1.0, 8: 1.0}, 100.0),
+        Cell("7+9", {7: 1.0, 9: 1.0}, 55.0),
+    ]
+    # when suppressed
+    linked = suppress_linked(cells, k=20, atoms=atoms)
+    # then 9 h (primary) is given by 7-9 - 7-8 and by 7-9 - 7+9 - 8; the combination of least
+    # weight mixes both (7-9, 7-8, 7+9 and 8 take part), and its smallest figure, 8 h (50), is
+    # hidden. 7-9 - 7-8 still gives 9 h without any hidden figure: of these two, 7-8 (100) is
+    # hidden, not 7+9 (55), which gives 9 h only with the hidden 8 h. Then nothing below k is
+    # given, and 8 h, which 7-9 - 7+9 gives anyway, is shown again
+    assert (linked.hidden, linked.primary, linked.unprotectable) == ({"9", "7-8"}, {"9"}, [])
+    assert determined(cells, linked.hidden, atoms, 20) == []
