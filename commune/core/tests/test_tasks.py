@@ -18,8 +18,10 @@ from commune.core.tasks import heartbeat
 from .jobs import record_run
 from .workers import output_of, start_worker, stop_worker, wait_until
 
-# Reads the date or the hour: ./test runs it again under shifted clocks (docs/testing.md).
-pytestmark = pytest.mark.clock
+# The database worker's tests read the date or the hour: ./test runs them again under shifted
+# clocks (docs/testing.md). Not the Redis backend's: a worker a year ahead of the Redis server it
+# queues in (libfaketime moves the worker, not the server) is a skew no installation has, and
+# its RQ worker then waits out its timeout.
 
 DATABASE_TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
 RQ_TASKS = {"default": {"BACKEND": "django_tasks_rq.RQBackend", "QUEUES": ["default"]}}
@@ -33,6 +35,7 @@ def status_of(result) -> str:
     return DBTaskResult.objects.get(id=result.id).status
 
 
+@pytest.mark.clock
 @override_settings(TASKS=DATABASE_TASKS)
 def test_a_job_enqueued_with_no_worker_is_stored_and_waits(db, tmp_path):
     # when
@@ -44,6 +47,7 @@ def test_a_job_enqueued_with_no_worker_is_stored_and_waits(db, tmp_path):
     assert not (tmp_path / "runs.txt").exists()
 
 
+@pytest.mark.clock
 @override_settings(TASKS=DATABASE_TASKS)
 def test_jobs_survive_a_worker_restart_and_run_exactly_once(transactional_db, tmp_path):
     runs = tmp_path / "runs.txt"
@@ -80,6 +84,7 @@ def test_jobs_survive_a_worker_restart_and_run_exactly_once(transactional_db, tm
     assert rows["first"].worker_ids != rows["second"].worker_ids
 
 
+@pytest.mark.clock
 @override_settings(TASKS=DATABASE_TASKS)
 def test_two_workers_share_a_queue_without_running_a_job_twice(transactional_db, tmp_path):
     # given twenty waiting jobs
@@ -101,6 +106,7 @@ def test_two_workers_share_a_queue_without_running_a_job_twice(transactional_db,
     assert sorted(runs_in(runs)) == sorted(f"job{n}" for n in range(20))
 
 
+@pytest.mark.clock
 @override_settings(TASKS=DATABASE_TASKS)
 def test_the_worker_runs_the_scheduler_so_healthz_worker_sees_a_live_worker(
     transactional_db, tmp_path, client
@@ -126,6 +132,7 @@ def test_the_worker_runs_the_scheduler_so_healthz_worker_sees_a_live_worker(
     assert response.json()["checks"]["worker"]["ok"] is True
 
 
+@pytest.mark.clock
 @override_settings(TASKS=DATABASE_TASKS)
 def test_two_schedulers_enqueue_a_periodic_job_once_per_interval(db):
     # given two schedulers looking at the same moment
@@ -146,6 +153,7 @@ def test_two_schedulers_enqueue_a_periodic_job_once_per_interval(db):
     assert ScheduledRun.objects.get(name="commune.core.tasks.heartbeat").last_enqueued_at == later
 
 
+@pytest.mark.clock
 def test_a_scheduler_that_lost_the_race_does_not_enqueue(db):
     # given another scheduler claimed the run after this one read the row
     now = timezone.now()
