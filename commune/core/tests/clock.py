@@ -8,9 +8,9 @@ its predecessors ticked into). A test that sets its own time (the `time_machine`
 runs in this process, so it is moved too; Chromium's clock does not matter to the server.
 
 Processes a test starts see the same time through libfaketime: `command_at_test_clock()`
-prefixes a command with `faketime` at the offset between this process's clock and the real
-one. Not for Chromium (it stops loading pages under libfaketime) nor Spark's JVM (it spins):
-they keep the real clock.
+preloads it in a command at the offset between this process's clock and the real one. Not
+for Chromium (it stops loading pages under libfaketime) nor Spark's JVM (it spins): they keep
+the real clock.
 
 `./test` runs the tests marked `clock` under several such instants (docs/testing.md)."""
 
@@ -18,9 +18,9 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-import shutil
 import time
 from dataclasses import dataclass
+from pathlib import Path
 
 import pytest
 import time_machine
@@ -104,10 +104,16 @@ def clock_offset() -> float:
 
 def command_at_test_clock(command: list[str]) -> list[str]:
     """`command`, run under libfaketime at this process's clock when time-machine moved it, so
-    that a worker writes the same dates as the test that started it."""
+    that a worker writes the same dates as the test that started it.
+
+    libfaketime is preloaded through `env` (which execs), not through the `faketime` program:
+    that one forks, waits, and names a semaphore after its pid, so a wrapper stopped by a signal
+    left it behind and a later one given the same pid refused to start ("sem_open: File
+    exists")."""
     if not time_machine.escape_hatch.is_travelling():
         return command
-    faketime = shutil.which("faketime")
-    if faketime is None:
-        pytest.fail("faketime is not installed (apt-get install faketime)")
-    return [faketime, "-f", f"{clock_offset():+.3f}", *command]
+    libraries = sorted(Path("/usr/lib").glob("*/faketime/libfaketime.so.1"))
+    if not libraries:
+        pytest.fail("libfaketime is not installed (apt-get install faketime)")
+    offset = f"FAKETIME={clock_offset():+.3f}"
+    return ["env", f"LD_PRELOAD={libraries[0]}", offset, *command]

@@ -61,9 +61,8 @@ def output_of(process: subprocess.Popen) -> str:
 
 
 def stop_worker(process: subprocess.Popen) -> None:
-    """SIGTERM to the worker's process group (its own session): under libfaketime the process
-    started is `faketime`, which forks the worker and waits for it; a signal to `faketime` alone
-    left the worker running, to take the next test's jobs."""
+    """SIGTERM to the worker's process group (its own session): whatever the worker started
+    (an import child, a wrapper) stops with it and takes no later test's jobs."""
     if process.poll() is None:
         os.killpg(process.pid, signal.SIGTERM)
         try:
