@@ -128,6 +128,8 @@ class Role(models.TextChoices):
     SERVICE_REVIEWER = "service_reviewer", _("Service reviewer")
     AGENDA_MODERATOR = "agenda_moderator", _("Agenda moderator")
     MOBILITY_ANALYST = "mobility_analyst", _("Mobility analyst")
+    FINANCE = "finance", _("Finance officer")
+    HELP_COORDINATOR = "help_coordinator", _("Neighbourhood help coordinator")
 
 
 class Membership(TenantModel):

@@ -49,7 +49,9 @@ class Canton(models.TextChoices):
 class Module(models.TextChoices):
     PERMITS = "permits", _("Excavation permits")
     MOBILITY = "mobility", _("Mobility observatory")
-    AGENDA = "agenda", _("Agenda and neighbourhood")
+    AGENDA = "agenda", _("Community agenda")
+    HELP = "help", _("Neighbourhood help")
+    BILLING = "billing", _("Invoices and payments")
     PORTAL = "portal", _("Citizen portal")
 
 

@@ -1,0 +1,1 @@
+"""The community agenda and the neighbourhood help (modules `agenda` and `help`)."""
