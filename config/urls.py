@@ -16,6 +16,8 @@ town_patterns = [
     path("works/", include("commune.permits.public.urls")),
     path("ogcapi/", include("commune.permits.public.ogc_urls")),
     path("mobility/", include("commune.mobility.urls")),
+    path("billing/", include("commune.billing.urls")),
+    path("agenda/", include("commune.agenda.urls")),
 ]
 
 urlpatterns = [

@@ -1,1 +1,2 @@
-"""Invoices with the Swiss QR-bill, bank files matched to them, reminders: used by every module that bills."""
+"""Invoices with the Swiss QR-bill, bank files matched to them, reminders: used by every
+module that bills."""

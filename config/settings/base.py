@@ -58,6 +58,8 @@ INSTALLED_APPS = [
     "commune.accounts",
     "commune.permits",
     "commune.mobility",
+    "commune.billing",
+    "commune.agenda",
     "commune.api",
 ]
 
