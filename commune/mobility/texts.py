@@ -48,8 +48,14 @@ def _archive(params: dict[str, Any]) -> str:
     return archive_refusal_message(refusal)
 
 
+def _inner(params: dict[str, Any], key: str) -> str:
+    """The sentence of the code ``params[key]``, written with the same parameters (a refusal
+    quoting the pipeline's reason, a zone quoting the polygon's fault)."""
+    return render(params.get(key, ""), params, fallback=params.get("detail", ""))
+
+
 def _zone_invalid(params: dict[str, Any]) -> str:
-    problem = render(params.get("problem", ""), params)
+    problem = _inner(params, "problem")
     if params.get("hole") and str(params.get("problem", "")).startswith("ring_"):
         problem = _("hole %(hole)s: %(problem)s") % {"hole": params["hole"], "problem": problem}
     return _("%(file)s: zone %(zone)s is not a valid polygon: %(problem)s") % {
@@ -60,8 +66,7 @@ def _zone_invalid(params: dict[str, Any]) -> str:
 
 def _refused(params: dict[str, Any]) -> str:
     """An import the pipeline refused: its code's sentence, in the import's words."""
-    reason = render(params.get("code", ""), params, fallback=params.get("detail", ""))
-    return _("The file could not be imported: %(e)s") % {"e": reason}
+    return _("The file could not be imported: %(e)s") % {"e": _inner(params, "code")}
 
 
 def _unavailable(params: dict[str, Any]) -> str:
