@@ -1,0 +1,209 @@
+"""camt.py reads the files camt_files.py builds as pycamt (a parser we did not write) reads
+them; and it refuses hostile or foreign files with a message for people."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import zipfile
+from decimal import Decimal
+
+import pytest
+from django.utils import translation
+from pycamt.parser import Camt053Parser
+
+from commune.billing.camt import CamtError, camt_read
+from commune.billing.tests.camt_files import Pay, camt053, camt054
+
+IBAN = "CH4431999123000889012"
+QRR = "210000000003139471430009017"
+SCOR = "RF18539007547034"
+
+
+class Camt054Parser(Camt053Parser):
+    """pycamt reads statements (Stmt) and reports (Rpt); a notification's entries sit under
+    Ntfctn, the rest of the structure (Ntry, NtryDtls, TxDtls) is the same."""
+
+    def _find_statements_or_reports(self):
+        return self.tree.findall(".//Ntfctn", self.namespaces)
+
+
+PAYMENTS = [
+    Pay(QRR, Decimal("175.60"), ref="ACSR-1", debtor="Muster Bau SA"),
+    Pay(SCOR, Decimal("40.00"), ref="ACSR-2", debtor="Dupont & Fils", text="Facture F-2026-2"),
+    Pay("", Decimal("12.35"), ref="ACSR-3", text="sans référence <ok>"),
+    Pay(QRR, Decimal("9.95"), ref="ACSR-4", credit=False),
+]
+
+
+def _compare(ours, theirs):
+    assert len(ours) == len(theirs)
+    for tx, row in zip(ours, theirs, strict=True):
+        assert tx.amount == Decimal(row["Amount"])
+        assert tx.currency == row["Currency"]
+        assert tx.credit == (row["CreditDebitIndicator"] == "CRDT")
+        assert tx.booking_date.isoformat() == row["BookingDate"]
+        assert tx.debtor_name == row.get("DebtorName", "")
+        assert tx.debtor_iban == row.get("DebtorIBAN", "")
+        if tx.reference:
+            assert tx.reference == row["RemittanceInformation"]
+        else:
+            assert tx.unstructured == row.get("RemittanceInformation", "")
+
+
+def test_camt054_read_as_pycamt_reads_it():
+    # given
+    data = camt054(iban=IBAN, payments=PAYMENTS, message_id="MSG-A")
+    # when
+    document = camt_read(data)
+    theirs = Camt054Parser(data)
+    # then
+    assert document.kind == "camt.054"
+    assert document.version == "08"
+    assert document.message_id == "MSG-A" == theirs.get_group_header()["MessageID"]
+    assert document.ibans == {IBAN}
+    _compare(document.transactions, theirs.get_transactions())
+    first, second, third, fourth = document.transactions
+    assert (first.reference, first.reference_type, first.entry_ref) == (QRR, "QRR", "ACSR-1")
+    assert (second.reference, second.reference_type) == (SCOR, "SCOR")
+    assert third.reference == "" and third.unstructured == "sans référence <ok>"
+    assert fourth.credit is False and fourth.amount == Decimal("9.95")
+
+
+def test_camt053_read_as_pycamt_reads_it():
+    data = camt053(iban=IBAN, payments=PAYMENTS[:2], message_id="MSG-S")
+    document = camt_read(data)
+    theirs = Camt053Parser(data)
+    assert theirs.version == "camt.053.001.08"
+    assert document.kind == "camt.053"
+    assert theirs.get_statement_info()[0]["IBAN"] == IBAN
+    assert theirs.get_statement_info()[0]["ClosingBalance"] == "1215.60"
+    _compare(document.transactions, theirs.get_transactions())
+
+
+def test_batch_entry_gives_one_transaction_per_detail():
+    # given: one entry of three QR payments, the bank's reference on each detail or only
+    # on the entry
+    batch = [
+        [
+            Pay(QRR, Decimal("10.00"), ref="B-1"),
+            Pay(QRR, Decimal("20.00"), ref="B-2"),
+            Pay(SCOR, Decimal("30.00"), ref="B-3"),
+        ]
+    ]
+    data = camt054(iban=IBAN, payments=[], batch=batch)
+    # when
+    document = camt_read(data)
+    # then
+    _compare(document.transactions, Camt054Parser(data).get_transactions())
+    assert [t.amount for t in document.transactions] == [
+        Decimal("10.00"),
+        Decimal("20.00"),
+        Decimal("30.00"),
+    ]
+    assert [t.entry_ref for t in document.transactions] == ["B-1", "B-2", "B-3"]
+
+
+def test_entry_refs_without_bank_reference_are_stable_and_distinct():
+    # two equal payments without a bank reference are two payments; the same file read again
+    # gives the same keys
+    twins = [Pay(QRR, Decimal("5.00")), Pay(QRR, Decimal("5.00"))]
+    data = camt054(iban=IBAN, payments=twins)
+    keys = [t.entry_ref for t in camt_read(data).transactions]
+    assert len(set(keys)) == 2
+    assert keys == [t.entry_ref for t in camt_read(data).transactions]
+    # and the same payment in a statement of the same account gets the same key
+    assert keys == [t.entry_ref for t in camt_read(camt053(iban=IBAN, payments=twins)).transactions]
+
+
+def test_version_04_and_reversal_read():
+    data = camt054(iban=IBAN, payments=[Pay(QRR, Decimal("3.00"), ref="R", reversal=True)])
+    data = data.replace(b"camt.054.001.08", b"camt.054.001.04")
+    data = data.replace(
+        b"<Dbtr><Pty><Nm>Muster Bau SA</Nm></Pty></Dbtr>", b"<Dbtr><Nm>X</Nm></Dbtr>"
+    )
+    (tx,) = camt_read(data).transactions
+    assert tx.reversal is True
+    assert tx.debtor_name == "X"
+
+
+def _refused(data: bytes) -> str:
+    with pytest.raises(CamtError) as error:
+        camt_read(data)
+    return str(error.value)
+
+
+def test_xxe_and_billion_laughs_refused():
+    xxe = (
+        b'<?xml version="1.0"?><!DOCTYPE d [<!ENTITY x SYSTEM "file:///etc/passwd">]>'
+        b'<Document xmlns="urn:iso:std:iso:20022:tech:xsd:camt.054.001.08">&x;</Document>'
+    )
+    laughs = (
+        b'<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol">'
+        b'<!ENTITY lol2 "&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;">]><lolz>&lol2;</lolz>'
+    )
+    external = b'<?xml version="1.0"?><!DOCTYPE Document SYSTEM "http://127.0.0.1:9/x.dtd"><a/>'
+    for data in (xxe, laughs, external):
+        assert "DTD" in _refused(data)
+
+
+def test_wrong_namespace_and_pain001_refused():
+    good = camt054(iban=IBAN, payments=PAYMENTS)
+    pain = good.replace(b"camt.054.001.08", b"pain.001.001.09")
+    assert "pain.001.001.09" in _refused(pain)
+    assert "camt.054.001.02" in _refused(good.replace(b"camt.054.001.08", b"camt.054.001.02"))
+    assert "expected" in _refused(b"<Document/>")
+
+
+def test_truncated_and_not_xml_refused():
+    good = camt054(iban=IBAN, payments=PAYMENTS)
+    assert "well-formed" in _refused(good[: len(good) // 2])
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("camt.xml", good)
+    assert "not XML" in _refused(buffer.getvalue())
+    assert "not XML" in _refused(b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj")
+
+
+@pytest.mark.parametrize(
+    "amount",
+    ["NaN", "1E+3", "-5.00", "1234567890123.00", "12.345", "0x10", "", "1,50", "Infinity"],
+)
+def test_bad_amounts_refused(amount):
+    good = camt054(iban=IBAN, payments=[Pay(QRR, Decimal("175.60"), ref="A")])
+    data = good.replace(b">175.60<", f">{amount}<".encode())
+    assert "amount" in _refused(data).lower()
+
+
+def test_amount_limits():
+    good = camt054(iban=IBAN, payments=[Pay(QRR, Decimal("175.60"), ref="A")])
+    ten_digits = good.replace(b">175.60<", b">9999999999.99<")
+    assert camt_read(ten_digits).transactions[0].amount == Decimal("9999999999.99")
+    assert camt_read(good.replace(b">175.60<", b">7.50000<")).transactions[0].amount == Decimal(
+        "7.50"
+    )
+
+
+@pytest.mark.parametrize("day", ["2026-02-30", "2026-13-01", "26-12-01", "yesterday"])
+def test_bad_dates_refused(day):
+    good = camt054(iban=IBAN, payments=[Pay(QRR, Decimal("1.00"), ref="A")])
+    data = good.replace(b"<BookgDt><Dt>2026-12-04</Dt>", f"<BookgDt><Dt>{day}</Dt>".encode())
+    assert "date" in _refused(data)
+
+
+def test_too_large_refused():
+    assert "20 MB" in _refused(b"<" + b" " * (20 * 1024 * 1024 + 1))
+
+
+def test_datetime_booking_read_in_zurich():
+    good = camt054(iban=IBAN, payments=[Pay(QRR, Decimal("1.00"), ref="A")])
+    data = good.replace(
+        b"<BookgDt><Dt>2026-12-04</Dt>", b"<BookgDt><DtTm>2026-12-04T23:30:00Z</DtTm>"
+    )
+    assert camt_read(data).transactions[0].booking_date == dt.date(2026, 12, 5)
+
+
+def test_message_refused_in_french():
+    with translation.override("fr"):
+        message = _refused(b"PK\x03\x04")
+    assert message.startswith("Ce fichier n")
