@@ -1,8 +1,16 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+from .audit_actions import LABELS
+
 
 class BillingConfig(AppConfig):
     name = "commune.billing"
     label = "billing"
     verbose_name = _("Invoices and payments")
+
+    def ready(self):
+        # Imported here, not above: Django reads apps.py before any model is loaded.
+        from commune.core.audit import actions_register  # noqa: PLC0415
+
+        actions_register(LABELS)
