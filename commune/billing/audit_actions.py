@@ -14,4 +14,8 @@ LABELS = {
     "deposit_refunded": _("deposit refunded"),
     "deposit_retained": _("deposit retained"),
     "billing_configured": _("billing settings changed"),
+    "bank_file_imported": _("bank file imported"),
+    "bank_entry_assigned": _("bank entry assigned to an invoice"),
+    "bank_entry_resolved": _("bank entry resolved"),
+    "reminder_sent": _("reminder sent"),
 }

@@ -1,0 +1,35 @@
+"""Billing's periodic jobs: thin wrappers that enter each town's scope and call a service.
+Safe to run twice: a bank file is imported once (services/bank.py), a reminder level is sent
+once per invoice (services/reminders.py)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.utils import timezone
+from django_tasks import task
+
+from commune.core.schedule import every
+from commune.tenants import scoping
+from commune.tenants.models import Module, Municipality
+
+from .services.bank import bank_inbox_run
+
+
+def _each_town(run, now: dt.datetime) -> dict[str, int]:
+    totals: dict[str, int] = {}
+    for town in Municipality.objects.filter(is_active=True).order_by("pk"):
+        if not town.has_module(Module.BILLING):
+            continue
+        with scoping.scope(town):
+            for key, value in run(municipality=town, now=now).items():
+                totals[key] = totals.get(key, 0) + value
+    return totals
+
+
+@every(dt.timedelta(minutes=10))
+@task()
+def billing_inbox_poll(*, now: str | None = None) -> dict[str, int]:
+    """Import the bank files dropped in each town's inbox folder (BILLING_INBOX_DIR).
+    `now` (ISO 8601) replaces the clock, for tests and for replaying a missed run."""
+    return _each_town(bank_inbox_run, dt.datetime.fromisoformat(now) if now else timezone.now())
