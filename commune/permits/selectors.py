@@ -230,7 +230,8 @@ def task_list_late(*, municipality, today: dt.date) -> QuerySet[ReviewTask]:
 
 def permit_map_features(*, municipality, status: str = "", kind: str = "") -> dict:
     """Every file (drafts excepted) as a GeoJSON FeatureCollection in WGS84 for the staff
-    map: one feature per work area with the file's reference, status and dates."""
+    map: one feature per work area with the file's reference, status, dates and the references
+    of the files it is in conflict with."""
     areas = (
         WorkArea.objects.filter(municipality=municipality)
         .exclude(permit__status__in=workflow.EDITABLE)
@@ -241,8 +242,17 @@ def permit_map_features(*, municipality, status: str = "", kind: str = "") -> di
         areas = areas.filter(permit__status=status)
     if kind:
         areas = areas.filter(permit__kind=kind)
+    areas = list(areas[:5000])
+    conflicts: dict[int, list[str]] = {}
+    pairs = Finding.objects.filter(
+        municipality=municipality,
+        kind=Finding.Kind.CONFLICT,
+        permit_id__in={area.permit_id for area in areas},
+    ).order_by("other_permit__reference")
+    for permit_id, reference in pairs.values_list("permit_id", "other_permit__reference"):
+        conflicts.setdefault(permit_id, []).append(reference)
     features = []
-    for area in areas[:5000]:
+    for area in areas:
         permit = area.permit
         features.append(
             {
@@ -256,6 +266,7 @@ def permit_map_features(*, municipality, status: str = "", kind: str = "") -> di
                     "kind": str(permit.get_kind_display()),
                     "start": permit.planned_start.isoformat(),
                     "end": permit.planned_end.isoformat(),
+                    "conflicts": conflicts.get(permit.pk, []),
                 },
                 "geometry": json.loads(area.geometry.transform(4326, clone=True).json),
             }

@@ -15,6 +15,7 @@ from commune.permits import workflow
 from commune.permits.models import Finding, PermitRequest, ReviewTask
 from commune.permits.selectors import permit_settings_get
 
+from .conflicts import conflicts_recompute
 from .fees import fee_compute
 from .notify import notify_later
 
@@ -175,6 +176,7 @@ def permit_refuse(
     permit.decided_by = officer
     permit.decision_text = reasons
     permit.save(update_fields=["status", "decided_at", "decided_by", "decision_text", "updated_at"])
+    conflicts_recompute(permit=permit)
     audit.record(
         actor=officer,
         obj=permit,
@@ -203,6 +205,7 @@ def permit_abandon(
     permit.status = Status.ABANDONED
     permit.closed_at = now
     permit.save(update_fields=["status", "closed_at", "updated_at"])
+    conflicts_recompute(permit=permit)
     audit.record(
         actor=officer,
         obj=permit,

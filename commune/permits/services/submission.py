@@ -22,6 +22,7 @@ from commune.permits.selectors import permit_settings_get
 
 from . import checks
 from .attachments import attachment_add
+from .conflicts import conflicts_recompute
 from .decision import permit_grant_if_routine
 from .geometry import AreaSpec, check_inside_territory
 from .notify import notify_later
@@ -242,6 +243,7 @@ def permit_submit(*, permit: PermitRequest, applicant, now: dt.datetime) -> Perm
     )
     findings = checks.findings_compute(permit=permit, settings=settings, today=today)
     Finding.objects.bulk_create(findings)
+    conflicts_recompute(permit=permit)  # the other files in conflict name this one too
     audit.record(
         actor=applicant,
         obj=permit,
@@ -316,6 +318,7 @@ def permit_withdraw(*, permit: PermitRequest, applicant, now: dt.datetime) -> Pe
     before = permit.status
     permit.status = Status.WITHDRAWN
     permit.save(update_fields=["status", "updated_at"])
+    conflicts_recompute(permit=permit)
     audit.record(
         actor=applicant,
         obj=permit,

@@ -18,6 +18,7 @@ from commune.permits.models import ExtensionRequest, Inspection, PermitRequest, 
 from commune.permits.selectors import permit_settings_get
 
 from .attachments import attachment_add
+from .conflicts import conflicts_recompute
 from .notify import notify_later
 
 Status = PermitRequest.Status
@@ -44,6 +45,7 @@ def _move(
     for name, value in fields.items():
         setattr(permit, name, value)
     permit.save(update_fields=["status", "updated_at", *fields])
+    conflicts_recompute(permit=permit)  # the works end: no longer in anyone's way
     audit.record(
         actor=actor,
         obj=permit,
@@ -247,6 +249,7 @@ def extension_decide(
             ]
         )
         WorkArea.objects.filter(permit=permit).update(ends_on=extension.new_end)
+        conflicts_recompute(permit=permit)
         audit.record(
             actor=officer,
             obj=permit,

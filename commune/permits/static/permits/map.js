@@ -18,7 +18,11 @@
     }
     var areas = parse(el.dataset.areas);
     if (areas && areas.features && areas.features.length) {
-      var a = L.geoJSON(areas, { style: { color: "#a4161a", weight: 3 } }).addTo(map);
+      // A file in conflict with another is drawn dashed, in the findings' colour.
+      var a = L.geoJSON(areas, { style: function (f) {
+        var c = f && f.properties && f.properties.conflicts;
+        return c && c.length ? { color: "#7a4a00", weight: 4, dashArray: "6 3" } : { color: "#a4161a", weight: 3 };
+      } }).addTo(map);
       bounds = a.getBounds();
     }
     var findings = parse(el.dataset.findings);
