@@ -56,6 +56,14 @@ def validity(permit: PermitRequest, *, today: dt.date) -> tuple[str, str]:
     end = permit.valid_until or permit.planned_end
     if permit.status == PermitRequest.Status.ABANDONED:
         return NOT_VALID, str(_("This file was closed by the town: it authorises no works."))
+    if permit.status == PermitRequest.Status.WITHDRAWN:
+        if permit.decided_at is not None:  # withdrawn once granted
+            return NOT_VALID, str(
+                _("This permit was withdrawn by its holder: it no longer authorises any works.")
+            )
+        return NOT_VALID, str(
+            _("This request was withdrawn before any decision: it authorises no works.")
+        )
     if permit.status not in ISSUED:
         return NOT_VALID, str(_("This permit has not been granted: it is not valid."))
     if permit.status in FINAL:

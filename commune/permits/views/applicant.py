@@ -239,13 +239,24 @@ def permit_submit(request, permit_id: int):
 
 
 @login_required
-@require_POST
 def permit_withdraw(request, permit_id: int):
-    return _post_action(
-        request,
-        permit_id,
-        lambda p: submission.permit_withdraw(permit=p, applicant=request.user, now=timezone.now()),
+    """A withdrawal is confirmed first: the page says what it ends (more firmly for a permit
+    already granted) and its form, sent with `confirm`, withdraws. A POST without `confirm`
+    (or a GET) only shows the page; nothing changes until then."""
+    permit = permit_get_for_applicant(
+        municipality=request.municipality, user=request.user, permit_id=permit_id
     )
+    if "withdraw" not in workflow.applicant_actions(permit.status):
+        return redirect(_url(request, "detail", permit_id=permit.pk))
+    if request.method == "POST" and request.POST.get("confirm") == "yes":
+
+        def act(p):
+            submission.permit_withdraw(permit=p, applicant=request.user, now=timezone.now())
+            messages.success(request, _("The request is withdrawn."))
+
+        return _post_action(request, permit_id, act)
+    context = {"permit": permit, "granted": permit.status in workflow.AUTHORISES_WORKS}
+    return render(request, "permits/withdraw_confirm.html", context)
 
 
 @login_required
