@@ -1,0 +1,1 @@
+"""The agenda's writes: one function per action (events, single dates, notifications)."""

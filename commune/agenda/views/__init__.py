@@ -1,0 +1,1 @@
+"""The agenda's pages: public (agenda, event, venue, feeds), organisers', moderators'."""
