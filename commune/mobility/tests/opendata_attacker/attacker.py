@@ -1,19 +1,6 @@
-"""The attacker of the open data: it reads everything the public side serves (pages and exports
-in every format), writes each published figure as a linear equation over the true underlying
-cells, and solves for the cells below k.
-
-Written from the outside, without the publishing code: the equations follow the indicators'
-published definitions (a daily volume is the sum of the site's hours that day, a profile cell
-the sum over sites of each site's mean over its observed hours, a share is a cell over its
-total, so cell - share x total = 0), and the attacker is given more than a visitor has: the
-hours each site observed (so every mean's divisor), and the fact that presence and dwell come
-from the same people (per zone and day, the sum over home classes equals the sum over dwell
-classes). The underlying cells are the finest the data has: a site's hour, a zone pair's day
-(per via zone), a zone's day per home class or dwell class.
-
-A cell is *determined* when its vector lies in the row space of the equations (null-space test
-by SVD, per connected block of the system); a cell below k that is determined is a leak.
-"""
+"""The attacker proper: reads every page and export the public side serves and writes each
+published figure as an equation (or a hidden one as a target) of its System, following the
+indicators' published definitions."""
 
 from __future__ import annotations
 
@@ -21,14 +8,13 @@ import datetime as dt
 import io
 import json
 import re
-from collections import defaultdict
-from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
 import pyarrow.parquet as pq
 
-from .opendata_data import Truth
+from ..opendata_data import Truth
+from .system import System
 
 FILENAME_PERIOD = re.compile(r"-(\d{4}-\d{2}-\d{2})-(\d{4}-\d{2}-\d{2})\.\w+\"?$")
 WITH_PEOPLE = ("daily", "sites", "profile", "od", "typology", "catchment", "dwell")
@@ -41,125 +27,6 @@ def _date(value) -> dt.date:
 def hidden(value) -> bool:
     """A published figure left out: None, NaN or an empty CSV cell."""
     return value is None or (isinstance(value, float) and np.isnan(value)) or value is pd.NA
-
-
-@dataclass
-class Leak:
-    source: str
-    truth: float
-    recovered: float
-
-    def __str__(self) -> str:
-        return f"{self.source}: true {self.truth:g}, recovered {self.recovered:g}"
-
-
-@dataclass
-class System:
-    """Equations (published figures) and targets (cells below k) over the underlying cells."""
-
-    n: int
-    truth_values: np.ndarray
-    equations: list[tuple[np.ndarray, np.ndarray, float, str]] = field(default_factory=list)
-    targets: list[tuple[np.ndarray, np.ndarray, float, str]] = field(default_factory=list)
-
-    def equation(self, vector: dict[int, float], value: float, source: str) -> None:
-        if vector:
-            idx = np.fromiter(vector.keys(), int)
-            self.equations.append((idx, np.fromiter(vector.values(), float), value, source))
-
-    def target(self, vector: dict[int, float], truth: float, source: str) -> None:
-        if vector:
-            idx = np.fromiter(vector.keys(), int)
-            self.targets.append((idx, np.fromiter(vector.values(), float), truth, source))
-
-    def inconsistent(self, tolerance: float = 1e-6) -> list[str]:
-        """Equations the true cells do not satisfy (a misread figure)."""
-        bad = []
-        for idx, coef, value, source in self.equations:
-            got = float(coef @ self.truth_values[idx])
-            if abs(got - value) > tolerance * max(1.0, abs(value)):
-                bad.append(f"{source}: published {value}, true {got}")
-        return bad
-
-    def leaks(self, *, tolerance: float = 1e-8) -> list[Leak]:
-        """Every target (cell below k) that the equations determine, with its recovered value.
-
-        The system is solved block by block (variables linked by some equation); a target is
-        determined when its part in every block it touches lies in that block's row space."""
-        parent = np.arange(self.n)
-
-        def find(i):
-            while parent[i] != i:
-                parent[i] = parent[parent[i]]
-                i = parent[i]
-            return i
-
-        for idx, _coef, _value, _source in self.equations:
-            root = find(idx[0])
-            for other in idx[1:]:
-                parent[find(other)] = root
-        members = defaultdict(list)
-        for idx, *_rest in self.equations:
-            for i in idx:
-                members[find(i)].append(i)
-        by_root = defaultdict(list)
-        for e in self.equations:
-            by_root[find(e[0][0])].append(e)
-        blocks = {
-            root: Block(sorted(set(variables)), by_root[root])
-            for root, variables in members.items()
-        }
-        found = []
-        for idx, coef, truth, source in self.targets:
-            recovered = 0.0
-            for root in {find(i) for i in idx}:
-                block = blocks.get(root)
-                part = [(i, w) for i, w in zip(idx, coef, strict=True) if find(i) == root]
-                value = None if block is None else block.determined(part, tolerance)
-                if value is None:
-                    break
-                recovered += value
-            else:
-                found.append(Leak(source, truth, recovered))
-        return found
-
-
-class Block:
-    """The equations of one connected block: an orthonormal basis of their row space and a
-    solution (any: a determined cell has the same value in every solution)."""
-
-    def __init__(self, variables: list[int], equations):
-        self.position = {v: i for i, v in enumerate(variables)}
-        rows, rhs, seen = [], [], set()
-        for idx, coef, value, _source in equations:
-            row = np.zeros(len(variables))
-            for i, c in zip(idx, coef, strict=True):
-                row[self.position[i]] += c
-            key = (np.append(row, value) / (np.abs(row).max() or 1)).round(10).tobytes()
-            if key not in seen:
-                seen.add(key)
-                rows.append(row)
-                rhs.append(value)
-        a, b = np.array(rows), np.array(rhs)
-        _, s, vt = np.linalg.svd(a, full_matrices=False)
-        self.basis = vt[: int((s > 1e-9 * s.max()).sum())]
-        self.reach = (self.basis**2).sum(axis=0)  # 1 where a single cell is determined
-        self.solution = np.linalg.lstsq(a, b, rcond=None)[0]
-
-    def determined(self, part, tolerance) -> float | None:
-        """The value of sum(w x_i) over `part` when the block determines it, else None."""
-        if len(part) == 1:
-            i, w = part[0]
-            if 1 - self.reach[self.position[i]] > tolerance:
-                return None
-            return float(w * self.solution[self.position[i]])
-        c = np.zeros(len(self.position))
-        for i, w in part:
-            c[self.position[i]] += w
-        residual = c - self.basis.T @ (self.basis @ c)
-        if np.linalg.norm(residual) > tolerance * np.linalg.norm(c):
-            return None
-        return float(c @ self.solution)
 
 
 class Attacker:
