@@ -14,6 +14,7 @@ from commune.tenants import scoping
 from commune.tenants.models import Module, Municipality
 
 from .services.bank import bank_inbox_run
+from .services.reminders import reminders_run
 
 
 def _each_town(run, now: dt.datetime) -> dict[str, int]:
@@ -33,3 +34,11 @@ def billing_inbox_poll(*, now: str | None = None) -> dict[str, int]:
     """Import the bank files dropped in each town's inbox folder (BILLING_INBOX_DIR).
     `now` (ISO 8601) replaces the clock, for tests and for replaying a missed run."""
     return _each_town(bank_inbox_run, dt.datetime.fromisoformat(now) if now else timezone.now())
+
+
+@every(dt.timedelta(hours=1))
+@task()
+def billing_reminders_run(*, now: str | None = None) -> dict[str, int]:
+    """The day's reminders of each town. Hourly, so that a missed run is caught up the same
+    day; a reminder goes out once per invoice and day (services/reminders.py)."""
+    return _each_town(reminders_run, dt.datetime.fromisoformat(now) if now else timezone.now())
