@@ -18,6 +18,7 @@ town_patterns = [
     path("mobility/", include("commune.mobility.urls")),
     path("billing/", include("commune.billing.urls")),
     path("agenda/", include("commune.agenda.urls")),
+    path("help/", include("commune.help.urls")),
 ]
 
 urlpatterns = [

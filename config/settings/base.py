@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "commune.mobility",
     "commune.billing",
     "commune.agenda",
+    "commune.help",
     "commune.api",
 ]
 
