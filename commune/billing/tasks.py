@@ -5,16 +5,24 @@ once per invoice (services/reminders.py)."""
 from __future__ import annotations
 
 import datetime as dt
+import logging
 
+from django.db import transaction
 from django.utils import timezone
 from django_tasks import task
 
+from commune.core.mail import mail_send
 from commune.core.schedule import every
 from commune.tenants import scoping
 from commune.tenants.models import Module, Municipality
 
+from .models import BillingSettings, Reminder
+from .pdf import invoice_pdf
 from .services.bank import bank_inbox_run
+from .services.payments import invoice_balance
 from .services.reminders import reminders_run
+
+logger = logging.getLogger("commune.billing")
 
 
 def _each_town(run, now: dt.datetime) -> dict[str, int]:
@@ -41,4 +49,42 @@ def billing_inbox_poll(*, now: str | None = None) -> dict[str, int]:
 def billing_reminders_run(*, now: str | None = None) -> dict[str, int]:
     """The day's reminders of each town. Hourly, so that a missed run is caught up the same
     day; a reminder goes out once per invoice and day (services/reminders.py)."""
-    return _each_town(reminders_run, dt.datetime.fromisoformat(now) if now else timezone.now())
+    return _each_town(_remind, dt.datetime.fromisoformat(now) if now else timezone.now())
+
+
+def _remind(*, municipality, now: dt.datetime) -> dict[str, int]:
+    sent = reminders_run(municipality=municipality, now=now)
+    for reminder in sent:
+        if reminder.invoice.debtor_email:
+            transaction.on_commit(
+                lambda pk=reminder.pk: billing_reminder_mail.enqueue(reminder_id=pk)
+            )
+    return {"reminders_sent": len(sent)}
+
+
+@task()
+def billing_reminder_mail(*, reminder_id: int) -> int:
+    """The reminder's mail to the debtor, the invoice's PDF (with its QR-bill) attached."""
+    with scoping.scopes_disabled():
+        town = Reminder.objects.select_related("municipality").get(pk=reminder_id).municipality
+    with scoping.scope(town):
+        reminder = Reminder.objects.select_related("invoice").get(pk=reminder_id)
+        invoice = reminder.invoice
+        settings = BillingSettings.objects.get(municipality=town)
+        language = invoice.debtor_language or town.default_language
+        pdf = invoice_pdf(invoice=invoice, settings=settings, language=language)
+        sent = mail_send(
+            to=invoice.debtor_email,
+            template="billing_reminder",
+            context={
+                "reminder": reminder,
+                "invoice": invoice,
+                "town": town,
+                "settings": settings,
+                "balance": invoice_balance(invoice),
+            },
+            language=language,
+            attachments=[(f"{invoice.number}.pdf", pdf, "application/pdf")],
+        )
+    logger.info("reminder mail sent", extra={"reminder": reminder_id, "sent": sent})
+    return sent

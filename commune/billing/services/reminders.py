@@ -3,32 +3,25 @@ after its due date, or after its last reminder's new due date, gets the next rem
 BillingSettings.reminders_max. The town's reminder fee is added to the invoice as a line
 (item kind "reminder_fee", its own revenue account in the export) and recorded on the Reminder,
 so the QR-bill of the reminder carries the whole amount owed and the payment of it matches
-"paid". The debtor receives the mail with the invoice's PDF. A payment recorded before the job
-runs stops it (the invoice is no longer awaiting money); run twice the same day, the job sends
-nothing more (one reminder per invoice per day, one per level)."""
+"paid". The debtor receives a mail with the invoice's PDF (tasks.py). A payment recorded
+before the job runs stops it (the invoice is no longer awaiting money); run twice the same
+day, the job sends nothing more (one reminder per invoice per day, one per level)."""
 
 from __future__ import annotations
 
 import datetime as dt
-import logging
 from decimal import Decimal
 
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
-from django_tasks import task
 
 from commune.billing import workflow
 from commune.billing.models import BillingSettings, Invoice, InvoiceLine, Reminder
-from commune.billing.pdf import invoice_pdf
 from commune.core import audit
-from commune.core.mail import mail_send
-from commune.tenants import scoping
 
 from .payments import invoice_balance
-
-logger = logging.getLogger("commune.billing")
 
 
 def _next_due(invoice: Invoice, last: Reminder | None) -> dt.date:
@@ -55,7 +48,7 @@ def reminder_send(
     *, invoice: Invoice, settings: BillingSettings, now: dt.datetime
 ) -> Reminder | None:
     """The next reminder of `invoice` if it is due today (else None): the fee as a line, the
-    status "reminded", the mail sent once the transaction is committed."""
+    status "reminded"."""
     today = timezone.localdate(now)
     invoice = Invoice.objects.select_for_update().get(pk=invoice.pk)
     last = invoice.reminders.order_by("-level").first()
@@ -97,16 +90,15 @@ def reminder_send(
         before=before,
         after={"status": invoice.status, "total": invoice.total, "level": level, "fee": fee},
     )
-    if invoice.debtor_email:
-        transaction.on_commit(lambda: billing_reminder_mail.enqueue(reminder_id=reminder.pk))
     return reminder
 
 
-def reminders_run(*, municipality, now: dt.datetime) -> dict[str, int]:
-    """The day's reminders of the town (nothing when it has no billing settings)."""
+def reminders_run(*, municipality, now: dt.datetime) -> list[Reminder]:
+    """The day's reminders of the town (none when it has no billing settings). Their mails are
+    sent by the job (tasks.py: billing_reminder_mail), which renders the PDF."""
     settings = BillingSettings.objects.filter(municipality=municipality).first()
     if settings is None:
-        return {"reminders_sent": 0}
+        return []
     today = timezone.localdate(now)
     candidates = Invoice.objects.filter(
         municipality=municipality,
@@ -114,36 +106,5 @@ def reminders_run(*, municipality, now: dt.datetime) -> dict[str, int]:
         status__in=workflow.AWAITING_PAYMENT,
         due_on__lt=today - dt.timedelta(days=settings.reminder_after_days),
     ).order_by("due_on", "pk")
-    sent = sum(
-        reminder_send(invoice=invoice, settings=settings, now=now) is not None
-        for invoice in candidates
-    )
-    return {"reminders_sent": sent}
-
-
-@task()
-def billing_reminder_mail(*, reminder_id: int) -> int:
-    """The reminder's mail to the debtor, the invoice's PDF (with its QR-bill) attached."""
-    with scoping.scopes_disabled():
-        town = Reminder.objects.select_related("municipality").get(pk=reminder_id).municipality
-    with scoping.scope(town):
-        reminder = Reminder.objects.select_related("invoice").get(pk=reminder_id)
-        invoice = reminder.invoice
-        settings = BillingSettings.objects.get(municipality=town)
-        language = invoice.debtor_language or town.default_language
-        pdf = invoice_pdf(invoice=invoice, settings=settings, language=language)
-        sent = mail_send(
-            to=invoice.debtor_email,
-            template="billing_reminder",
-            context={
-                "reminder": reminder,
-                "invoice": invoice,
-                "town": town,
-                "settings": settings,
-                "balance": invoice_balance(invoice),
-            },
-            language=language,
-            attachments=[(f"{invoice.number}.pdf", pdf, "application/pdf")],
-        )
-    logger.info("reminder mail sent", extra={"reminder": reminder_id, "sent": sent})
-    return sent
+    sent = (reminder_send(invoice=invoice, settings=settings, now=now) for invoice in candidates)
+    return [reminder for reminder in sent if reminder is not None]

@@ -43,9 +43,9 @@ def test_reminder_after_due_date_plus_n_days_with_fee_and_mail(
     invoice = issue(town, amount="175.60", issued_on=ISSUED)
     assert invoice.due_on == dt.date(2026, 6, 3)
     # when the job runs on 13 June (10 days after: not yet), then on 14 June
-    assert reminders_run(municipality=town, now=at(dt.date(2026, 6, 13))) == {"reminders_sent": 0}
+    assert reminders_run(municipality=town, now=at(dt.date(2026, 6, 13))) == []
     with django_capture_on_commit_callbacks(execute=True):
-        totals = reminders_run(municipality=town, now=at(dt.date(2026, 6, 14)))
+        totals = billing_reminders_run.call(now=at(dt.date(2026, 6, 14)).isoformat())
     # then one reminder, its fee on the invoice, a mail with the PDF
     assert totals == {"reminders_sent": 1}
     invoice.refresh_from_db()
@@ -70,13 +70,13 @@ def test_reminder_after_due_date_plus_n_days_with_fee_and_mail(
 def test_once_a_day_and_at_most_reminders_max(town):
     invoice = issue(town, issued_on=ISSUED)
     day = dt.date(2026, 6, 14)
-    assert reminders_run(municipality=town, now=at(day))["reminders_sent"] == 1
-    assert reminders_run(municipality=town, now=at(day, 15))["reminders_sent"] == 0
+    assert len(reminders_run(municipality=town, now=at(day))) == 1
+    assert len(reminders_run(municipality=town, now=at(day, 15))) == 0
     # the second reminder: 10 days after the first one's new due date (14 July)
-    assert reminders_run(municipality=town, now=at(dt.date(2026, 7, 24)))["reminders_sent"] == 0
-    assert reminders_run(municipality=town, now=at(dt.date(2026, 7, 25)))["reminders_sent"] == 1
+    assert len(reminders_run(municipality=town, now=at(dt.date(2026, 7, 24)))) == 0
+    assert len(reminders_run(municipality=town, now=at(dt.date(2026, 7, 25)))) == 1
     # no third: the town sends two at most
-    assert reminders_run(municipality=town, now=at(dt.date(2026, 12, 1)))["reminders_sent"] == 0
+    assert len(reminders_run(municipality=town, now=at(dt.date(2026, 12, 1)))) == 0
     assert list(invoice.reminders.values_list("level", flat=True)) == [1, 2]
     invoice.refresh_from_db()
     assert invoice.total == Decimal("215.60")
@@ -87,7 +87,7 @@ def test_never_for_a_paid_or_cancelled_invoice(town):
     cancelled = issue(town, source_id=2, issued_on=ISSUED)
     payment_record(invoice=paid, amount=paid.total, booked_on=ISSUED)
     invoice_cancel(invoice=cancelled, reason="Erreur", actor=None, now=at(ISSUED))
-    assert reminders_run(municipality=town, now=at(dt.date(2026, 6, 20)))["reminders_sent"] == 0
+    assert len(reminders_run(municipality=town, now=at(dt.date(2026, 6, 20)))) == 0
     assert not Reminder.objects.exists()
 
 
