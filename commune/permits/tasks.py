@@ -13,6 +13,7 @@ from commune.core.schedule import every
 from commune.tenants import scoping
 from commune.tenants.models import Municipality
 
+from .services.emergency import emergency_watch_run
 from .services.review import review_clocks_run
 from .services.works import works_watch_run
 
@@ -20,7 +21,8 @@ from .services.works import works_watch_run
 @every(dt.timedelta(hours=1))
 @task()
 def permit_clocks_tick(*, now: str | None = None) -> dict[str, int]:
-    """Review reminders, escalations and deemed opinions; overdue works; expiry reminders.
+    """Review reminders, escalations and deemed opinions; overdue works; expiry reminders;
+    emergencies to regularise.
     `now` (ISO 8601) replaces the clock, for tests and for replaying a missed run."""
     now = dt.datetime.fromisoformat(now) if now else timezone.now()
     totals: dict[str, int] = {}
@@ -31,6 +33,7 @@ def permit_clocks_tick(*, now: str | None = None) -> dict[str, int]:
             for key, value in {
                 **review_clocks_run(municipality=town, now=now),
                 **works_watch_run(municipality=town, now=now),
+                **emergency_watch_run(municipality=town, now=now),
             }.items():
                 totals[key] = totals.get(key, 0) + value
     return totals

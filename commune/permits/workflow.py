@@ -33,7 +33,8 @@ TRANSITIONS: dict[tuple[str, str], frozenset[str]] = {
     ("in_review", "withdrawn"): frozenset({APPLICANT}),
     ("complement_requested", "in_review"): frozenset({APPLICANT}),
     ("complement_requested", "withdrawn"): frozenset({APPLICANT}),
-    ("granted", "works_started"): frozenset({APPLICANT}),
+    # SYSTEM: an emergency whose works had started before its grant (emergency_start)
+    ("granted", "works_started"): frozenset({APPLICANT, SYSTEM}),
     ("granted", "withdrawn"): frozenset({APPLICANT}),
     ("works_started", "works_ended"): frozenset({APPLICANT}),
     ("works_ended", "reinstated"): frozenset({APPLICANT}),
@@ -76,6 +77,11 @@ AUTHORISES_WORKS = frozenset({"granted", "works_started"})
 ONGOING = frozenset({"works_started", "works_ended", "inspected_defects"})
 #: Granted works not yet closed: what the public works map and the OGC API show.
 PUBLIC = AUTHORISES_WORKS | ONGOING | {"reinstated"}
+#: An emergency not yet decided: the public map and the iCal feed show it at once (marked as
+#: an emergency), its applicant may declare the start, its regularisation date is watched.
+EMERGENCY_PENDING = frozenset({"submitted", "in_review", "complement_requested"})
+#: How long before `regularise_by` the applicant of an emergency is reminded.
+REGULARISE_REMINDER = dt.timedelta(hours=12)
 #: A permit issued at some point: its PDF exists, the verification page speaks of it.
 ISSUED = PUBLIC | {"closed"}
 #: Nothing more happens to the file.
@@ -169,6 +175,25 @@ def complement_overdue(due: dt.date | None, *, today: dt.date) -> bool:
     return due is not None and today > due
 
 
+def shown_to_public(status: str, *, is_emergency: bool) -> bool:
+    """Granted works not yet closed, and emergencies from their submission (before any
+    decision): what the public works map, the iCal feed and the OGC API show."""
+    return status in PUBLIC or (is_emergency and status in EMERGENCY_PENDING)
+
+
+def regularisation_step(
+    *, regularise_by: dt.datetime, now: dt.datetime, reminded: bool, escalated: bool
+) -> str | None:
+    """What the periodic job does for an emergency not yet regularised: "escalate" (to the
+    officers) once its date is past, "remind" (the applicant) in the last REGULARISE_REMINDER
+    before it, each once; None otherwise. A reminder never comes after the escalation."""
+    if now > regularise_by:
+        return None if escalated else "escalate"
+    if now >= regularise_by - REGULARISE_REMINDER and not reminded:
+        return "remind"
+    return None
+
+
 def works_overdue(status: str, *, flagged: bool) -> bool:
     """Flagged past their planned end, and their end still to be declared."""
     return flagged and allowed(status, "works_ended", actor=APPLICANT)
@@ -185,12 +210,17 @@ APPLICANT_MOVES = {
 }
 
 
-def applicant_actions(status: str) -> frozenset[str]:
+def applicant_actions(
+    status: str, *, is_emergency: bool = False, started: bool = False
+) -> frozenset[str]:
     """What the applicant may do with a request in `status`: its page offers these and nothing
-    else (each action's service checks again)."""
+    else (each action's service checks again). The applicant of an emergency not yet decided
+    declares the start of its works (`started`: already declared)."""
     actions = {
         name for name, target in APPLICANT_MOVES.items() if allowed(status, target, actor=APPLICANT)
     }
+    if is_emergency and status in EMERGENCY_PENDING and not started:
+        actions.add("start_emergency")
     for name, states in (
         ("edit", EDITABLE),
         ("supplement", SUPPLEMENTABLE),

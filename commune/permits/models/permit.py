@@ -85,6 +85,11 @@ class PermitRequest(TenantModel):
     submitted_at = models.DateTimeField(_("submitted"), null=True, blank=True)
     notice_respected = models.BooleanField(_("notice respected"), null=True, blank=True)
     regularise_by = models.DateTimeField(_("to regularise by"), null=True, blank=True)
+    # An emergency is regularised when its applicant completes the file (documents added after
+    # the submission) or the town decides; until then the periodic job reminds, then escalates.
+    regularised_at = models.DateTimeField(_("regularised"), null=True, blank=True)
+    regularise_reminded_at = models.DateTimeField(null=True, blank=True)
+    regularise_escalated_at = models.DateTimeField(null=True, blank=True)
     is_routine = models.BooleanField(_("granted without a human step"), default=False)
     decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
     decided_by = models.ForeignKey(
@@ -150,8 +155,9 @@ class PermitRequest(TenantModel):
     @property
     def is_public(self) -> bool:
         """Whether the public works map and OGC API show this request (by reference, kind,
-        dates and organisation): the most any other applicant may read of it."""
-        return self.status in workflow.PUBLIC
+        dates and organisation; an emergency from its submission): the most any other
+        applicant may read of it."""
+        return workflow.shown_to_public(self.status, is_emergency=self.is_emergency)
 
     def may_tell_of(self, other: PermitRequest) -> bool:
         """Whether everyone on this request's side (its applicant, its organisation's people)

@@ -1,5 +1,6 @@
 """Road closures as an iCalendar feed (RFC 5545): one all-day event per permit that closes a
-lane or the whole road, from its start to its end (DTEND is exclusive, so end + 1 day)."""
+lane or the whole road, from its start to its end (DTEND is exclusive, so end + 1 day), and
+one per emergency from its submission, marked as such."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ from django.utils.translation import gettext as _
 from icalendar import Calendar, Event, Timezone
 
 from .features import feature_bbox
-from .selectors import areas_wgs84, works_public
+from .selectors import CLOSURES, areas_wgs84, works_public
 
 TZID = "Europe/Zurich"
 
@@ -40,14 +41,19 @@ def closures_calendar(*, municipality, host: str, url_for) -> bytes:
         end = permit.valid_until or permit.planned_end
         event.add("dtend", end + dt.timedelta(days=1))
         closure = permit.get_road_closure_display()
-        event.add("summary", f"{closure} — {permit.get_kind_display()} ({permit.reference})")
+        summary = f"{closure} — {permit.get_kind_display()} ({permit.reference})"
         lines = [str(closure)]
+        if permit.is_emergency:
+            summary = f"{_('Emergency')} — {summary}"
+            lines.insert(0, _("Emergency works, not yet regularised by the town's decision."))
         if permit.organisation_id:
             lines.append(_("Works by %(org)s") % {"org": permit.organisation.name})
         if permit.pavement_closure:
             lines.append(_("Pavement closed"))
+        event.add("summary", summary)
         event.add("description", "\n".join(lines))
-        event.add("categories", [_("Road closure")])
+        categories = [_("Road closure")] if permit.road_closure in CLOSURES else []
+        event.add("categories", [*categories, *([_("Emergency")] if permit.is_emergency else [])])
         event.add("transp", "TRANSPARENT")
         event.add("url", url_for(permit))
         box = feature_bbox([{"geometry": {"coordinates": areas.get(permit.pk, [])}}])

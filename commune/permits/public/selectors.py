@@ -18,7 +18,7 @@ from django.db.models import Exists, Max, Min, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from commune.permits.models import PermitRequest, WorkArea
-from commune.permits.workflow import ONGOING, PUBLIC
+from commune.permits.workflow import EMERGENCY_PENDING, ONGOING, PUBLIC
 from commune.tenants.models import LV95, Municipality
 
 WGS84 = 4326
@@ -52,6 +52,15 @@ class Period:
     end: dt.date | None = None
 
 
+_EMERGENCY = Q(is_emergency=True, status__in=EMERGENCY_PENDING)
+
+
+def public_q() -> Q:
+    """The files the public sees (workflow.shown_to_public, as a query): granted works not
+    yet closed, and emergencies from their submission."""
+    return Q(status__in=PUBLIC) | _EMERGENCY
+
+
 def works_public(
     *,
     municipality: Municipality,
@@ -60,15 +69,16 @@ def works_public(
     period: Period | None = None,
     closures_only: bool = False,
 ) -> QuerySet[PermitRequest]:
-    """Current and planned works: granted or under way, not closed, not finished in the past.
+    """Current and planned works: granted or under way, not closed, not finished in the past;
+    emergencies from their submission (`closures_only`: closures and emergencies).
     `bbox` (WGS84 lon/lat) keeps works whose areas intersect it; `period` keeps works whose
     dates overlap it."""
     today = today or timezone.localdate()
-    queryset = PermitRequest.objects.filter(municipality=municipality, status__in=PUBLIC).filter(
-        Q(planned_end__gte=today) | Q(status__in=ONGOING)
+    queryset = PermitRequest.objects.filter(public_q(), municipality=municipality).filter(
+        Q(planned_end__gte=today) | Q(status__in=ONGOING) | _EMERGENCY
     )
-    if closures_only:
-        queryset = queryset.filter(road_closure__in=CLOSURES)
+    if closures_only:  # the iCal feed: closures, and every emergency
+        queryset = queryset.filter(Q(road_closure__in=CLOSURES) | _EMERGENCY)
     if period is not None:
         if period.end is not None:
             queryset = queryset.filter(planned_start__lte=period.end)
@@ -94,7 +104,7 @@ def work_public_get(*, municipality: Municipality, permit_id: int) -> dict | Non
     """One public work's `PUBLIC_FIELDS` values by id, or None (not public, or another
     town's)."""
     return (
-        PermitRequest.objects.filter(municipality=municipality, status__in=PUBLIC)
+        PermitRequest.objects.filter(public_q(), municipality=municipality)
         .filter(pk=permit_id)
         .values(*PUBLIC_FIELDS)
         .first()

@@ -13,6 +13,8 @@ from commune.core.uploads import MIME, validate_upload
 from commune.permits import workflow
 from commune.permits.models import Attachment, PermitRequest
 
+from .emergency import emergency_regularised
+
 ALLOWED = {"pdf", "png", "jpeg"}
 
 
@@ -60,7 +62,10 @@ def permit_supplement(
         raise ValidationError(
             _("Documents can no longer be added to this request."), code="not_supplementable"
         )
-    return [
+    added = [
         attachment_add(permit=permit, user=user, upload=upload, mime=mime, purpose="complement")
         for upload, mime in uploads
     ]
+    if added:  # an emergency's file completed: regularised (when its documents came)
+        emergency_regularised(permit=permit, at=added[-1].created_at)
+    return added

@@ -16,6 +16,7 @@ from commune.permits.models import Finding, PermitRequest, ReviewTask
 from commune.permits.selectors import permit_settings_get
 
 from .conflicts import conflicts_recompute
+from .emergency import started_emergency_follow
 from .fees import fee_compute
 from .notify import notify_later
 
@@ -144,7 +145,7 @@ def permit_grant(
     permit = PermitRequest.objects.select_for_update().get(pk=permit.pk)
     workflow.check(permit.status, Status.GRANTED, actor=workflow.OFFICER)
     _open_reviews_close(permit, officer=officer, reason=override_reason)
-    return _grant(
+    permit = _grant(
         permit,
         actor=officer,
         now=now,
@@ -152,6 +153,7 @@ def permit_grant(
         text=text,
         routine=False,
     )
+    return started_emergency_follow(permit=permit, now=now)
 
 
 @transaction.atomic

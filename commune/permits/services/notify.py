@@ -36,6 +36,8 @@ EVENTS = {
     "overdue",
     "inspection",
     "extension_decided",
+    "emergency_reminder",
+    "emergency_escalated",
 }
 
 
@@ -77,7 +79,12 @@ def _department(task) -> list[Recipient]:
 def recipients_for(event: str, *, permit, task=None) -> list[Recipient]:
     if event in {"task_assigned", "task_reminder", "task_late", "task_superseded"}:
         return _department(task)
-    if event in {"task_escalated", "ready_for_decision", "complement_answered"}:
+    if event in {
+        "task_escalated",
+        "ready_for_decision",
+        "complement_answered",
+        "emergency_escalated",
+    }:
         return _officers(permit)
     if event == "overdue":
         return _applicant(permit) + _officers(permit)

@@ -30,7 +30,7 @@ from commune.permits.selectors import (
     permit_get_for_reader,
     permit_list_for_applicant,
 )
-from commune.permits.services import attachments, review, submission, works
+from commune.permits.services import attachments, emergency, review, submission, works
 from commune.permits.services.geometry import findings_geojson, to_geojson
 from commune.permits.workflow import TransitionNotAllowed
 
@@ -207,7 +207,12 @@ def permit_detail(request, permit_id: int):
         "findings": findings,
         "findings_geojson": findings_geojson(findings),
         "open_complement": complement_open(permit=permit),
-        "actions": workflow.applicant_actions(permit.status),
+        "actions": workflow.applicant_actions(
+            permit.status,
+            is_emergency=permit.is_emergency,
+            started=permit.works_started_at is not None,
+        ),
+        "emergency_pending": permit.is_emergency and permit.status in workflow.EMERGENCY_PENDING,
         "clocks_paused": workflow.clocks_paused(permit.status),
         "attachment_form": forms.AttachmentForm(),
         "complement_form": forms.ComplementAnswerForm(),
@@ -300,7 +305,9 @@ def works_step(request, permit_id: int, step: str):
     now = timezone.now()
 
     def act(permit):
-        if step == "start":
+        if step == "start" and permit.is_emergency and permit.status in workflow.EMERGENCY_PENDING:
+            emergency.emergency_start(permit=permit, applicant=request.user, now=now)
+        elif step == "start":
             works.works_start(permit=permit, applicant=request.user, now=now)
         elif step == "end":
             works.works_end(permit=permit, applicant=request.user, now=now)
