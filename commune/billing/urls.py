@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import bank, exceptions
+from .views import bank, exceptions, exports
 
 app_name = "billing"
 
@@ -21,4 +21,11 @@ urlpatterns += [
         exceptions.exception_resolve,
         name="exception-resolve",
     ),
+]
+
+# Exports for the accounting and the deposits' refund list.
+urlpatterns += [
+    path("exports/", exports.exports, name="exports"),
+    path("exports/refunds.csv", exports.refund_csv, name="refund-csv"),
+    path("exports/refunds/mark/", exports.refunds_mark, name="refunds-mark"),
 ]
