@@ -14,6 +14,7 @@ from commune.tenants import scoping
 from commune.tenants.models import Municipality
 
 from .services.emergency import emergency_watch_run
+from .services.inspection import guarantee_watch_run, repairs_watch_run
 from .services.review import review_clocks_run
 from .services.works import works_watch_run
 
@@ -22,7 +23,7 @@ from .services.works import works_watch_run
 @task()
 def permit_clocks_tick(*, now: str | None = None) -> dict[str, int]:
     """Review reminders, escalations and deemed opinions; overdue works; expiry reminders;
-    emergencies to regularise.
+    emergencies to regularise; repair deadlines; guarantee periods ended (deposit refunds).
     `now` (ISO 8601) replaces the clock, for tests and for replaying a missed run."""
     now = dt.datetime.fromisoformat(now) if now else timezone.now()
     totals: dict[str, int] = {}
@@ -34,6 +35,8 @@ def permit_clocks_tick(*, now: str | None = None) -> dict[str, int]:
                 **review_clocks_run(municipality=town, now=now),
                 **works_watch_run(municipality=town, now=now),
                 **emergency_watch_run(municipality=town, now=now),
+                **repairs_watch_run(municipality=town, now=now),
+                **guarantee_watch_run(municipality=town, now=now),
             }.items():
                 totals[key] = totals.get(key, 0) + value
     return totals

@@ -115,6 +115,9 @@ class PermitRequest(TenantModel):
     reinstated_at = models.DateTimeField(_("reinstated"), null=True, blank=True)
     closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
     guarantee_until = models.DateField(_("guarantee until"), null=True, blank=True)
+    # The guarantee period ended without open defects: the deposit's refund was proposed to
+    # finance (billing), once.
+    guarantee_ended_at = models.DateTimeField(_("guarantee ended"), null=True, blank=True)
     overdue_flagged_at = models.DateTimeField(_("flagged overdue"), null=True, blank=True)
     expiry_reminded_at = models.DateTimeField(null=True, blank=True)
 

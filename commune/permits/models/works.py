@@ -40,7 +40,7 @@ class ExtensionRequest(TenantModel):
 
 class Inspection(TenantModel):
     """The roads service inspects the reinstated street: accepted, or defects to fix by a
-    deadline."""
+    deadline (watched; resolved by the next accepted inspection)."""
 
     class Result(models.TextChoices):
         ACCEPTED = "accepted", _("Accepted")
@@ -54,6 +54,11 @@ class Inspection(TenantModel):
     result = models.CharField(_("result"), max_length=10, choices=Result.choices)
     notes = models.TextField(_("notes"), blank=True)
     fix_by = models.DateField(_("defects to fix by"), null=True, blank=True)
+    # Defects: the periodic job reminds the applicant before `fix_by` and tells the officers
+    # after it (once each); the next accepted inspection resolves them.
+    repair_reminded_at = models.DateTimeField(null=True, blank=True)
+    repair_escalated_at = models.DateTimeField(null=True, blank=True)
+    resolved_at = models.DateTimeField(_("defects resolved"), null=True, blank=True)
 
     url_kwarg = "inspection_id"
 

@@ -38,6 +38,8 @@ EVENTS = {
     "extension_decided",
     "emergency_reminder",
     "emergency_escalated",
+    "repair_reminder",
+    "repair_escalated",
 }
 
 
@@ -84,6 +86,7 @@ def recipients_for(event: str, *, permit, task=None) -> list[Recipient]:
         "ready_for_decision",
         "complement_answered",
         "emergency_escalated",
+        "repair_escalated",
     }:
         return _officers(permit)
     if event == "overdue":

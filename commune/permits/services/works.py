@@ -18,6 +18,7 @@ from commune.permits.models import ExtensionRequest, Inspection, PermitRequest, 
 from commune.permits.selectors import permit_settings_get
 
 from .attachments import attachment_add
+from .billing import permit_extension_rebill
 from .conflicts import conflicts_recompute
 from .notify import notify_later
 
@@ -188,6 +189,10 @@ def inspection_record(
             closed_at=now,
             guarantee_until=guarantee,
         )
+    if result == Inspection.Result.ACCEPTED:  # the repairs are accepted: defects resolved
+        Inspection.objects.filter(
+            permit=permit, result=Inspection.Result.DEFECTS, resolved_at__isnull=True
+        ).update(resolved_at=now)
     inspection = Inspection.objects.create(
         municipality=permit.municipality,
         permit=permit,
@@ -250,6 +255,7 @@ def extension_decide(
         )
         WorkArea.objects.filter(permit=permit).update(ends_on=extension.new_end)
         conflicts_recompute(permit=permit)
+        permit_extension_rebill(permit=permit, extension=extension, now=now, actor=officer)
         audit.record(
             actor=officer,
             obj=permit,
