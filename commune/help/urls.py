@@ -1,5 +1,24 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from .views import desk, neighbours
 
 app_name = "help"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("", neighbours.home, name="home"),
+    path("join/", neighbours.join, name="join"),
+    path("verify/", neighbours.verify, name="verify"),
+    path("new/", neighbours.new, name="new"),
+    path("posts/<id:post_id>/", neighbours.post_detail, name="post"),
+    path("posts/<id:post_id>/answer/", neighbours.answer, name="answer"),
+    path("posts/<id:post_id>/accept/", neighbours.accept, name="accept"),
+    path("posts/<id:post_id>/message/", neighbours.message, name="message"),
+    path("posts/<id:post_id>/share/", neighbours.share, name="share"),
+    path("posts/<id:post_id>/close/", neighbours.close, name="close"),
+    path("desk/", desk.desk, name="desk"),
+    path("desk/phone/", desk.phone, name="phone"),
+    path("desk/posts/<id:post_id>/", desk.manage, name="manage"),
+    path("desk/neighbours/", desk.neighbours_pending, name="neighbours"),
+    path("desk/neighbours/<id:neighbour_id>/verify/", desk.counter, name="counter"),
+    path("desk/letters/", desk.letters, name="letters"),
+]

@@ -1,0 +1,16 @@
+"""Neighbourhood help's data: the town's neighbourhoods, verified neighbours and their codes,
+people without an account (the phone channel), posts (requests and offers), answers, messages."""
+
+from .neighbour import Neighbour, Neighbourhood, VerificationCode
+from .post import Answer, Caller, Category, Message, Post
+
+__all__ = [
+    "Answer",
+    "Caller",
+    "Category",
+    "Message",
+    "Neighbour",
+    "Neighbourhood",
+    "Post",
+    "VerificationCode",
+]

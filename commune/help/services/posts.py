@@ -1,0 +1,242 @@
+"""Requests and offers: posted by a verified neighbour or entered by the coordinator for a
+caller; answered by verified neighbours; matched when the author (or the coordinator for a
+caller) accepts an answer, or when the coordinator records a helper who called; closed."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import unicodedata
+import uuid
+from dataclasses import dataclass
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
+
+from commune.core import audit
+from commune.core.idempotency import owned_key
+
+from .. import workflow
+from ..models import Answer, Caller, Neighbour, Neighbourhood, Post
+from .notify import notify_later
+
+AUDITED = ["status", "partner_id", "partner_caller_id", "follow_up_on"]
+MAX_RADIUS_M = 5000
+
+#: Nobody may ask for money or personal documents (the network's safety rule): words in the
+#: town's languages, compared without accents.
+FORBIDDEN = re.compile(
+    r"\b(argent|iban|virement|carte bancaire|code pin|pin|twint|passeport|carte d.identite|"
+    r"geld|bargeld|uberweisung|bankkarte|reisepass|ausweis|soldi|denaro|bonifico|"
+    r"passaporto|carta d.identita)\b"
+)
+
+
+def _plain(text: str) -> str:
+    decomposed = unicodedata.normalize("NFKD", text.lower())
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
+@dataclass(frozen=True)
+class PostInput:
+    direction: str
+    category: str
+    title: str
+    neighbourhood: Neighbourhood
+    description: str = ""
+    availability: str = ""
+    date_from: dt.date | None = None
+    date_to: dt.date | None = None
+    radius_m: int | None = None
+    event: object | None = None
+    occurrence_start: dt.datetime | None = None
+
+
+def _clean(data: PostInput) -> None:
+    errors = {}
+    if FORBIDDEN.search(_plain(f"{data.title} {data.description} {data.availability}")):
+        errors["description"] = _(
+            "Neighbourhood help never asks for money, bank details or personal documents. "
+            "Please remove them."
+        )
+    if data.date_from and data.date_to and data.date_to < data.date_from:
+        errors["date_to"] = _("The last day cannot be before the first one.")
+    if data.radius_m is not None and not 100 <= data.radius_m <= MAX_RADIUS_M:
+        errors["radius_m"] = _("The radius must be between 100 and %(max)s metres.") % {
+            "max": MAX_RADIUS_M
+        }
+    if errors:
+        raise ValidationError(errors)
+
+
+def _new_post(*, municipality, user, data: PostInput, key, **people) -> Post:
+    _clean(data)
+    stored_key = owned_key(owner=user, key=key)
+    existing = Post.objects.filter(submission_key=stored_key).first()
+    if existing is not None:
+        return existing
+    post = Post(
+        municipality=municipality,
+        created_by=user,
+        submission_key=stored_key,
+        **people,
+        **{name: getattr(data, name) for name in PostInput.__dataclass_fields__},
+    )
+    post.save()
+    audit.record(actor=user, obj=post, action="post_create", after=audit.snapshot(post, AUDITED))
+    return post
+
+
+@transaction.atomic
+def post_create(
+    *, neighbour: Neighbour, data: PostInput, key: uuid.UUID | str, now: dt.datetime
+) -> Post:
+    """A verified neighbour posts; the rules they accepted are remembered with their first."""
+    if not neighbour.is_verified:
+        raise ValidationError(_("Your address must be verified before you post."))
+    if neighbour.rules_accepted_at is None:
+        neighbour.rules_accepted_at = now
+        neighbour.save(update_fields=["rules_accepted_at", "updated_at"])
+    return _new_post(
+        municipality=neighbour.municipality,
+        user=neighbour.user,
+        data=data,
+        key=key,
+        author=neighbour,
+        location=neighbour.location,
+    )
+
+
+@transaction.atomic
+def caller_create(
+    *, municipality, coordinator, name: str, phone: str, address: str, neighbourhood, channel: str
+) -> Caller:
+    caller = Caller.objects.create(
+        municipality=municipality,
+        name=name.strip(),
+        phone=phone.strip(),
+        address=address.strip(),
+        neighbourhood=neighbourhood,
+        preferred_channel=channel,
+        location=neighbourhood.area.point_on_surface if neighbourhood.area else None,
+    )
+    audit.record(actor=coordinator, obj=caller, action="caller_create")
+    return caller
+
+
+@transaction.atomic
+def post_create_for_caller(
+    *,
+    caller: Caller,
+    coordinator,
+    data: PostInput,
+    key: uuid.UUID | str,
+    follow_up_on: dt.date | None,
+) -> Post:
+    """The coordinator enters what someone asked on the phone, with the day to call back."""
+    post = _new_post(
+        municipality=caller.municipality,
+        user=coordinator,
+        data=data,
+        key=key,
+        caller=caller,
+        location=caller.location,
+        follow_up_on=follow_up_on,
+    )
+    return post
+
+
+def answer_create(*, post: Post, neighbour: Neighbour, note: str) -> Answer:
+    """A verified neighbour in reach answers an open post ("I can help"); once per person."""
+    if post.status not in workflow.ANSWERABLE:
+        raise workflow.TransitionNotAllowed(post.status, post.status, "neighbour")
+    if post.author_id == neighbour.pk:
+        raise ValidationError(_("You cannot answer your own request."))
+    try:
+        with transaction.atomic():
+            answer = Answer.objects.create(
+                municipality=post.municipality, post=post, neighbour=neighbour, note=note.strip()
+            )
+            audit.record(actor=neighbour.user, obj=post, action="post_answer")
+    except IntegrityError:
+        return Answer.objects.get(post=post, neighbour=neighbour)
+    notify_later("answered", post_id=post.pk)
+    return answer
+
+
+def _move(post: Post, target: str, *, actor_user, role: str, action: str, **changes) -> Post:
+    workflow.check(post.status, target, actor=role)
+    before = audit.snapshot(post, AUDITED)
+    post.status = target
+    for name, value in changes.items():
+        setattr(post, name, value)
+    post.save(update_fields=["status", *changes, "updated_at"])
+    audit.record(
+        actor=actor_user,
+        obj=post,
+        action=action,
+        before=before,
+        after=audit.snapshot(post, AUDITED),
+    )
+    return post
+
+
+@transaction.atomic
+def post_match(*, post: Post, answer: Answer, actor_user, role: str) -> Post:
+    """The author (or the coordinator for a caller) accepts one answer."""
+    post = Post.objects.select_for_update().get(pk=post.pk)
+    if answer.post_id != post.pk:
+        raise ValidationError(_("This answer belongs to another request."))
+    post = _move(
+        post,
+        workflow.MATCHED,
+        actor_user=actor_user,
+        role=role,
+        action="post_match",
+        partner=answer.neighbour,
+        partner_caller=None,
+    )
+    notify_later("matched", post_id=post.pk)
+    return post
+
+
+@transaction.atomic
+def post_match_by_phone(*, post: Post, helper: Caller, coordinator) -> Post:
+    """A helper took the request on the phone; the coordinator records it."""
+    post = Post.objects.select_for_update().get(pk=post.pk)
+    return _move(
+        post,
+        workflow.MATCHED,
+        actor_user=coordinator,
+        role=workflow.COORDINATOR,
+        action="post_match",
+        partner=None,
+        partner_caller=helper,
+    )
+
+
+@transaction.atomic
+def post_close(*, post: Post, target: str, actor_user, role: str) -> Post:
+    """Done, no one found, cancelled, or back to open (the match fell through)."""
+    post = Post.objects.select_for_update().get(pk=post.pk)
+    changes = {}
+    if target == workflow.OPEN:
+        changes = {"partner": None, "partner_caller": None}
+        changes.update(author_shares=False, partner_shares=False)
+    return _move(post, target, actor_user=actor_user, role=role, action="post_close", **changes)
+
+
+@transaction.atomic
+def post_follow_up(*, post: Post, coordinator, day: dt.date | None) -> Post:
+    before = audit.snapshot(post, AUDITED)
+    post.follow_up_on = day
+    post.save(update_fields=["follow_up_on", "updated_at"])
+    audit.record(
+        actor=coordinator,
+        obj=post,
+        action="post_follow_up",
+        before=before,
+        after=audit.snapshot(post, AUDITED),
+    )
+    return post

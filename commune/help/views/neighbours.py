@@ -1,0 +1,229 @@
+"""The neighbours' side: joining with one's address, entering the letter's code, the posts in
+reach and one's own, posting, answering, accepting an answer, messages and sharing contacts.
+A post out of reach, or any post for an unverified resident, is a 404."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from .. import selectors, workflow
+from ..access import access_post_for_neighbour
+from ..forms import AnswerForm, CodeForm, JoinForm, MessageForm, PostForm
+from ..services import conversation, neighbours, posts
+from .common import errors_to_form, url
+
+
+def home(request):
+    town = request.municipality
+    neighbour = selectors.neighbour_of(municipality=town, user=request.user)
+    context = {"neighbour": neighbour, "code_form": CodeForm()}
+    if neighbour is not None and neighbour.is_verified:
+        context["nearby"] = selectors.post_list_nearby(municipality=town, neighbour=neighbour)
+        context["mine"] = selectors.post_list_mine(municipality=town, neighbour=neighbour)
+    return render(request, "help/home.html", context)
+
+
+@login_required
+def join(request):
+    town = request.municipality
+    neighbour = selectors.neighbour_of(municipality=town, user=request.user)
+    if neighbour is not None and neighbour.is_verified:
+        return redirect(url(request, "home"))
+    initial = None
+    if neighbour is not None:
+        initial = {
+            "neighbourhood": neighbour.neighbourhood_id,
+            "address": neighbour.address,
+            "postcode": neighbour.postcode,
+            "locality": neighbour.locality,
+            "phone": neighbour.phone,
+            "channel": neighbour.channel,
+        }
+    data = request.POST if request.method == "POST" else None
+    form = JoinForm(data, initial=initial, municipality=town)
+    if request.method == "POST" and form.is_valid():
+        neighbours.neighbour_apply(municipality=town, user=request.user, **form.cleaned_data)
+        messages.success(request, _("Thank you. The town will verify your address."))
+        return redirect(url(request, "home"))
+    return render(request, "help/join.html", {"form": form})
+
+
+@login_required
+@require_POST
+def verify(request):
+    town = request.municipality
+    neighbour = selectors.neighbour_of(municipality=town, user=request.user)
+    if neighbour is None:
+        raise Http404
+    form = CodeForm(request.POST)
+    if form.is_valid():
+        try:
+            neighbours.code_enter(
+                neighbour=neighbour, typed=form.cleaned_data["code"], now=timezone.now()
+            )
+        except ValidationError as exc:
+            errors_to_form(form, exc)
+        else:
+            messages.success(request, _("Your address is verified. Welcome!"))
+            return redirect(url(request, "home"))
+    return render(
+        request, "help/home.html", {"neighbour": neighbour, "code_form": form}, status=400
+    )
+
+
+def _verified(request):
+    neighbour = selectors.neighbour_of(municipality=request.municipality, user=request.user)
+    if neighbour is None or not neighbour.is_verified:
+        raise Http404
+    return neighbour
+
+
+@login_required
+def new(request):
+    town = request.municipality
+    neighbour = _verified(request)
+    data = request.POST if request.method == "POST" else None
+    form = PostForm(data, municipality=town, rules_needed=neighbour.rules_accepted_at is None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            post = posts.post_create(
+                neighbour=neighbour,
+                data=form.post_input(neighbour.neighbourhood),
+                key=form.cleaned_data["key"] or request.POST.get("key", ""),
+                now=timezone.now(),
+            )
+        except ValidationError as exc:
+            errors_to_form(form, exc)
+        else:
+            messages.success(request, _("Posted. Your neighbours can now see it."))
+            return redirect(url(request, "post", post_id=post.pk))
+    return render(request, "help/new.html", {"form": form, "neighbour": neighbour})
+
+
+@login_required
+def post_detail(request, post_id: int):
+    town = request.municipality
+    reader = access_post_for_neighbour(municipality=town, user=request.user, post_id=post_id)
+    post, me = reader.post, reader.neighbour
+    side = conversation.side_of(post, me)
+    other = None
+    if side and post.contacts_shared:
+        other = post.partner if side == workflow.AUTHOR else post.author
+    return render(
+        request,
+        "help/post.html",
+        {
+            "post": post,
+            "side": side,
+            "answered": post.answers.filter(neighbour=me).exists(),
+            "answers": post.answers.select_related("neighbour__user")
+            if side == workflow.AUTHOR
+            else [],
+            "can_answer": side is None and post.status in workflow.ANSWERABLE,
+            "talk": side is not None and post.status in workflow.CONVERSATION,
+            "i_share": side
+            and (post.author_shares if side == workflow.AUTHOR else post.partner_shares),
+            "other": other,
+            "post_messages": post.messages.select_related("sender__user") if side else [],
+            "actions": workflow.actions(post.status, actor=side) if side else [],
+            "answer_form": AnswerForm(),
+            "message_form": MessageForm(),
+        },
+    )
+
+
+@login_required
+@require_POST
+def answer(request, post_id: int):
+    town = request.municipality
+    reader = access_post_for_neighbour(municipality=town, user=request.user, post_id=post_id)
+    form = AnswerForm(request.POST)
+    if form.is_valid():
+        try:
+            posts.answer_create(
+                post=reader.post, neighbour=reader.neighbour, note=form.cleaned_data["note"]
+            )
+        except (ValidationError, workflow.TransitionNotAllowed) as exc:
+            messages.error(request, getattr(exc, "message", None) or " ".join(exc.messages))
+        else:
+            messages.success(request, _("Thank you! The person has been told."))
+    return redirect(url(request, "post", post_id=post_id))
+
+
+@login_required
+@require_POST
+def accept(request, post_id: int):
+    town = request.municipality
+    reader = access_post_for_neighbour(municipality=town, user=request.user, post_id=post_id)
+    if conversation.side_of(reader.post, reader.neighbour) != workflow.AUTHOR:
+        raise Http404
+    chosen = get_object_or_404(reader.post.answers, pk=request.POST.get("answer") or 0)
+    try:
+        posts.post_match(
+            post=reader.post, answer=chosen, actor_user=request.user, role=workflow.AUTHOR
+        )
+    except workflow.TransitionNotAllowed as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("Matched. You can now write to each other."))
+    return redirect(url(request, "post", post_id=post_id))
+
+
+@login_required
+@require_POST
+def message(request, post_id: int):
+    town = request.municipality
+    reader = access_post_for_neighbour(municipality=town, user=request.user, post_id=post_id)
+    form = MessageForm(request.POST)
+    if form.is_valid():
+        try:
+            conversation.message_send(
+                post=reader.post, sender=reader.neighbour, body=form.cleaned_data["body"]
+            )
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+    else:
+        messages.error(request, _("Write a message."))
+    return redirect(url(request, "post", post_id=post_id))
+
+
+@login_required
+@require_POST
+def share(request, post_id: int):
+    town = request.municipality
+    reader = access_post_for_neighbour(municipality=town, user=request.user, post_id=post_id)
+    side = conversation.side_of(reader.post, reader.neighbour)
+    if side is None:
+        raise Http404
+    try:
+        conversation.contacts_share(post=reader.post, side=side)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    return redirect(url(request, "post", post_id=post_id))
+
+
+@login_required
+@require_POST
+def close(request, post_id: int):
+    town = request.municipality
+    reader = access_post_for_neighbour(municipality=town, user=request.user, post_id=post_id)
+    side = conversation.side_of(reader.post, reader.neighbour)
+    if side is None:
+        raise Http404
+    try:
+        posts.post_close(
+            post=reader.post,
+            target=request.POST.get("target", ""),
+            actor_user=request.user,
+            role=side,
+        )
+    except workflow.TransitionNotAllowed as exc:
+        messages.error(request, exc.message)
+    return redirect(url(request, "post", post_id=post_id))
