@@ -9,6 +9,7 @@ import uuid
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from commune.core.bounds import BoundedDateField, DateWindow
@@ -207,9 +208,7 @@ class DateChangeForm(forms.Form):
     new_time = forms.TimeField(
         label=_("New time"), required=False, widget=forms.TimeInput(attrs={"type": "time"})
     )
-    venue = forms.ModelChoiceField(
-        label=_("Other venue"), queryset=None, required=False
-    )
+    venue = forms.ModelChoiceField(label=_("Other venue"), queryset=None, required=False)
     note = forms.CharField(label=_("Note for the public"), max_length=200, required=False)
 
     def __init__(self, *args, municipality, **kwargs):
@@ -240,9 +239,9 @@ class RejectForm(forms.Form):
 class SearchForm(forms.Form):
     """The public agenda's filters, read from the query string (GET)."""
 
-    q = forms.CharField(label=_("Search"), required=False, max_length=100)
-    start = BoundedDateField(label=_("From"), window=SEARCH_WINDOW, required=False)
-    end = BoundedDateField(label=_("To"), window=SEARCH_WINDOW, required=False)
+    q = forms.CharField(label=_("Words"), required=False, max_length=100)
+    start = BoundedDateField(label=_("From the"), window=SEARCH_WINDOW, required=False)
+    end = BoundedDateField(label=_("Until the"), window=SEARCH_WINDOW, required=False)
     category = forms.ChoiceField(
         label=_("Category"), required=False, choices=[("", _("All"))] + Category.choices
     )
@@ -264,5 +263,5 @@ class SearchForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["neighbourhood"].choices = [("", _("All"))] + [(n, n) for n in neighbourhoods]
         self.fields["access"].choices = [
-            (flag, Venue._meta.get_field(flag).verbose_name) for flag in ACCESSIBILITY
+            (flag, capfirst(Venue._meta.get_field(flag).verbose_name)) for flag in ACCESSIBILITY
         ]
