@@ -15,6 +15,7 @@ from commune.permits import workflow
 from commune.permits.models import Finding, PermitRequest, ReviewTask
 from commune.permits.selectors import permit_settings_get
 
+from .billing import permit_invoice_issue
 from .conflicts import conflicts_recompute
 from .emergency import started_emergency_follow
 from .fees import fee_compute
@@ -126,6 +127,7 @@ def _grant(permit, *, actor, now: dt.datetime, extra_conditions: list[str], text
         },
         comment=text,
     )
+    permit_invoice_issue(permit=permit, now=now, actor=actor)
     notify_later("granted", permit_id=permit.pk)
     return permit
 

@@ -1,0 +1,131 @@
+"""Permits bill through billing: the invoice at the grant (fees and the deposit, held), and a
+supplementary invoice or a credit note when the fees change — a value test of the tariff."""
+
+import datetime as dt
+from decimal import Decimal
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from commune.accounts.tests.factories import MembershipFactory, UserFactory
+from commune.billing.models import Deposit, Invoice
+from commune.permits.models import PermitRequest
+from commune.permits.services.billing import permit_fees_rebill, permit_invoices
+from commune.permits.services.decision import permit_grant
+from commune.permits.services.works import extension_decide, extension_request
+from commune.permits.tests.factories import draft, town_settings
+
+from .factories import billing_settings_for
+
+ZURICH = ZoneInfo("Europe/Zurich")
+START = dt.date(2026, 6, 1)
+GRANTED_AT = dt.datetime(2026, 5, 20, 10, tzinfo=ZURICH)
+
+
+@pytest.fixture
+def billing_town(in_town):
+    in_town.modules = [*in_town.modules, "billing"]
+    in_town.save(update_fields=["modules"])
+    billing_settings_for(in_town)
+    town_settings(in_town, fee_base=Decimal("100"), rates={"local": "0.20", "collector": "0.35"})
+    return in_town
+
+
+@pytest.fixture
+def officer(in_town):
+    return MembershipFactory(municipality=in_town, role="permit_officer").user
+
+
+@pytest.fixture
+def permit(billing_town):
+    """Like PLY-2026-0005: 18 m² (6 × 3 m) on a collector road for 12 days."""
+    applicant = UserFactory(full_name="Luc Favre", language="fr")
+    permit = draft(
+        billing_town,
+        w=6,
+        h=3,
+        applicant=applicant,
+        road_category="collector",
+        planned_start=START,
+        planned_end=START + dt.timedelta(days=11),
+        invoice_address="Romande Energie SA\nRue de Lausanne 53\n1110 Morges",
+    )
+    permit.status = PermitRequest.Status.IN_REVIEW
+    permit.reference = "PLY-2026-0005"
+    permit.save()
+    return permit
+
+
+def test_the_grant_issues_one_invoice_with_the_fees_and_holds_the_deposit(permit, officer):
+    # when the officer grants the permit (twice: a repeated grant bills nothing more)
+    granted = permit_grant(permit=permit, officer=officer, now=GRANTED_AT)
+    # then the invoice bills the tariff: CHF 100 + 18 m² × 12 days × 0.35 = 175.60, and the
+    # deposit of max(18 × 50, 500) = 900.00 on its own line, held
+    [invoice] = permit_invoices(granted)
+    assert granted.fee_total == Decimal("175.60")
+    assert [line.amount for line in invoice.lines.all()] == [
+        Decimal("100.00"),
+        Decimal("75.60"),
+        Decimal("900.00"),
+    ]
+    assert invoice.total == Decimal("1075.60") and invoice.source_label == "PLY-2026-0005"
+    assert (invoice.debtor_name, invoice.debtor_street, invoice.debtor_building_number) == (
+        "Romande Energie SA",
+        "Rue de Lausanne",
+        "53",
+    )
+    assert (invoice.debtor_postcode, invoice.debtor_town) == ("1110", "Morges")
+    deposit = Deposit.objects.get()
+    assert deposit.status == Deposit.Status.HELD and deposit.amount == Decimal("900.00")
+    assert deposit.invoice == invoice
+
+
+def test_an_extension_from_12_to_40_days_bills_the_difference(permit, officer):
+    # given the permit granted for 12 days (CHF 175.60 of fees)
+    permit_grant(permit=permit, officer=officer, now=GRANTED_AT)
+    # when the officer accepts an extension to 40 days
+    extension = extension_request(
+        permit=permit,
+        applicant=permit.applicant,
+        new_end=START + dt.timedelta(days=39),
+        reason="Roche",
+    )
+    extension_decide(extension=extension, officer=officer, accept=True, now=GRANTED_AT)
+    # then a supplementary invoice bills 28 more days: 18 m² × 28 × CHF 0.35 = CHF 176.40
+    grant_invoice, supplement = permit_invoices(permit)
+    assert supplement.kind == Invoice.Kind.INVOICE and supplement.corrects == grant_invoice
+    assert supplement.total == Decimal("176.40")
+    assert "40" in supplement.lines.get().label
+    # and the permit now says what it bills: 100 + 18 × 40 × 0.35 = 352.00
+    permit.refresh_from_db()
+    assert permit.fee_total == Decimal("352.00") and permit.fee_occupation == Decimal("252.00")
+    # and deciding again bills nothing more
+    extension_decide(extension=extension, officer=officer, accept=True, now=GRANTED_AT)
+    assert permit_invoices(permit).count() == 2
+
+
+def test_a_cheaper_road_category_gives_a_credit_note(permit, officer):
+    permit_grant(permit=permit, officer=officer, now=GRANTED_AT)
+    # when staff correct the road category to a local road (0.20 instead of 0.35)
+    permit.refresh_from_db()
+    permit.road_category = "local"
+    permit.save(update_fields=["road_category"])
+    note = permit_fees_rebill(
+        permit=permit, purpose="road-category-1", why="catégorie corrigée", now=GRANTED_AT
+    )
+    # then a credit note takes off 18 × 12 × (0.35 − 0.20) = CHF 32.40, on the grant's invoice
+    assert note.kind == Invoice.Kind.CREDIT_NOTE and note.total == Decimal("32.40")
+    assert note.corrects == permit_invoices(permit).first()
+    again = permit_fees_rebill(
+        permit=permit, purpose="road-category-1", why="catégorie corrigée", now=GRANTED_AT
+    )
+    # and asked again, nothing changed: nothing is issued
+    assert again is None and permit_invoices(permit).count() == 2
+
+
+def test_a_town_without_billing_issues_no_invoice(permit, officer, billing_town):
+    billing_town.modules = [m for m in billing_town.modules if m != "billing"]
+    billing_town.save(update_fields=["modules"])
+    granted = permit_grant(permit=permit, officer=officer, now=GRANTED_AT)
+    assert granted.fee_total == Decimal("175.60")
+    assert not permit_invoices(granted).exists()
