@@ -27,10 +27,13 @@ def staff_create(
 ) -> User:
     """The person with this e-mail, created if new (they get a link to choose their
     password, on the town's own domain when it has one). An existing account is reused, so
-    one person can serve several towns."""
+    one person can serve several towns; one that still has no password gets this town's link
+    (an earlier link may have expired, or gone to a town that then dropped them)."""
     email = User.objects.normalize_email(email).lower()
     user = User.objects.filter(email__iexact=email).first()
     if user is not None:
+        if not user.has_usable_password():
+            _enqueue_welcome(user, municipality)
         return user
     if not full_name.strip():
         raise ValidationError({"full_name": _("Enter the person's name.")})
@@ -47,12 +50,16 @@ def staff_create(
         action="staff_create",
         after={"email": email, "municipality": municipality.slug},
     )
+    _enqueue_welcome(user, municipality)
+    return user
+
+
+def _enqueue_welcome(user: User, municipality) -> None:
     transaction.on_commit(
         lambda: accounts_send_staff_welcome.enqueue(
             user_id=user.pk, municipality_id=municipality.pk
         )
     )
-    return user
 
 
 def staff_welcome_send(*, user: User, municipality) -> None:
