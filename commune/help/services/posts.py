@@ -165,6 +165,12 @@ def answer_create(*, post: Post, neighbour: Neighbour, note: str) -> Answer:
     return answer
 
 
+def _lock(post: Post) -> None:
+    """Lock the row and read it again: two people acting at once are serialised."""
+    list(Post.objects.select_for_update().filter(pk=post.pk).values_list("pk", flat=True))
+    post.refresh_from_db()
+
+
 def _move(post: Post, target: str, *, actor_user, role: str, action: str, **changes) -> Post:
     workflow.check(post.status, target, actor=role)
     before = audit.snapshot(post, AUDITED)
@@ -185,7 +191,7 @@ def _move(post: Post, target: str, *, actor_user, role: str, action: str, **chan
 @transaction.atomic
 def post_match(*, post: Post, answer: Answer, actor_user, role: str) -> Post:
     """The author (or the coordinator for a caller) accepts one answer."""
-    post = Post.objects.select_for_update().get(pk=post.pk)
+    _lock(post)
     if answer.post_id != post.pk:
         raise ValidationError(_("This answer belongs to another request."))
     post = _move(
@@ -204,7 +210,7 @@ def post_match(*, post: Post, answer: Answer, actor_user, role: str) -> Post:
 @transaction.atomic
 def post_match_by_phone(*, post: Post, helper: Caller, coordinator) -> Post:
     """A helper took the request on the phone; the coordinator records it."""
-    post = Post.objects.select_for_update().get(pk=post.pk)
+    _lock(post)
     return _move(
         post,
         workflow.MATCHED,
@@ -219,7 +225,7 @@ def post_match_by_phone(*, post: Post, helper: Caller, coordinator) -> Post:
 @transaction.atomic
 def post_close(*, post: Post, target: str, actor_user, role: str) -> Post:
     """Done, no one found, cancelled, or back to open (the match fell through)."""
-    post = Post.objects.select_for_update().get(pk=post.pk)
+    _lock(post)
     changes = {}
     if target == workflow.OPEN:
         changes = {"partner": None, "partner_caller": None}
