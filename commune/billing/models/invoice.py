@@ -163,6 +163,8 @@ class Payment(TenantModel):
         verbose_name=_("recorded by"),
     )
     note = models.TextField(_("note"), blank=True)
+    # The key of the form that recorded it by hand: the same form sent twice records once.
+    submission_key = models.UUIDField(null=True, blank=True, editable=False)
 
     url_kwarg = "payment_id"
 
@@ -170,7 +172,12 @@ class Payment(TenantModel):
         ordering = ["booked_on", "id"]
         verbose_name = _("payment")
         constraints = [
-            models.CheckConstraint(condition=Q(amount__gt=0), name="billing_payment_positive")
+            models.CheckConstraint(condition=Q(amount__gt=0), name="billing_payment_positive"),
+            models.UniqueConstraint(
+                fields=["municipality", "submission_key"],
+                condition=Q(submission_key__isnull=False),
+                name="billing_payment_submission_key_unique",
+            ),
         ]
 
     def __str__(self) -> str:
