@@ -128,14 +128,28 @@ def caller_create(
 @transaction.atomic
 def post_create_for_caller(
     *,
-    caller: Caller,
+    caller: Caller | None,
     coordinator,
     data: PostInput,
     key: uuid.UUID | str,
     follow_up_on: dt.date | None,
+    new_caller: dict | None = None,
 ) -> Post:
-    """The coordinator enters what someone asked on the phone, with the day to call back."""
-    post = _new_post(
+    """The coordinator enters what someone asked on the phone, with the day to call back; a
+    person not known yet (`new_caller`: name, phone, address, channel) is created with it.
+    The form sent twice gives the first post back and no second person."""
+    existing = Post.objects.filter(submission_key=owned_key(owner=coordinator, key=key)).first()
+    if existing is not None:
+        return existing
+    _clean(data)
+    if caller is None:
+        caller = caller_create(
+            municipality=data.neighbourhood.municipality,
+            coordinator=coordinator,
+            neighbourhood=data.neighbourhood,
+            **(new_caller or {}),
+        )
+    return _new_post(
         municipality=caller.municipality,
         user=coordinator,
         data=data,
@@ -144,7 +158,6 @@ def post_create_for_caller(
         location=caller.location,
         follow_up_on=follow_up_on,
     )
-    return post
 
 
 def answer_create(*, post: Post, neighbour: Neighbour, note: str) -> Answer:

@@ -53,22 +53,22 @@ def phone(request):
     form = PhoneRequestForm(data, municipality=town)
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
+        caller = d["caller"]
         try:
-            caller = d["caller"] or posts.caller_create(
-                municipality=town,
-                coordinator=request.user,
-                name=d["name"],
-                phone=d["phone"],
-                address=d["address"],
-                neighbourhood=d["neighbourhood"],
-                channel=d["channel"],
-            )
             post = posts.post_create_for_caller(
                 caller=caller,
                 coordinator=request.user,
-                data=form.post_input(caller.neighbourhood),
+                data=form.post_input(caller.neighbourhood if caller else d["neighbourhood"]),
                 key=d["key"] or request.POST.get("key", ""),
                 follow_up_on=d["follow_up_on"],
+                new_caller=None
+                if caller
+                else {
+                    "name": d["name"],
+                    "phone": d["phone"],
+                    "address": d["address"],
+                    "channel": d["channel"],
+                },
             )
         except ValidationError as exc:
             errors_to_form(form, exc)
