@@ -14,6 +14,7 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 
+import numpy as np
 from pyproj import Transformer
 
 Point = tuple[float, float]
@@ -145,3 +146,42 @@ def polygon_centroid(polygon: Sequence[Sequence[Sequence[float]]]) -> Point:
 
 def distance_m(a: Point, b: Point) -> float:
     return math.hypot(a[0] - b[0], a[1] - b[1])
+
+
+def distances_to_area_km(
+    lats: Sequence[float], lons: Sequence[float], polygons: Sequence[Sequence[Sequence[Point]]]
+) -> list[float]:
+    """Distance (km) of each WGS84 point to an area given as polygons of (lon, lat) rings (the
+    first ring of each the outer one, holes after): 0 inside it. Measured on an azimuthal
+    equidistant projection centred on the area, exact from its centre and within a fraction of
+    a percent for points a few tens of km around it; a point on the other side of the earth
+    (no position on that projection) is infinitely far."""
+    rings = [np.asarray(ring, dtype=float) for polygon in polygons for ring in polygon]
+    if not rings or not len(lats):
+        return [math.inf] * len(lats)
+    lon0, lat0 = np.concatenate(rings).mean(axis=0)
+    local = Transformer.from_crs(
+        "EPSG:4326",
+        f"+proj=aeqd +lat_0={lat0} +lon_0={lon0} +datum=WGS84 +units=m",
+        always_xy=True,
+    )
+    px, py = local.transform(np.asarray(lons, dtype=float), np.asarray(lats, dtype=float))
+    px, py = np.atleast_1d(px), np.atleast_1d(py)
+    segments = []
+    for ring in rings:
+        x, y = local.transform(ring[:, 0], ring[:, 1])
+        segments.append(np.column_stack([x[:-1], y[:-1], x[1:], y[1:]]))
+    ax, ay, bx, by = np.concatenate(segments).T
+    out = np.full(len(px), np.inf)
+    step = max(1, 2_000_000 // max(1, len(ax)))  # bounded memory: points × segments per chunk
+    for start in range(0, len(px), step):
+        x, y = px[start : start + step, None], py[start : start + step, None]
+        dx, dy = bx - ax, by - ay
+        length2 = np.where(dx * dx + dy * dy > 0, dx * dx + dy * dy, 1.0)
+        t = np.clip(((x - ax) * dx + (y - ay) * dy) / length2, 0.0, 1.0)
+        nearest = np.hypot(x - (ax + t * dx), y - (ay + t * dy)).min(axis=1)
+        crosses = ((ay > y) != (by > y)) & (x < dx * (y - ay) / np.where(dy == 0, 1, dy) + ax)
+        inside = crosses.sum(axis=1) % 2 == 1
+        out[start : start + step] = np.where(inside, 0.0, nearest) / 1000.0
+    out[~(np.isfinite(px) & np.isfinite(py))] = np.inf
+    return [float(d) for d in out]

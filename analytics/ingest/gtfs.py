@@ -12,13 +12,15 @@ from __future__ import annotations
 
 import io
 import zipfile
-from datetime import date
+from collections.abc import Sequence
+from datetime import date, datetime, timedelta
 from pathlib import Path
 
 import pandas as pd
 import pyarrow as pa
 
 from analytics.engines import dataset_dir
+from analytics.geo import distances_to_area_km
 from analytics.ingest.chunks import Progress, Stages
 from analytics.ingest.report import ImportFormatError, ImportReport
 from analytics.store import merge_into
@@ -52,6 +54,18 @@ GTFS_ZIP = ZipLimits(
     max_ratio=100,
     flat=False,
 )
+#: Stops farther than this from the town's territory are left out of its departures. A town
+#: seldom has a feed of its own: its operator publishes one for a canton or a region, so most
+#: stops of a feed are elsewhere. 30 km keeps the town's stops and those just past its border
+#: that its lines serve (a regional bus's next villages), without taking in the next region's
+#: network.
+NEAR_KM = 30.0
+#: How many stops left out a report names as examples.
+EXAMPLES = 5
+CALENDAR_COLUMNS = {
+    "calendar.txt": ["service_id", "start_date", "end_date"],
+    "calendar_dates.txt": ["service_id", "date", "exception_type"],
+}
 WEEKDAYS = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
 
 
@@ -88,6 +102,68 @@ def _read(archive: zipfile.ZipFile, info: zipfile.ZipInfo, path: Path) -> pd.Dat
         ) from exc
 
 
+def _check_columns(tables: dict[str, pd.DataFrame], path: Path) -> None:
+    for name, columns in {**REQUIRED, **CALENDAR_COLUMNS}.items():
+        frame = tables.get(name)
+        if frame is None:
+            if name in REQUIRED:
+                raise ImportFormatError("gtfs_missing_table", file=path.name, table=name)
+            continue
+        if name == "calendar.txt":
+            columns = [*columns, *WEEKDAYS]
+        missing = [c for c in columns if c not in frame.columns]
+        if missing:
+            raise ImportFormatError(
+                "gtfs_missing_columns", file=path.name, table=name, missing=", ".join(missing)
+            )
+    if "calendar.txt" not in tables and "calendar_dates.txt" not in tables:
+        raise ImportFormatError("gtfs_no_calendar", file=path.name)
+
+
+def _day(text: str) -> date | None:
+    try:
+        return datetime.strptime(str(text).strip(), "%Y%m%d").date()  # noqa: DTZ007 (a date)
+    except ValueError:
+        return None
+
+
+def validity(tables: dict[str, pd.DataFrame]) -> tuple[date, date] | None:
+    """The first and last day the feed has a service on (calendar.txt's ranges and the days
+    calendar_dates.txt adds); None when it names no readable day."""
+    days: list[str] = []
+    calendar = tables.get("calendar.txt")
+    if calendar is not None and len(calendar):
+        days += [*calendar.start_date, *calendar.end_date]
+    dates = tables.get("calendar_dates.txt")
+    if dates is not None and len(dates):
+        days += list(dates.date[dates.exception_type.str.strip() == "1"])
+    parsed = [d for d in map(_day, days) if d is not None]
+    return (min(parsed), max(parsed)) if parsed else None
+
+
+def default_service_date(tables: dict[str, pd.DataFrame], path: Path, *, today: date) -> date:
+    """The day to read when none is given: ``today`` when the feed runs today, otherwise the
+    first Tuesday of its validity with a service (an ordinary working day, the timetable a town
+    plans on), otherwise its first day with a service."""
+    span = _span(tables, path)
+    if span[0] <= today <= span[1] and services_on(tables, path, today):
+        return today
+    days = [span[0] + timedelta(days=n) for n in range((span[1] - span[0]).days + 1)]
+    for day in sorted(days, key=lambda d: d.weekday() != 1):
+        if services_on(tables, path, day):
+            return day
+    raise ImportFormatError(
+        "gtfs_no_service", file=path.name, date=span[0], first=span[0], last=span[1]
+    )
+
+
+def _span(tables: dict[str, pd.DataFrame], path: Path) -> tuple[date, date]:
+    span = validity(tables)
+    if span is None:
+        raise ImportFormatError("gtfs_no_calendar", file=path.name)
+    return span
+
+
 def services_on(tables: dict[str, pd.DataFrame], path: Path, day: date) -> set[str]:
     calendar = tables.get("calendar.txt")
     dates = tables.get("calendar_dates.txt")
@@ -99,9 +175,10 @@ def services_on(tables: dict[str, pd.DataFrame], path: Path, day: date) -> set[s
         runs = (calendar[WEEKDAYS[day.weekday()]] == "1") & (calendar.start_date <= ymd)
         active |= set(calendar.service_id[runs & (calendar.end_date >= ymd)])
     if dates is not None and len(dates):
-        today = dates[dates.date == ymd]
-        active |= set(today.service_id[today.exception_type == "1"])
-        active -= set(today.service_id[today.exception_type == "2"])
+        today = dates[dates.date.str.strip() == ymd]
+        kind = today.exception_type.str.strip()
+        active |= set(today.service_id[kind == "1"])
+        active -= set(today.service_id[kind == "2"])
     return active
 
 
@@ -110,20 +187,37 @@ def _seconds(times: pd.Series) -> pd.Series:
     return parts[0] * 3600 + parts[1] * 60 + parts[2]
 
 
-def read_departures(path: str | Path, *, service_date: date, report: ImportReport) -> pd.DataFrame:
-    """All departures on ``service_date`` (rows with unreadable times go to the quarantine)."""
+def read_departures(
+    path: str | Path,
+    *,
+    service_date: date | None = None,
+    report: ImportReport,
+    territory: Sequence | None = None,
+    today: date | None = None,
+) -> pd.DataFrame:
+    """All departures on ``service_date`` (rows with unreadable times go to the quarantine).
+
+    Without a date, the feed's default day (default_service_date, ``today`` required). A day
+    outside the feed's validity, or on which nothing runs, is refused with the validity. With a
+    ``territory`` (the town's polygons of WGS84 (lon, lat) rings), stops farther than NEAR_KM
+    from it are left out and the report says how many; a feed with no stop near it is refused.
+    """
     path = Path(path)
     tables = _tables(path)
-    for name, columns in REQUIRED.items():
-        frame = tables.get(name)
-        if frame is None:
-            raise ImportFormatError("gtfs_missing_table", file=path.name, table=name)
-        missing = [c for c in columns if c not in frame.columns]
-        if missing:
-            raise ImportFormatError(
-                "gtfs_missing_columns", file=path.name, table=name, missing=", ".join(missing)
-            )
+    _check_columns(tables, path)
+    first, last = _span(tables, path)
+    if service_date is None:
+        if today is None:
+            raise ValueError("read_departures: give service_date or today")
+        service_date = default_service_date(tables, path, today=today)
+    span = {"file": path.name, "date": service_date, "first": first, "last": last}
+    if not first <= service_date <= last:
+        raise ImportFormatError("gtfs_date_outside", **span)
     active = services_on(tables, path, service_date)
+    if not active:
+        raise ImportFormatError("gtfs_no_service", **span)
+    report.note("gtfs_service_date", **span)
+    near = _stops_near(tables["stops.txt"], path, territory, report)
     trips = tables["trips.txt"]
     trips = trips[trips.service_id.isin(active)][["trip_id", "route_id"]]
     times = tables["stop_times.txt"]
@@ -140,6 +234,8 @@ def read_departures(path: str | Path, *, service_date: date, report: ImportRepor
         else:
             report.empty_cells += 1
     times = times[times.departure_s.notna()]
+    if near is not None:
+        times = times[times.stop_id.isin(near)]
     stops = tables["stops.txt"]
     names = stops.set_index("stop_id").get("stop_name", pd.Series(dtype=str))
     times["stop_name"] = times.stop_id.map(names).fillna("")
@@ -148,24 +244,70 @@ def read_departures(path: str | Path, *, service_date: date, report: ImportRepor
     return times[SCHEMA.names].drop_duplicates(KEY).reset_index(drop=True)
 
 
+def _stops_near(
+    stops: pd.DataFrame, path: Path, territory: Sequence | None, report: ImportReport
+) -> set[str] | None:
+    """The ids of the stops within NEAR_KM of the territory (None: no territory, all kept);
+    the others are counted in the report with a few named."""
+    if territory is None:
+        return None
+    missing = [c for c in ("stop_lat", "stop_lon") if c not in stops.columns]
+    if missing:
+        raise ImportFormatError(
+            "gtfs_missing_columns", file=path.name, table="stops.txt", missing=", ".join(missing)
+        )
+    lats = pd.to_numeric(stops.stop_lat, errors="coerce")
+    lons = pd.to_numeric(stops.stop_lon, errors="coerce")
+    placed = lats.between(-90, 90) & lons.between(-180, 180)
+    km = pd.Series(float("inf"), index=stops.index)
+    km[placed] = distances_to_area_km(lats[placed].tolist(), lons[placed].tolist(), territory)
+    near = km <= NEAR_KM
+    if not near.any():
+        nearest = km.min()
+        raise ImportFormatError(
+            "gtfs_no_stop_in_town",
+            file=path.name,
+            stops=len(stops),
+            km=int(NEAR_KM),
+            nearest=round(nearest) if pd.notna(nearest) and nearest < float("inf") else "?",
+        )
+    far = stops[~near]
+    if len(far):
+        names = far.get("stop_name", far.stop_id).astype(str).head(EXAMPLES)
+        report.note(
+            "gtfs_stops_left_out",
+            count=len(far),
+            total=len(stops),
+            km=int(NEAR_KM),
+            examples=", ".join(names),
+        )
+    return set(stops.stop_id[near])
+
+
 def import_gtfs(
     path: str | Path,
     *,
     root: str | Path,
     municipality_id: int | str,
-    service_date: date,
+    service_date: date | None = None,
+    territory: Sequence | None = None,
+    today: date | None = None,
     progress: Progress | None = None,
 ) -> ImportReport:
-    """Store the departures of ``service_date`` under ``<root>/<municipality_id>/departures``.
+    """Store the departures of ``service_date`` under ``<root>/<municipality_id>/departures``
+    (read_departures: the default day, the validity, the stops near the territory).
     ``progress`` hears 0 %, then 80 % once the zip is read, then 100 % when stored."""
     stages = Stages(progress, read=80, store=20)
     stages.read(0)
     report = ImportReport(file=Path(path).name)
-    rows = read_departures(path, service_date=service_date, report=report)
+    rows = read_departures(
+        path, service_date=service_date, report=report, territory=territory, today=today
+    )
     stages.read(1.0)
     if len(rows):
         folder = dataset_dir(root, municipality_id, "departures")
-        partition = pd.Series(service_date.isoformat(), index=rows.index)
+        day = rows.service_date.iloc[0]
+        partition = pd.Series(day.isoformat(), index=rows.index)
         merged = merge_into(folder, rows, key=KEY, partition=partition, schema=SCHEMA)
         report.rows_imported, report.rows_replaced = merged.inserted, merged.replaced
         report.rows_unchanged = merged.unchanged

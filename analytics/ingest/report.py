@@ -47,6 +47,14 @@ ENGLISH: dict[str, str] = {
     "gtfs_no_calendar": "{file}: neither calendar.txt nor calendar_dates.txt",
     "gtfs_missing_table": "{file}: {table} is missing; a GTFS zip needs {table}",
     "gtfs_missing_columns": "{file}: {table} lacks column(s) {missing}",
+    "gtfs_date_outside": "{file}: the timetable runs from {first} to {last}; {date} is outside it",
+    "gtfs_no_service": "{file}: no trip runs on {date} (the timetable runs from {first} to {last})",
+    "gtfs_no_stop_in_town": "{file}: none of its {stops} stops is within {km} km of the town "
+    "(the nearest is {nearest} km away)",
+    # what an import did besides its rows (ImportReport.notes)
+    "gtfs_service_date": "departures of {date} (the timetable runs from {first} to {last})",
+    "gtfs_stops_left_out": "{count} of {total} stops are more than {km} km from the town and "
+    "were left out (e.g. {examples})",
     # why a polygon is not valid (analytics.geo), the {problem} of zone_invalid
     "no_rings": "the polygon has no rings",
     "ring_positions": "a ring needs at least 4 positions (got {count})",
@@ -131,8 +139,22 @@ class QuarantinedRow:
 
 
 @dataclass
+class Note:
+    """Something the importer did that its reader should know (a day chosen, stops left out)."""
+
+    code: str
+    params: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def text(self) -> str:
+        """In English."""
+        return describe(self.code, self.params)
+
+
+@dataclass
 class ImportReport:
-    """Rows read, inserted, replaced (same key, new value) and unchanged; quarantined rows."""
+    """Rows read, inserted, replaced (same key, new value) and unchanged; quarantined rows;
+    notes on what the importer chose or left out."""
 
     file: str = ""
     rows_read: int = 0
@@ -141,6 +163,11 @@ class ImportReport:
     rows_unchanged: int = 0
     empty_cells: int = 0
     quarantine: list[QuarantinedRow] = field(default_factory=list)
+    notes: list[Note] = field(default_factory=list)
+
+    def note(self, code: str, **params: Any) -> None:
+        describe(code, params)  # as reject(): an unknown code fails at once
+        self.notes.append(Note(code=code, params=_plain(params)))
 
     def reject(self, line: int, code: str, **params: Any) -> None:
         describe(code, params)  # an unknown code or a missing parameter fails here, at once

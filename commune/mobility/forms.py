@@ -45,6 +45,16 @@ class ImportUploadForm(forms.Form):
             ("wide", _("One column per site")),
         ],
     )
+    service_date = forms.DateField(
+        label=_("Service date of a timetable (GTFS)"),
+        required=False,
+        input_formats=["%Y-%m-%d", "%d.%m.%Y"],
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        help_text=_(
+            "The day whose departures are stored. Empty: today if the timetable runs today, "
+            "otherwise its first Tuesday."
+        ),
+    )
     submission_key = forms.UUIDField(widget=forms.HiddenInput, initial=uuid.uuid4)
 
     def clean_file(self):
@@ -85,4 +95,7 @@ class ImportUploadForm(forms.Form):
         layout = self.cleaned_data.get("layout")
         if self.cleaned_data["kind"] == Kind.COUNTS and layout:
             return {"layout": layout}
+        service_date = self.cleaned_data.get("service_date")
+        if self.cleaned_data["kind"] == Kind.GTFS and service_date:
+            return {"service_date": service_date.isoformat()}
         return {}

@@ -200,3 +200,48 @@ def evaluation_get_done(*, municipality: Municipality, evaluation_id: int) -> Ev
     """The town's evaluation with its report, or 404 (not computed yet, or failed)."""
     done = evaluation_list(municipality=municipality).filter(status=Evaluation.Status.DONE)
     return get_object_or_404(done, pk=evaluation_id)
+
+
+#: The stops the departures page lists at once (the busiest first; a name search finds others).
+STOPS_SHOWN = 60
+
+
+def departures_table(
+    *, municipality: Municipality, day: dt.date, search: str = ""
+) -> dict[str, object]:
+    """The departures page's table for `day`: `hours` (the columns, GTFS hours of the day),
+    `stops` (the busiest first, or those whose name holds `search`), each with its departures
+    per hour and mean headway (minutes), and how many stops matched in all."""
+    supply = warehouse.departures_per_stop_hour(municipality=municipality, day=day)
+    if search.strip():
+        hit = (
+            supply.stop_name.fillna("")
+            .str.casefold()
+            .str.contains(search.strip().casefold(), regex=False)
+        )
+        supply = supply[hit]
+    totals = supply.groupby("stop_id").departures.sum().sort_values(ascending=False, kind="stable")
+    shown = list(totals.index[:STOPS_SHOWN])
+    hours = sorted(set(supply.hour[supply.stop_id.isin(shown)].astype(int)))
+    stops = []
+    for stop_id in shown:
+        rows = supply[supply.stop_id == stop_id]
+        by_hour = {int(r.hour): r for r in rows.itertuples()}
+        cells = [
+            (
+                int(by_hour[h].departures) if h in by_hour else 0,
+                None
+                if h not in by_hour or pd.isna(by_hour[h].mean_headway_min)
+                else round(float(by_hour[h].mean_headway_min)),
+            )
+            for h in hours
+        ]
+        stops.append(
+            {
+                "id": stop_id,
+                "name": rows.stop_name.iloc[0] or stop_id,
+                "total": int(totals[stop_id]),
+                "cells": cells,
+            }
+        )
+    return {"hours": hours, "stops": stops, "matched": len(totals)}

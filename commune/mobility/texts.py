@@ -154,6 +154,36 @@ SENTENCES: dict[str, Writer] = {
     "gtfs_missing_columns": Sentence(
         gettext_lazy("%(file)s: %(table)s lacks column(s) %(missing)s")
     ),
+    "gtfs_date_outside": Sentence(
+        gettext_lazy(
+            "%(file)s: the timetable runs from %(first)s to %(last)s; %(date)s is outside it. "
+            "Choose a service date in that range."
+        ),
+        dates=("first", "last", "date"),
+    ),
+    "gtfs_no_service": Sentence(
+        gettext_lazy(
+            "%(file)s: no trip runs on %(date)s (the timetable runs from %(first)s to %(last)s)."
+        ),
+        dates=("first", "last", "date"),
+    ),
+    "gtfs_no_stop_in_town": Sentence(
+        gettext_lazy(
+            "%(file)s: none of its %(stops)s stops is within %(km)s km of the town (the nearest "
+            "is %(nearest)s km away): this timetable is not the town's."
+        )
+    ),
+    # what an import did besides its rows (DataImport.notes)
+    "gtfs_service_date": Sentence(
+        gettext_lazy("Departures of %(date)s (the timetable runs from %(first)s to %(last)s)."),
+        dates=("first", "last", "date"),
+    ),
+    "gtfs_stops_left_out": Sentence(
+        gettext_lazy(
+            "%(count)s of %(total)s stops are more than %(km)s km from the town and were left "
+            "out (e.g. %(examples)s)."
+        )
+    ),
     # why a polygon is not valid (analytics.geo), inside zone_invalid
     "no_rings": Sentence(gettext_lazy("the polygon has no rings")),
     "ring_positions": Sentence(gettext_lazy("a ring needs at least 4 positions (got %(count)s)")),

@@ -1,12 +1,13 @@
 from django.urls import path
 
-from .views import evaluations, imports, observatory, opendata
+from .views import evaluations, imports, observatory, opendata, timetable
 
 app_name = "mobility"
 
 urlpatterns = [
     path("imports/", imports.import_list, name="import-list"),
     path("imports/<id:import_id>/", imports.import_detail, name="import-detail"),
+    path("departures/", timetable.departures, name="departures"),
     path("", observatory.observatory_page, name="observatory"),
     path("export.csv", observatory.export_csv, name="export-csv"),
     path("export.parquet", observatory.export_parquet, name="export-parquet"),

@@ -95,6 +95,15 @@ class DataImport(BackgroundJob):
             "when read (texts.py; older rows: {file, line, reason})."
         ),
     )
+    notes = models.JSONField(
+        _("notes"),
+        default=list,
+        blank=True,
+        help_text=_(
+            "What the import chose or left out (the day of a timetable, stops far from the "
+            "town): a list of {key, params}, written out when read (texts.py)."
+        ),
+    )
     uploaded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
@@ -124,6 +133,11 @@ class DataImport(BackgroundJob):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()}: {self.source_name}"
+
+    @property
+    def notes_shown(self) -> list[str]:
+        """The notes, in the reader's language."""
+        return [texts.render(note.get("key", ""), note.get("params")) for note in self.notes]
 
     @property
     def quarantine_shown(self) -> list[dict]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -140,10 +141,12 @@ def import_run(
     data_import: DataImport,
     path: Path | None = None,
     progress: Callable[[int], None] | None = None,
+    today: dt.date | None = None,
 ) -> DataImport:
     """Run a queued import: the pipeline reads the file into the warehouse, rows it cannot read
     go to the report's quarantine. A file in the wrong format fails the import with a message and
-    changes nothing in the warehouse. Safe to call twice: only a queued import runs."""
+    changes nothing in the warehouse. Safe to call twice: only a queued import runs. `today`
+    (default: the town's date now) picks a timetable's day when none was given."""
     started = DataImport.objects.filter(pk=data_import.pk, status=Status.QUEUED).update(
         status=Status.RUNNING, started_at=timezone.now(), progress=0
     )
@@ -170,6 +173,7 @@ def import_run(
             tz=data_import.time_zone,
             options=data_import.options,
             progress=on_progress,
+            today=today or timezone.localdate(),
         )
     except warehouse.format_error_class() as exc:
         return _finish_failed(data_import, "import.refused", code=exc.code, **exc.params)
@@ -192,6 +196,7 @@ def import_run(
         {"file": q.file, "line": q.line, "key": q.code, "params": q.params}
         for q in report.quarantine
     ]
+    data_import.notes = [{"key": n.code, "params": n.params} for n in report.notes]
     data_import.finished_at = timezone.now()
     data_import.save(
         update_fields=[
@@ -200,6 +205,7 @@ def import_run(
             "rows_imported",
             "rows_replaced",
             "quarantine",
+            "notes",
             "finished_at",
             "updated_at",
         ]

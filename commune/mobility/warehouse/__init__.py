@@ -33,6 +33,7 @@ from .read import (
     opendata_span,
     parking_occupancy,
 )
+from .timetable import departure_days, departures_per_stop_hour
 
 __all__ = [
     "IMPORTERS",
@@ -40,6 +41,8 @@ __all__ = [
     "UnknownOptions",
     "catchment_bands_km",
     "demo_observatory_write",
+    "departure_days",
+    "departures_per_stop_hour",
     "dwell_bands_min",
     "evaluate_intervention",
     "format_error_class",

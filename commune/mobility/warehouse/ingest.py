@@ -102,6 +102,13 @@ def town_site_ids(*, municipality: Municipality) -> list[str] | None:
     return None if ids is None else sorted(ids)
 
 
+def territory_wgs84(*, municipality: Municipality) -> list | None:
+    """The town's territory as polygons of WGS84 (lon, lat) rings; None when it has none."""
+    if municipality.territory is None or municipality.territory.empty:
+        return None
+    return list(municipality.territory.transform(4326, clone=True).coords)
+
+
 def import_file(
     *,
     municipality: Municipality,
@@ -111,9 +118,12 @@ def import_file(
     options: dict | None = None,
     known_sites: list[str] | None = None,
     progress: Progress | None = None,
+    today: dt.date | None = None,
 ):
     """Run the pipeline's importer for `kind` on `path` into the town's folder and return its
-    ImportReport. Counts are checked against the town's sites when it has imported some.
+    ImportReport. Counts are checked against the town's sites when it has imported some; a
+    timetable keeps the stops near the town's territory, and without a service date reads the
+    feed's day for `today` (analytics.ingest.gtfs).
     Raises the pipeline's ImportFormatError for a file in the wrong format, and
     ValueError for options the importer does not know."""
     function = _importer(kind)
@@ -124,6 +134,9 @@ def import_file(
         given["known_sites"] = known_sites
     if progress is not None:
         given["progress"] = progress
+    if kind == "gtfs":
+        given["territory"] = territory_wgs84(municipality=municipality)
+        given["today"] = today
     kwargs = _call_kwargs(function, given=given, options=dict(options or {}))
     report = function(Path(path), **kwargs)
     try:

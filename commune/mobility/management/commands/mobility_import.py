@@ -1,3 +1,5 @@
+from argparse import ArgumentTypeError
+from datetime import date
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
@@ -25,6 +27,16 @@ READING_OPTIONS = {
     "default_mode": "default_mode",
 }
 QUARANTINE_LINES_SHOWN = 50
+
+
+def _iso_date(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise ArgumentTypeError(
+            _("“%(value)s” is not a date: write it as YYYY-MM-DD, e.g. 2026-03-17.")
+            % {"value": text}
+        ) from None
 
 
 class ProgressBar:
@@ -76,7 +88,12 @@ class Command(BaseCommand):
         parser.add_argument("--hour-col", help="Column of the hour, e.g. 6:00-6:59 (wide).")
         parser.add_argument("--default-mode", help="Mode when the file has no mode column.")
         parser.add_argument("--sites", help="Wide layout: comma-separated site columns.")
-        parser.add_argument("--service-date", help="GTFS: the day whose departures to store.")
+        parser.add_argument(
+            "--service-date",
+            type=_iso_date,
+            help="GTFS: the day whose departures to store, YYYY-MM-DD (default: today if the "
+            "timetable runs today, otherwise its first Tuesday).",
+        )
 
     def handle(self, *args, **options):
         town = Municipality.objects.filter(slug=options["municipality"]).first()
@@ -102,7 +119,7 @@ class Command(BaseCommand):
         if options.get("sites"):
             reading["sites"] = [s.strip() for s in options["sites"].split(",") if s.strip()]
         if options.get("service_date"):
-            reading["service_date"] = options["service_date"]
+            reading["service_date"] = options["service_date"].isoformat()
         if reading.get("delimiter") in {"\\t", "tab"}:
             reading["delimiter"] = "\t"
         try:
@@ -136,6 +153,8 @@ class Command(BaseCommand):
                 "bad": len(quarantine),
             }
         )
+        for note in data_import.notes_shown:
+            self.stdout.write(note)
         if quarantine:
             self.stdout.write(_("Rows not imported (file:line: reason):"))
             for row in data_import.quarantine_shown[:QUARANTINE_LINES_SHOWN]:
