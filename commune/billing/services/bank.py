@@ -2,7 +2,7 @@
 payments they make, in one transaction. The same file twice changes nothing: it is known by its
 content (sha256) and by its message id (GrpHdr/MsgId), and each entry by the bank's reference
 (entry_ref), so a payment seen in an earlier file is a duplicate, never paid twice.
-See docs/decisions/0013-bank-files-idempotent-import.md."""
+See docs/decisions/0013-bank-files-imported-once-exceptions-to-finance.md."""
 
 from __future__ import annotations
 
