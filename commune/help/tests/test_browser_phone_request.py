@@ -1,0 +1,81 @@
+"""In Chromium: the coordinator enters a request for someone who called; a verified neighbour
+sees it near them and offers help; the coordinator accepts for the caller and sees it matched.
+Every page passes axe-core (WCAG 2.1 AA)."""
+
+import pytest
+
+from commune.accounts import demo as accounts_demo
+from commune.core.browser import totp_now
+from commune.help import demo as help_demo
+from commune.help.models import Post
+from commune.tenants import demo, scoping
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture
+def pully(transactional_db):
+    towns = demo.load()
+    accounts_demo.load(towns)
+    help_demo.load(towns)
+    return next(t for t in towns if t.slug == "pully")
+
+
+def log_in(browser, live_server, email):
+    context = browser.new_context(base_url=live_server.url, locale="fr-CH")
+    context.set_default_timeout(15_000)
+    page = context.new_page()
+    page.goto("/accounts/login/")
+    page.get_by_label("E-mail").fill(email)
+    page.locator("input[type=password]").first.fill(accounts_demo.DEMO_PASSWORD)
+    page.locator("main form button[type=submit]").click()
+    page.wait_for_url(lambda url: "/accounts/login/" not in url)
+    if "/2fa/" in page.url:
+        page.locator("input[name=code]").fill(totp_now(accounts_demo.DEMO_TOTP_KEY))
+        page.locator("main form button[type=submit]").click()
+        page.wait_for_url(lambda url: "/2fa/" not in url)
+    return page
+
+
+def test_a_neighbour_offers_help_on_a_phone_request_and_the_coordinator_matches_it(
+    browser, live_server, axe, pully
+):
+    # given: the coordinator enters what Mme Bron asked on the phone
+    desk = log_in(browser, live_server, "entraide@pully.example.ch")
+    desk.goto("/pully/help/desk/phone/")
+    axe(desk)
+    desk.locator("#id_name").fill("Simone Bron")
+    desk.locator("#id_phone").fill("+41 21 555 44 44")
+    desk.locator("#id_address").fill("Avenue des Cerisiers 4")
+    desk.locator("#id_neighbourhood").select_option(label="Rosiaz")
+    desk.locator("#id_category").select_option("shopping")
+    desk.locator("#id_title").fill("Courses pour Mme Bron")
+    desk.locator("main form button[type=submit]").click()
+    desk.wait_for_url("**/help/desk/posts/*/")
+    axe(desk)
+    with scoping.scope(pully):
+        post = Post.objects.get(title="Courses pour Mme Bron")
+    # when: a verified neighbour of Rosiaz sees it and offers help
+    neighbour = log_in(browser, live_server, help_demo.login("voisin", "pully"))
+    neighbour.goto("/pully/help/")
+    axe(neighbour)
+    neighbour.get_by_role("link", name="Courses pour Mme Bron").click()
+    axe(neighbour)
+    body = neighbour.content()
+    assert "555 44 44" not in body and "Cerisiers" not in body and "Simone Bron" not in body
+    neighbour.locator("#id_note").fill("Je peux passer samedi.")
+    neighbour.locator(f"form[action$='/posts/{post.pk}/answer/'] button").click()
+    neighbour.wait_for_load_state()
+    axe(neighbour)
+    # then: the coordinator accepts the answer for Mme Bron and sees the request matched
+    desk.goto(f"/pully/help/desk/posts/{post.pk}/")
+    desk.locator("form:has(input[name=action][value=accept]) button").click()
+    desk.wait_for_load_state()
+    axe(desk)
+    with scoping.scope(pully):
+        post.refresh_from_db()
+    assert post.status == "matched" and post.partner.user.email.startswith("voisin.pully")
+    assert "Marc Aidant" in desk.locator("main").inner_text()
+    desk.goto("/pully/help/desk/?status=matched")
+    assert desk.get_by_role("link", name="Courses pour Mme Bron").is_visible()
+    axe(desk)
