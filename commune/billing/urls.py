@@ -1,10 +1,20 @@
 from django.urls import path
 
-from .views import bank, exceptions, exports
+from .views import bank, exceptions, exports, invoices, settings
 
 app_name = "billing"
 
 urlpatterns: list = []
+
+# Invoices and the town's billing settings.
+urlpatterns += [
+    path("", invoices.invoice_list, name="invoices"),
+    path("invoices/<id:invoice_id>/", invoices.invoice_detail, name="invoice"),
+    path("invoices/<id:invoice_id>/invoice.pdf", invoices.invoice_download, name="invoice-pdf"),
+    path("invoices/<id:invoice_id>/cancel/", invoices.invoice_cancel_view, name="invoice-cancel"),
+    path("invoices/<id:invoice_id>/payment/", invoices.invoice_payment, name="invoice-payment"),
+    path("settings/", settings.billing_settings, name="settings"),
+]
 
 # Bank files and the finance exceptions queue.
 urlpatterns += [

@@ -10,76 +10,28 @@ from __future__ import annotations
 import datetime as dt
 import io
 from decimal import Decimal
-from pathlib import Path
-from xml.sax.saxutils import escape
 
 import segno
-from django.utils import formats, timezone, translation
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from reportlab.lib import colors
-from reportlab.lib.pagesizes import A4
-from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
-from reportlab.lib.utils import ImageReader
-from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfbase.ttfonts import TTFont
-from reportlab.platypus import Flowable, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+from reportlab.platypus import Flowable, Spacer, Table, TableStyle
 from reportlab.platypus.flowables import KeepTogether
 
+from commune.billing import pdf as billing_pdf
+from commune.billing.selectors import billing_settings_find
 from commune.permits.models import PermitRequest, ReviewTask
 from commune.permits.pdf_map import MapExtract
-
-FONT_DIR = Path("/usr/share/fonts/truetype/dejavu")
-_fonts: tuple[str, str] | None = None
-
-
-def fonts() -> tuple[str, str]:
-    """DejaVu (full Unicode: accents, ², CHF) when installed; Helvetica otherwise."""
-    global _fonts
-    if _fonts is None:
-        regular, bold = FONT_DIR / "DejaVuSans.ttf", FONT_DIR / "DejaVuSans-Bold.ttf"
-        if regular.exists() and bold.exists():
-            pdfmetrics.registerFont(TTFont("DejaVu", str(regular)))
-            pdfmetrics.registerFont(TTFont("DejaVu-Bold", str(bold)))
-            _fonts = ("DejaVu", "DejaVu-Bold")
-        else:
-            _fonts = ("Helvetica", "Helvetica-Bold")
-    return _fonts
-
-
-def _styles(colour) -> dict[str, ParagraphStyle]:
-    regular, bold = fonts()
-    return {
-        "body": ParagraphStyle("body", fontName=regular, fontSize=9.5, leading=12.5),
-        "small": ParagraphStyle("small", fontName=regular, fontSize=8, leading=10),
-        "title": ParagraphStyle(
-            "title", fontName=bold, fontSize=17, leading=21, textColor=colour, spaceAfter=4
-        ),
-        "h2": ParagraphStyle(
-            "h2",
-            fontName=bold,
-            fontSize=11.5,
-            leading=14,
-            textColor=colour,
-            spaceBefore=8,
-            spaceAfter=4,
-        ),
-        "label": ParagraphStyle("label", fontName=bold, fontSize=9.5, leading=12.5),
-    }
-
-
-def _p(text, style) -> Paragraph:
-    return Paragraph(escape(str(text)).replace("\n", "<br/>"), style)
-
-
-def _day(value: dt.date | None) -> str:
-    return formats.date_format(value, "DATE_FORMAT") if value else "—"
-
-
-def _chf(value: Decimal | None) -> str:
-    if value is None:
-        return "—"
-    return "CHF " + formats.number_format(value, decimal_pos=2, use_l10n=True, force_grouping=True)
+from commune.permits.services.billing import permit_grant_invoice
+from commune.tenants.documents import chf_text as _chf
+from commune.tenants.documents import day_text as _day
+from commune.tenants.documents import document as _document
+from commune.tenants.documents import facts as _facts
+from commune.tenants.documents import fonts
+from commune.tenants.documents import page_frame as _page_frame
+from commune.tenants.documents import paragraph as _p
+from commune.tenants.documents import styles as _styles
 
 
 class QrCode(Flowable):
@@ -106,74 +58,6 @@ class QrCode(Flowable):
                     x = (col + border) * step
                     y = self.size - (row + border + 1) * step
                     canvas.rect(x, y, step, step, stroke=0, fill=1)
-
-
-def _page_frame(town, title: str):
-    """Header band in the town's colour with its name and logo; footer with the page."""
-    regular, bold = fonts()
-    colour = colors.HexColor(town.primary_colour or "#1f4e79")
-
-    def draw(canvas, doc):
-        width, height = A4
-        canvas.saveState()
-        canvas.setFillColor(colour)
-        canvas.rect(0, height - 22 * mm, width, 22 * mm, stroke=0, fill=1)
-        x = 18 * mm
-        if town.logo:
-            try:
-                with town.logo.open("rb") as fh:
-                    canvas.drawImage(
-                        ImageReader(io.BytesIO(fh.read())),
-                        x,
-                        height - 19 * mm,
-                        16 * mm,
-                        16 * mm,
-                        preserveAspectRatio=True,
-                        mask="auto",
-                    )
-                x += 20 * mm
-            except (OSError, ValueError):
-                pass  # a missing or unreadable logo must not stop the permit
-        canvas.setFillColor(colors.white)
-        canvas.setFont(bold, 15)
-        canvas.drawString(x, height - 12 * mm, town.name)
-        canvas.setFont(regular, 9)
-        canvas.drawString(x, height - 17 * mm, title)
-        canvas.setFillColor(colors.HexColor("#555555"))
-        canvas.setFont(regular, 7.5)
-        canvas.drawString(18 * mm, 10 * mm, f"{town.name} · {town.contact_email}")
-        canvas.drawRightString(width - 18 * mm, 10 * mm, _("Page %(n)d") % {"n": doc.page})
-        canvas.restoreState()
-
-    return draw
-
-
-def _document(buffer, title: str) -> SimpleDocTemplate:
-    return SimpleDocTemplate(
-        buffer,
-        pagesize=A4,
-        title=title,
-        author="commune",
-        leftMargin=18 * mm,
-        rightMargin=18 * mm,
-        topMargin=30 * mm,
-        bottomMargin=18 * mm,
-    )
-
-
-def _facts(rows: list[tuple[str, str]], styles) -> Table:
-    data = [[_p(label, styles["label"]), _p(value, styles["body"])] for label, value in rows]
-    table = Table(data, colWidths=[48 * mm, None])
-    table.setStyle(
-        TableStyle(
-            [
-                ("VALIGN", (0, 0), (-1, -1), "TOP"),
-                ("LINEBELOW", (0, 0), (-1, -1), 0.3, colors.HexColor("#cccccc")),
-                ("BOTTOMPADDING", (0, 0), (-1, -1), 3),
-            ]
-        )
-    )
-    return table
 
 
 def permit_conditions(permit: PermitRequest) -> list[str]:
@@ -289,7 +173,13 @@ def permit_pdf(*, permit: PermitRequest, verify_url: str, language: str | None =
 
 
 def invoice_pdf(*, permit: PermitRequest, language: str | None = None) -> bytes:
-    """The invoice of the permit's fees (and the reinstatement deposit, refundable)."""
+    """The invoice of the permit's fees (and the reinstatement deposit, refundable): the one
+    billing issued at the grant, with its QR-bill payment part; for a town that does not bill
+    through billing, the fees as a statement."""
+    invoice = permit_grant_invoice(permit)
+    settings = billing_settings_find(municipality=permit.municipality)
+    if invoice is not None and settings is not None:
+        return billing_pdf.invoice_pdf(invoice=invoice, settings=settings, language=language)
     town = permit.municipality
     with translation.override(language or town.default_language):
         colour = colors.HexColor(town.primary_colour or "#1f4e79")

@@ -25,11 +25,18 @@ def payment_record(
     bank_entry=None,
     actor=None,
     note: str = "",
+    submission_key=None,
 ) -> Payment:
     """Record `amount` received for `invoice`; the invoice becomes partly paid or paid (and
     its reminders stop). A bank entry pays once: recorded again, its payment is returned."""
     if bank_entry is not None:
         existing = Payment.objects.filter(bank_entry=bank_entry).first()
+        if existing is not None:
+            return existing
+    if submission_key is not None:
+        existing = Payment.objects.filter(
+            municipality=invoice.municipality, submission_key=submission_key
+        ).first()
         if existing is not None:
             return existing
     amount = Decimal(amount)
@@ -47,6 +54,7 @@ def payment_record(
         bank_entry=bank_entry,
         recorded_by=actor if actor is not None and actor.is_authenticated else None,
         note=note,
+        submission_key=submission_key,
     )
     before = audit.snapshot(invoice, ["status", "amount_paid"])
     invoice.amount_paid += amount

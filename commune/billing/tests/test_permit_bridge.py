@@ -129,3 +129,18 @@ def test_a_town_without_billing_issues_no_invoice(permit, officer, billing_town)
     granted = permit_grant(permit=permit, officer=officer, now=GRANTED_AT)
     assert granted.fee_total == Decimal("175.60")
     assert not permit_invoices(granted).exists()
+
+
+def test_the_permits_invoice_pdf_is_billings_invoice(permit, officer):
+    import io  # noqa: PLC0415 - only this test reads a PDF
+
+    import pypdf  # noqa: PLC0415
+
+    from commune.permits import pdf  # noqa: PLC0415
+
+    granted = permit_grant(permit=permit, officer=officer, now=GRANTED_AT)
+    body = pdf.invoice_pdf(permit=granted, language="fr")
+    text = "\n".join(p.extract_text() for p in pypdf.PdfReader(io.BytesIO(body)).pages)
+    assert "F-2026-00001" in text and "PLY-2026-0005" in text
+    compact = "".join(text.split()).replace("'", "").replace("\u202f", "").replace(",", ".")
+    assert "Sectionpaiement" in compact and "CHF1075.60" in compact

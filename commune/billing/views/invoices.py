@@ -1,0 +1,164 @@
+"""Finance's invoice pages: the list (filters: status, overdue, source), one invoice with its
+lines, payments, reminders and credit notes, its PDF, its cancellation and a payment recorded
+by hand. Finance officers and the municipality administrators only; another town's invoice
+is a 404."""
+
+from __future__ import annotations
+
+import uuid
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from commune.accounts.access import staff_required
+from commune.billing import selectors, workflow
+from commune.billing.access import FINANCE, access_invoice
+from commune.billing.forms import CancelForm, PaymentForm
+from commune.billing.models import Invoice
+from commune.billing.pdf import invoice_pdf
+from commune.billing.references import reference_display
+from commune.billing.services.invoices import BillingError, credited_total, invoice_cancel
+from commune.billing.services.payments import invoice_balance, payment_record
+from commune.core.idempotency import owned_key
+
+
+def _detail_url(request, invoice: Invoice) -> str:
+    return reverse(
+        "billing:invoice", kwargs={"town": request.municipality.slug, "invoice_id": invoice.pk}
+    )
+
+
+@staff_required(*FINANCE)
+@require_GET
+def invoice_list(request):
+    town = request.municipality
+    status = request.GET.get("status", "")
+    status = status if status in Invoice.Status.values else ""
+    overdue = request.GET.get("overdue") == "1"
+    source = request.GET.get("source", "")[:30]
+    search = request.GET.get("q", "").strip()[:60]
+    invoices = selectors.invoice_list(
+        municipality=town,
+        status=status,
+        overdue_on=timezone.localdate() if overdue else None,
+        source_kind=source,
+        search=search,
+    )
+    page = Paginator(invoices, 50).get_page(request.GET.get("page"))
+    sources = (
+        Invoice.objects.filter(municipality=town)
+        .order_by("source_kind")
+        .values_list("source_kind", flat=True)
+        .distinct()
+    )
+    return render(
+        request,
+        "billing/invoice_list.html",
+        {
+            "page": page,
+            "statuses": Invoice.Status.choices,
+            "sources": list(sources),
+            "filters": {"status": status, "overdue": overdue, "source": source, "q": search},
+            "today": timezone.localdate(),
+            "awaiting": sorted(workflow.AWAITING_PAYMENT),
+        },
+    )
+
+
+def _detail_context(request, invoice: Invoice, *, cancel_form=None, payment_form=None) -> dict:
+    today = timezone.localdate()
+    awaiting = invoice.kind == Invoice.Kind.INVOICE and invoice.status in (
+        workflow.AWAITING_PAYMENT
+    )
+    return {
+        "invoice": invoice,
+        "lines": invoice.lines.all(),
+        "payments": invoice.payments.select_related("recorded_by", "bank_entry"),
+        "reminders": invoice.reminders.all(),
+        "corrections": invoice.corrections.all(),
+        "credited": credited_total(invoice),
+        "balance": invoice_balance(invoice),
+        "reference": reference_display(invoice.reference),
+        "overdue": awaiting and invoice.due_on < today,
+        "can_cancel": workflow.can_cancel(status=invoice.status, amount_paid=invoice.amount_paid)
+        and invoice.kind == Invoice.Kind.INVOICE,
+        "can_pay": awaiting,
+        "cancel_form": cancel_form or CancelForm(),
+        "payment_form": payment_form
+        or PaymentForm(today=today, initial={"booked_on": today, "key": uuid.uuid4()}),
+    }
+
+
+@staff_required(*FINANCE)
+@require_GET
+def invoice_detail(request, invoice_id: int):
+    invoice = access_invoice(municipality=request.municipality, invoice_id=invoice_id)
+    return render(request, "billing/invoice_detail.html", _detail_context(request, invoice))
+
+
+@staff_required(*FINANCE)
+@require_GET
+def invoice_download(request, invoice_id: int):
+    town = request.municipality
+    invoice = access_invoice(municipality=town, invoice_id=invoice_id)
+    settings = selectors.billing_settings_find(municipality=town)
+    if settings is None:
+        messages.error(request, _("Set the town's creditor details first."))
+        return redirect(_detail_url(request, invoice))
+    body = invoice_pdf(invoice=invoice, settings=settings)
+    response = HttpResponse(body, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{invoice.number}.pdf"'
+    return response
+
+
+@staff_required(*FINANCE)
+@require_POST
+def invoice_cancel_view(request, invoice_id: int):
+    invoice = access_invoice(municipality=request.municipality, invoice_id=invoice_id)
+    form = CancelForm(request.POST)
+    if form.is_valid():
+        try:
+            invoice_cancel(
+                invoice=invoice,
+                reason=form.cleaned_data["reason"],
+                actor=request.user,
+                now=timezone.now(),
+            )
+        except BillingError as exc:
+            form.add_error("reason", str(exc))
+        else:
+            messages.success(request, _("The invoice is cancelled."))
+            return redirect(_detail_url(request, invoice))
+    context = _detail_context(request, invoice, cancel_form=form)
+    return render(request, "billing/invoice_detail.html", context, status=400)
+
+
+@staff_required(*FINANCE)
+@require_POST
+def invoice_payment(request, invoice_id: int):
+    invoice = access_invoice(municipality=request.municipality, invoice_id=invoice_id)
+    form = PaymentForm(request.POST, today=timezone.localdate())
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            payment_record(
+                invoice=invoice,
+                amount=data["amount"],
+                booked_on=data["booked_on"],
+                actor=request.user,
+                note=data["note"],
+                submission_key=owned_key(owner=request.user, key=data["key"]),
+            )
+        except BillingError as exc:
+            form.add_error("amount", str(exc))
+        else:
+            messages.success(request, _("The payment is recorded."))
+            return redirect(_detail_url(request, invoice))
+    context = _detail_context(request, invoice, payment_form=form)
+    return render(request, "billing/invoice_detail.html", context, status=400)
