@@ -182,3 +182,13 @@ def test_another_towns_file_and_entry_are_404(town, finance, invoices, staff_cli
         ).status_code
         == 404
     )
+
+
+def test_too_large_upload_refused_with_sizes(town, finance, invoices, staff_client, settings):
+    settings.MAX_UPLOAD_BYTES = 4096
+    data = done_means_file(invoices)
+    assert len(data) > 4096
+    response = _upload(staff_client(finance), data)
+    assert response.status_code == 400
+    assert "4 Ko" in response.content.decode() or "4 KB" in response.content.decode()
+    assert not BankFile.objects.exists()

@@ -4,6 +4,7 @@ imported, and one file's entries with where each went."""
 from __future__ import annotations
 
 from django import forms
+from django.conf import settings
 from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -17,6 +18,7 @@ from commune.accounts.models import Role
 from commune.billing.camt import MAX_BYTES
 from commune.billing.models import BankFile
 from commune.billing.services.bank import BankImportError, bank_file_import
+from commune.core.uploads import file_size
 
 #: Who handles the town's bank files and the exceptions queue.
 FINANCE = (Role.FINANCE,)
@@ -32,9 +34,11 @@ class BankFileForm(forms.Form):
 
     def clean_file(self):
         upload = self.cleaned_data["file"]
-        if upload.size > MAX_BYTES:
+        limit = min(MAX_BYTES, settings.MAX_UPLOAD_BYTES)
+        if getattr(upload, "too_large", False) or upload.size > limit:
             raise forms.ValidationError(
-                _("The file is too large for a bank file (more than 20 MB).")
+                _("The file is %(size)s; the limit is %(limit)s.")
+                % {"size": file_size(upload.size), "limit": file_size(limit)}
             )
         return upload
 
