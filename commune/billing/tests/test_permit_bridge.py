@@ -144,3 +144,18 @@ def test_the_permits_invoice_pdf_is_billings_invoice(permit, officer):
     assert "F-2026-00001" in text and "PLY-2026-0005" in text
     compact = "".join(text.split()).replace("'", "").replace("\u202f", "").replace(",", ".")
     assert "Sectionpaiement" in compact and "CHF1075.60" in compact
+
+
+def test_the_permit_page_lists_its_invoices(client, staff_client, permit, officer, billing_town):
+    permit_grant(permit=permit, officer=officer, now=GRANTED_AT)
+    # the applicant reads the invoice's number and status on the permit's page
+    client.force_login(permit.applicant)
+    page = client.get(f"/pully/permits/{permit.pk}/").content.decode()
+    assert "F-2026-00001" in page and "/billing/invoices/" not in page
+    client.logout()
+    # finance opens it from there
+    finance = MembershipFactory(municipality=billing_town, role="finance").user
+    MembershipFactory(municipality=billing_town, role="permit_officer", user=finance)
+    page = staff_client(finance).get(f"/pully/permits/staff/{permit.pk}/").content.decode()
+    invoice = permit_invoices(permit).get()
+    assert f"/pully/billing/invoices/{invoice.pk}/" in page
