@@ -12,8 +12,9 @@ from django.test import Client
 
 from commune.accounts.models import Role
 from commune.accounts.tests.factories import MembershipFactory
-from commune.billing.models import BankEntry, BankFile, Invoice, Payment
+from commune.billing.models import BankEntry, BankFile, Invoice, Payment, Reminder
 from commune.billing.services.bank import bank_file_import
+from commune.billing.tasks import billing_reminders_run
 from commune.billing.tests.camt_files import Pay, camt054
 from commune.tenants.scoping import scope
 
@@ -92,6 +93,10 @@ def test_done_means_file_imported_through_the_page(town, finance, invoices, staf
     # then nothing changed
     assert "déjà été importé" in again.content.decode()
     assert BankFile.objects.count() == 1 and Payment.objects.count() == 3
+    # and the reminders job, past the due dates, reminds only what is still owed
+    totals = billing_reminders_run.call(now="2026-06-20T09:00:00+02:00")
+    assert totals == {"reminders_sent": 2}
+    assert set(Reminder.objects.values_list("invoice_id", flat=True)) == {part.pk, other.pk}
 
 
 def test_refused_file_says_why_and_stores_nothing(town, finance, invoices, staff_client):
