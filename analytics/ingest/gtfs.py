@@ -16,6 +16,7 @@ from collections.abc import Sequence
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pyarrow as pa
 
@@ -60,6 +61,9 @@ GTFS_ZIP = ZipLimits(
 #: that its lines serve (a regional bus's next villages), without taking in the next region's
 #: network.
 NEAR_KM = 30.0
+#: The longest line a member may have: a GTFS row is a few hundred bytes (a stop's name and
+#: description, a trip's headsign); a line of megabytes is a file made to exhaust the parser.
+MAX_LINE_BYTES = 64 * 1024
 #: How many stops left out a report names as examples.
 EXAMPLES = 5
 CALENDAR_COLUMNS = {
@@ -94,12 +98,36 @@ def _refusal(exc: ArchiveRefused, path: Path) -> ImportFormatError:
 
 def _read(archive: zipfile.ZipFile, info: zipfile.ZipInfo, path: Path) -> pd.DataFrame:
     raw = zip_read(archive, info)
+    where = {"file": path.name, "member": info.filename}
+    _check_lines(raw, where)
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise ImportFormatError("gtfs_member_encoding", **where, encoding="UTF-16")
+    try:
+        raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise ImportFormatError(
+            "gtfs_member_encoding", **where, encoding=f"byte {raw[exc.start]:#04x}"
+        ) from exc
     try:
         return pd.read_csv(io.BytesIO(raw), dtype=str, keep_default_na=False, encoding="utf-8-sig")
-    except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError) as exc:
+    except (pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
+        raise ImportFormatError("gtfs_member_unreadable", **where, detail=exc) from exc
+
+
+def _check_lines(raw: bytes, where: dict) -> None:
+    """Refuse a member with a line past MAX_LINE_BYTES (found without splitting the member)."""
+    ends = np.flatnonzero(np.frombuffer(raw, dtype=np.uint8) == 10)
+    bounds = np.concatenate([[-1], ends, [len(raw)]])
+    lengths = np.diff(bounds) - 1
+    longest = int(lengths.argmax()) if len(lengths) else 0
+    if len(lengths) and lengths[longest] > MAX_LINE_BYTES:
         raise ImportFormatError(
-            "gtfs_member_unreadable", file=path.name, member=info.filename, detail=exc
-        ) from exc
+            "gtfs_line_too_long",
+            **where,
+            line=longest + 1,
+            length=int(lengths[longest]),
+            limit=MAX_LINE_BYTES,
+        )
 
 
 def _check_columns(tables: dict[str, pd.DataFrame], path: Path) -> None:

@@ -47,6 +47,9 @@ ENGLISH: dict[str, str] = {
     "gtfs_no_calendar": "{file}: neither calendar.txt nor calendar_dates.txt",
     "gtfs_missing_table": "{file}: {table} is missing; a GTFS zip needs {table}",
     "gtfs_missing_columns": "{file}: {table} lacks column(s) {missing}",
+    "gtfs_member_encoding": "{file}: {member} is not UTF-8 text ({encoding}); GTFS files are UTF-8",
+    "gtfs_line_too_long": "{file}: {member}, line {line} is {length} bytes long; a timetable's "
+    "lines are at most {limit} bytes",
     "gtfs_date_outside": "{file}: the timetable runs from {first} to {last}; {date} is outside it",
     "gtfs_no_service": "{file}: no trip runs on {date} (the timetable runs from {first} to {last})",
     "gtfs_no_stop_in_town": "{file}: none of its {stops} stops is within {km} km of the town "

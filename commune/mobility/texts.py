@@ -154,6 +154,18 @@ SENTENCES: dict[str, Writer] = {
     "gtfs_missing_columns": Sentence(
         gettext_lazy("%(file)s: %(table)s lacks column(s) %(missing)s")
     ),
+    "gtfs_member_encoding": Sentence(
+        gettext_lazy(
+            "%(file)s: %(member)s is not UTF-8 text (%(encoding)s); a GTFS timetable is "
+            "written in UTF-8: save the file again as UTF-8."
+        )
+    ),
+    "gtfs_line_too_long": Sentence(
+        gettext_lazy(
+            "%(file)s: %(member)s, line %(line)s is %(length)s bytes long; a timetable's lines "
+            "are at most %(limit)s bytes."
+        )
+    ),
     "gtfs_date_outside": Sentence(
         gettext_lazy(
             "%(file)s: the timetable runs from %(first)s to %(last)s; %(date)s is outside it. "
