@@ -14,14 +14,11 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
 from commune.accounts.access import staff_required
-from commune.accounts.models import Role
+from commune.billing.access import FINANCE
 from commune.billing.camt import MAX_BYTES
 from commune.billing.models import BankFile
 from commune.billing.services.bank import BankImportError, bank_file_import
 from commune.core.uploads import file_size
-
-#: Who handles the town's bank files and the exceptions queue.
-FINANCE = (Role.FINANCE,)
 
 
 class BankFileForm(forms.Form):

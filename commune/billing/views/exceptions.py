@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from commune.accounts.access import staff_required
+from commune.billing.access import FINANCE
 from commune.billing.models import BankEntry, Invoice
 from commune.billing.services.bank import (
     BankImportError,
@@ -23,8 +24,6 @@ from commune.billing.services.bank import (
     exceptions_pending,
 )
 from commune.billing.services.invoices import BillingError
-
-from .bank import FINANCE
 
 
 class AssignForm(forms.Form):

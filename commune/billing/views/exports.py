@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_POST
 
 from commune.accounts.access import staff_required
+from commune.billing.access import FINANCE
 from commune.billing.models import BillingSettings
 from commune.billing.services.deposits_refund import (
     deposits_mark_refunded,
@@ -22,8 +23,6 @@ from commune.billing.services.deposits_refund import (
 )
 from commune.billing.services.exports import accounting_csv
 from commune.billing.services.invoices import BillingError
-
-from .bank import FINANCE
 
 
 class PeriodForm(forms.Form):
