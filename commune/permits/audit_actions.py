@@ -38,6 +38,7 @@ LABELS = {
     "layer_imported": _("review layer imported"),
     "address_layer_imported": _("address layer imported"),
     "configure": _("settings changed"),
+    "deemed_rules_changed": _("deemed opinions per service changed"),
     "api_token_created": _("API token created"),
     "api_token_revoked": _("API token revoked"),
 }

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import applicant, overview, staff
+from .views import applicant, deemed, overview, staff
 
 app_name = "permits"
 
@@ -41,6 +41,7 @@ urlpatterns = [
     ),
     path("staff/", staff.queue, name="queue"),
     path("staff/layers/", staff.layers, name="layers"),
+    path("staff/deemed-opinions/", deemed.deemed_opinions, name="deemed"),
     path("staff/addresses/", staff.address_layer, name="address-layer"),
     path("staff/map/", overview.staff_map, name="staff-map"),
     path("staff/map.geojson", overview.staff_map_geojson, name="staff-map-geojson"),

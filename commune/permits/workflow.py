@@ -194,6 +194,24 @@ def regularisation_step(
     return None
 
 
+#: The department codes of the traffic police: by default their silence never counts as
+#: favourable on a full closure (the diversion is theirs to approve).
+TRAFFIC_POLICE_CODES = frozenset({"traffic", "police", "traffic-police", "police-trafic"})
+
+
+def silence_is_favourable(
+    *, town_default: bool, rule: bool | None, department_code: str, road_closure: str
+) -> bool:
+    """Whether a service's silence counts as a favourable opinion once its review is late
+    enough: the town's rule for this service and closure level when it set one; otherwise the
+    town's general setting, except the traffic police on a full closure (never)."""
+    if rule is not None:
+        return rule
+    if department_code in TRAFFIC_POLICE_CODES and road_closure == "full":
+        return False
+    return town_default
+
+
 def works_overdue(status: str, *, flagged: bool) -> bool:
     """Flagged past their planned end, and their end still to be declared."""
     return flagged and allowed(status, "works_ended", actor=APPLICANT)

@@ -2,6 +2,7 @@
 
 from .address import Address
 from .config import (
+    DeemedOpinionRule,
     PermitSettings,
     ResurfacedStreet,
     ReviewFeature,
@@ -19,6 +20,7 @@ __all__ = [
     "ApiToken",
     "Attachment",
     "ComplementRequest",
+    "DeemedOpinionRule",
     "ExtensionRequest",
     "Finding",
     "Inspection",

@@ -214,3 +214,39 @@ class ResurfacedStreet(TenantModel):
 
     def __str__(self) -> str:
         return self.name
+
+
+class DeemedOpinionRule(TenantModel):
+    """Whether one service's silence counts as a favourable opinion (once its review is late by
+    the town's `deemed_after_days`) for one level of road closure. Without a row, the town's
+    `deemed_consent` says, except for the traffic police on a full closure: never deemed
+    (workflow.silence_is_favourable; docs/decisions/0011)."""
+
+    department = models.ForeignKey(
+        "tenants.Department",
+        on_delete=models.CASCADE,
+        related_name="+",
+        verbose_name=_("department"),
+    )
+    road_closure = models.CharField(_("road closure"), max_length=10, choices=RoadClosure.choices)
+    silence_is_favourable = models.BooleanField(_("silence counts as favourable"))
+
+    url_kwarg = "rule_id"
+
+    class Meta:
+        verbose_name = _("deemed opinion rule")
+        verbose_name_plural = _("deemed opinion rules")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["municipality", "department", "road_closure"],
+                name="deemed_rule_one_per_service_and_closure",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.department} / {self.road_closure}: {self.silence_is_favourable}"
+
+    def clean(self) -> None:
+        """The service is one of the town's own."""
+        if self.department_id and self.department.municipality_id != self.municipality_id:
+            raise ValidationError({"department": _("Choose one of the town's own services.")})

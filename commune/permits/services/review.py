@@ -17,6 +17,7 @@ from commune.permits.selectors import permit_settings_get
 
 from .attachments import attachment_add
 from .decision import permit_grant_if_routine
+from .deemed import deemed_rules, silence_counts
 from .notify import notify_later
 
 Status = PermitRequest.Status
@@ -206,6 +207,7 @@ def review_clocks_run(*, municipality, now: dt.datetime) -> dict[str, int]:
     canton = municipality.canton
     today = timezone.localdate(now)
     counts = {"reminded": 0, "late": 0, "escalated": 0, "deemed": 0}
+    rules = deemed_rules(municipality=municipality)
     tasks = ReviewTask.objects.filter(
         status=ReviewTask.Status.OPEN, permit__status__in=workflow.CLOCKS_RUN
     ).select_related("permit", "department", "permit__municipality")
@@ -216,7 +218,8 @@ def review_clocks_run(*, municipality, now: dt.datetime) -> dict[str, int]:
                 task.due_date, -settings.reminder_days_before, canton
             )
             if today > task.due_date:
-                if settings.deemed_consent and late_by >= settings.deemed_after_days:
+                deemed = silence_counts(task=task, settings=settings, rules=rules)
+                if deemed and late_by >= settings.deemed_after_days:
                     _task_deemed(task, now=now)
                     counts["deemed"] += 1
                     reviews_settle(permit=_locked(task.permit), now=now)
