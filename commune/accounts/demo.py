@@ -28,6 +28,7 @@ STAFF = [
     ("trafic", "Réviseur police du trafic", Role.SERVICE_REVIEWER, "traffic"),
     ("agenda", "Modératrice agenda", Role.AGENDA_MODERATOR, None),
     ("mobilite", "Analyste mobilité", Role.MOBILITY_ANALYST, None),
+    ("finances", "Responsable des finances", Role.FINANCE, None),
 ]
 
 CITIZENS = [

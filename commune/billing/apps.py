@@ -12,5 +12,9 @@ class BillingConfig(AppConfig):
     def ready(self):
         # Imported here, not above: Django reads apps.py before any model is loaded.
         from commune.core.audit import actions_register  # noqa: PLC0415
+        from commune.tenants.extensions import nav_register  # noqa: PLC0415
+
+        from .navigation import billing_nav_links  # noqa: PLC0415
 
         actions_register(LABELS)
+        nav_register(billing_nav_links)

@@ -12,10 +12,12 @@ import random
 import uuid
 
 from django.contrib.gis.geos import LineString, Point, Polygon
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from django.utils import timezone
 
 from commune.accounts.models import Membership, Organisation, Role, User
+from commune.billing.demo import billing_settings_demo
 from commune.core.idempotency import owned_key
 from commune.tenants import scoping
 from commune.tenants.models import Department
@@ -32,7 +34,8 @@ from .models import (
     StandardCondition,
 )
 from .models.address import address_key
-from .services import decision, review, submission, works
+from .services import decision, emergency, review, submission, works
+from .services.billing import permit_invoices_backfill
 from .services.geometry import AreaSpec
 
 CONDITIONS = [
@@ -240,6 +243,7 @@ def _town(town) -> None:
         _answer_all(permit, opinion="conditions", conditions=[night])
         permit = decision.permit_grant(permit=permit, officer=officer, now=now)
         works.works_start(permit=permit, applicant=luc, now=now)
+    _loops(town, x, y, luc=luc, utility=utility, sofia=sofia, builder=builder, officer=officer)
     # 5. A draft on the Avenue de Lavaux, under moratorium.
     _request(
         town,
@@ -251,6 +255,77 @@ def _town(town) -> None:
         days=3,
         description="Sondage",
     )
+
+
+#: The smallest valid PNG (1×1 pixel): a photo of the restored street for the demo.
+PNG = bytes.fromhex(
+    "89504e470d0a1a0a0000000d4948445200000001000000010806000000"
+    "1f15c4890000000d49444154789c6360000002000154a24f5d0000000049454e44ae426082"
+)
+
+
+def _loops(town, x, y, *, luc, utility, sofia, builder, officer) -> None:
+    """The loops of issue 8, visible in the demo: an emergency not yet decided (on the public
+    map at once, its start declared) and a street inspected with defects to repair. The
+    conflict pair is n° 2 and n° 3: each file names the other."""
+    now = timezone.now()
+    # 6. A burst pipe: an emergency in review, already dug.
+    permit, new = _request(
+        town,
+        6,
+        sofia,
+        builder,
+        _rect(x - 150, y - 200, 4, 3),
+        start_in=0,
+        days=3,
+        kind="water",
+        description="Fuite sur la conduite principale",
+        is_emergency=True,
+    )
+    if new:
+        permit = submission.permit_submit(permit=permit, applicant=sofia, now=now)
+        emergency.emergency_start(permit=permit, applicant=sofia, now=now)
+    # 7. Gas works of three weeks ago, the street restored, the inspection found defects.
+    permit, new = _request(
+        town,
+        7,
+        luc,
+        utility,
+        _rect(x - 250, y + 250, 6, 2),
+        start_in=-10,
+        days=5,
+        kind="gas",
+        description="Réparation d'une conduite de gaz",
+    )
+    if new:
+        asked = now - dt.timedelta(days=24)
+        permit = submission.permit_submit(permit=permit, applicant=luc, now=asked)
+        _answer_all(permit)
+        permit.refresh_from_db()
+        if permit.status != PermitRequest.Status.GRANTED:
+            permit = decision.permit_grant(
+                permit=permit,
+                officer=officer,
+                now=asked + dt.timedelta(days=3),
+                override_reason="Démonstration",
+            )
+        works.works_start(permit=permit, applicant=luc, now=now - dt.timedelta(days=9))
+        works.works_end(permit=permit, applicant=luc, now=now - dt.timedelta(days=6))
+        photo = SimpleUploadedFile("chaussee.png", PNG, content_type="image/png")
+        works.works_reinstate(
+            permit=permit,
+            applicant=luc,
+            photos=[(photo, "image/png")],
+            now=now - dt.timedelta(days=5),
+        )
+        works.inspection_record(
+            permit=permit,
+            inspector=officer,
+            result="defects",
+            notes="Joint non scellé sur 2 m devant le n° 14 ; tassement de l'enrobé.",
+            fix_by=timezone.localdate() + dt.timedelta(days=10),
+            now=now,
+        )
 
 
 # Real street names, invented house numbers; the points are placed inside each territory.
@@ -308,3 +383,6 @@ def load(towns) -> None:
         with scoping.scope(town):
             _town(town)
             _addresses(town)
+            # The granted permits' invoices, once the town's creditor details are set.
+            billing_settings_demo(town)
+            permit_invoices_backfill(municipality=town, now=timezone.now())

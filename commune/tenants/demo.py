@@ -91,7 +91,7 @@ def load() -> list[Municipality]:
                 "languages": ["fr", "de", "it", "en"],
                 "primary_colour": spec["colour"],
                 "contact_email": spec["email"],
-                "modules": ["permits", "mobility", "agenda", "portal"],
+                "modules": ["permits", "mobility", "agenda", "portal", "billing"],
             },
         )
         towns.append(town)

@@ -22,6 +22,7 @@ from commune.billing.services.credit import credit_note_issue
 from commune.billing.services.debtors import debtor_from_text
 from commune.billing.services.deposits import deposit_hold
 from commune.billing.services.invoices import Line, invoice_issue
+from commune.permits import workflow
 from commune.permits.models import PermitRequest
 from commune.permits.selectors import permit_settings_get
 from commune.tenants.models import Module
@@ -204,6 +205,22 @@ def permit_extension_rebill(*, permit: PermitRequest, extension, now: dt.datetim
     return permit_fees_rebill(
         permit=permit, purpose=f"extension-{extension.pk}", why=why, now=now, actor=actor
     )
+
+
+def permit_invoices_backfill(*, municipality, now: dt.datetime) -> int:
+    """Issue the grant's invoice of every permit granted before the town billed through billing
+    (it switched billing on later): once each, dated from the grant. Returns how many."""
+    issued = 0
+    permits = PermitRequest.objects.filter(
+        municipality=municipality,
+        status__in=workflow.ISSUED,
+        fee_total__isnull=False,
+        decided_at__isnull=False,
+    )
+    for permit in permits:
+        if permit_grant_invoice(permit) is None:
+            issued += permit_invoice_issue(permit=permit, now=permit.decided_at) is not None
+    return issued
 
 
 def fees_billed(permit: PermitRequest) -> Decimal:
