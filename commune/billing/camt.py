@@ -62,6 +62,7 @@ class Transaction:
     debtor_name: str = ""
     debtor_iban: str = ""
     bank_ref: str = ""  # AcctSvcrRef as the bank gave it ("" when it gave none)
+    booked: bool = True  # Sts BOOK (or none given); PDNG, INFO…: not money yet
 
 
 @dataclass(frozen=True)
@@ -208,6 +209,8 @@ def _transactions(r: _Reader, iban: str, entry, seen: dict[str, int]) -> list[Tr
     if indicator not in ("CRDT", "DBIT"):
         raise CamtError(_("An entry of the bank file is neither a credit nor a debit."))
     reversal = r.text(entry, "RvslInd").lower() in ("true", "1")
+    # .08: Sts/Cd; .04: Sts as text. No status at all is read as booked.
+    status = (r.text(entry, "Sts/Cd") or r.text(entry, "Sts") or "BOOK").upper()
     booking = r.date(entry, "BookgDt")
     if booking is None:
         raise CamtError(_("An entry of the bank file has no booking date."))
@@ -266,6 +269,7 @@ def _transactions(r: _Reader, iban: str, entry, seen: dict[str, int]) -> list[Tr
                     :34
                 ],
                 bank_ref=bank_ref[:80],
+                booked=status == "BOOK",
             )
         )
     return out

@@ -5,7 +5,7 @@
 
 Per transaction, in the file's order:
 - duplicate: its entry_ref was imported before, or came earlier in this file: nothing applied;
-- ignored: a debit or a reversal (listed, never applied);
+- ignored: a debit, a reversal or an entry not booked yet (listed, never applied);
 - unknown: no valid reference, no open invoice with it, or not in CHF;
 - paid / partial / overpaid: against the invoice's open amount *as the file has left it*, so
   two payments of one invoice in one file are applied in order (the second of two full
@@ -37,6 +37,7 @@ class Payable(Protocol):
     credit: bool
     reversal: bool
     reference: str
+    booked: bool
 
 
 @dataclass(frozen=True)
@@ -77,7 +78,7 @@ def entries_match(
             out.append(Match(tx.entry_ref, DUPLICATE, reference, invoice.id if invoice else None))
             continue
         refs_seen.add(tx.entry_ref)
-        if not tx.credit or tx.reversal:
+        if not tx.credit or tx.reversal or not tx.booked:
             out.append(Match(tx.entry_ref, IGNORED, reference))
             continue
         invoice = open_invoices.get(reference) if reference else None

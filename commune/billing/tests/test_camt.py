@@ -122,9 +122,11 @@ def test_version_04_and_reversal_read():
     data = data.replace(
         b"<Dbtr><Pty><Nm>Muster Bau SA</Nm></Pty></Dbtr>", b"<Dbtr><Nm>X</Nm></Dbtr>"
     )
+    data = data.replace(b"<Sts><Cd>BOOK</Cd></Sts>", b"<Sts>PDNG</Sts>")
     (tx,) = camt_read(data).transactions
     assert tx.reversal is True
     assert tx.debtor_name == "X"
+    assert tx.booked is False
 
 
 def _refused(data: bytes, language: str = "en") -> str:

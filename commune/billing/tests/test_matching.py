@@ -36,6 +36,7 @@ class Tx:
     currency: str = "CHF"
     credit: bool = True
     reversal: bool = False
+    booked: bool = True
 
 
 def _open():
@@ -61,6 +62,7 @@ def test_each_payment_ends_where_it_belongs():
         Tx("8", Decimal("9.00"), A, credit=False),  # a debit
         Tx("9", Decimal("9.00"), A, reversal=True),  # a reversal
         Tx("10", Decimal("5.00"), A, currency="EUR"),
+        Tx("11", Decimal("9.00"), A, booked=False),  # pending
     ]
     # when
     matches = entries_match(txs, open_invoices=_open(), seen={"old"})
@@ -77,6 +79,7 @@ def test_each_payment_ends_where_it_belongs():
         (IGNORED, None, Decimal("0"), Decimal("0")),
         (IGNORED, None, Decimal("0"), Decimal("0")),
         (UNKNOWN, None, Decimal("0"), Decimal("0")),
+        (IGNORED, None, Decimal("0"), Decimal("0")),
     ]
     assert matches[1].reference == B
 
@@ -106,6 +109,7 @@ transactions = st.lists(
         currency=st.sampled_from(["CHF", "CHF", "EUR"]),
         credit=st.booleans(),
         reversal=st.booleans(),
+        booked=st.booleans(),
     ),
     max_size=12,
 )
