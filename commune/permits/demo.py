@@ -17,6 +17,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from commune.accounts.models import Membership, Organisation, Role, User
+from commune.billing.demo import billing_settings_demo
 from commune.core.idempotency import owned_key
 from commune.tenants import scoping
 from commune.tenants.models import Department
@@ -34,6 +35,7 @@ from .models import (
 )
 from .models.address import address_key
 from .services import decision, emergency, review, submission, works
+from .services.billing import permit_invoices_backfill
 from .services.geometry import AreaSpec
 
 CONDITIONS = [
@@ -381,3 +383,6 @@ def load(towns) -> None:
         with scoping.scope(town):
             _town(town)
             _addresses(town)
+            # The granted permits' invoices, once the town's creditor details are set.
+            billing_settings_demo(town)
+            permit_invoices_backfill(municipality=town, now=timezone.now())
