@@ -86,6 +86,8 @@ def test_done_means_file_imported_through_the_page(town, finance, invoices, staf
     )
     assert outcomes == {"T-1": "paid", "T-2": "partial", "T-3": "overpaid", "T-4": "unknown"}
     assert BankEntry.objects.filter(outcome="duplicate").count() == 1
+    listing = client.get("/pully/billing/bank/").content.decode()
+    assert "Paiement partiel&nbsp;: 1" in listing or "Partial payment&nbsp;: 1" in listing
     queue = client.get("/pully/billing/exceptions/").content.decode()
     assert queue.count('data-outcome="') == 4  # partial, overpaid, unknown, duplicate
     # when the same file is uploaded again

@@ -16,7 +16,7 @@ from django.views.decorators.http import require_http_methods
 from commune.accounts.access import staff_required
 from commune.billing.access import FINANCE
 from commune.billing.camt import MAX_BYTES
-from commune.billing.models import BankFile
+from commune.billing.models import BankEntry, BankFile
 from commune.billing.services.bank import BankImportError, bank_file_import
 from commune.core.uploads import file_size
 
@@ -38,6 +38,15 @@ class BankFileForm(forms.Form):
                 % {"size": file_size(upload.size), "limit": file_size(limit)}
             )
         return upload
+
+
+def _with_summary(bank_file: BankFile) -> BankFile:
+    """The file with `summary`: (outcome label, count) in the outcomes' order."""
+    counts = bank_file.counts or {}
+    bank_file.summary = [
+        (label, counts[key]) for key, label in BankEntry.Outcome.choices if counts.get(key)
+    ]
+    return bank_file
 
 
 def _files(request):
@@ -71,10 +80,11 @@ def bank_files(request):
                 )
             )
     status = 400 if request.method == "POST" else 200
+    files = _files(request).select_related("imported_by")[:100]
     return render(
         request,
         "billing/bank_files.html",
-        {"form": form, "files": _files(request).select_related("imported_by")[:100]},
+        {"form": form, "files": [_with_summary(f) for f in files]},
         status=status,
     )
 
