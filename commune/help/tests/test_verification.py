@@ -90,6 +90,7 @@ def test_five_wrong_codes_lock_the_letter_even_for_the_right_code_after(pending)
 def test_a_new_letter_replaces_the_code_before_it(pending):
     old = neighbours.code_issue(neighbour=pending, actor=None, now=NOW)
     new = neighbours.code_issue(neighbour=pending, actor=None, now=NOW)
+    assert VerificationCode.objects.filter(replaced_at=None).count() == 1
     with pytest.raises(ValidationError):
         neighbours.code_enter(neighbour=pending, typed=old.code, now=NOW)
     neighbours.code_enter(neighbour=pending, typed=new.code, now=NOW)

@@ -1,0 +1,1 @@
+BBBB BBBBBBBBBBBBBB BBB gettext(u'Neighbourhood help: your answer to "%(title)s" was accepted') SSSSSSSSSSSSS SSSSS SSSS SSSSSS SS SSSSSSSSSSS SSS SSSSSSSSBBBBBBBBBBBBB

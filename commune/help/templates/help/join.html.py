@@ -1,0 +1,10 @@
+BBBBBBB BBBBBBBBBBBBBBB BBBB
+BBBBB BBBBB gettext(u'Join your neighbours')  X BBBBBBBB
+BBBBB BBBBBBB
+XXXX gettext(u'Join your neighbours') XXXXX
+XXX gettext(u"Your address is verified by a code the town sends you by post, or at the counter with an identity document. Only the town's coordinator sees your address and phone number.") SSSS SSSSSSS SS SSSSSSSS SS S SSSS SSS SSSS SSSSS SSS SS SSSSS SS SS SSS SSSSSSS SSSS SS SSSSSSSS SSSSSSSSS SSSS SSS SSSSSS SSSSSSSSSSS SSSS SSSS SSSSSSS SSS SSSSS SSSSSSSXXXX
+XXXXX XXXXXXXXXXXXX XXXXXXXXXXXBBBBBBBBBB
+  BBBBBBB BBBBBBBBBBBBBBBBBBB
+  XXXXXXX XXXXXXXXXXXXXX gettext(u'Send') XXXXXXXXX
+XXXXXXX
+BBBBBBBB
