@@ -137,3 +137,8 @@ def test_same_input_same_output(txs):
     assert entries_match(txs, open_invoices=_open(), seen={"old"}) == entries_match(
         list(txs), open_invoices=_open(), seen={"old"}
     )
+
+
+def test_a_zero_amount_is_applied_to_nothing():
+    (match,) = entries_match([Tx("z", Decimal("0.00"), A)], open_invoices=_open(), seen=set())
+    assert (match.outcome, match.applied) == (UNKNOWN, Decimal("0"))
