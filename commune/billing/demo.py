@@ -9,6 +9,7 @@ from decimal import Decimal
 
 from django.utils import timezone
 
+from commune.billing.demo_bank import bank_demo
 from commune.billing.models import BillingSettings, Invoice
 from commune.billing.services.payments import payment_record
 from commune.tenants import scoping
@@ -64,3 +65,4 @@ def load(towns) -> None:
         with scoping.scope(town):
             billing_settings_demo(town)
             _paid_and_overdue(town)
+            bank_demo(town)

@@ -53,10 +53,11 @@ def _entry(ref: str, amount: Decimal, day: dt.date, *, reference: str = "", text
 
 
 def demo_camt054(*, iban: str, invoices: list[Invoice], day: dt.date) -> bytes:
-    """Half of the first open invoice, the first paid invoice paid again, and a payment
-    without a reference."""
+    """Half of the first invoice open and not yet due, the first paid invoice paid again, and a
+    payment without a reference."""
     entries = []
-    open_ = [i for i in invoices if i.status in ("open", "reminded")]
+    # not yet due: the demo's overdue invoice stays unpaid, for the reminders
+    open_ = [i for i in invoices if i.status == "open" and i.due_on >= day]
     paid = [i for i in invoices if i.status == "paid"]
     if open_:
         half = (open_[0].total / 2).quantize(Decimal("0.01"))
@@ -85,6 +86,8 @@ def bank_demo(town) -> BankFile | None:
     invoices = list(
         Invoice.objects.filter(municipality=town, kind=Invoice.Kind.INVOICE).order_by("sequence")
     )
+    if not invoices:
+        return None
     now = timezone.now()
     data = demo_camt054(iban=settings.account_iban, invoices=invoices, day=timezone.localdate(now))
     return bank_file_import(
