@@ -53,7 +53,8 @@ class PaymentForm(forms.Form):
         label=_("Amount (CHF)"), min_value=Decimal("0.05"), max_digits=12, decimal_places=2
     )
     booked_on = forms.DateField(
-        label=_("Received on"), widget=forms.DateInput(attrs={"type": "date"})
+        label=_("Received on"),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
     note = forms.CharField(label=_("Note"), required=False, max_length=500)
     confirm = forms.BooleanField(
