@@ -5,7 +5,11 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
-from commune.billing.models import BillingSettings
+import factory
+from django.utils import timezone
+
+from commune.billing.models import BankEntry, BankFile, BillingSettings, Invoice
+from commune.billing.references import qrr_for
 from commune.billing.services.debtors import Debtor
 from commune.billing.services.invoices import Line, invoice_issue
 
@@ -60,3 +64,42 @@ def issue(
         lines=[Line(label="Émolument", unit_price=Decimal(amount), item_kind="permit_fee")],
         issued_on=issued_on,
     )
+
+
+class InvoiceFactory(factory.django.DjangoModelFactory):
+    """A bare invoice row (the isolation test's); tests of behaviour use `issue()`."""
+
+    class Meta:
+        model = Invoice
+
+    year = 2026
+    sequence = factory.Sequence(lambda n: 90000 + n)
+    number = factory.LazyAttribute(lambda o: f"F-{o.year}-{o.sequence:05d}")
+    reference = factory.LazyAttribute(lambda o: qrr_for(year=o.year, sequence=o.sequence))
+    source_kind = "permit"
+    source_id = factory.Sequence(lambda n: 50000 + n)
+    purpose = "grant"
+    debtor_name = "Romande Energie SA"
+    issued_on = dt.date(2026, 5, 4)
+    due_on = dt.date(2026, 6, 3)
+    total = Decimal("100.00")
+
+
+class BankFileFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = BankFile
+
+    sha256 = factory.Sequence(lambda n: f"{n:064x}")
+    filename = factory.Sequence(lambda n: f"camt054-{n}.xml")
+    kind = BankFile.Kind.CAMT054
+    imported_at = factory.LazyFunction(timezone.now)
+
+
+class BankEntryFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = BankEntry
+
+    bank_file = factory.LazyAttribute(lambda o: BankFileFactory(municipality=o.municipality))
+    entry_ref = factory.Sequence(lambda n: f"ENTRY-{n}")
+    amount = Decimal("100.00")
+    outcome = BankEntry.Outcome.UNKNOWN
