@@ -5,12 +5,23 @@ is inserted, a key stored with other values is replaced by the new row (a re-del
 value wins), a key stored with the same values is left alone. Files are partitioned by a string
 (the UTC month for time series) and rewritten atomically (temporary file + rename) under a lock,
 so a crash or a concurrent import never leaves a half-written partition.
+
+A merge is all or nothing, even when the process is killed (kill -9, out of memory) halfway:
+the new partitions are written to ``<folder>/.staging/`` first, then swapped in one by one
+with the old ones kept as hard links beside them and a journal listing the swap; only once
+every file is swapped is the journal removed. A merge that died leaves the staging folder
+behind, and ``recover()`` (run by the next writer under the lock, and by the web side's worker
+at start) puts every old partition back. Readers read ``<folder>/*.parquet`` and never see the
+staging folder. docs/decisions/0014-all-or-nothing-imports.md says why this and not a
+generation pointer.
 """
 
 from __future__ import annotations
 
 import fcntl
+import json
 import os
+import shutil
 from collections.abc import Callable
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -28,15 +39,78 @@ class MergeResult:
     unchanged: int = 0
 
 
+STAGING = ".staging"
+JOURNAL = "swap.json"
+BACKUP = "old"
+
+
 @contextmanager
 def locked(folder: Path):
+    """The folder's writer lock; a merge that died in it is undone first (recover)."""
     folder.mkdir(parents=True, exist_ok=True)
     with open(folder / ".lock", "w") as fh:
         fcntl.flock(fh, fcntl.LOCK_EX)
         try:
+            recover(folder)
             yield
         finally:
             fcntl.flock(fh, fcntl.LOCK_UN)
+
+
+def recover(folder: Path) -> bool:
+    """Undo a merge into ``folder`` that died (call under the lock): every partition it had
+    swapped gets its old file back, a partition it added is removed, its staged files are
+    dropped. True when there was one."""
+    staging = Path(folder) / STAGING
+    if not staging.is_dir():
+        return False
+    journal = staging / JOURNAL
+    if journal.exists():  # it died while swapping: put the old files back
+        for entry in json.loads(journal.read_text())["files"]:
+            target, backup = Path(folder) / entry["name"], staging / BACKUP / entry["name"]
+            if entry["existed"] and backup.exists():
+                os.replace(backup, target)
+            elif not entry["existed"]:
+                target.unlink(missing_ok=True)
+    shutil.rmtree(staging)
+    return True
+
+
+def recover_tree(root: str | Path, municipality_id: int | str | None = None) -> list[Path]:
+    """recover() every dataset folder of a town (or of every town) that holds a merge that
+    died, each under its lock; returns the folders recovered."""
+    base = Path(root) if municipality_id is None else Path(root) / str(municipality_id)
+    found = []
+    for staging in sorted(base.glob(f"**/{STAGING}")):
+        folder = staging.parent
+        if staging.is_dir() and (folder / ".lock").exists():
+            with open(folder / ".lock", "w") as fh:
+                fcntl.flock(fh, fcntl.LOCK_EX)
+                try:
+                    if recover(folder):
+                        found.append(folder)
+                finally:
+                    fcntl.flock(fh, fcntl.LOCK_UN)
+    return found
+
+
+def _swap_in(folder: Path, staging: Path, names: list[str]) -> None:
+    """Swap the staged partitions ``names`` into ``folder``: the journal first, then each old
+    file kept as a hard link and replaced; the journal removed last (the merge is then done)."""
+    if not names:
+        shutil.rmtree(staging)
+        return
+    entries = [{"name": n, "existed": (folder / n).exists()} for n in names]
+    (staging / BACKUP).mkdir()
+    tmp = staging / f".{JOURNAL}.tmp"
+    tmp.write_text(json.dumps({"files": entries}))
+    os.replace(tmp, staging / JOURNAL)
+    for entry in entries:
+        if entry["existed"]:
+            os.link(folder / entry["name"], staging / BACKUP / entry["name"])
+        os.replace(staging / entry["name"], folder / entry["name"])
+    (staging / JOURNAL).unlink()
+    shutil.rmtree(staging)
 
 
 def write_atomic(table: pa.Table, path: Path) -> None:
@@ -61,35 +135,47 @@ def merge_into(
     groups = new.groupby(partition, sort=True)
     n_parts = max(1, groups.ngroups)
     with locked(folder):
-        for done, (part, rows) in enumerate(groups, start=1):
-            if on_fraction is not None and done > 1:
-                on_fraction((done - 1) / n_parts)
-            path = folder / f"{part}.parquet"
-            rows = rows[schema.names]
-            if path.exists():
-                old = pq.read_table(path).to_pandas()
-                joined = rows.merge(old, on=key, how="left", suffixes=("", "__old"), indicator=True)
-                is_new = joined["_merge"] == "left_only"
-                same = pd.Series(True, index=joined.index)
-                for col in value_cols:
-                    a, b = joined[col], joined[f"{col}__old"]
-                    same &= (a == b) | (a.isna() & b.isna())
-                same &= ~is_new
-                n_new, n_same = int(is_new.sum()), int(same.sum())
-                n_replaced = len(rows) - n_new - n_same
-                result.inserted += n_new
-                result.unchanged += n_same
-                result.replaced += n_replaced
-                if n_new == 0 and n_replaced == 0:
-                    continue
-                keep = old.merge(rows[key], on=key, how="left", indicator=True)
-                old = old[(keep["_merge"] == "left_only").to_numpy()]
-                merged = pd.concat([old, rows], ignore_index=True)
-            else:
-                result.inserted += len(rows)
-                merged = rows
-            merged = merged.sort_values(key, kind="stable")
-            write_atomic(pa.Table.from_pandas(merged, schema=schema, preserve_index=False), path)
+        staging = folder / STAGING
+        staging.mkdir()
+        written: list[str] = []
+        try:
+            for done, (part, rows) in enumerate(groups, start=1):
+                if on_fraction is not None and done > 1:
+                    on_fraction((done - 1) / n_parts)
+                path = folder / f"{part}.parquet"
+                rows = rows[schema.names]
+                if path.exists():
+                    old = pq.read_table(path).to_pandas()
+                    joined = rows.merge(
+                        old, on=key, how="left", suffixes=("", "__old"), indicator=True
+                    )
+                    is_new = joined["_merge"] == "left_only"
+                    same = pd.Series(True, index=joined.index)
+                    for col in value_cols:
+                        a, b = joined[col], joined[f"{col}__old"]
+                        same &= (a == b) | (a.isna() & b.isna())
+                    same &= ~is_new
+                    n_new, n_same = int(is_new.sum()), int(same.sum())
+                    n_replaced = len(rows) - n_new - n_same
+                    result.inserted += n_new
+                    result.unchanged += n_same
+                    result.replaced += n_replaced
+                    if n_new == 0 and n_replaced == 0:
+                        continue
+                    keep = old.merge(rows[key], on=key, how="left", indicator=True)
+                    old = old[(keep["_merge"] == "left_only").to_numpy()]
+                    merged = pd.concat([old, rows], ignore_index=True)
+                else:
+                    result.inserted += len(rows)
+                    merged = rows
+                merged = merged.sort_values(key, kind="stable")
+                table = pa.Table.from_pandas(merged, schema=schema, preserve_index=False)
+                pq.write_table(table, staging / path.name, compression="zstd")
+                written.append(path.name)
+            _swap_in(folder, staging, written)
+        except BaseException:
+            recover(folder)  # an error, not a kill: undo at once
+            raise
     if on_fraction is not None:
         on_fraction(1.0)
     return result

@@ -18,6 +18,7 @@ from .models import ScheduledRun
 logger = logging.getLogger("commune.schedule")
 
 _registry: dict[str, tuple[object, dt.timedelta]] = {}
+_at_start: list = []
 
 
 def every(interval: dt.timedelta):
@@ -26,6 +27,23 @@ def every(interval: dt.timedelta):
         return task
 
     return register
+
+
+def at_start(function):
+    """Run `function` (no arguments) once when a worker starts, before it takes jobs: e.g.
+    finding the jobs a worker that died left running (mobility)."""
+    _at_start.append(function)
+    return function
+
+
+def run_start_hooks() -> None:
+    """Every app's @at_start functions (declared in its tasks.py); one that fails is logged."""
+    autodiscover_modules("tasks")
+    for function in _at_start:
+        try:
+            function()
+        except Exception:
+            logger.exception("worker start hook failed", extra={"hook": function.__name__})
 
 
 def registered() -> dict[str, tuple[object, dt.timedelta]]:

@@ -6,12 +6,13 @@ import datetime as dt
 from django.utils import timezone
 from django_tasks import task
 
-from commune.core.schedule import every
+from commune.core.schedule import at_start, every
 from commune.tenants import scoping
 from commune.tenants.models import Municipality
 
 from .services.exports import readings_export
 from .services.opendata import opendata_publish
+from .services.recovery import imports_recover
 from .warehouse import rollups_refresh
 
 
@@ -49,3 +50,17 @@ def opendata_publish_all() -> int:
             with scoping.scope(town):
                 made += len(opendata_publish(municipality=town, today=timezone.localdate()))
     return made
+
+
+@every(dt.timedelta(minutes=5))
+@task()
+def imports_recover_all() -> int:
+    """Fail the imports of every town left running by a process that died (a heartbeat older
+    than five minutes), their warehouse put back as before them (services/recovery.py)."""
+    return len(imports_recover(now=timezone.now()))
+
+
+@at_start
+def imports_recover_at_start() -> int:
+    """At worker start: the imports whose process on this host is gone, at once."""
+    return len(imports_recover(now=timezone.now()))

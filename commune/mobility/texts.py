@@ -261,6 +261,12 @@ SENTENCES: dict[str, Writer] = {
             "split the file into smaller ones."
         )
     ),
+    "import.interrupted": Sentence(
+        gettext_lazy(
+            "The import was interrupted at %(progress)s %% (the process running it stopped); "
+            "the data imported before is unchanged. Import the file again."
+        )
+    ),
     "import.internal": Sentence(gettext_lazy("The import stopped because of an internal error.")),
     "evaluation.no_counts": Sentence(gettext_lazy("This town has no counting data yet.")),
     "evaluation.failed": Sentence(gettext_lazy("The evaluation could not be computed: %(e)s")),

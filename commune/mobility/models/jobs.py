@@ -48,6 +48,10 @@ class BackgroundJob(TenantModel):
     )
     started_at = models.DateTimeField(_("started"), null=True, blank=True)
     finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+    # While running: the process that runs it ("host:pid") and when it last said it was alive
+    # (services/recovery.py finds a job whose process died).
+    worker = models.CharField(max_length=255, blank=True, editable=False)
+    heartbeat_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     class Meta:
         abstract = True

@@ -26,6 +26,7 @@ from untrusted.archives import ArchiveRefused
 from .. import warehouse
 from ..models import DataImport
 from ..warehouse.ingest import archive_limits
+from .heartbeat import heartbeat
 
 Status = DataImport.Status
 
@@ -166,15 +167,16 @@ def import_run(
     if refusal is not None:
         return _finish_failed(data_import, "import.refused", **refusal)
     try:
-        report = warehouse.import_file(
-            municipality=data_import.municipality,
-            kind=data_import.kind,
-            path=source,
-            tz=data_import.time_zone,
-            options=data_import.options,
-            progress=on_progress,
-            today=today or timezone.localdate(),
-        )
+        with heartbeat(data_import):
+            report = warehouse.import_file(
+                municipality=data_import.municipality,
+                kind=data_import.kind,
+                path=source,
+                tz=data_import.time_zone,
+                options=data_import.options,
+                progress=on_progress,
+                today=today or timezone.localdate(),
+            )
     except warehouse.format_error_class() as exc:
         return _finish_failed(data_import, "import.refused", code=exc.code, **exc.params)
     except warehouse.UnknownOptions as exc:
@@ -280,6 +282,8 @@ def import_run_isolated(*, data_import: DataImport) -> DataImport:
     data_import.refresh_from_db()
     if outcome.ok or data_import.status not in {Status.QUEUED, Status.RUNNING}:
         return data_import
+    # the child died: a merge it left halfway is undone (analytics.store.recover)
+    warehouse.warehouse_recover(municipality_id=data_import.municipality_id)
     with translation.override(data_import.municipality.default_language):
         if outcome.out_of_memory:
             return _finish_failed(data_import, "import.memory", limit=_memory_limit())

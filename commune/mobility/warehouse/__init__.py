@@ -21,6 +21,7 @@ from .ingest import (
     rollups_refresh,
     town_folder,
     town_site_ids,
+    warehouse_recover,
     warehouse_root,
 )
 from .read import (
@@ -59,5 +60,6 @@ __all__ = [
     "rollups_refresh",
     "town_folder",
     "town_site_ids",
+    "warehouse_recover",
     "warehouse_root",
 ]

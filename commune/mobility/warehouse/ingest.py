@@ -16,6 +16,7 @@ from analytics.evaluation import evaluate
 from analytics.ingest import counts, gtfs, network, sites
 from analytics.ingest.readings import last_stored, store_readings
 from analytics.ingest.report import ImportFormatError
+from analytics.store import recover_tree
 from commune.tenants.models import Municipality
 
 logger = logging.getLogger(__name__)
@@ -144,6 +145,12 @@ def import_file(
     except Exception:  # the rows are imported; queries read them raw until the hourly job
         logger.exception("rollups of town %s not refreshed after an import", municipality.pk)
     return report
+
+
+def warehouse_recover(*, municipality_id: int) -> list[Path]:
+    """Undo the town's merges that died halfway (analytics.store.recover): its dataset folders
+    as they were before them. Returns the folders put back."""
+    return recover_tree(warehouse_root(), municipality_id)
 
 
 def rollups_refresh(*, municipality: Municipality) -> dict[str, int]:

@@ -16,7 +16,7 @@ from django.core.management.base import BaseCommand
 from django.db import close_old_connections
 
 from commune.core.health import worker_beat
-from commune.core.schedule import enqueue_due
+from commune.core.schedule import enqueue_due, run_start_hooks
 
 logger = logging.getLogger("commune.worker")
 
@@ -41,6 +41,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, no_scheduler=False, tick=15.0, queues=None, batch=False, **options):
         worker_beat()
+        run_start_hooks()
         if not no_scheduler:
             threading.Thread(target=self._schedule_loop, args=(tick,), daemon=True).start()
         backend = settings.TASKS["default"]["BACKEND"]
