@@ -19,6 +19,7 @@ from commune.permits import workflow
 from .models import (
     Address,
     ComplementRequest,
+    ExtensionRequest,
     Finding,
     PermitRequest,
     PermitSettings,
@@ -133,6 +134,22 @@ def _complement_overdue(today) -> QuerySet[ComplementRequest]:
     )
 
 
+def _extension_pending() -> QuerySet[ExtensionRequest]:
+    """The file's extension request still waiting for the officer's answer."""
+    return ExtensionRequest.objects.filter(
+        permit=OuterRef("pk"), status=ExtensionRequest.Status.PENDING
+    )
+
+
+#: The queue's badges for blocking findings: one per kind (which finding, not "a finding").
+QUEUE_FINDINGS = (
+    Finding.Kind.CONFLICT,
+    Finding.Kind.NOTICE,
+    Finding.Kind.MORATORIUM,
+    Finding.Kind.EMERGENCY,
+)
+
+
 def permit_queue(
     *,
     municipality,
@@ -164,6 +181,7 @@ def permit_queue(
             | Q(Exists(blocking), status__in=workflow.AWAITING_DECISION)
             | Q(~Exists(open_tasks), status__in=workflow.sources("granted", actor=workflow.OFFICER))
             | Q(status=PermitRequest.Status.INSPECTED_DEFECTS)
+            | Exists(_extension_pending())
             | Q(
                 overdue_flagged_at__isnull=False,
                 status__in=workflow.sources("works_ended", actor=workflow.APPLICANT),
@@ -192,6 +210,11 @@ def permit_queue_rows(*, municipality, ids: list[int]) -> list[PermitRequest]:
             has_late=Exists(late),
             has_findings=Exists(blocking),
             complement_overdue=Q(Exists(_complement_overdue(today)), status__in=workflow.PAUSED),
+            extension_pending=Exists(_extension_pending()),
+            **{
+                f"finding_{kind}": Exists(Finding.objects.filter(permit=OuterRef("pk"), kind=kind))
+                for kind in QUEUE_FINDINGS
+            },
         )
     )
     by_id = {row.pk: row for row in rows}
@@ -200,6 +223,11 @@ def permit_queue_rows(*, municipality, ids: list[int]) -> list[PermitRequest]:
         row.works_overdue = workflow.works_overdue(
             row.status, flagged=row.overdue_flagged_at is not None
         )
+        row.findings_found = [
+            (kind, Finding.Kind(kind).label)
+            for kind in QUEUE_FINDINGS
+            if getattr(row, f"finding_{kind}")
+        ]
     return [by_id[pk] for pk in ids if pk in by_id]
 
 

@@ -196,7 +196,7 @@ def regularisation_step(
 
 #: The department codes of the traffic police: by default their silence never counts as
 #: favourable on a full closure (the diversion is theirs to approve).
-TRAFFIC_POLICE_CODES = frozenset({"traffic", "police", "traffic-police", "police-trafic"})
+TRAFFIC_POLICE_CODES = ("traffic", "police", "traffic-police", "police-trafic")
 
 
 def silence_is_favourable(

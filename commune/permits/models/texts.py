@@ -55,7 +55,7 @@ SENTENCES: dict[str, Sentence] = {
         ),
         dates=("start",),
     ),
-    "routing.kind": Sentence(_("kind of work: %(kind)s"), labels=(("kind", WorkKind),)),
+    "routing.kind": Sentence("%(kind)s", labels=(("kind", WorkKind),)),
     "routing.impact": Sentence("%(impact)s", labels=(("impact", RoutingRule.Impact),)),
     "routing.always": Sentence(_("reviews every request")),
     "routing.layer": Sentence(_("work area touches %(layer)s")),
