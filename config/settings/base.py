@@ -275,6 +275,8 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 # Where the observatory keeps its Parquet files (one folder per municipality).
 WAREHOUSE_DIR = Path(os.environ.get("WAREHOUSE_DIR", VAR_DIR / "warehouse"))
+# Bank files (camt.053/054) dropped here, in a folder per town slug, are imported by the worker.
+BILLING_INBOX_DIR = Path(os.environ.get("BILLING_INBOX_DIR", VAR_DIR / "billing-inbox"))
 # Each data import runs in a child process whose address space is capped at this many bytes
 # (commune/core/isolation.py): a file that needs more fails alone, the worker goes on. Django,
 # pandas, pyarrow and DuckDB take about 0.9 GB of address space before reading a byte.

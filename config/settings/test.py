@@ -30,6 +30,7 @@ if not os.environ.get("DATABASE_URL"):
     DATABASES["default"]["TEST"] = {"NAME": str(TEST_RUN_DIR / "test.sqlite3")}  # noqa: F405
 MEDIA_ROOT = TEST_RUN_DIR / "media"
 WAREHOUSE_DIR = TEST_RUN_DIR / "warehouse"
+BILLING_INBOX_DIR = TEST_RUN_DIR / "billing-inbox"
 TEST_RUN_DIR.mkdir(parents=True, exist_ok=True)
 STORAGES = {
     "default": PRIVATE_STORAGE,

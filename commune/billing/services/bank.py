@@ -270,10 +270,7 @@ def bank_entry_resolve(*, entry: BankEntry, actor, now: dt.datetime, note: str) 
 def bank_inbox_dir(*, municipality) -> Path:
     """The folder the worker reads the town's bank files from: BILLING_INBOX_DIR (default
     VAR_DIR/billing-inbox) / <town slug>; processed/ and failed/ beside the files."""
-    root = getattr(django_settings, "BILLING_INBOX_DIR", None) or (
-        Path(django_settings.VAR_DIR) / "billing-inbox"
-    )
-    return Path(root) / municipality.slug
+    return Path(django_settings.BILLING_INBOX_DIR) / municipality.slug
 
 
 def _move(path: Path, folder: Path, stamp: str) -> Path:
@@ -308,11 +305,21 @@ def bank_inbox_run(*, municipality, now: dt.datetime) -> dict[str, int]:
                 municipality=municipality, data=path.read_bytes(), filename=path.name, now=now
             )
         except BankImportError as error:
-            target = _move(path, inbox / "failed", stamp)
-            target.with_name(target.name + ".txt").write_text(str(error) + "\n", encoding="utf-8")
             failed += 1
             logger.warning("bank file refused", extra={"file": path.name, "reason": str(error)})
+            try:
+                target = _move(path, inbox / "failed", stamp)
+                target.with_name(target.name + ".txt").write_text(
+                    str(error) + "\n", encoding="utf-8"
+                )
+            except OSError as move_error:
+                logger.error(
+                    "bank file not moved", extra={"file": path.name, "error": str(move_error)}
+                )
             continue
-        _move(path, inbox / "processed", stamp)
         imported += int(result.created)
+        try:
+            _move(path, inbox / "processed", stamp)
+        except OSError as move_error:  # imported: the next run finds it imported already
+            logger.error("bank file not moved", extra={"file": path.name, "error": str(move_error)})
     return {"bank_files_imported": imported, "bank_files_failed": failed}

@@ -211,3 +211,21 @@ def test_periodic_job_reads_the_inbox_of_towns_that_bill(in_town, invoices, sett
     # then
     assert totals == {"bank_files_imported": 1, "bank_files_failed": 0}
     assert Invoice.objects.get(pk=invoices[0].pk).status == "paid"
+
+
+def test_inbox_goes_on_when_a_file_cannot_be_moved(in_town, invoices, settings, tmp_path):
+    # given an inbox whose processed/ cannot be made (a file stands in its place)
+    settings.BILLING_INBOX_DIR = tmp_path
+    inbox = bank_inbox_dir(municipality=in_town)
+    inbox.mkdir(parents=True)
+    (inbox / "processed").write_text("not a folder")
+    (inbox / "a.xml").write_bytes(mixed_file(invoices))
+    (inbox / "b.xml").write_bytes(b"not xml")
+    # when
+    totals = bank_inbox_run(municipality=in_town, now=NOW)
+    # then the file is imported (and stays), the next one still handled
+    assert totals == {"bank_files_imported": 1, "bank_files_failed": 1}
+    assert (inbox / "a.xml").exists() and not (inbox / "b.xml").exists()
+    # and the next run imports nothing again
+    assert bank_inbox_run(municipality=in_town, now=NOW)["bank_files_imported"] == 0
+    assert BankFile.objects.count() == 1
