@@ -2,7 +2,7 @@
 TZID and a VTIMEZONE, the RRULE, RDATE and EXDATE as stored; a cancelled date is an EXDATE, a
 moved date (or one held elsewhere) a VEVENT of its own with RECURRENCE-ID; RFC 7986 NAME and
 REFRESH-INTERVAL. RSS 2.0 lists the coming dates. Never UTC + RRULE (see
-docs/decisions/0013-agenda-recurrence.md)."""
+docs/decisions/0016-agenda-recurrence-local-time.md)."""
 
 from __future__ import annotations
 
@@ -111,7 +111,7 @@ def rss_bytes(*, municipality, listed, title: str, link: str) -> bytes:
         prefix = (
             _("Cancelled") + " — " if occurrence.cancelled or event.status == "cancelled" else ""
         )
-        url = f"{_event_url(event)}#{occurrence.key}"
+        url = f"{_event_url(event)}#{occurrence.anchor}"
         feed.add_item(
             title=f"{prefix}{event.title} — {when}",
             link=url,

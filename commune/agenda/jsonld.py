@@ -55,7 +55,7 @@ def occurrence_jsonld(*, event: Event, occurrence, venue, url: str) -> dict:
         "eventStatus": status,
         "eventAttendanceMode": "https://schema.org/OfflineEventAttendanceMode",
         "location": _place(venue),
-        "url": f"{url}#{occurrence.key}",
+        "url": f"{url}#{occurrence.anchor}",
         "isAccessibleForFree": event.price_kind == PriceKind.FREE,
         "inLanguage": event.languages,
         "organizer": {

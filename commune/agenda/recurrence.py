@@ -1,7 +1,7 @@
 """Recurrence: the simple choices of the entry form turned into an RFC 5545 RRULE, and an
 event's dates expanded from RRULE/RDATE/EXDATE by python-dateutil's `rrulestr` — never a
 home-made expander. Everything is Europe/Zurich local time: a weekly 14:00 stays 14:00 on
-both sides of a DST switch (docs/decisions/0013-agenda-recurrence.md). Pure: no database.
+both sides of a DST switch (docs/decisions/0016-agenda-recurrence-local-time.md). Pure: no database.
 """
 
 from __future__ import annotations
@@ -118,6 +118,11 @@ class Occurrence:
     def key(self) -> str:
         """The date's stable identifier in URLs and forms: its planned local time."""
         return self.original_start.strftime("%Y%m%dT%H%M")
+
+    @property
+    def anchor(self) -> str:
+        """The date's id in a page (an HTML id that is also a plain CSS selector)."""
+        return f"d{self.key}"
 
 
 def expand(

@@ -130,5 +130,5 @@ def test_the_rss_feed_lists_coming_dates(client, weekly):
     items = root.findall("channel/item")
     assert len(items) == 30
     assert (
-        items[0].findtext("link").endswith(f"/pully/agenda/activities/{weekly.pk}/#20261007T1400")
+        items[0].findtext("link").endswith(f"/pully/agenda/activities/{weekly.pk}/#d20261007T1400")
     )
