@@ -146,19 +146,26 @@ def code_enter(*, neighbour: Neighbour, typed: str, now: dt.datetime) -> Neighbo
             return neighbour
         code = neighbour.codes.filter(used_at=None, replaced_at=None).first()
         if code is None:
-            raise ValidationError(_("No letter with a code has been sent to you yet."))
+            raise ValidationError(
+                _("No letter with a code has been sent to you yet."), code="no_code"
+            )
         if code.failures >= MAX_FAILURES:
             raise ValidationError(
-                _("Too many wrong codes: this letter no longer works. Ask the town for a new one.")
+                _("Too many wrong codes: this letter no longer works. Ask the town for a new one."),
+                code="locked",
             )
         if code.expires_at <= now:
-            raise ValidationError(_("This code has expired. Ask the town for a new letter."))
+            raise ValidationError(
+                _("This code has expired. Ask the town for a new letter."), code="expired"
+            )
         if not check_password(normalise_code(typed), code.code_hash):
             code.failures += 1
             code.save(update_fields=["failures", "updated_at"])
             left = MAX_FAILURES - code.failures
             error = ValidationError(
-                _("This code is not the one on your letter (%(left)s tries left).") % {"left": left}
+                _("This code is not the one on your letter (%(left)s tries left)."),
+                code="wrong",
+                params={"left": left},
             )
         else:
             code.used_at = now

@@ -1,1 +1,0 @@
-BBBB BBBBBBBBBBBBBB BBB gettext(u'Neighbourhood help: your answer to "%(title)s" was accepted') SSSSSSSSSSSSS SSSSS SSSS SSSSSS SS SSSSSSSSSSS SSS SSSSSSSSBBBBBBBBBBBBB

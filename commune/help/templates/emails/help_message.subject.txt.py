@@ -1,1 +1,0 @@
-BBBB BBBBBBBBBBBBBB BBB gettext(u'Neighbourhood help: a new message about "%(title)s"') SSSSSSSSSSSSS SSSSS S SSS SSSSSSS SSSSS SSSSSSSSSSSBBBBBBBBBBBBB
