@@ -207,3 +207,27 @@ def test_datetime_booking_read_in_zurich():
 
 def test_message_refused_in_french():
     assert _refused(b"PK\x03\x04", "fr").startswith("Ce fichier n'est pas du XML")
+
+
+def test_amount_in_amount_details_read():
+    # .04 files give a transaction's amount in AmtDtls/TxAmt/Amt (no TxDtls/Amt)
+    batch = [[Pay(QRR, Decimal("10.00"), ref="B-1"), Pay(QRR, Decimal("20.00"), ref="B-2")]]
+    data = camt054(iban=IBAN, payments=[], batch=batch)
+    for amount in (b"10.00", b"20.00"):
+        data = data.replace(
+            b'<Amt Ccy="CHF">' + amount + b"</Amt><CdtDbtInd>CRDT</CdtDbtInd><BkTxCd>",
+            b'<AmtDtls><TxAmt><Amt Ccy="CHF">' + amount + b"</Amt></TxAmt></AmtDtls>"
+            b"<CdtDbtInd>CRDT</CdtDbtInd><BkTxCd>",
+            1,
+        )
+    assert b"<AmtDtls>" in data
+    assert [t.amount for t in camt_read(data).transactions] == [Decimal("10.00"), Decimal("20.00")]
+
+
+def test_utf16_and_entity_declarations_refused():
+    xxe = (
+        '<?xml version="1.0" encoding="UTF-16"?><!DOCTYPE d [<!ENTITY x SYSTEM '
+        '"file:///etc/passwd">]><Document xmlns="urn:iso:std:iso:20022:tech:xsd:camt.054.001.08">'
+        "&x;</Document>"
+    ).encode("utf-16")
+    assert "XML" in _refused(xxe)
