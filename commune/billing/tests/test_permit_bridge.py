@@ -151,11 +151,34 @@ def test_the_permit_page_lists_its_invoices(client, staff_client, permit, office
     # the applicant reads the invoice's number and status on the permit's page
     client.force_login(permit.applicant)
     page = client.get(f"/pully/permits/{permit.pk}/").content.decode()
-    assert "F-2026-00001" in page and "/billing/invoices/" not in page
+    invoice = permit_invoices(permit).get()
+    assert "F-2026-00001" in page and f'/billing/invoices/{invoice.pk}/"' not in page
     client.logout()
     # finance opens it from there
     finance = MembershipFactory(municipality=billing_town, role="finance").user
     MembershipFactory(municipality=billing_town, role="permit_officer", user=finance)
     page = staff_client(finance).get(f"/pully/permits/staff/{permit.pk}/").content.decode()
-    invoice = permit_invoices(permit).get()
     assert f"/pully/billing/invoices/{invoice.pk}/" in page
+
+
+def test_the_applicant_downloads_the_supplementary_invoice_and_nobody_else(client, permit, officer):
+    permit_grant(permit=permit, officer=officer, now=GRANTED_AT)
+    extension = extension_request(
+        permit=permit,
+        applicant=permit.applicant,
+        new_end=START + dt.timedelta(days=39),
+        reason="Roche",
+    )
+    extension_decide(extension=extension, officer=officer, accept=True, now=GRANTED_AT)
+    supplement = permit_invoices(permit).last()
+    url = f"/pully/billing/invoices/{supplement.pk}/invoice.pdf"
+    # anonymous: the login first
+    assert client.get(url).status_code == 302
+    # the applicant, who was billed: the PDF, linked from the permit's page
+    client.force_login(permit.applicant)
+    assert url in client.get(f"/pully/permits/{permit.pk}/").content.decode()
+    response = client.get(url)
+    assert response.status_code == 200 and response.content.startswith(b"%PDF")
+    # someone else: not found
+    client.force_login(UserFactory(full_name="Curieux"))
+    assert client.get(url).status_code == 404

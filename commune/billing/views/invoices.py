@@ -8,8 +8,9 @@ from __future__ import annotations
 import uuid
 
 from django.contrib import messages
+from django.contrib.auth.views import redirect_to_login
 from django.core.paginator import Paginator
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -18,7 +19,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from commune.accounts.access import staff_required
 from commune.billing import selectors, workflow
-from commune.billing.access import FINANCE, access_invoice
+from commune.billing.access import FINANCE, access_invoice, access_invoice_for_debtor
 from commune.billing.forms import CancelForm, PaymentForm
 from commune.billing.models import Invoice
 from commune.billing.pdf import invoice_pdf
@@ -102,15 +103,16 @@ def invoice_detail(request, invoice_id: int):
     return render(request, "billing/invoice_detail.html", _detail_context(request, invoice))
 
 
-@staff_required(*FINANCE)
 @require_GET
 def invoice_download(request, invoice_id: int):
+    """The invoice's PDF, for finance and for its debtor (the applicant a module billed)."""
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
     town = request.municipality
-    invoice = access_invoice(municipality=town, invoice_id=invoice_id)
+    invoice = access_invoice_for_debtor(municipality=town, user=request.user, invoice_id=invoice_id)
     settings = selectors.billing_settings_find(municipality=town)
     if settings is None:
-        messages.error(request, _("Set the town's creditor details first."))
-        return redirect(_detail_url(request, invoice))
+        raise Http404
     body = invoice_pdf(invoice=invoice, settings=settings)
     response = HttpResponse(body, content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="{invoice.number}.pdf"'
