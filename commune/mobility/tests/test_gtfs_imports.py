@@ -198,7 +198,11 @@ def test_the_command_without_a_date_imports_the_default_day(town_a, tmp_path):
 
 
 def test_the_command_refuses_a_date_it_cannot_read_clearly(town_a, tmp_path):
-    with pytest.raises(CommandError, match="is not a date: write it as YYYY-MM-DD"):
+    # (the option is read before --language applies: in the active language, here French)
+    with (
+        translation.override("fr"),
+        pytest.raises(CommandError, match="n'est pas une date : écrivez-la AAAA-MM-JJ"),
+    ):
         call_command(
             "mobility_import",
             str(CAIRNS),
@@ -208,6 +212,4 @@ def test_the_command_refuses_a_date_it_cannot_read_clearly(town_a, tmp_path):
             "gtfs",
             "--service-date",
             "10.06.2014",
-            "--language",
-            "en",
         )
