@@ -1,10 +1,20 @@
 """Factories for neighbourhood help (the isolation test builds each in another town)."""
 
+import datetime as dt
+
 import factory
 from django.contrib.gis.geos import Point
 
 from commune.accounts.tests.factories import UserFactory
-from commune.help.models import Answer, Caller, Message, Neighbour, Neighbourhood, Post
+from commune.help.models import (
+    Answer,
+    Caller,
+    Message,
+    Neighbour,
+    Neighbourhood,
+    Post,
+    VerificationCode,
+)
 from commune.tenants.scoping import current_municipality
 from commune.tenants.tests.factories import square
 
@@ -83,3 +93,15 @@ class MessageFactory(factory.django.DjangoModelFactory):
     post = factory.SubFactory(PostFactory, municipality=SAME_TOWN)
     sender = factory.SelfAttribute("post.author")
     body = "Bonjour !"
+
+
+class VerificationCodeFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = VerificationCode
+
+    municipality = TOWN
+    neighbour = factory.SubFactory(
+        NeighbourFactory, municipality=SAME_TOWN, status=Neighbour.Status.PENDING
+    )
+    code_hash = "md5$not-a-real-hash"
+    expires_at = factory.LazyFunction(lambda: dt.datetime(2100, 1, 1, tzinfo=dt.UTC))
