@@ -4,6 +4,7 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
 from .models import (
+    DeemedOpinionRule,
     PermitRequest,
     PermitSettings,
     ResurfacedStreet,
@@ -29,6 +30,11 @@ class PermitSettingsAdmin(admin.ModelAdmin):
 class RoutingRuleAdmin(admin.ModelAdmin):
     list_display = ["department", "kind", "impact", "is_active", "municipality"]
     list_filter = ["municipality", "is_active"]
+
+
+@admin.register(DeemedOpinionRule)
+class DeemedOpinionRuleAdmin(admin.ModelAdmin):
+    list_display = ["department", "road_closure", "silence_is_favourable", "municipality"]
 
 
 @admin.register(ReviewLayer)

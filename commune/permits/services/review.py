@@ -18,6 +18,7 @@ from commune.permits.selectors import permit_settings_get
 from .attachments import attachment_add
 from .decision import permit_grant_if_routine
 from .deemed import deemed_rules, silence_counts
+from .emergency import emergency_regularised
 from .notify import notify_later
 
 Status = PermitRequest.Status
@@ -148,10 +149,14 @@ def complement_answer(
     workflow.check(permit.status, Status.IN_REVIEW, actor=workflow.APPLICANT)
     if not answer.strip():
         raise ValidationError({"answer": _("Write your answer.")})
-    for upload, mime in uploads:
+    added = [
         attachment_add(
             permit=permit, user=applicant, upload=upload, mime=mime, purpose="complement"
         )
+        for upload, mime in uploads
+    ]
+    if added:  # an emergency's file completed by the answer's documents: regularised
+        emergency_regularised(permit=permit, at=added[-1].created_at)
     canton = permit.municipality.canton
     asked_on = timezone.localdate(complement.asked_at)
     paused = deadlines.working_days_between(asked_on, timezone.localdate(now), canton)

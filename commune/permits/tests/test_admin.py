@@ -15,6 +15,7 @@ from .factories import ReviewTaskFactory
         "reviewlayer",
         "standardcondition",
         "resurfacedstreet",
+        "deemedopinionrule",
     ],
 )
 def test_platform_admin_lists_permit_configuration(staff_client, town_a, path):

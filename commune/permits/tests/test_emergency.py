@@ -157,3 +157,26 @@ def test_documents_added_regularise_the_emergency(in_town, settings_a, applicant
     late = permit.regularise_by + dt.timedelta(hours=1)
     counts = emergency_watch_run(municipality=in_town, now=late)
     assert counts == {"emergency_reminded": 0, "emergency_escalated": 0}
+
+
+def test_a_complement_answered_with_documents_regularises_the_emergency(
+    in_town, settings_a, applicant, officer
+):
+    from commune.permits.services.review import (  # noqa: PLC0415 - this test's own steps
+        complement_answer,
+        complement_request,
+    )
+
+    permit = _emergency(in_town, applicant)
+    complement = complement_request(
+        permit=permit, officer=officer, question="Plan ?", now=at(MONDAY, 10)
+    )
+    complement_answer(
+        complement=complement,
+        applicant=applicant,
+        answer="Ci-joint.",
+        uploads=[(SimpleUploadedFile("plan.pdf", PDF), "application/pdf")],
+        now=at(MONDAY, 11),
+    )
+    permit.refresh_from_db()
+    assert permit.regularised_at is not None
