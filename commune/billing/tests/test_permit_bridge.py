@@ -182,3 +182,30 @@ def test_the_applicant_downloads_the_supplementary_invoice_and_nobody_else(clien
     # someone else: not found
     client.force_login(UserFactory(full_name="Curieux"))
     assert client.get(url).status_code == 404
+
+
+def test_the_applicant_receives_the_supplementary_invoice_by_mail(
+    permit, officer, smtp_server, django_capture_on_commit_callbacks
+):
+    # given the grant (its invoice is mailed too)
+    with django_capture_on_commit_callbacks(execute=True):
+        permit_grant(permit=permit, officer=officer, now=GRANTED_AT)
+    extension = extension_request(
+        permit=permit,
+        applicant=permit.applicant,
+        new_end=START + dt.timedelta(days=39),
+        reason="Roche",
+    )
+    # when the extension is accepted
+    with django_capture_on_commit_callbacks(execute=True):
+        extension_decide(extension=extension, officer=officer, accept=True, now=GRANTED_AT)
+    # then the applicant has both invoices, the second saying why, each with its PDF
+    mails = smtp_server.wait_for(2)
+    invoices = {mail["Subject"]: mail for mail in mails if "F-2026" in mail["Subject"]}
+    assert len(invoices) == 2
+    supplement = next(m for s, m in invoices.items() if "F-2026-00002" in s)
+    assert supplement["To"] == permit.applicant.email
+    text = smtp_server.text_of(supplement).replace(",", ".")
+    assert "CHF 176.40" in text and "F-2026-00001" in text
+    pdfs = [p for p in supplement.walk() if p.get_content_type() == "application/pdf"]
+    assert len(pdfs) == 1 and pdfs[0].get_payload(decode=True).startswith(b"%PDF")

@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import override
 
+from commune.billing.mails import invoice_mail_later
 from commune.billing.models import Invoice
 from commune.billing.selectors import (
     billing_settings_find,
@@ -87,6 +88,9 @@ def permit_invoice_issue(*, permit: PermitRequest, now: dt.datetime, actor=None)
     when the town does not bill through billing."""
     if not _bills(permit) or permit.fee_total is None:
         return None
+    already = permit_grant_invoice(permit)
+    if already is not None:
+        return already
     days = permit_days(permit)
     with override(permit.municipality.default_language):
         lines = [
@@ -133,6 +137,7 @@ def permit_invoice_issue(*, permit: PermitRequest, now: dt.datetime, actor=None)
             beneficiary_name=invoice.debtor_name,
             actor=actor,
         )
+    invoice_mail_later(invoice)
     return invoice
 
 
@@ -172,8 +177,11 @@ def permit_fees_rebill(
             "total": f"{fees.total:.2f}",
         }
     line = Line(label=label, unit_price=abs(difference), item_kind="permit_fee")
+    existing = permit_invoices(permit).filter(purpose=purpose).first()
+    if existing is not None:
+        return existing
     if difference > 0:
-        return invoice_issue(
+        supplement = invoice_issue(
             municipality=permit.municipality,
             source_kind=SOURCE,
             source_id=permit.pk,
@@ -185,10 +193,9 @@ def permit_fees_rebill(
             actor=actor,
             corrects=original,
         )
-    existing = permit_invoices(permit).filter(purpose=purpose).first()
-    if existing is not None:
-        return existing
-    return credit_note_issue(
+        invoice_mail_later(supplement)
+        return supplement
+    note = credit_note_issue(
         original=original,
         lines=[line],
         reason=why,
@@ -196,6 +203,8 @@ def permit_fees_rebill(
         actor=actor,
         purpose=purpose,
     )
+    invoice_mail_later(note)
+    return note
 
 
 def permit_extension_rebill(*, permit: PermitRequest, extension, now: dt.datetime, actor=None):
