@@ -50,6 +50,8 @@ OBSERVATORY_DAYS = 364
 DEMO_INTERVENTION = date(2026, 5, 4)
 DEMO_TREATED = ["P01", "P02"]
 DEMO_CONTROL = ["P07", "P08"]
+# The day of the demo bus line's departures (a Tuesday); its stops are the counting sites.
+DEMO_TIMETABLE_DAY = date(2026, 6, 9)
 OBSERVATORY_SITES = {
     "pully": {
         "centre": (2541000.0, 1151400.0),
@@ -100,6 +102,11 @@ def load_observatory(towns) -> None:
             effect_sites=DEMO_TREATED if pully else None,
             effect_date=DEMO_INTERVENTION if pully else None,
             seed=1 if pully else 2,
+        )
+        warehouse.demo_timetable_write(
+            municipality=town,
+            stops=[(sid, name, float(e), float(n)) for sid, name, e, n in spec["sites"]],
+            day=DEMO_TIMETABLE_DAY,
         )
         with scoping.scope(town):
             MobilitySettings.objects.get_or_create(

@@ -148,3 +148,15 @@ def test_a_demo_written_in_chunk_files_is_moved_to_the_importers_layout(
         {"start": "2026-01-14", "end": "2026-01-14", "indicator": "daily"},
     )
     assert pd.read_csv(io.BytesIO(daily.content)).volume.sum() == day["count"].sum()
+
+
+def test_the_demo_towns_have_a_bus_line_on_the_departures_page(staff_client, town_a):
+    # when
+    demo.load_observatory([town_a])
+    # then: the demo day, 66 departures at each of the 8 stops (15' from 6:00, 30' after 20:00)
+    assert warehouse.departure_days(municipality=town_a) == [demo.DEMO_TIMETABLE_DAY]
+    client = staff_client(member(town_a, Role.MOBILITY_ANALYST))
+    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
+    page = client.get(f"/{town_a.slug}/mobility/departures/").content.decode()
+    assert page.count("<td>66</td>") == 8
+    assert "<td>4 (15′)</td>" in page

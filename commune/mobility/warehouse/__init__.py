@@ -34,7 +34,7 @@ from .read import (
     opendata_span,
     parking_occupancy,
 )
-from .timetable import departure_days, departures_per_stop_hour
+from .timetable import demo_timetable_write, departure_days, departures_per_stop_hour
 
 __all__ = [
     "IMPORTERS",
@@ -42,6 +42,7 @@ __all__ = [
     "UnknownOptions",
     "catchment_bands_km",
     "demo_observatory_write",
+    "demo_timetable_write",
     "departure_days",
     "departures_per_stop_hour",
     "dwell_bands_min",

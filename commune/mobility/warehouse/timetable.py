@@ -4,14 +4,19 @@ stored and, for one day, the departures per stop and hour with their headways.""
 from __future__ import annotations
 
 import datetime as dt
+import tempfile
+import zipfile
+from pathlib import Path
 
 import pandas as pd
 
 from analytics import indicators
 from analytics.engines import dataset_dir
+from analytics.geo import lv95_to_wgs84
+from analytics.ingest.gtfs import import_gtfs
 from commune.tenants.models import Municipality
 
-from .ingest import warehouse_root
+from .ingest import territory_wgs84, warehouse_root
 from .read import _store, _table_or_none
 
 
@@ -43,3 +48,43 @@ def departures_per_stop_hour(*, municipality: Municipality, day: dt.date) -> pd.
     )
     supply = supply.merge(names.drop_duplicates("stop_id"), on="stop_id", how="left")
     return supply[columns].sort_values(["stop_name", "stop_id", "hour"]).reset_index(drop=True)
+
+
+def demo_timetable_write(
+    *, municipality: Municipality, stops: list[tuple[str, str, float, float]], day: dt.date
+) -> int:
+    """A demo bus line through `stops` (id, name, E, N in LV95), every 15 minutes from 6:00 to
+    20:00 and every 30 minutes until 0:30 on working days, imported for `day` as a town's GTFS
+    feed is (analytics.ingest.gtfs, the town's territory included). Returns the departures
+    stored (0 when they already were)."""
+    lines = ["stop_id,stop_name,stop_lat,stop_lon"]
+    for stop_id, name, e, n in stops:
+        lat, lon = lv95_to_wgs84(e, n)
+        lines.append(f"{stop_id},{name},{lat:.6f},{lon:.6f}")
+    starts = [6 * 60 + 15 * k for k in range(56)] + [20 * 60 + 30 * k for k in range(10)]
+    trips, times = ["trip_id,service_id,route_id"], ["trip_id,stop_id,departure_time"]
+    for k, start in enumerate(starts):
+        trips.append(f"T{k},WD,1")
+        for i, (stop_id, *_rest) in enumerate(stops):
+            minute = start + 3 * i
+            times.append(f"T{k},{stop_id},{minute // 60:02d}:{minute % 60:02d}:00")
+    first, last = day - dt.timedelta(days=180), day + dt.timedelta(days=180)
+    calendar = (
+        "service_id,monday,tuesday,wednesday,thursday,friday,saturday,sunday,start_date,end_date\n"
+        f"WD,1,1,1,1,1,0,0,{first:%Y%m%d},{last:%Y%m%d}\n"
+    )
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "demo-gtfs.zip"
+        with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+            archive.writestr("stops.txt", "\n".join(lines) + "\n")
+            archive.writestr("trips.txt", "\n".join(trips) + "\n")
+            archive.writestr("stop_times.txt", "\n".join(times) + "\n")
+            archive.writestr("calendar.txt", calendar)
+        report = import_gtfs(
+            path,
+            root=warehouse_root(),
+            municipality_id=municipality.pk,
+            service_date=day,
+            territory=territory_wgs84(municipality=municipality),
+        )
+    return report.rows_imported
