@@ -87,6 +87,9 @@ class _PostFields(forms.Form):
         required=False,
         queryset=None,
     )
+    occurrence_day = BoundedDateField(
+        label=_("Date of the activity"), required=False, window=WINDOW
+    )
     key = forms.UUIDField(widget=forms.HiddenInput, required=False)
 
     def __init__(self, *args, municipality, **kwargs):
@@ -109,6 +112,7 @@ class _PostFields(forms.Form):
             date_to=data["date_to"],
             radius_m=data["radius_m"],
             event=data["event"],
+            occurrence_day=data["occurrence_day"],
         )
 
 
@@ -130,7 +134,7 @@ class PhoneRequestForm(_PostFields):
     name = forms.CharField(label=_("Name"), max_length=150, required=False)
     phone = forms.CharField(label=_("Phone"), max_length=40, required=False)
     address = forms.CharField(label=_("Address"), max_length=200, required=False)
-    neighbourhood = forms.ModelChoiceField(label=_("Neighbourhood"), queryset=None)
+    neighbourhood = forms.ModelChoiceField(label=_("Neighbourhood"), queryset=None, required=False)
     channel = forms.ChoiceField(
         label=_("Preferred channel"), choices=Caller.Channel.choices, initial="phone"
     )
@@ -151,6 +155,8 @@ class PhoneRequestForm(_PostFields):
         data = super().clean()
         if not data.get("caller") and not data.get("name"):
             self.add_error("name", _("Give the person's name, or choose a person already known."))
+        if not data.get("caller") and not data.get("neighbourhood"):
+            self.add_error("neighbourhood", _("Choose the person's neighbourhood."))
         return data
 
 

@@ -8,12 +8,14 @@ import datetime as dt
 import re
 import unicodedata
 import uuid
+import zoneinfo
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
+from commune.agenda.services.dates import event_occurrences
 from commune.core import audit
 from commune.core.idempotency import owned_key
 
@@ -50,11 +52,29 @@ class PostInput:
     date_to: dt.date | None = None
     radius_m: int | None = None
     event: object | None = None
-    occurrence_start: dt.datetime | None = None
+    #: The day of the activity the person wants company to (one of the event's dates).
+    occurrence_day: dt.date | None = None
 
 
-def _clean(data: PostInput) -> None:
+def occurrence_start(event, day: dt.date) -> dt.datetime | None:
+    """The start of `event`'s date on `day` (Zurich), None when it has none that day."""
+    zone = zoneinfo.ZoneInfo("Europe/Zurich")
+    after = dt.datetime.combine(day, dt.time.min, tzinfo=zone)
+    found = event_occurrences(event=event, after=after, before=after + dt.timedelta(days=1))
+    dates = [o.start for o in found if not o.cancelled]
+    return dates[0] if dates else None
+
+
+def _clean(data: PostInput) -> dict:
+    """Refuse what may not be posted; give the fields of the post to save."""
     errors = {}
+    fields = {n: getattr(data, n) for n in PostInput.__dataclass_fields__ if n != "occurrence_day"}
+    if data.occurrence_day and data.event is None:
+        errors["occurrence_day"] = _("Choose the activity of this date.")
+    elif data.event is not None and data.occurrence_day:
+        fields["occurrence_start"] = occurrence_start(data.event, data.occurrence_day)
+        if fields["occurrence_start"] is None:
+            errors["occurrence_day"] = _("The activity does not take place on that day.")
     if FORBIDDEN.search(_plain(f"{data.title} {data.description} {data.availability}")):
         errors["description"] = _(
             "Neighbourhood help never asks for money, bank details or personal documents. "
@@ -68,10 +88,11 @@ def _clean(data: PostInput) -> None:
         }
     if errors:
         raise ValidationError(errors)
+    return fields
 
 
 def _new_post(*, municipality, user, data: PostInput, key, **people) -> Post:
-    _clean(data)
+    fields = _clean(data)
     stored_key = owned_key(owner=user, key=key)
     existing = Post.objects.filter(submission_key=stored_key).first()
     if existing is not None:
@@ -81,7 +102,7 @@ def _new_post(*, municipality, user, data: PostInput, key, **people) -> Post:
         created_by=user,
         submission_key=stored_key,
         **people,
-        **{name: getattr(data, name) for name in PostInput.__dataclass_fields__},
+        **fields,
     )
     post.save()
     audit.record(actor=user, obj=post, action="post_create", after=audit.snapshot(post, AUDITED))

@@ -1,18 +1,20 @@
 """Posts: created once per form, no money nor documents asked; answered, matched by the author
 (mails over a real SMTP server), messages between the two, closing by the table."""
 
+import datetime as dt
 import uuid
 
 import pytest
 from django.core.exceptions import ValidationError
 
+from commune.agenda.tests.factories import EventFactory
 from commune.core.models import AuditEntry
 from commune.help import workflow
 from commune.help.models import Post
 from commune.help.services import conversation, posts
 from commune.help.services.posts import PostInput
 
-from .conftest import NOW
+from .conftest import NOW, ZURICH
 
 
 def data(quarter, **extra) -> PostInput:
@@ -127,3 +129,32 @@ def test_a_phone_request_answered_online_tells_the_coordinators(
     [mail] = smtp_server.wait_for(1)
     assert mail["To"] == coordinator.email
     assert f"/pully/help/desk/posts/{post.pk}/" in smtp_server.text_of(mail)
+
+
+def test_company_to_an_agenda_activity_keeps_the_date_of_the_activity(alice):
+    event = EventFactory(municipality=alice.municipality)  # Wednesdays 14:00 from 7.10.2026
+    post = posts.post_create(
+        neighbour=alice,
+        data=data(
+            alice.neighbourhood,
+            category="accompany",
+            event=event,
+            occurrence_day=dt.date(2026, 10, 28),  # the first Wednesday in winter time
+        ),
+        key="k",
+        now=NOW,
+    )
+    assert post.occurrence_start == dt.datetime(2026, 10, 28, 14, tzinfo=ZURICH)
+
+
+def test_a_day_without_the_activity_is_refused(alice):
+    event = EventFactory(municipality=alice.municipality)
+    with pytest.raises(ValidationError) as refused:
+        posts.post_create(
+            neighbour=alice,
+            data=data(alice.neighbourhood, event=event, occurrence_day=dt.date(2026, 10, 29)),
+            key="k",
+            now=NOW,
+        )
+    assert "occurrence_day" in refused.value.error_dict
+    assert Post.objects.count() == 0
