@@ -71,3 +71,19 @@ class PaymentForm(forms.Form):
         if value > self.today:
             raise ValidationError(_("A payment cannot be received in the future."))
         return value
+
+
+class CreditForm(forms.Form):
+    """A credit note on the invoice: how much comes off, and why (printed on it)."""
+
+    amount = forms.DecimalField(
+        label=_("Amount to credit (CHF)"),
+        min_value=Decimal("0.05"),
+        max_digits=12,
+        decimal_places=2,
+    )
+    reason = forms.CharField(label=_("Reason"), max_length=150)
+    confirm = forms.BooleanField(
+        label=_("I confirm the credit note; the debtor receives it by e-mail.")
+    )
+    key = forms.UUIDField(widget=forms.HiddenInput)

@@ -13,6 +13,8 @@ urlpatterns += [
     path("invoices/<id:invoice_id>/invoice.pdf", invoices.invoice_download, name="invoice-pdf"),
     path("invoices/<id:invoice_id>/cancel/", invoices.invoice_cancel_view, name="invoice-cancel"),
     path("invoices/<id:invoice_id>/payment/", invoices.invoice_payment, name="invoice-payment"),
+    path("invoices/<id:invoice_id>/credit/", invoices.invoice_credit, name="invoice-credit"),
+    path("invoices/<id:invoice_id>/refunded/", invoices.invoice_refunded, name="invoice-refunded"),
     path("settings/", settings.billing_settings, name="settings"),
 ]
 

@@ -157,3 +157,39 @@ def test_finance_reads_the_settings_but_cannot_change_them(staff_client, finance
     assert client.get("/pully/billing/settings/").status_code == 200
     assert client.post("/pully/billing/settings/", {"creditor_name": "X"}).status_code == 403
     assert BillingSettings.objects.get().creditor_name == "Commune de Pully"
+
+
+def test_finance_issues_a_credit_note_once_and_never_more_than_billed(
+    staff_client, finance, invoice
+):
+    client = staff_client(finance)
+    url = f"/pully/billing/invoices/{invoice.pk}/credit/"
+    data = {"amount": "75.60", "reason": "Surface corrigée", "confirm": "on"}
+    data["key"] = str(uuid.uuid4())
+    assert client.post(url, data).status_code == 302
+    assert client.post(url, data).status_code == 302  # sent twice: one credit note
+    notes = Invoice.objects.filter(kind=Invoice.Kind.CREDIT_NOTE)
+    assert notes.count() == 1 and notes.get().total == Decimal("75.60")
+    too_much = {**data, "amount": "100.05", "key": str(uuid.uuid4())}
+    assert client.post(url, too_much).status_code == 400
+    assert notes.count() == 1
+    page = client.get(f"/pully/billing/invoices/{invoice.pk}/").content.decode()
+    assert notes.get().number in page and "100.00" in page.replace(",", ".")
+
+
+def test_a_credit_on_a_paid_invoice_is_marked_refunded(staff_client, finance, invoice):
+    client = staff_client(finance)
+    pay = {
+        "amount": "175.60",
+        "booked_on": timezone.localdate().isoformat(),
+        "confirm": "on",
+        "key": str(uuid.uuid4()),
+    }
+    client.post(f"/pully/billing/invoices/{invoice.pk}/payment/", pay)
+    credit = {"amount": "50", "reason": "Durée réduite", "confirm": "on"}
+    client.post(f"/pully/billing/invoices/{invoice.pk}/credit/", {**credit, "key": uuid.uuid4()})
+    note = Invoice.objects.get(kind=Invoice.Kind.CREDIT_NOTE)
+    assert note.status == Invoice.Status.OPEN
+    assert client.post(f"/pully/billing/invoices/{note.pk}/refunded/").status_code == 302
+    note.refresh_from_db()
+    assert note.status == Invoice.Status.REFUNDED

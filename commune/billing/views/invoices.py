@@ -20,11 +20,18 @@ from django.views.decorators.http import require_GET, require_POST
 from commune.accounts.access import staff_required
 from commune.billing import selectors, workflow
 from commune.billing.access import FINANCE, access_invoice, access_invoice_for_debtor
-from commune.billing.forms import CancelForm, PaymentForm
+from commune.billing.forms import CancelForm, CreditForm, PaymentForm
+from commune.billing.mails import invoice_mail_later
 from commune.billing.models import Invoice
 from commune.billing.pdf import invoice_pdf
 from commune.billing.references import reference_display
-from commune.billing.services.invoices import BillingError, credited_total, invoice_cancel
+from commune.billing.services.credit import credit_note_issue, credit_note_refunded
+from commune.billing.services.invoices import (
+    BillingError,
+    Line,
+    credited_total,
+    invoice_cancel,
+)
 from commune.billing.services.payments import invoice_balance, payment_record
 from commune.core.idempotency import owned_key
 
@@ -72,7 +79,9 @@ def invoice_list(request):
     )
 
 
-def _detail_context(request, invoice: Invoice, *, cancel_form=None, payment_form=None) -> dict:
+def _detail_context(
+    request, invoice: Invoice, *, cancel_form=None, payment_form=None, credit_form=None
+) -> dict:
     today = timezone.localdate()
     awaiting = invoice.kind == Invoice.Kind.INVOICE and invoice.status in (
         workflow.AWAITING_PAYMENT
@@ -90,6 +99,12 @@ def _detail_context(request, invoice: Invoice, *, cancel_form=None, payment_form
         "can_cancel": workflow.can_cancel(status=invoice.status, amount_paid=invoice.amount_paid)
         and invoice.kind == Invoice.Kind.INVOICE,
         "can_pay": awaiting,
+        "can_credit": invoice.kind == Invoice.Kind.INVOICE
+        and invoice.status != Invoice.Status.CANCELLED
+        and credited_total(invoice) < invoice.total,
+        "can_refund": invoice.kind == Invoice.Kind.CREDIT_NOTE
+        and invoice.status in (Invoice.Status.OPEN, Invoice.Status.PARTLY_PAID),
+        "credit_form": credit_form or CreditForm(initial={"key": uuid.uuid4()}),
         "cancel_form": cancel_form or CancelForm(),
         "payment_form": payment_form
         or PaymentForm(today=today, initial={"booked_on": today, "key": uuid.uuid4()}),
@@ -164,3 +179,51 @@ def invoice_payment(request, invoice_id: int):
             return redirect(_detail_url(request, invoice))
     context = _detail_context(request, invoice, payment_form=form)
     return render(request, "billing/invoice_detail.html", context, status=400)
+
+
+@staff_required(*FINANCE)
+@require_POST
+def invoice_credit(request, invoice_id: int):
+    """A credit note on the invoice, mailed to the debtor; the form's key makes it once."""
+    invoice = access_invoice(municipality=request.municipality, invoice_id=invoice_id)
+    form = CreditForm(request.POST)
+    if form.is_valid():
+        data = form.cleaned_data
+        kinds = [line.item_kind for line in invoice.lines.all() if line.item_kind != "deposit"]
+        try:
+            note = credit_note_issue(
+                original=invoice,
+                lines=[
+                    Line(
+                        label=data["reason"],
+                        unit_price=data["amount"],
+                        item_kind=kinds[0] if kinds else "other",
+                    )
+                ],
+                reason=data["reason"],
+                issued_on=timezone.localdate(),
+                actor=request.user,
+                purpose=f"credit-{owned_key(owner=request.user, key=data['key'])}",
+            )
+        except BillingError as exc:
+            form.add_error("amount", str(exc))
+        else:
+            invoice_mail_later(note)
+            messages.success(request, _("The credit note is issued and sent to the debtor."))
+            return redirect(_detail_url(request, note))
+    context = _detail_context(request, invoice, credit_form=form)
+    return render(request, "billing/invoice_detail.html", context, status=400)
+
+
+@staff_required(*FINANCE)
+@require_POST
+def invoice_refunded(request, invoice_id: int):
+    """Finance paid back what a credit note owed (POST again: nothing more)."""
+    note = access_invoice(municipality=request.municipality, invoice_id=invoice_id)
+    try:
+        credit_note_refunded(note=note, refunded_on=timezone.localdate(), actor=request.user)
+    except BillingError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, _("The credit note is marked refunded."))
+    return redirect(_detail_url(request, note))
