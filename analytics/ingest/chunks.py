@@ -18,6 +18,7 @@ from analytics.ingest.report import ImportFormatError, refuse_unusable
 
 Progress = Callable[[int], None]
 CHUNK_ROWS = 200_000
+UTF16_BOMS = (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
 
 
 class Stages:
@@ -53,7 +54,11 @@ def sniff_encoding(path: Path, *, expected: str) -> str:
     """Refuse binaries, JSON and empty files (`expected`: a code of report.EXPECTED); the
     file's encoding."""
     with open(path, "rb") as fh:
-        refuse_unusable(path.name, fh.read(4096), expected=expected)
+        head = fh.read(4096)
+    if head.startswith(UTF16_BOMS):  # Excel's "Unicode text": UTF-16 with its byte-order mark
+        refuse_unusable(path.name, head.decode("utf-16").encode(), expected=expected)
+        return "utf-16"
+    refuse_unusable(path.name, head, expected=expected)
     return _encoding_and_lines(path)[0]
 
 

@@ -17,9 +17,27 @@ _FLOAT_EXACT = 2**53
 _SURELY_TOO_LARGE = 2**64
 
 
+#: Digits grouped by thousands as Swiss and French files write them: 1'200 (Excel in Swiss
+#: locales), 1’200, 1 200 (a space, a no-break or a narrow no-break space).
+_GROUPED = r"^\s*\d{1,3}(?:['’ \u00a0\u202f]\d{3})+(?:\.\d+)?\s*$"
+_GROUP_MARKS = r"['’ \u00a0\u202f]"
+
+
+def ungrouped(text: pd.Series) -> pd.Series:
+    """`text` with the thousands marks of grouped numbers (1'200) taken out; other text as is."""
+    grouped = text.str.match(_GROUPED, na=False)
+    if not grouped.any():
+        return text
+    out = text.copy()
+    out[grouped] = text[grouped].str.replace(_GROUP_MARKS, "", regex=True).str.strip()
+    return out
+
+
 def whole_counts(text: pd.Series) -> tuple[pd.Series, pd.Series]:
     """The counts in `text` as int64 (0 where refused), and the quarantine code of each refused
-    one (None where fine): value_not_number, value_negative, value_too_large, value_not_whole."""
+    one (None where fine): value_not_number, value_negative, value_too_large, value_not_whole.
+    Thousands grouped with apostrophes or spaces (1'200) are read."""
+    text = ungrouped(text.astype("string").fillna("")).astype(object)
     number = pd.to_numeric(text, errors="coerce")
     why = pd.Series(None, index=text.index, dtype="object")
     why[number.isna()] = "value_not_number"
