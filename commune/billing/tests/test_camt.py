@@ -186,7 +186,7 @@ def test_amount_limits():
     )
 
 
-@pytest.mark.parametrize("day", ["2026-02-30", "2026-13-01", "26-12-01", "yesterday"])
+@pytest.mark.parametrize("day", ["2026-02-30", "2026-13-01", "26-12-01", "yesterday", "20261204"])
 def test_bad_dates_refused(day):
     good = camt054(iban=IBAN, payments=[Pay(QRR, Decimal("1.00"), ref="A")])
     data = good.replace(b"<BookgDt><Dt>2026-12-04</Dt>", f"<BookgDt><Dt>{day}</Dt>".encode())
@@ -231,3 +231,44 @@ def test_utf16_and_entity_declarations_refused():
         "&x;</Document>"
     ).encode("utf-16")
     assert "XML" in _refused(xxe)
+
+
+def test_structure_checked():
+    good = camt054(iban=IBAN, payments=[Pay(QRR, Decimal("1.00"), ref="A")])
+    # the root is the Document, nothing else in the camt namespace
+    bare = good.replace(b"<Document ", b"<BkToCstmrDbtCdtNtfctn ").replace(
+        b"</Document>", b"</BkToCstmrDbtCdtNtfctn>"
+    )
+    bare = bare.replace(b"<BkToCstmrDbtCdtNtfctn><GrpHdr>", b"<GrpHdr>", 1).replace(
+        b"</BkToCstmrDbtCdtNtfctn></BkToCstmrDbtCdtNtfctn>", b"</BkToCstmrDbtCdtNtfctn>"
+    )
+    assert "expected" in _refused(bare)
+    assert "MsgId" in _refused(good.replace(b"<MsgId>MSG-054-1</MsgId>", b""))
+    assert "IBAN" in _refused(good.replace(f"<IBAN>{IBAN}</IBAN>".encode(), b""))
+    start, end = good.index(b"<Ntfctn>"), good.index(b"</Ntfctn>") + len(b"</Ntfctn>")
+    assert "notification" in _refused(good[:start] + good[end:])
+
+
+def test_bad_currency_refused():
+    good = camt054(iban=IBAN, payments=[Pay(QRR, Decimal("1.00"), ref="A")])
+    assert "currency" in _refused(good.replace(b'Ccy="CHF"', b'Ccy="chf1"'))
+
+
+def test_transaction_direction_and_batch_keys():
+    # a detail's own CdtDbtInd wins over its entry's
+    single = camt054(iban=IBAN, payments=[Pay(QRR, Decimal("1.00"), ref="A")])
+    debit = single.replace(
+        b"</Amt><CdtDbtInd>CRDT</CdtDbtInd><BkTxCd>", b"</Amt><CdtDbtInd>DBIT</CdtDbtInd><BkTxCd>"
+    )
+    assert camt_read(debit).transactions[0].credit is False
+    # details without a bank reference of their own: the entry's, numbered
+    batch = [[Pay(QRR, Decimal("10.00"), ref="B"), Pay(QRR, Decimal("20.00"), ref="B")]]
+    data = camt054(iban=IBAN, payments=[], batch=batch).replace(
+        b"<AcctSvcrRef>B</AcctSvcrRef>", b""
+    )
+    assert [t.entry_ref for t in camt_read(data).transactions] == ["B-E/1", "B-E/2"]
+
+
+def test_huge_text_node_refused():
+    data = camt054(iban=IBAN, payments=[Pay("", Decimal("1.00"), ref="A", text="x" * (11 * 2**20))])
+    assert "well-formed" in _refused(data)
