@@ -13,6 +13,7 @@ refuses with the real size and the limit, instead of Django writing 200 MB to di
 
 from __future__ import annotations
 
+import codecs
 import io
 import zipfile
 
@@ -113,7 +114,11 @@ def _xml_root(content: bytes):
 
 
 def _looks_like_csv(head: bytes) -> bool:
-    """Text (UTF-8 or Windows-1252) whose first line has a separator."""
+    """Text (UTF-8, Windows-1252, or UTF-16 with its BOM as Excel's "Unicode text") whose first
+    line has a separator."""
+    if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        lines = head[: len(head) // 2 * 2].decode("utf-16", errors="replace").splitlines()
+        return bool(lines) and is_delimited(lines[0])
     if b"\x00" in head or head.lstrip(_TEXT_PREFIX)[:1] in (b"{", b"["):
         return False
     text = _decode(head)

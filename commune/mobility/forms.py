@@ -16,6 +16,15 @@ Kind = DataImport.Kind
 CSV_KINDS = {Kind.COUNTS, Kind.SITES, Kind.NETWORK_PRESENCE, Kind.NETWORK_OD}
 #: The kind of file (commune.core.uploads) each kind of data must be.
 FILE_KIND = {**dict.fromkeys(CSV_KINDS, "csv"), Kind.GTFS: "zip", Kind.ZONES: "geojson"}
+#: The counts importer's options (analytics.ingest.counts.CountsOptions) and their fields.
+COUNTS_OPTIONS = {
+    "layout": "layout",
+    "delimiter": "delimiter",
+    "decimal": "decimal",
+    "site": "site_column",
+    "timestamp": "timestamp_column",
+    "count": "count_column",
+}
 TYPE_MESSAGES = {
     "csv": _("This is not a CSV text file."),
     "zip": _("A GTFS timetable is a ZIP archive; this file is not one."),
@@ -45,6 +54,29 @@ class ImportUploadForm(forms.Form):
             ("wide", _("One column per site")),
         ],
     )
+    delimiter = forms.ChoiceField(
+        label=_("Column separator of a counts file"),
+        required=False,
+        choices=[
+            ("", _("Detect it")),
+            (";", _("Semicolon ;")),
+            (",", _("Comma ,")),
+            ("\t", _("Tab (Excel's Unicode text)")),
+        ],
+    )
+    decimal = forms.ChoiceField(
+        label=_("Decimal mark of the counts"),
+        required=False,
+        choices=[(".", _("Point: 100.5")), (",", _("Comma: 100,5"))],
+        help_text=_("Thousands written 1'200 or 1 200 are read either way."),
+    )
+    site_column = forms.CharField(
+        label=_("Column of the site id"), required=False, max_length=100, initial=""
+    )
+    timestamp_column = forms.CharField(
+        label=_("Column of the date and time"), required=False, max_length=100
+    )
+    count_column = forms.CharField(label=_("Column of the count"), required=False, max_length=100)
     service_date = forms.DateField(
         label=_("Service date of a timetable (GTFS)"),
         required=False,
@@ -92,9 +124,13 @@ class ImportUploadForm(forms.Form):
         return cleaned
 
     def reading_options(self) -> dict:
-        layout = self.cleaned_data.get("layout")
-        if self.cleaned_data["kind"] == Kind.COUNTS and layout:
-            return {"layout": layout}
+        data = self.cleaned_data
+        if data["kind"] == Kind.COUNTS:
+            options = {
+                name: data.get(field, "").strip() if field.endswith("_column") else data.get(field)
+                for name, field in COUNTS_OPTIONS.items()
+            }
+            return {name: value for name, value in options.items() if value and value != "."}
         service_date = self.cleaned_data.get("service_date")
         if self.cleaned_data["kind"] == Kind.GTFS and service_date:
             return {"service_date": service_date.isoformat()}

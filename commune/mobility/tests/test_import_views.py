@@ -168,3 +168,41 @@ def test_another_towns_import_is_not_found(analyst, town_a, town_b):
     with scope(town_b):
         theirs = DataImportFactory(municipality=town_b)
     assert analyst.get(detail_url(town_a, theirs)).status_code == 404
+
+
+def test_an_excel_unicode_text_export_with_decimal_commas_is_imported_from_the_page(
+    transactional_db, analyst, town_a, settings, django_capture_on_commit_callbacks
+):
+    # given Excel's "Unicode text" (UTF-16, tab-separated) with its own column names,
+    # decimal commas and apostrophe thousands
+    lines = [
+        "Poste\tHorodatage\tVéhicules",
+        "A1\t2026-03-17T08:00:00+01:00\t1'200,0",
+        "A1\t2026-03-17T09:00:00+01:00\t100,0",
+    ]
+    content = "\r\n".join(lines).encode("utf-16")
+    # when uploaded with the separator, the decimal mark and the columns chosen
+    with django_capture_on_commit_callbacks(execute=True):
+        response = upload(
+            analyst,
+            town_a,
+            "comptages.txt",
+            content,
+            delimiter="\t",
+            decimal=",",
+            site_column="Poste",
+            timestamp_column="Horodatage",
+            count_column="Véhicules",
+        )
+    # then
+    assert response.status_code == 302
+    [done] = imports_of(town_a)
+    assert done.options == {
+        "layout": "long",
+        "delimiter": "\t",
+        "decimal": ",",
+        "site": "Poste",
+        "timestamp": "Horodatage",
+        "count": "Véhicules",
+    }
+    assert (done.status, done.rows_imported, done.quarantine) == ("done", 2, [])
