@@ -79,3 +79,28 @@ def test_a_neighbour_offers_help_on_a_phone_request_and_the_coordinator_matches_
     desk.goto("/pully/help/desk/?status=matched")
     assert desk.get_by_role("link", name="Courses pour Mme Bron").is_visible()
     axe(desk)
+
+
+def test_the_help_pages_pass_axe_in_german_on_a_phone_screen(browser, live_server, axe, pully):
+    page = log_in(browser, live_server, help_demo.login("voisine", "pully"))
+    page.set_viewport_size({"width": 375, "height": 800})
+    page.goto("/pully/help/")
+    page.locator("#language-select").select_option("de")
+    page.locator("form.language-switcher button[type=submit]").click()
+    page.wait_for_load_state()
+    assert page.locator("html").get_attribute("lang").startswith("de")
+    for path in ("/pully/help/", "/pully/help/new/"):
+        page.goto(path)
+        axe(page)
+    page.goto("/pully/help/")
+    page.get_by_role("link", name="Courses du mardi matin").click()
+    axe(page)
+    no_screen = log_in(browser, live_server, help_demo.login("nouveau", "pully"))
+    no_screen.goto("/pully/help/")
+    axe(no_screen)
+    no_screen.goto("/pully/help/join/")
+    axe(no_screen)
+    desk = log_in(browser, live_server, "entraide@pully.example.ch")
+    for path in ("/pully/help/desk/", "/pully/help/desk/neighbours/"):
+        desk.goto(path)
+        axe(desk)

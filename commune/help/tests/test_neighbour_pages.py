@@ -91,3 +91,22 @@ def test_an_unverified_resident_cannot_open_the_new_post_form(client, rosiaz):
     pending = neighbour(rosiaz, "Paul Pending", verified=False)
     client.force_login(pending.user)
     assert client.get("/pully/help/new/").status_code == 404
+
+
+def test_the_town_shows_help_in_its_navigation_and_home_only_when_switched_on(
+    client, town, alice, staff_client, coordinator
+):
+    client.force_login(alice.user)
+    home = client.get("/pully/").content.decode()
+    assert 'href="/pully/help/"' in home and 'href="/pully/help/join/"' in home
+    assert 'href="/pully/help/desk/"' not in home
+    assert 'href="/pully/help/desk/"' in staff_client(coordinator).get("/pully/").content.decode()
+    town.modules = [m for m in town.modules if m != "help"]
+    town.save(update_fields=["modules"])
+    client.force_login(alice.user)
+    assert 'href="/pully/help/' not in client.get("/pully/").content.decode()
+
+
+def test_an_anonymous_visitor_is_invited_to_log_in(client, town):
+    body = client.get("/pully/help/").content.decode()
+    assert "/accounts/login/?next=/pully/help/" in body

@@ -158,3 +158,15 @@ def test_a_day_without_the_activity_is_refused(alice):
         )
     assert "occurrence_day" in refused.value.error_dict
     assert Post.objects.count() == 0
+
+
+def test_a_message_is_announced_to_the_other_person_without_its_text(
+    request_post, alice, bruno, smtp_server, django_capture_on_commit_callbacks
+):
+    answer = posts.answer_create(post=request_post, neighbour=bruno, note="")
+    posts.post_match(post=request_post, answer=answer, actor_user=alice.user, role="author")
+    with django_capture_on_commit_callbacks(execute=True):
+        conversation.message_send(post=request_post, sender=bruno, body="Mardi 10 h chez vous ?")
+    [mail] = smtp_server.wait_for(1)
+    assert mail["To"] == alice.user.email
+    assert "Mardi 10 h" not in smtp_server.text_of(mail)
