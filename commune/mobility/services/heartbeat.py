@@ -3,17 +3,19 @@
 
 from __future__ import annotations
 
+import logging
 import os
 import socket
 import threading
 from contextlib import contextmanager
 
-from django.db import connection
+from django.db import DatabaseError, connection
 from django.utils import timezone
 
 from ..models import DataImport
 
 HEARTBEAT_SECONDS = 30
+logger = logging.getLogger(__name__)
 
 
 def this_worker() -> str:
@@ -31,7 +33,10 @@ def heartbeat(data_import: DataImport, *, every: float = HEARTBEAT_SECONDS):
     def beat() -> None:
         try:
             while not stop.wait(every):
-                rows.update(heartbeat_at=timezone.now())
+                try:
+                    rows.update(heartbeat_at=timezone.now())
+                except DatabaseError:  # a busy database: the next beat tries again
+                    logger.warning("heartbeat of import %s not written", data_import.pk)
         finally:
             connection.close()
 

@@ -8,10 +8,13 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import os
 import signal
+import socket
 import subprocess
 import sys
 import textwrap
+import time
 from pathlib import Path
 
 import pandas as pd
@@ -20,6 +23,7 @@ from django.utils import timezone, translation
 from commune.core.tests.workers import output_of, start_worker, stop_worker, worker_env
 from commune.mobility.models import DataImport
 from commune.mobility.services import import_create, import_run
+from commune.mobility.services.heartbeat import heartbeat
 from commune.mobility.services.recovery import STALE, imports_recover
 from commune.tenants.scoping import scope
 
@@ -138,3 +142,17 @@ def test_an_import_whose_heartbeat_stopped_elsewhere_is_failed_by_the_periodic_c
     [failed] = imports_recover(now=beat + STALE + dt.timedelta(seconds=1))
     # then only the second check fails it
     assert (failed.pk, failed.status, failed.error_params) == (job.pk, "failed", {"progress": 40})
+
+
+def test_a_running_import_beats_while_it_runs_and_names_its_process(transactional_db, town_a):
+    # given
+    with scope(town_a):
+        job = import_create(municipality=town_a, kind="counts", source_name="c.csv")
+        # when a block runs under the heartbeat for a few beats
+        with heartbeat(job, every=0.05):
+            first = DataImport.objects.get(pk=job.pk)
+            time.sleep(0.5)
+            later = DataImport.objects.get(pk=job.pk)
+    # then this process is named and the beat moved on
+    assert first.worker == f"{socket.gethostname()}:{os.getpid()}"
+    assert later.heartbeat_at > first.heartbeat_at
