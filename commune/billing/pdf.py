@@ -9,7 +9,9 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from reportlab.graphics import renderPDF
 from reportlab.lib import colors
+from reportlab.lib.enums import TA_RIGHT
 from reportlab.lib.pagesizes import A4
+from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.platypus import (
     BaseDocTemplate,
@@ -41,12 +43,14 @@ PAYMENT_PART_HEIGHT = 106 * mm
 
 
 def _lines_table(invoice: Invoice, style_set, colour) -> Table:
+    number = ParagraphStyle("number", parent=style_set["body"], alignment=TA_RIGHT)
+    number_bold = ParagraphStyle("number_bold", parent=style_set["label"], alignment=TA_RIGHT)
     rows = [
         [
             paragraph(_("Item"), style_set["label"]),
-            paragraph(_("Quantity"), style_set["label"]),
-            paragraph(_("Unit price"), style_set["label"]),
-            paragraph(_("Amount"), style_set["label"]),
+            paragraph(_("Quantity"), number_bold),
+            paragraph(_("Unit price"), number_bold),
+            paragraph(_("Amount"), number_bold),
         ]
     ]
     for line in invoice.lines.all():
@@ -54,9 +58,9 @@ def _lines_table(invoice: Invoice, style_set, colour) -> Table:
         rows.append(
             [
                 paragraph(line.label, style_set["body"]),
-                paragraph(f"{quantity:f}", style_set["body"]),
-                paragraph(chf_text(line.unit_price), style_set["body"]),
-                paragraph(chf_text(line.amount), style_set["body"]),
+                paragraph(f"{quantity:f}", number),
+                paragraph(chf_text(line.unit_price), number),
+                paragraph(chf_text(line.amount), number),
             ]
         )
     total_label = _("Total credited") if invoice.is_credit_note else _("Total")
@@ -65,10 +69,10 @@ def _lines_table(invoice: Invoice, style_set, colour) -> Table:
             paragraph(total_label, style_set["label"]),
             "",
             "",
-            paragraph(chf_text(invoice.total), style_set["label"]),
+            paragraph(chf_text(invoice.total), number_bold),
         ]
     )
-    table = Table(rows, colWidths=[None, 20 * mm, 32 * mm, 34 * mm], repeatRows=1)
+    table = Table(rows, colWidths=[None, 24 * mm, 30 * mm, 32 * mm], repeatRows=1)
     table.setStyle(
         TableStyle(
             [
