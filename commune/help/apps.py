@@ -27,6 +27,8 @@ class HelpConfig(AppConfig):
                 "post_close": _("help request closed"),
                 "post_follow_up": _("call-back date set"),
                 "caller_create": _("caller entered"),
+                "post_report": _("help request reported"),
+                "report_handled": _("report handled"),
             }
         )
         nav_register(help_nav_links)

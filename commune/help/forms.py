@@ -175,6 +175,12 @@ class MessageForm(forms.Form):
     )
 
 
+class ReportForm(forms.Form):
+    reason = forms.CharField(
+        label=_("What is wrong?"), max_length=500, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
 class CounterForm(forms.Form):
     id_checked = forms.BooleanField(
         label=_("I checked an identity document showing this address."), required=True

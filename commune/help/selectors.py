@@ -9,7 +9,7 @@ import datetime as dt
 from django.db.models import Q, QuerySet
 
 from . import workflow
-from .models import Neighbour, Neighbourhood, Post
+from .models import Neighbour, Neighbourhood, Post, Report
 
 
 def neighbourhood_list(*, municipality) -> QuerySet[Neighbourhood]:
@@ -87,3 +87,9 @@ def neighbour_list_pending(*, municipality) -> QuerySet[Neighbour]:
     return Neighbour.objects.filter(
         municipality=municipality, status=Neighbour.Status.PENDING
     ).select_related("user", "neighbourhood")
+
+
+def report_list_open(*, municipality) -> QuerySet[Report]:
+    return Report.objects.filter(municipality=municipality, handled_at=None).select_related(
+        "post", "reporter__user"
+    )

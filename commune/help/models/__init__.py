@@ -2,7 +2,7 @@
 people without an account (the phone channel), posts (requests and offers), answers, messages."""
 
 from .neighbour import Neighbour, Neighbourhood, VerificationCode
-from .post import Answer, Caller, Category, Message, Post
+from .post import Answer, Caller, Category, Message, Post, Report
 
 __all__ = [
     "Answer",
@@ -12,5 +12,6 @@ __all__ = [
     "Neighbour",
     "Neighbourhood",
     "Post",
+    "Report",
     "VerificationCode",
 ]

@@ -168,3 +168,23 @@ class Message(TenantModel):
 
     def __str__(self) -> str:
         return f"{self.sender}: {self.body[:40]}"
+
+
+class Report(TenantModel):
+    """A neighbour tells the coordinator that a post breaks the rules (money asked, abuse…).
+    The coordinator looks at it, closes the post if needed, and marks the report handled."""
+
+    post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="reports")
+    reporter = models.ForeignKey(Neighbour, on_delete=models.CASCADE, related_name="+")
+    reason = models.CharField(_("what is wrong"), max_length=500)
+    handled_at = models.DateTimeField(_("handled"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("report")
+        constraints = [
+            models.UniqueConstraint(fields=["post", "reporter"], name="help_report_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.reporter} ⚑ {self.post}"

@@ -13,6 +13,7 @@ from commune.help.models import (
     Neighbour,
     Neighbourhood,
     Post,
+    Report,
     VerificationCode,
 )
 from commune.tenants.scoping import current_municipality
@@ -105,3 +106,13 @@ class VerificationCodeFactory(factory.django.DjangoModelFactory):
     )
     code_hash = "md5$not-a-real-hash"
     expires_at = factory.LazyFunction(lambda: dt.datetime(2100, 1, 1, tzinfo=dt.UTC))
+
+
+class ReportFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Report
+
+    municipality = TOWN
+    post = factory.SubFactory(PostFactory, municipality=SAME_TOWN)
+    reporter = factory.SubFactory(NeighbourFactory, municipality=SAME_TOWN)
+    reason = "Demande de l'argent."

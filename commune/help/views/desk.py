@@ -20,7 +20,7 @@ from .. import selectors, workflow
 from ..access import access_neighbour_for_coordinator, access_post_for_coordinator
 from ..forms import CLOSING, CounterForm, FollowUpForm, PhoneHelperForm, PhoneRequestForm
 from ..pdf import letters_pdf
-from ..services import conversation, neighbours, posts
+from ..services import conversation, neighbours, posts, reports
 from .common import errors_to_form, url
 
 coordinator_only = staff_required(Role.HELP_COORDINATOR)
@@ -42,6 +42,7 @@ def desk(request):
             "posts": selectors.post_list_for_coordinator(municipality=town, status=status),
             "status": status,
             "statuses": workflow.STATUS_LABELS,
+            "reports": selectors.report_list_open(municipality=town),
         },
     )
 
@@ -92,6 +93,7 @@ def manage(request, post_id: int):
             "post": post,
             "answers": post.answers.select_related("neighbour__user"),
             "post_messages": post.messages.select_related("sender__user"),
+            "reports": post.reports.filter(handled_at=None).select_related("reporter__user"),
             "closing": [
                 (t, CLOSING[t])
                 for t in workflow.actions(post.status, actor=workflow.COORDINATOR)
@@ -133,6 +135,9 @@ def _act(request, post) -> None:
                 raise ValidationError(form.errors["day"])
             posts.post_follow_up(post=post, coordinator=request.user, day=form.cleaned_data["day"])
             messages.success(request, _("Call-back date saved."))
+        elif action == "report_handled":
+            chosen = get_object_or_404(post.reports, pk=request.POST.get("report") or 0)
+            reports.report_handle(report=chosen, coordinator=request.user, now=timezone.now())
         elif action == "share" and post.caller_id:
             conversation.contacts_share(post=post, side=workflow.AUTHOR)
         elif action == "close":

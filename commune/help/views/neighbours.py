@@ -15,8 +15,8 @@ from django.views.decorators.http import require_POST
 
 from .. import selectors, workflow
 from ..access import access_post_for_neighbour
-from ..forms import AnswerForm, CodeForm, JoinForm, MessageForm, PostForm
-from ..services import conversation, neighbours, posts
+from ..forms import AnswerForm, CodeForm, JoinForm, MessageForm, PostForm, ReportForm
+from ..services import conversation, neighbours, posts, reports
 from .common import errors_to_form, url
 
 
@@ -134,6 +134,8 @@ def post_detail(request, post_id: int):
             "post_messages": post.messages.select_related("sender__user") if side else [],
             "actions": workflow.actions(post.status, actor=side) if side else [],
             "answer_form": AnswerForm(),
+            "report_form": ReportForm(),
+            "reported": post.reports.filter(reporter=me).exists(),
             "message_form": MessageForm(),
         },
     )
@@ -226,4 +228,22 @@ def close(request, post_id: int):
         )
     except workflow.TransitionNotAllowed as exc:
         messages.error(request, exc.message)
+    return redirect(url(request, "post", post_id=post_id))
+
+
+@login_required
+@require_POST
+def report(request, post_id: int):
+    town = request.municipality
+    reader = access_post_for_neighbour(municipality=town, user=request.user, post_id=post_id)
+    if reader.post.author_id == reader.neighbour.pk:
+        raise Http404
+    form = ReportForm(request.POST)
+    if form.is_valid():
+        reports.post_report(
+            post=reader.post, neighbour=reader.neighbour, reason=form.cleaned_data["reason"]
+        )
+        messages.success(request, _("Thank you. The town's coordinator will look at it."))
+    else:
+        messages.error(request, _("Say in a few words what is wrong."))
     return redirect(url(request, "post", post_id=post_id))
