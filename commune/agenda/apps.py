@@ -26,6 +26,7 @@ class AgendaConfig(AppConfig):
                 "event_cancel": _("event cancelled"),
                 "event_date_change": _("one date of an event changed"),
                 "organisation_trust": _("organisation trusted for the agenda"),
+                "venue_save": _("venue saved"),
             }
         )
         nav_register(agenda_nav_links)

@@ -17,6 +17,7 @@ from commune.core.bounds import BoundedDateField, DateWindow
 from . import recurrence
 from .models import ACCESSIBILITY, Audience, Category, Language, PriceKind, Venue
 from .services.events import EventInput
+from .services.venues import VenueInput
 
 WINDOW = DateWindow(years_before=1, years_after=3)
 SEARCH_WINDOW = DateWindow(years_before=2, years_after=5)
@@ -265,3 +266,38 @@ class SearchForm(forms.Form):
         self.fields["access"].choices = [
             (flag, capfirst(Venue._meta.get_field(flag).verbose_name)) for flag in ACCESSIBILITY
         ]
+
+
+class VenueForm(forms.Form):
+    name = forms.CharField(label=_("Name"), max_length=160)
+    address = forms.CharField(label=_("Street and number"), max_length=240)
+    postcode = forms.CharField(label=_("Postcode"), max_length=8, required=False)
+    locality = forms.CharField(label=_("Locality"), max_length=80, required=False)
+    latitude = forms.FloatField(
+        label=_("Latitude (WGS84)"), required=False, min_value=45.5, max_value=48
+    )
+    longitude = forms.FloatField(
+        label=_("Longitude (WGS84)"), required=False, min_value=5.8, max_value=10.6
+    )
+    features = forms.MultipleChoiceField(
+        label=_("Accessibility"), required=False, choices=[], widget=forms.CheckboxSelectMultiple
+    )
+    photo = forms.FileField(label=_("Photo (PNG or JPEG)"), required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["features"].choices = [
+            (flag, capfirst(Venue._meta.get_field(flag).verbose_name)) for flag in ACCESSIBILITY
+        ]
+
+    def venue_input(self) -> VenueInput:
+        data = self.cleaned_data
+        return VenueInput(
+            name=data["name"],
+            address=data["address"],
+            postcode=data["postcode"],
+            locality=data["locality"],
+            latitude=data.get("latitude"),
+            longitude=data.get("longitude"),
+            features=frozenset(data["features"]),
+        )

@@ -28,6 +28,7 @@ def agenda_nav_links(request) -> list[dict[str, str]]:
         links.append({"url": reverse("agenda:mine", kwargs=kwargs), "label": _("My activities")})
     if moderator:
         links.append({"url": reverse("agenda:queue", kwargs=kwargs), "label": _("Agenda queue")})
+        links.append({"url": reverse("agenda:venues", kwargs=kwargs), "label": _("Venues")})
     return links
 
 

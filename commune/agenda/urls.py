@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import moderation, organiser, public
+from .views import moderation, organiser, public, venues
 
 app_name = "agenda"
 
@@ -12,6 +12,10 @@ urlpatterns = [
     path("activities/<id:event_id>/event.ics", public.ical_event, name="event-ical"),
     path("venues/<id:venue_id>/", public.venue_detail, name="venue"),
     path("venues/<id:venue_id>/venue.ics", public.ical_venue, name="venue-ical"),
+    path("venues/<id:venue_id>/photo.png", venues.venue_photo, name="venue-photo"),
+    path("manage/venues/", venues.venue_list, name="venues"),
+    path("manage/venues/new/", venues.venue_edit, name="venue-new"),
+    path("manage/venues/<id:venue_id>/", venues.venue_edit, name="venue-edit"),
     path("mine/", organiser.event_mine, name="mine"),
     path("new/", organiser.event_new, name="new"),
     path("mine/<id:event_id>/", organiser.event_edit, name="edit"),
