@@ -9,7 +9,7 @@ import datetime as dt
 from django.db.models import Q, QuerySet
 
 from . import workflow
-from .models import Neighbour, Neighbourhood, Post, Report
+from .models import Block, Neighbour, Neighbourhood, Post, Report
 
 
 def neighbourhood_list(*, municipality) -> QuerySet[Neighbourhood]:
@@ -26,6 +26,14 @@ def neighbour_of(*, municipality, user) -> Neighbour | None:
     )
 
 
+def blocked_ids(neighbour: Neighbour) -> set[int]:
+    """The neighbours `neighbour` blocked or was blocked by: they never meet again here."""
+    pairs = Block.objects.filter(Q(blocker=neighbour) | Q(blocked=neighbour)).values_list(
+        "blocker_id", "blocked_id"
+    )
+    return {other for pair in pairs for other in pair} - {neighbour.pk}
+
+
 def _in_reach(post: Post, neighbour: Neighbour) -> bool:
     if post.radius_m:
         if post.location is None or neighbour.location is None:
@@ -39,6 +47,8 @@ def post_visible_to(*, post: Post, neighbour: Neighbour | None) -> bool:
         return False
     if neighbour.pk in (post.author_id, post.partner_id):
         return True
+    if post.author_id in blocked_ids(neighbour):
+        return False
     return post.status in workflow.ANSWERABLE and _in_reach(post, neighbour)
 
 
@@ -49,6 +59,7 @@ def post_list_nearby(*, municipality, neighbour: Neighbour | None) -> list[Post]
     candidates = (
         Post.objects.filter(municipality=municipality, status__in=workflow.ANSWERABLE)
         .exclude(author=neighbour)
+        .exclude(author__in=blocked_ids(neighbour))
         .filter(Q(neighbourhood_id=neighbour.neighbourhood_id) | Q(radius_m__isnull=False))
         .select_related("neighbourhood")
     )

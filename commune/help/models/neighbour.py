@@ -101,3 +101,19 @@ class VerificationCode(TenantModel):
 
     def __str__(self) -> str:
         return f"{self.neighbour} ({self.expires_at:%Y-%m-%d})"
+
+
+class Block(TenantModel):
+    """A neighbour blocks another: neither sees the other's posts nor can answer them."""
+
+    blocker = models.ForeignKey(Neighbour, on_delete=models.CASCADE, related_name="blocks")
+    blocked = models.ForeignKey(Neighbour, on_delete=models.CASCADE, related_name="+")
+
+    class Meta:
+        verbose_name = _("block")
+        constraints = [
+            models.UniqueConstraint(fields=["blocker", "blocked"], name="help_block_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.blocker} ⊘ {self.blocked}"

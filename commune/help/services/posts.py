@@ -21,6 +21,7 @@ from commune.core.idempotency import owned_key
 
 from .. import workflow
 from ..models import Answer, Caller, Neighbour, Neighbourhood, Post
+from ..selectors import blocked_ids
 from .notify import notify_later
 
 AUDITED = ["status", "partner_id", "partner_caller_id", "follow_up_on"]
@@ -187,6 +188,8 @@ def answer_create(*, post: Post, neighbour: Neighbour, note: str) -> Answer:
         raise workflow.TransitionNotAllowed(post.status, post.status, "neighbour")
     if post.author_id == neighbour.pk:
         raise ValidationError(_("You cannot answer your own request."))
+    if post.author_id in blocked_ids(neighbour):
+        raise ValidationError(_("This request is not available to you."))
     try:
         with transaction.atomic():
             answer = Answer.objects.create(
@@ -228,6 +231,8 @@ def post_match(*, post: Post, answer: Answer, actor_user, role: str) -> Post:
     _lock(post)
     if answer.post_id != post.pk:
         raise ValidationError(_("This answer belongs to another request."))
+    if post.author_id and answer.neighbour_id in blocked_ids(post.author):
+        raise ValidationError(_("You blocked this person."))
     post = _move(
         post,
         workflow.MATCHED,

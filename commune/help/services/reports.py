@@ -1,5 +1,6 @@
-"""Reports of abuse: a neighbour who sees a post flags it for the coordinator, once; the
-coordinator marks it handled (and closes the post through posts.post_close if needed)."""
+"""Reports of abuse and blocks: a neighbour who sees a post flags it for the coordinator, once; the
+coordinator marks it handled (and closes the post through posts.post_close if needed). A
+neighbour may also block another: neither sees the other's posts nor answers them again."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ from django.utils.translation import gettext as _
 
 from commune.core import audit
 
-from ..models import Neighbour, Post, Report
+from ..models import Block, Neighbour, Post, Report
 
 
 def post_report(*, post: Post, neighbour: Neighbour, reason: str) -> Report:
@@ -35,3 +36,12 @@ def report_handle(*, report: Report, coordinator, now: dt.datetime) -> Report:
     report.save(update_fields=["handled_at", "updated_at"])
     audit.record(actor=coordinator, obj=report.post, action="report_handled")
     return report
+
+
+def neighbour_block(*, blocker: Neighbour, blocked: Neighbour) -> Block:
+    if blocker.pk == blocked.pk:
+        raise ValidationError(_("You cannot block yourself."))
+    block, _created = Block.objects.get_or_create(
+        municipality=blocker.municipality, blocker=blocker, blocked=blocked
+    )
+    return block

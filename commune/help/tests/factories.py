@@ -8,6 +8,7 @@ from django.contrib.gis.geos import Point
 from commune.accounts.tests.factories import UserFactory
 from commune.help.models import (
     Answer,
+    Block,
     Caller,
     Message,
     Neighbour,
@@ -116,3 +117,12 @@ class ReportFactory(factory.django.DjangoModelFactory):
     post = factory.SubFactory(PostFactory, municipality=SAME_TOWN)
     reporter = factory.SubFactory(NeighbourFactory, municipality=SAME_TOWN)
     reason = "Demande de l'argent."
+
+
+class BlockFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Block
+
+    municipality = TOWN
+    blocker = factory.SubFactory(NeighbourFactory, municipality=SAME_TOWN)
+    blocked = factory.SubFactory(NeighbourFactory, municipality=SAME_TOWN)

@@ -123,7 +123,9 @@ def post_detail(request, post_id: int):
             "post": post,
             "side": side,
             "answered": post.answers.filter(neighbour=me).exists(),
-            "answers": post.answers.select_related("neighbour__user")
+            "answers": post.answers.select_related("neighbour__user").exclude(
+                neighbour__in=selectors.blocked_ids(me)
+            )
             if side == workflow.AUTHOR
             else [],
             "can_answer": side is None and post.status in workflow.ANSWERABLE,
@@ -247,3 +249,21 @@ def report(request, post_id: int):
     else:
         messages.error(request, _("Say in a few words what is wrong."))
     return redirect(url(request, "post", post_id=post_id))
+
+
+@login_required
+@require_POST
+def block(request, post_id: int):
+    """Block the post's author, or (for its author) the neighbour of one of its answers."""
+    town = request.municipality
+    reader = access_post_for_neighbour(municipality=town, user=request.user, post_id=post_id)
+    post, me = reader.post, reader.neighbour
+    if post.author_id == me.pk:
+        other = get_object_or_404(post.answers, pk=request.POST.get("answer") or 0).neighbour
+    elif post.author_id is not None:
+        other = post.author
+    else:
+        raise Http404
+    reports.neighbour_block(blocker=me, blocked=other)
+    messages.success(request, _("Blocked: you will not see each other's posts any more."))
+    return redirect(url(request, "home"))
