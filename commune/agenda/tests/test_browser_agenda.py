@@ -29,7 +29,7 @@ def pully(transactional_db):
 
 
 def open_page(browser, live_server, email: str | None = None, **context):
-    context = browser.new_context(base_url=live_server.url, locale="fr-CH", **context)
+    context = browser.new_context(base_url=live_server.url, **{"locale": "fr-CH", **context})
     context.set_default_timeout(15_000)
     context.route(lambda url: not url.startswith(live_server.url), lambda route: route.abort())
     page = context.new_page()
@@ -124,3 +124,19 @@ def test_an_association_publishes_a_weekly_activity_through_moderation(
     # at 375 px the page stays usable and accessible
     public.set_viewport_size({"width": 375, "height": 800})
     axe(public)
+
+
+def test_the_agenda_and_an_event_in_german_at_200_percent_zoom(browser, live_server, axe, pully):
+    # given: a German browser, its window as at 200 % zoom of a 1280 × 800 screen
+    page = open_page(browser, live_server, locale="de-CH", viewport={"width": 640, "height": 400})
+    # when
+    page.goto("/pully/agenda/")
+    # then
+    assert page.locator("html").get_attribute("lang") == "de-CH"
+    assert page.locator("h1").inner_text() == "Agenda"
+    assert page.get_by_role("button", name="Suchen").is_visible()
+    axe(page)
+    page.locator(".agenda-item h3 a").first.click()
+    page.wait_for_url("**/activities/**")
+    assert page.get_by_role("heading", name="Daten").is_visible()
+    axe(page)
