@@ -110,3 +110,13 @@ def test_the_town_shows_help_in_its_navigation_and_home_only_when_switched_on(
 def test_an_anonymous_visitor_is_invited_to_log_in(client, town):
     body = client.get("/pully/help/").content.decode()
     assert "/accounts/login/?next=/pully/help/" in body
+
+
+def test_accompany_me_from_an_agenda_event_fills_the_activity_in(client, alice):
+    from commune.agenda.tests.factories import EventFactory  # noqa: PLC0415 - this test only
+
+    event = EventFactory(municipality=alice.municipality, title="Thé dansant")
+    client.force_login(alice.user)
+    body = client.get(f"/pully/help/new/?event={event.pk}").content.decode()
+    assert f'<option value="{event.pk}" selected>Thé dansant</option>' in body
+    assert client.get("/pully/help/new/?event=abc").status_code == 200

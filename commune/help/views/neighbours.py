@@ -90,7 +90,15 @@ def new(request):
     town = request.municipality
     neighbour = _verified(request)
     data = request.POST if request.method == "POST" else None
-    form = PostForm(data, municipality=town, rules_needed=neighbour.rules_accepted_at is None)
+    # "Accompany me" from an agenda event: /help/new/?event=<id> fills the activity in.
+    event_id = request.GET.get("event", "")
+    initial = {"category": "accompany", "event": event_id} if event_id.isdigit() else None
+    form = PostForm(
+        data,
+        initial=initial,
+        municipality=town,
+        rules_needed=neighbour.rules_accepted_at is None,
+    )
     if request.method == "POST" and form.is_valid():
         try:
             post = posts.post_create(
