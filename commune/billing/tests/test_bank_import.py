@@ -20,6 +20,8 @@ from commune.billing.services.bank import (
     bank_inbox_run,
     exceptions_pending,
 )
+from commune.billing.services.invoices import invoice_cancel
+from commune.billing.services.payments import payment_record
 from commune.billing.tasks import billing_inbox_poll
 from commune.billing.tests.camt_files import Pay, camt053, camt054
 from commune.core.schedule import registered
@@ -231,3 +233,57 @@ def test_inbox_goes_on_when_a_file_cannot_be_moved(in_town, invoices, settings, 
     assert bank_inbox_run(municipality=in_town, now=NOW)["bank_files_imported"] == 0
     assert BankFile.objects.count() == 1
     assert not (inbox / "a.xml").exists()
+
+
+def test_cancelled_invoice_takes_no_payment_and_open_amount_counts_earlier_ones(in_town, invoices):
+    # given invoice 2 cancelled, invoice 3 (50.00) already paid 20.00 by hand
+    invoice_cancel(invoice=invoices[1], reason="Erreur", actor=None, now=NOW)
+    payment_record(invoice=invoices[2], amount=Decimal("20.00"), booked_on=NOW.date())
+    data = camt054(
+        iban=QR_IBAN,
+        payments=[
+            Pay(invoices[1].reference, Decimal("100.00"), ref="C-1"),
+            Pay(invoices[2].reference, Decimal("30.00"), ref="C-2"),
+        ],
+    )
+    # when
+    result = bank_file_import(municipality=in_town, data=data, filename="c.xml", now=NOW)
+    # then the cancelled invoice's payment is unknown, the rest of invoice 3 pays it
+    assert result.counts == {"unknown": 1, "paid": 1}
+    assert Invoice.objects.get(pk=invoices[2].pk).status == "paid"
+    assert not Payment.objects.filter(invoice=invoices[1]).exists()
+
+
+def test_only_an_unknown_entry_is_assigned_and_to_the_towns_invoice(
+    in_town, invoices, town_b, django_user_model
+):
+    user = django_user_model.objects.create_user("fin2", password="x")
+    bank_file_import(municipality=in_town, data=mixed_file(invoices), filename="a", now=NOW)
+    partial = BankEntry.objects.get(outcome="partial")
+    with pytest.raises(BankImportError):
+        bank_entry_assign(entry=partial, invoice=invoices[3], actor=user, now=NOW)
+    unknown = BankEntry.objects.filter(outcome="unknown").first()
+    with scope(town_b):
+        billing_settings_for(town_b)
+        theirs = issue(town_b, source_id=7)
+    with pytest.raises(BankImportError):
+        bank_entry_assign(entry=unknown, invoice=theirs, actor=user, now=NOW)
+    assert Payment.objects.filter(bank_entry=partial).count() == 1  # from the import only
+    assert not Payment.objects.filter(bank_entry=unknown).exists()
+
+
+def test_inbox_leaves_links_and_refuses_large_files(
+    in_town, invoices, settings, tmp_path, monkeypatch
+):
+    settings.BILLING_INBOX_DIR = tmp_path / "inbox"
+    inbox = bank_inbox_dir(municipality=in_town)
+    inbox.mkdir(parents=True)
+    outside = tmp_path / "elsewhere.xml"
+    outside.write_bytes(mixed_file(invoices))
+    (inbox / "link.xml").symlink_to(outside)
+    (inbox / "big.xml").write_bytes(mixed_file(invoices, message_id="BIG"))
+    monkeypatch.setattr("commune.billing.services.bank.MAX_BYTES", 100)
+    totals = bank_inbox_run(municipality=in_town, now=NOW)
+    assert totals == {"bank_files_imported": 0, "bank_files_failed": 1}
+    assert (inbox / "link.xml").is_symlink() and outside.exists()
+    assert not BankFile.objects.exists()
