@@ -27,6 +27,9 @@ class AgendaConfig(AppConfig):
                 "event_date_change": _("one date of an event changed"),
                 "organisation_trust": _("organisation trusted for the agenda"),
                 "venue_save": _("venue saved"),
+                "registration_create": _("registration"),
+                "registration_cancel": _("registration cancelled"),
+                "registration_offer": _("freed place offered to the next person waiting"),
             }
         )
         nav_register(agenda_nav_links)

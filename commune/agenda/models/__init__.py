@@ -2,6 +2,7 @@
 
 from .choices import Audience, Category, Language, PriceKind
 from .event import ZURICH, DateChange, Event, TrustedOrganisation
+from .registration import Registration
 from .venue import ACCESSIBILITY, Venue
 
 __all__ = [
@@ -13,6 +14,7 @@ __all__ = [
     "Event",
     "Language",
     "PriceKind",
+    "Registration",
     "TrustedOrganisation",
     "Venue",
 ]

@@ -70,6 +70,8 @@ class Event(TenantModel):
     status = models.CharField(
         _("status"), max_length=10, choices=Status.choices, default=Status.DRAFT
     )
+    #: Places per date; empty: no registration (people just come).
+    capacity = models.PositiveIntegerField(_("places per date"), null=True, blank=True)
     rejection_reason = models.TextField(_("reason for rejection"), blank=True)
     published_at = models.DateTimeField(_("published"), null=True, blank=True)
     #: Title, description, venue and organiser without accents, lower-cased (services fill it).

@@ -15,7 +15,7 @@ from commune.core.mail import mail_send
 from commune.tenants import scoping
 from commune.tenants.links import absolute_url
 
-from ..models import Event
+from ..models import Event, Registration
 
 logger = logging.getLogger("commune.agenda")
 
@@ -75,3 +75,31 @@ def agenda_notify(*, kind: str, event_id: int) -> int:
             pk=event_id
         )
         return send(kind=kind, event=event)
+
+
+def registration_notify_later(kind: str, *, registration_id: int) -> None:
+    assert kind in {"offered"}, kind
+    transaction.on_commit(
+        lambda: registration_notify.enqueue(kind=kind, registration_id=registration_id)
+    )
+
+
+@task()
+def registration_notify(*, kind: str, registration_id: int) -> int:
+    """A place offered to the first person waiting: the mail says until when to confirm."""
+    with scoping.scopes_disabled():
+        town = Registration.objects.select_related("municipality").get(pk=registration_id)
+        town = town.municipality
+    with scoping.scope(town):
+        registration = Registration.objects.select_related("event", "user").get(pk=registration_id)
+        if not registration.email:
+            return 0
+        event = registration.event
+        url = _url("published", event)
+        language = registration.user.language if registration.user else town.default_language
+        return mail_send(
+            to=registration.email,
+            template=f"agenda_registration_{kind}",
+            context={"event": event, "town": town, "registration": registration, "url": url},
+            language=language,
+        )

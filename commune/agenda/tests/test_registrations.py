@@ -1,0 +1,107 @@
+"""Registration per date within its capacity, the waitlist, the automatic promotion told by
+mail (real SMTP), an offer that expires to the next person, and "on behalf of" someone
+without e-mail registered at the counter."""
+
+import datetime as dt
+
+import pytest
+from django.core.exceptions import ValidationError
+
+from commune.accounts.tests.factories import UserFactory
+from commune.agenda.models import DateChange, Registration
+from commune.agenda.services.registrations import (
+    OFFER_TIME,
+    registration_cancel,
+    registration_confirm,
+    registration_create,
+    registration_offers_expire,
+)
+from commune.agenda.tasks import agenda_offers_tick
+
+from .conftest import NOW, at
+from .factories import EventFactory
+
+WEDNESDAY = at(2026, 10, 14)
+
+
+@pytest.fixture
+def event(in_town, venue):
+    return EventFactory(municipality=in_town, venue=venue, capacity=2)
+
+
+def register(event, name, **extra):
+    return registration_create(event=event, original_start=WEDNESDAY, name=name, now=NOW, **extra)
+
+
+def test_past_the_capacity_people_wait_and_a_person_registers_once(event):
+    anne = UserFactory(full_name="Anne")
+    first = register(event, "Anne", user=anne)
+    again = register(event, "Anne", user=anne)
+    second = register(event, "Bruno")
+    third = register(event, "Carla")
+    assert first.pk == again.pk
+    assert [first.status, second.status, third.status] == ["confirmed", "confirmed", "waiting"]
+    # another date has its own places
+    other = registration_create(event=event, original_start=at(2026, 10, 21), name="Dora", now=NOW)
+    assert other.status == "confirmed"
+
+
+def test_a_cancellation_offers_the_place_to_the_first_waiting_who_is_told_by_mail(
+    event, smtp_server, django_capture_on_commit_callbacks
+):
+    first = register(event, "Anne")
+    register(event, "Bruno")
+    carla = register(event, "Carla", email="carla@example.ch")
+    register(event, "Dora", email="dora@example.ch")
+    # when
+    with django_capture_on_commit_callbacks(execute=True):
+        registration_cancel(registration=first, now=NOW)
+    # then
+    carla.refresh_from_db()
+    assert carla.status == "offered" and carla.offered_until == NOW + OFFER_TIME
+    [mail] = smtp_server.wait_for(1)
+    assert mail["To"] == "carla@example.ch"
+    assert event.title in mail["Subject"]
+    # and she confirms in time
+    assert registration_confirm(registration=carla, now=NOW + dt.timedelta(hours=2)).status == (
+        "confirmed"
+    )
+
+
+def test_an_offer_not_confirmed_in_time_goes_to_the_next_person(event):
+    first = register(event, "Anne")
+    register(event, "Bruno")
+    carla = register(event, "Carla")
+    dora = register(event, "Dora")
+    registration_cancel(registration=first, now=NOW)
+    # when: the periodic job runs after the offer's time
+    later = NOW + OFFER_TIME + dt.timedelta(minutes=1)
+    assert registration_offers_expire(municipality=event.municipality, now=NOW) == 0
+    assert agenda_offers_tick.call(now=later.isoformat()) == 1
+    # then
+    carla.refresh_from_db()
+    dora.refresh_from_db()
+    assert (carla.status, dora.status) == ("expired", "offered")
+    with pytest.raises(ValidationError):
+        registration_confirm(registration=carla, now=later)
+
+
+def test_staff_register_someone_without_email_at_the_counter(event, moderator):
+    registration = register(
+        event, "Madeleine Favre", phone="021 555 12 34", channel="counter", registered_by=moderator
+    )
+    assert registration.status == "confirmed" and registration.email == ""
+    assert registration.registered_by == moderator and registration.channel == "counter"
+    with pytest.raises(ValidationError):
+        register(event, "Sans contact", channel="phone", registered_by=moderator)
+
+
+def test_no_registration_for_a_cancelled_date_or_a_date_the_rule_does_not_give(event):
+    DateChange.objects.create(
+        municipality=event.municipality, event=event, original_start=WEDNESDAY, cancelled=True
+    )
+    with pytest.raises(ValidationError):
+        register(event, "Anne")
+    with pytest.raises(ValidationError):
+        registration_create(event=event, original_start=at(2026, 10, 15), name="A", now=NOW)
+    assert Registration.objects.count() == 0
