@@ -13,7 +13,7 @@ from django.db.models import QuerySet
 from commune.permits.models import PermitRequest
 from commune.permits.workflow import ONGOING
 
-from .selectors import PUBLIC_FIELDS, areas_wgs84
+from .selectors import PUBLIC_FIELDS, WGS84, areas_in
 
 
 def _labels() -> dict[str, dict[str, str]]:
@@ -57,18 +57,21 @@ def work_feature(row: Mapping, polygons: list, labels: dict | None = None) -> di
     }
 
 
-def work_features(*, municipality, works: QuerySet[PermitRequest]) -> list[dict]:
+def work_features(
+    *, municipality, works: QuerySet[PermitRequest], srid: int = WGS84, precision: int = 7
+) -> list[dict]:
     """Features for these works (a `works_public` queryset, sliced or not), in two queries:
     the permits' public values (no model instances: the whole layer holds thousands), and
-    their areas, selected by a subquery rather than a list of thousands of ids."""
+    their areas, selected by a subquery rather than a list of thousands of ids. WGS84 by
+    default (RFC 7946); `srid=LV95` for the OGC API's `crs` (east, north, `precision` 2)."""
     rows = list(works.values(*PUBLIC_FIELDS))
     if not rows:
         return []
     ids = [row["id"] for row in rows]
-    if works.query.is_sliced:
-        areas = areas_wgs84(municipality=municipality, permit_ids=ids)
-    else:
-        areas = areas_wgs84(municipality=municipality, permit_ids=works.values("pk"))
+    permit_ids = ids if works.query.is_sliced else works.values("pk")
+    areas = areas_in(
+        municipality=municipality, permit_ids=permit_ids, srid=srid, precision=precision
+    )
     labels = _labels()
     return [work_feature(row, areas.get(row["id"], []), labels) for row in rows]
 

@@ -1,6 +1,7 @@
-"""OGC API Features (Part 1, Core) at /<town>/ogcapi/: one collection, `works`.
+"""OGC API Features (Part 1, Core; Part 2, CRS) at /<town>/ogcapi/: one collection, `works`.
 
-Conformance: core, GeoJSON, HTML and OpenAPI 3.0. JSON by default (GIS clients), HTML for
+Conformance: core, GeoJSON, HTML, OpenAPI 3.0 and CRS by reference (CRS84 or LV95, see
+ogc_crs; HEAD, OPTIONS and CORS in ogc_http). JSON by default (GIS clients), HTML for
 browsers (`f=html` or an Accept header preferring text/html). Bad parameters answer 400 with
 an OGC exception document {"code", "description"}.
 """
@@ -15,46 +16,42 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET
 
 from commune.core.bounds import IdConverter
 
 from . import openapi
 from .features import feature_bbox, work_feature, work_features
-from .params import (
-    DEFAULT_LIMIT,
-    MAX_LIMIT,
-    MAX_OFFSET,
-    BadParameter,
-    parse_bbox,
-    parse_count,
-    parse_datetime,
+from .ogc_crs import (
+    CONFORMANCE_CRS,
+    CRS84,
+    EPSG_2056,
+    SUPPORTED,
+    Crs,
+    content_crs,
+    legacy_crs_member,
+    parse_bbox_crs,
+    parse_crs,
 )
-from .selectors import areas_wgs84, work_public_get, works_extent, works_public
+from .ogc_http import error as _error
+from .ogc_http import ogc_view, permits_module
+from .params import DEFAULT_LIMIT, MAX_LIMIT, MAX_OFFSET, BadParameter, parse_count, parse_datetime
+from .selectors import areas_in, work_public_get, works_extent, works_public
+
+__all__ = ["GEOJSON", "permits_module"]  # views.py takes them from here
 
 GEOJSON = "application/geo+json"
 JSON = "application/json"
 HTML = "text/html"
 OPENAPI = "application/vnd.oai.openapi+json;version=3.0"
-CRS84 = "http://www.opengis.net/def/crs/OGC/1.3/CRS84"
 COLLECTION = "works"
 CONFORMANCE = [
     "http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/core",
     "http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/geojson",
     "http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/html",
     "http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/oas30",
+    CONFORMANCE_CRS,
 ]
-ITEMS_PARAMS = {"f", "bbox", "datetime", "limit", "offset"}
-
-
-def permits_module(view):
-    """Mark a view as part of the permits module: 404 in towns that have not enabled it."""
-    view.commune_module = "permits"
-    return view
-
-
-def _error(status: int, code: str, description: str, **extra) -> JsonResponse:
-    return JsonResponse({"code": code, "description": description, **extra}, status=status)
+ITEMS_PARAMS = {"f", "bbox", "bbox-crs", "crs", "datetime", "limit", "offset"}
 
 
 def _wants_html(request: HttpRequest, allowed: set[str]) -> bool:
@@ -92,33 +89,28 @@ def _self_and_alternate(request, name: str, media: str, html: bool, **kwargs) ->
     return [{**current, "rel": "self"}, {**other, "rel": "alternate"}]
 
 
-def _respond(request, document: dict, *, html: bool, media: str, template: str, **context):
+def _respond(
+    request,
+    document: dict,
+    *,
+    html: bool,
+    media: str,
+    template: str,
+    crs: Crs | None = None,
+    **context,
+):
+    """The document as JSON or as an HTML page; with `crs`, its features are in that CRS."""
     if html:
-        return render(request, f"permits/public/ogc_{template}.html", {"doc": document, **context})
-    return JsonResponse(document, content_type=media, json_dumps_params={"ensure_ascii": False})
-
-
-def ogc_view(allowed: set[str] | None = None):
-    """Common behaviour: GET only, permits module, 400 on BadParameter, unknown parameters."""
-
-    def decorator(view):
-        def wrapped(request, *args, **kwargs):
-            try:
-                unknown = set(request.GET) - (allowed or {"f"})
-                if unknown:
-                    raise BadParameter(
-                        sorted(unknown)[0],
-                        _("Unknown parameter: %(p)s.") % {"p": ", ".join(sorted(unknown))},
-                    )
-                return view(request, *args, **kwargs)
-            except BadParameter as exc:
-                return _error(400, "InvalidParameterValue", exc.message, parameter=exc.name)
-
-        wrapped.__name__ = view.__name__
-        wrapped.__doc__ = view.__doc__
-        return permits_module(require_GET(wrapped))
-
-    return decorator
+        response = render(
+            request, f"permits/public/ogc_{template}.html", {"doc": document, **context}
+        )
+    else:
+        response = JsonResponse(
+            document, content_type=media, json_dumps_params={"ensure_ascii": False}
+        )
+    if crs is not None:
+        response["Content-Crs"] = content_crs(crs)
+    return response
 
 
 @ogc_view()
@@ -177,9 +169,10 @@ def _collection(request, html: bool, *, with_self: bool) -> dict:
             "traffic. One feature per permit; its geometry is the union of its work areas."
         ),
         "itemType": "feature",
-        "crs": [CRS84],
+        "crs": [c.uri for c in SUPPORTED],
+        "storageCrs": EPSG_2056.uri,
         "extent": {
-            "spatial": {"bbox": [extent["bbox"]], "crs": CRS84},
+            "spatial": {"bbox": [extent["bbox"]], "crs": CRS84.uri},
             "temporal": {
                 "interval": [
                     [f"{start}T00:00:00Z" if start else None, f"{end}T23:59:59Z" if end else None]
@@ -220,13 +213,20 @@ def items(request):
         "limit", params.get("limit", str(DEFAULT_LIMIT)), minimum=1, maximum=MAX_LIMIT, clamp=True
     )
     offset = parse_count("offset", params.get("offset", "0"), minimum=0, maximum=MAX_OFFSET)
-    bbox = parse_bbox(params["bbox"]) if "bbox" in params else None
+    crs = parse_crs(params.get("crs"))
+    bbox, bbox_crs = (
+        parse_bbox_crs(params["bbox"], params.get("bbox-crs"))
+        if "bbox" in params
+        else (None, CRS84)
+    )
+    if "bbox-crs" in params and "bbox" not in params:
+        raise BadParameter("bbox-crs", _("bbox-crs is only meaningful with a bbox."))
     period = parse_datetime(params["datetime"]) if "datetime" in params else None
     town = request.municipality
-    queryset = works_public(municipality=town, bbox=bbox, period=period)
+    queryset = works_public(municipality=town, bbox=bbox, period=period, bbox_srid=bbox_crs.srid)
     matched = queryset.count()
     page = queryset[offset : offset + limit] if offset < matched else queryset.none()
-    features = work_features(municipality=town, works=page)
+    features = work_features(municipality=town, works=page, srid=crs.srid, precision=crs.precision)
 
     query = {k: v for k, v in params.items() if k not in {"f", "offset", "limit"}}
     media, fmt = (HTML, "html") if html else (GEOJSON, "json")
@@ -254,22 +254,26 @@ def items(request):
     }
     if features and (box := feature_bbox(features)):
         document["bbox"] = box
+    if member := legacy_crs_member(crs):
+        document["crs"] = member
     return _respond(
         request,
         document,
         html=html,
         media=GEOJSON,
         template="items",
+        crs=crs,
         next=next((x["href"] for x in links if x["rel"] == "next"), None),
         prev=next((x["href"] for x in links if x["rel"] == "prev"), None),
     )
 
 
-@ogc_view()
+@ogc_view({"f", "crs"})
 def item(request, permit_id: str):
     """One work. Its id is a string in the URL (OGC's featureId), so that any id that is not
     one of ours, however long, answers the same JSON 404."""
     html = _wants_html(request, {"json", "html"})
+    crs = parse_crs(request.GET.get("crs"))
     town = request.municipality
     is_id = re.fullmatch(IdConverter.regex, permit_id)
     work = work_public_get(municipality=town, permit_id=int(permit_id)) if is_id else None
@@ -277,10 +281,14 @@ def item(request, permit_id: str):
         if html:
             raise Http404
         return _error(404, "NotFound", _("No public work with this id."))
-    polygons = areas_wgs84(municipality=town, permit_ids=[work["id"]]).get(work["id"], [])
-    document = work_feature(work, polygons)
+    areas = areas_in(
+        municipality=town, permit_ids=[work["id"]], srid=crs.srid, precision=crs.precision
+    )
+    document = work_feature(work, areas.get(work["id"], []))
+    if member := legacy_crs_member(crs):
+        document["crs"] = member
     links = _self_and_alternate(request, "item", GEOJSON, html, permit_id=work["id"])
     document["links"] = links + [
         _link(_url(request, "collection"), "collection", JSON, _("The collection"))
     ]
-    return _respond(request, document, html=html, media=GEOJSON, template="item")
+    return _respond(request, document, html=html, media=GEOJSON, template="item", crs=crs)

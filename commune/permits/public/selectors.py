@@ -68,11 +68,12 @@ def works_public(
     bbox: tuple[float, float, float, float] | None = None,
     period: Period | None = None,
     closures_only: bool = False,
+    bbox_srid: int = WGS84,
 ) -> QuerySet[PermitRequest]:
     """Current and planned works: granted or under way, not closed, not finished in the past;
     emergencies from their submission (`closures_only`: closures and emergencies).
-    `bbox` (WGS84 lon/lat) keeps works whose areas intersect it; `period` keeps works whose
-    dates overlap it."""
+    `bbox` (WGS84 lon/lat, or LV95 east/north with `bbox_srid=LV95`) keeps works whose areas
+    intersect it; `period` keeps works whose dates overlap it."""
     today = today or timezone.localdate()
     queryset = PermitRequest.objects.filter(public_q(), municipality=municipality).filter(
         Q(planned_end__gte=today) | Q(status__in=ONGOING) | _EMERGENCY
@@ -86,8 +87,9 @@ def works_public(
             queryset = queryset.filter(planned_end__gte=period.start)
     if bbox is not None:
         frame = Polygon.from_bbox(bbox)
-        frame.srid = WGS84
-        frame.transform(LV95)
+        frame.srid = bbox_srid
+        if bbox_srid != LV95:
+            frame.transform(LV95)
         queryset = queryset.filter(
             Exists(
                 WorkArea.objects.filter(
@@ -114,11 +116,19 @@ def work_public_get(*, municipality: Municipality, permit_id: int) -> dict | Non
 def areas_wgs84(*, municipality: Municipality, permit_ids: list[int] | QuerySet) -> dict[int, list]:
     """The work areas of these permits (ids, or a queryset of ids) as GeoJSON polygon
     coordinates in WGS84, by permit id (one query; the database transforms from LV95)."""
+    return areas_in(municipality=municipality, permit_ids=permit_ids, srid=WGS84, precision=7)
+
+
+def areas_in(
+    *, municipality: Municipality, permit_ids: list[int] | QuerySet, srid: int, precision: int
+) -> dict[int, list]:
+    """`areas_wgs84` in any CRS: WGS84 (lon, lat) or LV95 as stored (east, north)."""
     if isinstance(permit_ids, list) and not permit_ids:
         return {}
+    geometry = "geometry" if srid == LV95 else Transform("geometry", srid)
     rows = (
         WorkArea.objects.filter(municipality=municipality, permit_id__in=permit_ids)
-        .annotate(wgs84=AsGeoJSON(Transform("geometry", WGS84), precision=7))
+        .annotate(wgs84=AsGeoJSON(geometry, precision=precision))
         .order_by("permit_id", "id")
         .values_list("permit_id", "wgs84")
     )
