@@ -35,6 +35,7 @@ LABELS = {
     "extension_requested": _("extension requested"),
     "extension_accepted": _("extension accepted"),
     "extension_refused": _("extension refused"),
+    "road_category_corrected": _("road category corrected by the town"),
     "layer_imported": _("review layer imported"),
     "address_layer_imported": _("address layer imported"),
     "configure": _("settings changed"),

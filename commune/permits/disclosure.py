@@ -91,6 +91,7 @@ APPLICANT_STEPS = {
     "extension_requested",
     "extension_accepted",
     "extension_refused",
+    "road_category_corrected",
 }
 #: Steps whose comment was written for the applicant: the complement asked and answered, the
 #: reasons of the decision. Every other comment (an opinion's, before notes were kept apart,
@@ -102,6 +103,7 @@ APPLICANT_COMMENTS = {
     "routine_grant",
     "refuse",
     "abandon",
+    "road_category_corrected",
 }
 
 

@@ -284,6 +284,21 @@ class AbandonForm(forms.Form):
     )
 
 
+class CategoryForm(forms.Form):
+    """Staff correct the road category (it sets the occupation fee)."""
+
+    category = forms.ChoiceField(
+        label=_("Road category"),
+        choices=PermitRequest._meta.get_field("road_category").choices,
+        error_messages={"required": _("Choose a road category from the list.")},
+    )
+    reason = forms.CharField(
+        label=_("Why the category is corrected (the applicant reads it)"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        error_messages={"required": _("Say why the road category is corrected.")},
+    )
+
+
 class ComplementForm(forms.Form):
     question = forms.CharField(label=_("What is missing"), widget=forms.Textarea(attrs={"rows": 3}))
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import applicant, deemed, overview, staff
+from .views import applicant, deemed, overview, staff, staff_category
 
 app_name = "permits"
 
@@ -52,6 +52,11 @@ urlpatterns = [
     path("staff/<id:permit_id>/complement/", staff.permit_complement, name="complement"),
     path("staff/<id:permit_id>/services/", staff.service_add, name="service-add"),
     path("staff/<id:permit_id>/inspect/", staff.permit_inspect, name="inspect"),
+    path(
+        "staff/<id:permit_id>/road-category/",
+        staff_category.permit_category,
+        name="road-category",
+    ),
     path("staff/tasks/<id:task_id>/", staff.task_review, name="review"),
     path("staff/tasks/<id:task_id>/remove/", staff.task_remove, name="task-remove"),
     path("staff/extensions/<id:extension_id>/", staff.extension_decide, name="extension-decide"),

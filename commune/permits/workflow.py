@@ -90,6 +90,9 @@ FINAL = frozenset({"closed", "refused", "withdrawn", "abandoned"})
 OPEN = frozenset(S) - FINAL
 #: States in which the applicant may still add documents (supplement, never edit).
 SUPPLEMENTABLE = ACTIVE
+#: States in which staff may correct the road category (which sets the fee): under review,
+#: and after the grant until the file closes (the fees are then billed again).
+CATEGORY_CORRECTABLE = EMERGENCY_PENDING | (ISSUED - {"closed"})
 #: States in which the works may be extended.
 EXTENDABLE = AUTHORISES_WORKS
 #: A review still waiting for its service's opinion.
@@ -274,6 +277,8 @@ def staff_actions(status: str, *, is_officer: bool, may_inspect: bool) -> frozen
             actions.add("ask_complement")
         if allowed(status, "abandoned", actor=OFFICER):
             actions.add("abandon")
+        if status in CATEGORY_CORRECTABLE:
+            actions.add("correct_category")
     if may_inspect and allowed(status, "closed", actor=REVIEWER):
         actions.add("inspect")
     return frozenset(actions)

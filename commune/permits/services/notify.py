@@ -14,6 +14,7 @@ from commune.accounts.models import Membership, Role
 from commune.core.mail import mail_send
 from commune.permits.disclosure import other_works_visible
 from commune.permits.models import PermitRequest, ReviewTask
+from commune.permits.models.choices import RoadCategory
 from commune.tenants import scoping
 
 logger = logging.getLogger("commune.permits")
@@ -36,6 +37,7 @@ EVENTS = {
     "overdue",
     "inspection",
     "extension_decided",
+    "category_corrected",
     "emergency_reminder",
     "emergency_escalated",
     "repair_reminder",
@@ -130,4 +132,6 @@ def permit_notify(*, event: str, permit_id: int, task_id: int | None = None, **e
             context["other"] = PermitRequest.objects.filter(pk=extra["other_permit_id"]).first()
         if "reason" in extra:
             context["reason"] = extra["reason"]
+        if "before" in extra:
+            context["before"] = RoadCategory(extra["before"]).label  # the mail's language
         return send_event(event=event, permit=permit, task=review, extra=context)

@@ -81,16 +81,17 @@ def test_what_the_applicant_may_do_in_each_state(status):
     assert workflow.applicant_actions(status) == APPLICANT[status]
 
 
-#: state -> what an officer's page offers (besides answering extensions, always).
+#: state -> what an officer's page offers (besides answering extensions, always); the road
+#: category is corrected under review and after the grant until the file closes.
 OFFICER = {
-    "submitted": {"abandon"},
-    "in_review": {"add_service", "decide", "ask_complement", "abandon"},
-    "complement_requested": {"add_service", "decide", "abandon"},
-    "granted": {"abandon"},
-    "works_started": {"abandon"},
-    "works_ended": {"abandon"},
-    "reinstated": {"inspect", "abandon"},
-    "inspected_defects": {"abandon"},
+    "submitted": {"abandon", "correct_category"},
+    "in_review": {"add_service", "decide", "ask_complement", "abandon", "correct_category"},
+    "complement_requested": {"add_service", "decide", "abandon", "correct_category"},
+    "granted": {"abandon", "correct_category"},
+    "works_started": {"abandon", "correct_category"},
+    "works_ended": {"abandon", "correct_category"},
+    "reinstated": {"inspect", "abandon", "correct_category"},
+    "inspected_defects": {"abandon", "correct_category"},
 }
 
 

@@ -127,6 +127,7 @@ def staff_detail(request, permit_id: int):
             pending=pending, decisions=workflow.officer_decisions(permit.status)
         ),
         "abandon_form": forms.AbandonForm(),
+        "category_form": forms.CategoryForm(initial={"category": permit.road_category}),
         "complement_form": forms.ComplementForm(),
         "service_form": forms.ServiceAddForm(),
         "inspection_form": forms.InspectionForm(),
