@@ -68,6 +68,12 @@ class EventForm(forms.Form):
     )
     neighbourhood = forms.CharField(label=_("Neighbourhood"), max_length=80, required=False)
     venue = forms.ModelChoiceField(label=_("Venue"), queryset=None)
+    capacity = forms.IntegerField(
+        label=_("Places per date (empty: no registration)"),
+        required=False,
+        min_value=1,
+        max_value=10000,
+    )
     date = BoundedDateField(label=_("First date"), window=WINDOW)
     time = forms.TimeField(label=_("Start time"), widget=forms.TimeInput(attrs={"type": "time"}))
     duration_minutes = forms.IntegerField(
@@ -119,7 +125,7 @@ class EventForm(forms.Form):
     def about_fields(self) -> list:
         return self._group(
             "organiser title description category audiences languages price_kind price_amount "
-            "neighbourhood venue"
+            "neighbourhood venue capacity"
         )
 
     @property
@@ -174,6 +180,7 @@ class EventForm(forms.Form):
             start=dt.datetime.combine(data["date"], data["time"].replace(second=0)),
             duration=dt.timedelta(minutes=data["duration_minutes"]),
             recurrence=self.spec(),
+            capacity=data.get("capacity"),
         )
 
 
@@ -191,6 +198,7 @@ def initial_of(event) -> dict:
         "price_amount": event.price_amount,
         "neighbourhood": event.neighbourhood,
         "venue": event.venue_id,
+        "capacity": event.capacity,
         "date": start.date(),
         "time": start.time().replace(tzinfo=None),
         "duration_minutes": int(event.duration.total_seconds() // 60),

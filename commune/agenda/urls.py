@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import moderation, organiser, public, venues
+from .views import moderation, organiser, public, registrations, venues
 
 app_name = "agenda"
 
@@ -16,6 +16,8 @@ urlpatterns = [
     path("manage/venues/", venues.venue_list, name="venues"),
     path("manage/venues/new/", venues.venue_edit, name="venue-new"),
     path("manage/venues/<id:venue_id>/", venues.venue_edit, name="venue-edit"),
+    path("activities/<id:event_id>/register/", registrations.register, name="register"),
+    path("mine/<id:event_id>/attendees/", registrations.attendees, name="attendees"),
     path("mine/", organiser.event_mine, name="mine"),
     path("new/", organiser.event_new, name="new"),
     path("mine/<id:event_id>/", organiser.event_edit, name="edit"),

@@ -39,6 +39,7 @@ class EventInput:
     price_amount: Decimal | None = None
     neighbourhood: str = ""
     recurrence: recurrence.Spec = recurrence.Spec()
+    capacity: int | None = None
 
 
 def _clean(data: EventInput) -> None:
@@ -76,6 +77,7 @@ def _apply(event: Event, data: EventInput) -> Event:
         setattr(event, name, getattr(data, name))
     event.audiences = sorted(set(data.audiences))
     event.languages = sorted(set(data.languages))
+    event.capacity = data.capacity
     event.price_kind = data.price_kind
     event.price_amount = data.price_amount if data.price_kind == PriceKind.AMOUNT else None
     event.starts_at = start

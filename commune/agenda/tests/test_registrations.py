@@ -105,3 +105,47 @@ def test_no_registration_for_a_cancelled_date_or_a_date_the_rule_does_not_give(e
     with pytest.raises(ValidationError):
         registration_create(event=event, original_start=at(2026, 10, 15), name="A", now=NOW)
     assert Registration.objects.count() == 0
+
+
+def test_pages_register_a_person_online_and_staff_on_behalf_with_the_list_as_csv(
+    client, staff_client, event, member, association, time_machine
+):
+    time_machine.move_to(NOW, tick=False)
+    event.organisation = association
+    event.save()
+    person = UserFactory(full_name="Hélène Rochat")
+    client.force_login(person)
+    page = f"/pully/agenda/activities/{event.pk}/"
+    assert (
+        "Register for" in client.get(page).content.decode()
+        or "S'inscrire" in client.get(page).content.decode()
+    )
+    client.post(page + "register/", {"occurrence": "20261014T1400"})
+    client.post(page + "register/", {"occurrence": "20261014T1400"})
+    assert client.post(page + "register/", {"occurrence": "bad"}).status_code == 302
+    organiser = staff_client(member)
+    attendees = f"/pully/agenda/mine/{event.pk}/attendees/"
+    organiser.post(
+        attendees,
+        {
+            "occurrence": "20261014T1400",
+            "name": "Madeleine Favre",
+            "phone": "021 555 12 34",
+            "channel": "counter",
+        },
+    )
+    organiser.post(
+        attendees,
+        {"occurrence": "20261014T1400", "name": "=HYPERLINK(1)", "phone": "1", "channel": "phone"},
+    )
+    rows = Registration.objects.order_by("pk")
+    assert [(r.name, r.channel, r.status) for r in rows] == [
+        ("Hélène Rochat", "online", "confirmed"),
+        ("Madeleine Favre", "counter", "confirmed"),
+        ("=HYPERLINK(1)", "phone", "waiting"),
+    ]
+    csv_text = organiser.get(attendees + "?format=csv").content.decode()
+    assert "Madeleine Favre" in csv_text and "'=HYPERLINK(1)" in csv_text
+    # another organisation's member sees no list
+    client.force_login(UserFactory())
+    assert client.get(attendees).status_code == 404
