@@ -1,7 +1,8 @@
 """Demo data for the agenda (Pully and Lutry): associations and their members, venues with
 their accessibility, a year of recurring activities from the day the demo is loaded (one
-weekly activity with a date moved and one cancelled), one awaiting moderation and one
-rejected. The moderator logs in as agenda@<town>.example.ch (commune/accounts/demo.py), an
+weekly activity with a date moved and one cancelled), one awaiting moderation, one
+rejected, and a meal with 12 places per date (one person registered at the counter). The
+moderator logs in as agenda@<town>.example.ch (commune/accounts/demo.py), an
 association member as aines@<town>.example.ch, with the demo password.
 
 Idempotent: rows are looked up by natural keys (a fixed submission key per activity).
@@ -23,6 +24,7 @@ from commune.tenants.models import Module
 
 from . import recurrence
 from .models import ACCESSIBILITY, ZURICH, DateChange, Event, TrustedOrganisation, Venue
+from .services.registrations import registration_create
 from .services.search import event_search_text
 
 DEMO_NS = uuid.UUID("0b7f5a3e-5d0c-4b59-9a43-2f6f1d9b8e21")
@@ -288,6 +290,7 @@ def _activity(town, row, associations, venues, today) -> Event:
         rrule=rule,
         rdates=rdates,
         status=status,
+        capacity=12 if key == "repas" else None,
         published_at=timezone.now() if status == "published" else None,
         rejection_reason="Merci de préciser le prix et l'inscription."
         if status == "rejected"
@@ -315,5 +318,22 @@ def _activity(town, row, associations, venues, today) -> Event:
         )
         DateChange.objects.create(
             municipality=town, event=event, original_start=dates[6], venue=venues[1]
+        )
+    if key == "repas":
+        now = timezone.now()
+        registration_create(
+            event=event,
+            original_start=event.starts_at,
+            name="Madeleine Favre",
+            phone="021 555 12 34",
+            channel="counter",
+            now=now,
+        )
+        registration_create(
+            event=event,
+            original_start=event.starts_at,
+            name="Hans Muster",
+            email="hans.muster@example.ch",
+            now=now,
         )
     return event

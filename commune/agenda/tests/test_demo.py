@@ -5,7 +5,7 @@ import datetime as dt
 
 from commune.accounts import demo as accounts_demo
 from commune.agenda import demo as agenda_demo
-from commune.agenda.models import DateChange, Event, TrustedOrganisation, Venue
+from commune.agenda.models import DateChange, Event, Registration, TrustedOrganisation, Venue
 from commune.agenda.services.dates import event_occurrences
 from commune.tenants import demo
 from commune.tenants.scoping import scope
@@ -23,6 +23,7 @@ def test_the_demo_loads_twice_into_the_same_rows(db):
             assert Event.objects.filter(status="submitted").count() == 1
             assert DateChange.objects.count() == 3
             assert TrustedOrganisation.objects.count() == 1
+            assert Registration.objects.count() == 2
             tea = Event.objects.get(title="Thé dansant")
             dates = event_occurrences(
                 event=tea, after=tea.starts_at, before=tea.starts_at + dt.timedelta(days=366)
