@@ -32,6 +32,7 @@ from commune.permits.selectors import (
 )
 from commune.permits.services import attachments, emergency, review, submission, works
 from commune.permits.services.geometry import findings_geojson, to_geojson
+from commune.permits.services.outlook import applicant_outlook
 from commune.permits.workflow import TransitionNotAllowed
 
 
@@ -214,6 +215,7 @@ def permit_detail(request, permit_id: int):
         ),
         "emergency_pending": permit.is_emergency and permit.status in workflow.EMERGENCY_PENDING,
         "clocks_paused": workflow.clocks_paused(permit.status),
+        "outlook": applicant_outlook(permit),
         "attachment_form": forms.AttachmentForm(),
         "complement_form": forms.ComplementAnswerForm(),
         "extension_form": forms.ExtensionForm(),
