@@ -120,3 +120,15 @@ def test_partly_paid_invoice_reminded_for_what_is_left(town):
     result = bank_file_import(municipality=town, data=data, filename="c2.xml", now=at(ISSUED))
     assert result.counts == {"paid": 1}
     assert Invoice.objects.get(pk=invoice.pk).status == "paid"
+
+
+def test_a_town_without_reminders_or_fee(town):
+    # reminders_max 0: none; fee 0: a reminder without a fee line
+    invoice = issue(town, source_id=1, issued_on=ISSUED)
+    billing_settings_for(town, reminders_max=0)
+    assert reminders_run(municipality=town, now=at(dt.date(2026, 6, 20))) == []
+    billing_settings_for(town, reminders_max=1, reminder_fee=Decimal("0"))
+    (reminder,) = reminders_run(municipality=town, now=at(dt.date(2026, 6, 20)))
+    assert reminder.fee == Decimal("0")
+    assert not invoice.lines.filter(item_kind="reminder_fee").exists()
+    assert Invoice.objects.get(pk=invoice.pk).total == Decimal("175.60")
