@@ -166,3 +166,27 @@ def test_the_coordinator_sees_the_caller_and_the_address_the_neighbours_do_not(
     client.force_login(bruno.user)
     seen = client.get(post_url(post)).content.decode()
     assert caller.phone not in seen and caller.address not in seen and caller.name not in seen
+
+
+def test_the_helper_sees_a_callers_phone_only_once_both_agreed(
+    client, staff_client, coordinator, caller, bruno
+):
+    post = PostFactory(
+        municipality=caller.municipality,
+        author=None,
+        caller=caller,
+        neighbourhood=caller.neighbourhood,
+        location=caller.location,
+    )
+    answer = posts.answer_create(post=post, neighbour=bruno, note="")
+    manage = f"/pully/help/desk/posts/{post.pk}/"
+    # staff_client logs the coordinator in on the same client as `client`
+    staff_client(coordinator).post(manage, {"action": "accept", "answer": answer.pk})
+    client.force_login(bruno.user)
+    client.post(f"{post_url(post)}share/")
+    assert caller.phone not in client.get(post_url(post)).content.decode()
+    # the caller agreed on the phone; the coordinator says so
+    staff_client(coordinator).post(manage, {"action": "share"})
+    client.force_login(bruno.user)
+    seen = client.get(post_url(post)).content.decode()
+    assert caller.phone in seen and caller.address not in seen

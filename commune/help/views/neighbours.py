@@ -121,9 +121,11 @@ def post_detail(request, post_id: int):
     reader = access_post_for_neighbour(municipality=town, user=request.user, post_id=post_id)
     post, me = reader.post, reader.neighbour
     side = conversation.side_of(post, me)
-    other = None
+    other = other_caller = None
     if side and post.contacts_shared:
         other = post.partner if side == workflow.AUTHOR else post.author
+        # a caller's phone, given with their consent by the coordinator (never the address)
+        other_caller = post.caller if side == workflow.PARTNER else None
     return render(
         request,
         "help/post.html",
@@ -141,6 +143,7 @@ def post_detail(request, post_id: int):
             "i_share": side
             and (post.author_shares if side == workflow.AUTHOR else post.partner_shares),
             "other": other,
+            "other_caller": other_caller,
             "post_messages": post.messages.select_related("sender__user") if side else [],
             "actions": workflow.actions(post.status, actor=side) if side else [],
             "answer_form": AnswerForm(),
