@@ -3,12 +3,17 @@ moved and a cancelled date, one awaiting moderation; loading it twice changes no
 
 import datetime as dt
 
+import pytest
+
 from commune.accounts import demo as accounts_demo
 from commune.agenda import demo as agenda_demo
 from commune.agenda.models import DateChange, Event, Registration, TrustedOrganisation, Venue
 from commune.agenda.services.dates import event_occurrences
 from commune.tenants import demo
 from commune.tenants.scoping import scope
+
+# The demo's dates start from the day it is loaded.
+pytestmark = pytest.mark.clock
 
 
 def test_the_demo_loads_twice_into_the_same_rows(db):
