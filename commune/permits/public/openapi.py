@@ -161,9 +161,29 @@ def _get(summary: str, operation: str, parameters: list, responses: dict) -> dic
     }
 
 
+CRS_URIS = [
+    "http://www.opengis.net/def/crs/OGC/1.3/CRS84",
+    "http://www.opengis.net/def/crs/EPSG/0/2056",
+]
+CRS = _param(
+    "crs",
+    "CRS of the answer (OGC API Features Part 2): CRS84 (longitude, latitude; the default) "
+    "or LV95 (east, north in metres); the answer's Content-Crs header names it. Refused: "
+    "any other CRS.",
+    {"type": "string", "format": "uri", "enum": CRS_URIS},
+)
+
+
 def document(*, base_url: str, town, max_limit: int, max_offset: int) -> dict:
     items_params = [
         FORMAT,
+        CRS,
+        _param(
+            "bbox-crs",
+            "CRS of bbox: CRS84 (the default) or LV95 (min east, min north, max east, "
+            "max north, in metres). Refused without a bbox.",
+            {"type": "string", "format": "uri", "enum": CRS_URIS},
+        ),
         _param(
             "limit",
             f"Number of features per page; more than {max_limit} gives {max_limit}",
@@ -178,14 +198,11 @@ def document(*, base_url: str, town, max_limit: int, max_offset: int) -> dict:
         ),
         _param(
             "bbox",
-            "minLon,minLat,maxLon,maxLat (WGS84, degrees; 6 numbers carry heights, ignored). "
-            "Refused: a latitude outside -90..90, a minimum above its maximum.",
-            {
-                "type": "array",
-                "minItems": 4,
-                "maxItems": 6,
-                "items": {"type": "number", "minimum": -180, "maximum": 180},
-            },
+            "minLon,minLat,maxLon,maxLat (WGS84, degrees; 6 numbers carry heights, ignored), "
+            "or minEast,minNorth,maxEast,maxNorth in metres with bbox-crs LV95. Refused: a "
+            "latitude outside -90..90, LV95 numbers outside Switzerland, a minimum above its "
+            "maximum.",
+            {"type": "array", "minItems": 4, "maxItems": 6, "items": {"type": "number"}},
             style="form",
             explode=False,
         ),
@@ -252,6 +269,7 @@ def document(*, base_url: str, town, max_limit: int, max_offset: int) -> dict:
                         required=True,
                     ),
                     FORMAT,
+                    CRS,
                 ],
                 {"200": _json("Feature", "Work", "application/geo+json"), "404": NOT_FOUND},
             ),

@@ -67,6 +67,16 @@ def test_collection_declares_crs84_then_lv95_and_stores_in_lv95(client, town_a):
     assert "http://www.opengis.net/spec/ogcapi-features-2/1.0/conf/crs" in classes
 
 
+def test_api_definition_and_html_page_name_the_crs(client, town_a):
+    paths = json.loads(client.get(f"{BASE}/api").content)["paths"]
+    items = {p["name"]: p for p in paths["/collections/works/items"]["get"]["parameters"]}
+    one = {p["name"] for p in paths["/collections/works/items/{featureId}"]["get"]["parameters"]}
+    assert items["crs"]["schema"]["enum"] == [CRS84, LV95]
+    assert items["bbox-crs"]["schema"]["enum"] == [CRS84, LV95] and "crs" in one
+    page = client.get(f"{BASE}/collections/works?f=html").content.decode()
+    assert f"<code>{LV95}</code>" in page
+
+
 def test_a_work_in_lv95_is_east_north_to_the_centimetre(client, known):
     here, _there = known
     # when
