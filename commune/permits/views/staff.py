@@ -298,12 +298,19 @@ def permit_inspect(request, permit_id: int):
 @staff_required(*OFFICERS)
 def extension_decide(request, extension_id: int):
     extension = get_object_or_404(ExtensionRequest, pk=extension_id)
+    if extension.status != ExtensionRequest.Status.PENDING:
+        messages.info(request, _("This extension was already decided: nothing changed."))
+        return redirect(_url(request, "staff-detail", permit_id=extension.permit_id))
+    accept = request.POST.get("accept") == "1"
     works.extension_decide(
-        extension=extension,
-        officer=request.user,
-        accept=request.POST.get("accept") == "1",
-        now=timezone.now(),
+        extension=extension, officer=request.user, accept=accept, now=timezone.now()
     )
+    if accept:
+        messages.success(
+            request, _("The extension is accepted; the fees follow and the applicant is told.")
+        )
+    else:
+        messages.success(request, _("The extension is refused; the applicant is told."))
     return redirect(_url(request, "staff-detail", permit_id=extension.permit_id))
 
 
