@@ -209,6 +209,7 @@ def _town(town) -> None:
         description="Pose d'un câble moyenne tension",
         road_closure="full",
         diversion="Par le chemin du Port",
+        contact_phone="+41 21 802 91 11",
     )
     if new:
         submission.permit_submit(permit=permit, applicant=luc, now=now)
