@@ -14,6 +14,7 @@ from django.urls import URLPattern, URLResolver, get_resolver
 
 from commune.accounts.models import Membership, Role, User
 from commune.accounts.tests.factories import OrganisationFactory, UserFactory, add_member
+from commune.tenants.models import Module
 from commune.tenants.scoping import scope
 
 TWO_FACTOR = "/accounts/2fa/"
@@ -58,6 +59,15 @@ def open_page(client, path):
     if response.status_code == 405:
         response = client.post(path)
     return response
+
+
+@pytest.fixture
+def town_a(town_a):
+    """Every module on: a page of a module the town has not enabled is a 404 for everyone, so
+    a staff page is only tested where its module is on."""
+    town_a.modules = list(Module.values)
+    town_a.save(update_fields=["modules"])
+    return town_a
 
 
 @pytest.fixture
