@@ -292,20 +292,6 @@ def test_ogrinfo_reads_the_works_layer_in_epsg_2056(served):
     assert (maxx, maxy) == pytest.approx((2540610.37, 1151008.46), abs=0.005)
 
 
-def gdal_version():
-    text = subprocess.run(["ogrinfo", "--version"], capture_output=True, text=True).stdout
-    return tuple(int(n) for n in re.search(r"GDAL (\d+)\.(\d+)", text).groups())
-
-
-@pytest.mark.skipif(gdal_version() < (3, 7), reason="GDAL's OAPIF driver reads CRS from 3.7")
-def test_ogrinfo_oapif_asks_for_epsg_2056(served):
-    """With GDAL 3.7 or later, the OAPIF driver itself asks for LV95 (skipped on 3.6)."""
-    url, permits = served
-    summary = ogrinfo(f"OAPIF:{url}", "works", "-oo", "CRS=EPSG:2056")
-    assert f"Feature Count: {len(permits)}" in summary and 'ID["EPSG",2056]' in summary
-    assert extent(summary)[0] == pytest.approx(2540000.12, abs=0.005)
-
-
 def test_gdal_oapif_reads_a_box_given_in_lv95_and_reprojects_to_our_lv95_values(served):
     """GDAL 3.6's OAPIF driver has no -spat_srs in ogrinfo: ogr2ogr reprojects the LV95 box to
     the layer's CRS84 for `bbox`, and the CRS84 features back to LV95 with PROJ; they must land
