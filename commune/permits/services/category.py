@@ -9,6 +9,7 @@ import datetime as dt
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import override
 
 from commune.core import audit
 from commune.permits import workflow
@@ -45,7 +46,8 @@ def permit_category_correct(
         after={"road_category": category},
         comment=reason.strip(),
     )
-    why = _("road category corrected")
+    with override(permit.municipality.default_language):  # the invoice's language
+        why = _("road category corrected")
     permit_fees_rebill(
         permit=permit, purpose=f"category-{entry.pk}", why=why, now=now, actor=officer
     )

@@ -102,6 +102,7 @@ def test_after_the_grant_a_cheaper_category_gives_a_credit_note_and_a_mail(
         grant_invoice, note = permit_invoices(permit)
         assert note.kind == Invoice.Kind.CREDIT_NOTE and note.total == Decimal("32.40")
         assert note.corrects == grant_invoice
+        assert "catégorie de route corrigée" in note.lines.get().label  # the town's language
         # and the trail keeps who, what and why
         entry = AuditEntry.objects.get(action="road_category_corrected")
         assert (entry.before, entry.after) == (
