@@ -10,9 +10,9 @@ import pytest
 from django.utils import timezone
 
 from commune.accounts import demo as accounts_demo
+from commune.accounts.tests.browser import open_page
 from commune.agenda import demo as agenda_demo
 from commune.agenda.models import DateChange, Event
-from commune.core.browser import totp_now
 from commune.tenants import demo, scoping
 
 pytestmark = [pytest.mark.browser, pytest.mark.clock, pytest.mark.django_db(transaction=True)]
@@ -26,24 +26,6 @@ def pully(transactional_db):
     accounts_demo.load(towns)
     agenda_demo.load(towns)
     return next(t for t in towns if t.slug == "pully")
-
-
-def open_page(browser, live_server, email: str | None = None, **context):
-    context = browser.new_context(base_url=live_server.url, **{"locale": "fr-CH", **context})
-    context.set_default_timeout(15_000)
-    context.route(lambda url: not url.startswith(live_server.url), lambda route: route.abort())
-    page = context.new_page()
-    if email:
-        page.goto("/accounts/login/")
-        page.get_by_label("E-mail").fill(email)
-        page.locator("input[type=password]").first.fill(accounts_demo.DEMO_PASSWORD)
-        page.locator("main form button[type=submit]").click()
-        page.wait_for_url(lambda url: "/accounts/login/" not in url)
-        if "/2fa/" in page.url:
-            page.locator("input[name=code]").fill(totp_now(accounts_demo.DEMO_TOTP_KEY))
-            page.locator("main form button[type=submit]").click()
-            page.wait_for_url(lambda url: "/2fa/" not in url)
-    return page
 
 
 def test_an_association_publishes_a_weekly_activity_through_moderation(

@@ -7,9 +7,9 @@ from __future__ import annotations
 import pytest
 
 from commune.accounts import demo as accounts_demo
+from commune.accounts.tests.browser import open_page
 from commune.billing import demo as billing_demo
 from commune.billing.models import Invoice
-from commune.core.browser import totp_now
 from commune.permits import demo as permits_demo
 from commune.tenants import demo, scoping
 
@@ -23,23 +23,6 @@ def pully(transactional_db):
     permits_demo.load(towns)
     billing_demo.load(towns)
     return next(t for t in towns if t.slug == "pully")
-
-
-def open_page(browser, live_server, email: str):
-    context = browser.new_context(base_url=live_server.url, locale="fr-CH")
-    context.set_default_timeout(15_000)
-    context.route(lambda url: not url.startswith(live_server.url), lambda route: route.abort())
-    page = context.new_page()
-    page.goto("/accounts/login/")
-    page.get_by_label("E-mail").fill(email)
-    page.locator("input[type=password]").first.fill(accounts_demo.DEMO_PASSWORD)
-    page.locator("main form button[type=submit]").click()
-    page.wait_for_url(lambda url: "/accounts/login/" not in url)
-    if "/2fa/" in page.url:
-        page.locator("input[name=code]").fill(totp_now(accounts_demo.DEMO_TOTP_KEY))
-        page.locator("main form button[type=submit]").click()
-        page.wait_for_url(lambda url: "/2fa/" not in url)
-    return page
 
 
 def test_finance_finds_the_overdue_invoice_and_records_its_payment(

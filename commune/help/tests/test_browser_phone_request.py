@@ -5,7 +5,7 @@ Every page passes axe-core (WCAG 2.1 AA)."""
 import pytest
 
 from commune.accounts import demo as accounts_demo
-from commune.core.browser import totp_now
+from commune.accounts.tests.browser import open_page
 from commune.help import demo as help_demo
 from commune.help.models import Post
 from commune.tenants import demo, scoping
@@ -21,27 +21,11 @@ def pully(transactional_db):
     return next(t for t in towns if t.slug == "pully")
 
 
-def log_in(browser, live_server, email):
-    context = browser.new_context(base_url=live_server.url, locale="fr-CH")
-    context.set_default_timeout(15_000)
-    page = context.new_page()
-    page.goto("/accounts/login/")
-    page.get_by_label("E-mail").fill(email)
-    page.locator("input[type=password]").first.fill(accounts_demo.DEMO_PASSWORD)
-    page.locator("main form button[type=submit]").click()
-    page.wait_for_url(lambda url: "/accounts/login/" not in url)
-    if "/2fa/" in page.url:
-        page.locator("input[name=code]").fill(totp_now(accounts_demo.DEMO_TOTP_KEY))
-        page.locator("main form button[type=submit]").click()
-        page.wait_for_url(lambda url: "/2fa/" not in url)
-    return page
-
-
 def test_a_neighbour_offers_help_on_a_phone_request_and_the_coordinator_matches_it(
     browser, live_server, axe, pully
 ):
     # given: the coordinator enters what Mme Bron asked on the phone
-    desk = log_in(browser, live_server, "entraide@pully.example.ch")
+    desk = open_page(browser, live_server, "entraide@pully.example.ch")
     desk.goto("/pully/help/desk/phone/")
     axe(desk)
     desk.locator("#id_name").fill("Simone Bron")
@@ -56,7 +40,7 @@ def test_a_neighbour_offers_help_on_a_phone_request_and_the_coordinator_matches_
     with scoping.scope(pully):
         post = Post.objects.get(title="Courses pour Mme Bron")
     # when: a verified neighbour of Rosiaz sees it and offers help
-    neighbour = log_in(browser, live_server, help_demo.login("voisin", "pully"))
+    neighbour = open_page(browser, live_server, help_demo.login("voisin", "pully"))
     neighbour.goto("/pully/help/")
     axe(neighbour)
     neighbour.get_by_role("link", name="Courses pour Mme Bron").click()
@@ -82,7 +66,7 @@ def test_a_neighbour_offers_help_on_a_phone_request_and_the_coordinator_matches_
 
 
 def test_the_help_pages_pass_axe_in_german_on_a_phone_screen(browser, live_server, axe, pully):
-    page = log_in(browser, live_server, help_demo.login("voisine", "pully"))
+    page = open_page(browser, live_server, help_demo.login("voisine", "pully"))
     page.set_viewport_size({"width": 375, "height": 800})
     page.goto("/pully/help/")
     page.locator("#language-select").select_option("de")
@@ -95,12 +79,12 @@ def test_the_help_pages_pass_axe_in_german_on_a_phone_screen(browser, live_serve
     page.goto("/pully/help/")
     page.get_by_role("link", name="Courses du mardi matin").click()
     axe(page)
-    no_screen = log_in(browser, live_server, help_demo.login("nouveau", "pully"))
+    no_screen = open_page(browser, live_server, help_demo.login("nouveau", "pully"))
     no_screen.goto("/pully/help/")
     axe(no_screen)
     no_screen.goto("/pully/help/join/")
     axe(no_screen)
-    desk = log_in(browser, live_server, "entraide@pully.example.ch")
+    desk = open_page(browser, live_server, "entraide@pully.example.ch")
     for path in ("/pully/help/desk/", "/pully/help/desk/neighbours/"):
         desk.goto(path)
         axe(desk)

@@ -12,7 +12,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from commune.accounts import demo as accounts_demo
 from commune.accounts.models import Membership, Role, User
-from commune.core.browser import totp_now
+from commune.accounts.tests.browser import log_in, open_page  # noqa: F401 - the permits tests' entry
 from commune.permits import demo as permits_demo
 from commune.tenants import demo, scoping
 from commune.tenants.models import Department
@@ -56,30 +56,6 @@ def trees_origin(town) -> tuple[float, float]:
 def lv95_to_wgs84(points: list[tuple[float, float]]) -> list[tuple[float, float]]:
     ring = Polygon([*points, points[0]], srid=2056).transform(4326, clone=True)
     return [(lat, lng) for lng, lat in ring.coords[0][:-1]]
-
-
-def open_page(browser, live_server, email: str | None = None):
-    """A fresh context (French, no network beyond the test server), logged in as `email`."""
-    context = browser.new_context(base_url=live_server.url, locale="fr-CH")
-    context.set_default_timeout(15_000)
-    # Map tiles come from the internet, which the test machine cannot reach.
-    context.route(lambda url: not url.startswith(live_server.url), lambda route: route.abort())
-    page = context.new_page()
-    if email:
-        log_in(page, email)
-    return page
-
-
-def log_in(page, email: str) -> None:
-    page.goto("/accounts/login/")
-    page.get_by_label("E-mail").fill(email)
-    page.locator("input[type=password]").first.fill(accounts_demo.DEMO_PASSWORD)
-    page.locator("main form button[type=submit]").click()
-    page.wait_for_url(lambda url: "/accounts/login/" not in url)
-    if "/2fa/" in page.url:
-        page.locator("input[name=code]").fill(totp_now(accounts_demo.DEMO_TOTP_KEY))
-        page.locator("main form button[type=submit]").click()
-        page.wait_for_url(lambda url: "/2fa/" not in url)
 
 
 def draw_area(page, ring_lv95: list[tuple[float, float]], map_id: str = "permit-map") -> None:
