@@ -80,6 +80,25 @@ def test_the_grant_issues_one_invoice_with_the_fees_and_holds_the_deposit(permit
     assert deposit.invoice == invoice
 
 
+@pytest.mark.parametrize(
+    "address",
+    ["Chemin des Vignes 3\n1009 Pully", "Luc Favre\nChemin des Vignes 3\n1009 Pully"],
+)
+def test_an_address_without_a_name_line_is_billed_to_the_applicant(permit, officer, address):
+    # given: the applicant typed the invoicing address with or without their name above it
+    permit.invoice_address = address
+    permit.save(update_fields=["invoice_address"])
+    # when
+    [invoice] = permit_invoices(permit_grant(permit=permit, officer=officer, now=GRANTED_AT))
+    # then: the debtor is the person, at the street, never the street as a name
+    assert (invoice.debtor_name, invoice.debtor_street, invoice.debtor_building_number) == (
+        "Luc Favre",
+        "Chemin des Vignes",
+        "3",
+    )
+    assert (invoice.debtor_postcode, invoice.debtor_town) == ("1009", "Pully")
+
+
 def test_an_extension_from_12_to_40_days_bills_the_difference(permit, officer):
     # given the permit granted for 12 days (CHF 175.60 of fees)
     permit_grant(permit=permit, officer=officer, now=GRANTED_AT)

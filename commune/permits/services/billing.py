@@ -56,9 +56,16 @@ def permit_fees(permit: PermitRequest) -> Fees:
 
 
 def _debtor(permit: PermitRequest):
+    """Who pays: the invoicing address as typed, under the applicant's (or the organisation's)
+    name when it starts with the street: an address of two lines ("Chemin des Vignes 3 /
+    1009 Pully") has no name line, and the QR-bill would name the street as the debtor."""
     applicant = permit.applicant
+    name = str(permit.organisation or applicant.full_name)
+    lines = [line.strip() for line in (permit.invoice_address or "").splitlines() if line.strip()]
+    if len(lines) < 3 and not (lines and lines[0].casefold() == name.casefold()):
+        lines.insert(0, name)
     return debtor_from_text(
-        permit.invoice_address or str(permit.organisation or applicant.full_name),
+        "\n".join(lines),
         email=applicant.email,
         language=applicant.language or permit.municipality.default_language,
     )
