@@ -89,15 +89,19 @@ def test_a_grant_with_open_reviews_needs_a_reason_and_tells_the_services(
     officer.goto(f"/pully/permits/staff/{permit.pk}/")
     axe(officer)
     assert "Ces services n'ont pas encore répondu" in officer.locator("main").inner_text()
-    form = officer.locator("#decision-title + p + form, #decision-title ~ form").first
+    form = officer.locator("#decision-title ~ form").first
     form.locator("input[name=decision][value=grant]").check()
     form.locator("button[type=submit]").click()
     officer.wait_for_load_state()
     axe(officer)
 
     # then: the page says why in French, and nothing changed
-    assert "n'ont pas encore donné leur préavis" in officer.locator("main").inner_text()
+    said = officer.locator("main").inner_text()
+    assert "Police du trafic" in said
+    assert "n'ont pas encore donné leur préavis : indiquez pourquoi vous décidez sans" in said
     assert _status(pully, permit) == Status.IN_REVIEW
+    told = [smtp_server.text_of(m) for m in smtp_server.messages[mails_before:]]
+    assert not [text for text in told if "sans le préavis de votre service" in text]
     with scoping.scope(pully):
         assert set(
             ReviewTask.objects.filter(pk__in=open_tasks.values()).values_list("status", flat=True)
