@@ -8,6 +8,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from commune.tenants.models import TenantModel
 
@@ -25,12 +26,13 @@ class Invoice(TenantModel):
         CREDIT_NOTE = "credit_note", _("Credit note")
 
     class Status(models.TextChoices):
-        OPEN = "open", _("Open")
-        PARTLY_PAID = "partly_paid", _("Partly paid")
-        PAID = "paid", _("Paid")
-        REMINDED = "reminded", _("Reminded")
-        CANCELLED = "cancelled", _("Cancelled")
-        REFUNDED = "refunded", _("Refunded")
+        # "invoice" context: French and Italian agree the word with "facture" / "fattura"
+        OPEN = "open", pgettext_lazy("invoice", "Open")
+        PARTLY_PAID = "partly_paid", pgettext_lazy("invoice", "Partly paid")
+        PAID = "paid", pgettext_lazy("invoice", "Paid")
+        REMINDED = "reminded", pgettext_lazy("invoice", "Reminded")
+        CANCELLED = "cancelled", pgettext_lazy("invoice", "Cancelled")
+        REFUNDED = "refunded", pgettext_lazy("invoice", "Refunded")
 
     number = models.CharField(_("number"), max_length=20)
     year = models.PositiveSmallIntegerField()
