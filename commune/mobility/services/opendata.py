@@ -38,14 +38,17 @@ def _perimeter(municipality: Municipality, settings: MobilitySettings) -> list[s
     return perimeter_zones(municipality=municipality, zones=zones, settings=settings)
 
 
-@transaction.atomic
 def publication_make(
     *, municipality: Municipality, family: str, period, perimeter: list[str] | None = None
 ) -> Publication:
     """Make and store the open data of one period and family: a week from the warehouse, a
     month from its weeks' bases, suppressed with its block's earlier publications (frozen).
     `perimeter`: the town's perimeter zones (read from its settings when not given).
-    Raises IntegrityError when it is already published (e.g. by another worker)."""
+    Raises IntegrityError when it is already published (e.g. by another worker).
+
+    The tables are made outside any transaction and only stored in one: on SQLite a
+    transaction holds the file's one write lock, and a month's suppression takes seconds, during
+    which every other write (a login, the scheduler) would wait and then fail."""
     settings = mobility_settings_get(municipality=municipality)
     if perimeter is None:
         perimeter = _perimeter(municipality, settings)
@@ -75,18 +78,25 @@ def publication_make(
         basis=basis,
         frozen=frozen,
     )
-    publication = Publication.objects.create(
-        municipality=municipality,
-        family=family,
-        kind=period.kind,
-        start=period.start,
-        end=period.end,
-        k=k,
-        perimeter=perimeter,
-        tables=made.tables,
-        hidden=opendata.keys_to_json(made.hidden),
-        basis=basis,
-    )
+    with transaction.atomic():
+        publication = Publication.objects.create(
+            municipality=municipality,
+            family=family,
+            kind=period.kind,
+            start=period.start,
+            end=period.end,
+            k=k,
+            perimeter=perimeter,
+            tables=made.tables,
+            hidden=opendata.keys_to_json(made.hidden),
+            basis=basis,
+        )
+        audit.record(
+            actor=None,
+            obj=publication,
+            action="opendata_published",
+            after={"family": family, "period": period.key, "k": k, "hidden": len(made.hidden)},
+        )
     if made.unprotectable:
         logger.warning(
             "open data %s %s of town %s: values below k already determined by earlier "
@@ -96,12 +106,6 @@ def publication_make(
             municipality.pk,
             made.unprotectable[:10],
         )
-    audit.record(
-        actor=None,
-        obj=publication,
-        action="opendata_published",
-        after={"family": family, "period": period.key, "k": k, "hidden": len(made.hidden)},
-    )
     return publication
 
 

@@ -13,6 +13,7 @@ import pandas as pd
 import pyarrow.parquet as pq
 import pytest
 import time_machine
+from django.db import connection
 from django.test import Client
 
 from commune.accounts.models import Role
@@ -20,6 +21,7 @@ from commune.core import schedule
 from commune.mobility import tasks, warehouse
 from commune.mobility.exports import INDICATORS
 from commune.mobility.models import Publication
+from commune.mobility.services import opendata as service
 from commune.mobility.services.opendata import opendata_publish
 from commune.tenants.scoping import scope
 
@@ -243,3 +245,27 @@ def test_another_town_sees_none_of_this_towns_open_data(two_weeks, town_b):
     assert asked.status_code == 400 and not asked.context["has_data"]
     assert "choix valide" in asked.content.decode()
     assert export.status_code == 404
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_tables_are_made_outside_the_write_transaction(town_a, monkeypatch):
+    """On SQLite a transaction holds the file's one write lock: the seconds of suppression run
+    outside it, and only the row is written in one (the demo's scheduler failed with 'database
+    is locked' while a year of open data was published)."""
+    write_data(town_a, days=14)
+    seen = []
+    real = service.opendata.publish
+
+    def publish(*args, **kwargs):
+        seen.append(connection.in_atomic_block)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(service.opendata, "publish", publish)
+    with scope(town_a):
+        made = opendata_publish(municipality=town_a, today=dt.date(2026, 1, 14))
+    assert len(made) == 3 and seen == [False, False, False]
+    assert published(town_a) == [
+        ("counts", "week", "2026-01-05"),
+        ("od", "week", "2026-01-05"),
+        ("presence", "week", "2026-01-05"),
+    ]
