@@ -12,7 +12,7 @@ from django.core.exceptions import ValidationError
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
-from commune.core.bounds import BoundedDateField, DateWindow
+from commune.core.bounds import INT64_MAX, BoundedDateField, DateWindow
 
 from . import recurrence
 from .models import ACCESSIBILITY, Audience, Category, Language, PriceKind, Venue
@@ -265,8 +265,12 @@ class SearchForm(forms.Form):
     )
     neighbourhood = forms.ChoiceField(label=_("Neighbourhood"), required=False)
     free = forms.BooleanField(label=_("Free only"), required=False)
-    organisation = forms.IntegerField(required=False, widget=forms.HiddenInput, min_value=1)
-    venue = forms.IntegerField(required=False, widget=forms.HiddenInput, min_value=1)
+    organisation = forms.IntegerField(
+        required=False, widget=forms.HiddenInput, min_value=1, max_value=INT64_MAX
+    )
+    venue = forms.IntegerField(
+        required=False, widget=forms.HiddenInput, min_value=1, max_value=INT64_MAX
+    )
 
     def __init__(self, *args, neighbourhoods: list[str], **kwargs):
         super().__init__(*args, **kwargs)

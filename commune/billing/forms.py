@@ -9,6 +9,8 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from commune.core.bounds import BoundedDateField, DateWindow, bounded_formfields
+
 from .models import BillingSettings
 
 
@@ -35,6 +37,8 @@ class BillingSettingsForm(forms.ModelForm):
             "revenue_accounts",
         ]
         widgets = {"revenue_accounts": forms.Textarea(attrs={"rows": 3})}
+        # day counts within what the column stores (a number past it was a 500 on PostgreSQL)
+        formfield_callback = bounded_formfields()
 
 
 class CancelForm(forms.Form):
@@ -52,9 +56,8 @@ class PaymentForm(forms.Form):
     amount = forms.DecimalField(
         label=_("Amount (CHF)"), min_value=Decimal("0.05"), max_digits=12, decimal_places=2
     )
-    booked_on = forms.DateField(
-        label=_("Received on"),
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    booked_on = BoundedDateField(
+        label=_("Received on"), window=DateWindow(years_before=5, years_after=0)
     )
     note = forms.CharField(label=_("Note"), required=False, max_length=500)
     confirm = forms.BooleanField(

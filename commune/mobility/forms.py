@@ -8,6 +8,7 @@ from django.conf import settings
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
 
+from commune.core.bounds import BoundedDateField, DateWindow
 from commune.core.uploads import validate_upload
 
 from .models import DataImport
@@ -77,11 +78,12 @@ class ImportUploadForm(forms.Form):
         label=_("Column of the date and time"), required=False, max_length=100
     )
     count_column = forms.CharField(label=_("Column of the count"), required=False, max_length=100)
-    service_date = forms.DateField(
+    service_date = BoundedDateField(
         label=_("Service date of a timetable (GTFS)"),
         required=False,
         input_formats=["%Y-%m-%d", "%d.%m.%Y"],
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        # old timetables are studied too (the tests read a 2014 feed)
+        window=DateWindow(years_before=50, years_after=10),
         help_text=_(
             "The day whose departures are stored. Empty: today if the timetable runs today, "
             "otherwise its first Tuesday."

@@ -23,13 +23,15 @@ from commune.billing.services.deposits_refund import (
 )
 from commune.billing.services.exports import accounting_csv
 from commune.billing.services.invoices import BillingError
+from commune.core.bounds import BoundedDateField, DateWindow
+
+#: The accounting periods an export may cover: the town's archive (ten years, CO art. 958f)
+PERIODS = DateWindow(years_before=11, years_after=1)
 
 
 class PeriodForm(forms.Form):
-    start = forms.DateField(
-        label=gettext_lazy("From"), widget=forms.DateInput(attrs={"type": "date"})
-    )
-    end = forms.DateField(label=gettext_lazy("To"), widget=forms.DateInput(attrs={"type": "date"}))
+    start = BoundedDateField(label=gettext_lazy("From"), window=PERIODS)
+    end = BoundedDateField(label=gettext_lazy("To"), window=PERIODS)
 
     def clean(self):
         data = super().clean()
@@ -40,8 +42,9 @@ class PeriodForm(forms.Form):
 
 class RefundedForm(forms.Form):
     deposits = forms.TypedMultipleChoiceField(coerce=int, choices=())
-    refunded_on = forms.DateField(
-        label=gettext_lazy("Refunded on"), widget=forms.DateInput(attrs={"type": "date"})
+    # a transfer may be ordered for a later execution date
+    refunded_on = BoundedDateField(
+        label=gettext_lazy("Refunded on"), window=DateWindow(years_before=5, years_after=1)
     )
 
     def __init__(self, *args, municipality, **kwargs):
