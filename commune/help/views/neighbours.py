@@ -209,14 +209,22 @@ def message(request, post_id: int):
     return redirect(url(request, "post", post_id=post_id))
 
 
-@login_required
-@require_POST
-def share(request, post_id: int):
-    town = request.municipality
-    reader = access_post_for_neighbour(municipality=town, user=request.user, post_id=post_id)
+def _party(request, post_id: int):
+    """The post as its reader sees it, and the reader's side of the match: one of the two
+    people matched, or a 404 for anyone else."""
+    reader = access_post_for_neighbour(
+        municipality=request.municipality, user=request.user, post_id=post_id
+    )
     side = conversation.side_of(reader.post, reader.neighbour)
     if side is None:
         raise Http404
+    return reader, side
+
+
+@login_required
+@require_POST
+def share(request, post_id: int):
+    reader, side = _party(request, post_id)
     try:
         conversation.contacts_share(post=reader.post, side=side)
     except ValidationError as exc:
@@ -227,11 +235,7 @@ def share(request, post_id: int):
 @login_required
 @require_POST
 def close(request, post_id: int):
-    town = request.municipality
-    reader = access_post_for_neighbour(municipality=town, user=request.user, post_id=post_id)
-    side = conversation.side_of(reader.post, reader.neighbour)
-    if side is None:
-        raise Http404
+    reader, side = _party(request, post_id)
     try:
         posts.post_close(
             post=reader.post,
