@@ -14,6 +14,7 @@ same hostile input the same way: a ValidationError with a message for the user, 
 
 from __future__ import annotations
 
+import calendar
 import datetime as dt
 import json
 import re
@@ -173,8 +174,12 @@ class BoundedDateField(forms.DateField):
 
 
 def _years_from(day: dt.date, years: int) -> dt.date:
+    """The same day `years` later (or earlier); 29 February becomes the 28th only in a year
+    that has no 29th (on 29 February itself, "today" stays today)."""
     year = min(max(day.year + years, dt.MINYEAR), dt.MAXYEAR)
-    return day.replace(year=year, day=28 if (day.month, day.day) == (2, 29) else day.day)
+    if (day.month, day.day) == (2, 29) and not calendar.isleap(year):
+        return day.replace(year=year, day=28)
+    return day.replace(year=year)
 
 
 def integer_bounds(field: models.Field) -> tuple[int, int]:

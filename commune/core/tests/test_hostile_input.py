@@ -204,3 +204,22 @@ def test_in_with_ids_past_the_column_finds_nothing_instead_of_overflowing(town_a
 )
 def test_an_id_from_a_query_is_ascii_digits_within_64_bits(text, expected):
     assert bounds.parse_id(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("today", "expected"),
+    [
+        (dt.date(2028, 2, 29), (dt.date(2027, 2, 28), dt.date(2028, 2, 29))),
+        (dt.date(2027, 3, 1), (dt.date(2026, 3, 1), dt.date(2027, 3, 1))),
+        (dt.date(2024, 2, 29), (dt.date(2023, 2, 28), dt.date(2024, 2, 29))),
+    ],
+)
+def test_a_window_ending_today_takes_today_even_on_29_february(today, expected):
+    """A payment is received "today" at the latest: on 29 February the window once ended on
+    the 28th, and the desk could not record the day's payments (seen at the shifted clock)."""
+    window = bounds.DateWindow(years_before=1, years_after=0)
+    assert window.bounds(today) == expected
+    assert bounds.DateWindow(years_before=4, years_after=4).bounds(dt.date(2028, 2, 29)) == (
+        dt.date(2024, 2, 29),
+        dt.date(2032, 2, 29),
+    )
