@@ -205,7 +205,11 @@ def exceptions_pending(*, municipality):
 
 
 def _entry_locked(entry: BankEntry) -> BankEntry:
-    return BankEntry.objects.select_for_update().select_related("invoice").get(pk=entry.pk)
+    """The entry, locked; only its own row: PostgreSQL refuses FOR UPDATE on the nullable side of
+    the outer join to its invoice (an unknown entry has none)."""
+    return (
+        BankEntry.objects.select_for_update(of=("self",)).select_related("invoice").get(pk=entry.pk)
+    )
 
 
 @transaction.atomic
