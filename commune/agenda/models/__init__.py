@@ -1,6 +1,7 @@
 """The agenda's data: venues, events with their recurrence, single-date changes, trust."""
 
 from .choices import Audience, Category, Language, PriceKind
+from .digest import DigestSubscription
 from .event import ZURICH, DateChange, Event, TrustedOrganisation
 from .registration import Registration
 from .venue import ACCESSIBILITY, Venue
@@ -11,6 +12,7 @@ __all__ = [
     "Audience",
     "Category",
     "DateChange",
+    "DigestSubscription",
     "Event",
     "Language",
     "PriceKind",
