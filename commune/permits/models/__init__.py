@@ -10,6 +10,7 @@ from .config import (
     RoutingRule,
     StandardCondition,
 )
+from .following import ConflictNotice, FileFollower
 from .permit import Attachment, Finding, PermitRequest, WorkArea
 from .review import ComplementRequest, ReviewTask
 from .tokens import ApiToken
@@ -20,8 +21,10 @@ __all__ = [
     "ApiToken",
     "Attachment",
     "ComplementRequest",
+    "ConflictNotice",
     "DeemedOpinionRule",
     "ExtensionRequest",
+    "FileFollower",
     "Finding",
     "Inspection",
     "PermitRequest",
