@@ -14,6 +14,7 @@ from .following import ConflictNotice, FileFollower
 from .permit import Attachment, Finding, PermitRequest, WorkArea
 from .review import ComplementRequest, ReviewTask
 from .tokens import ApiToken
+from .uploads import PendingUpload
 from .works import ExtensionRequest, Inspection
 
 __all__ = [
@@ -27,6 +28,7 @@ __all__ = [
     "FileFollower",
     "Finding",
     "Inspection",
+    "PendingUpload",
     "PermitRequest",
     "PermitSettings",
     "ResurfacedStreet",
