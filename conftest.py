@@ -84,7 +84,17 @@ MACHINE_SERVICES = pytest.StashKey["MachineServiceGuard"]()
 
 
 def pytest_configure(config):
+    from hypothesis import HealthCheck, settings
+
     from commune.core.testing import MachineServiceGuard
+
+    # Hypothesis' default 200 ms deadline per example and its "too slow" health check measure
+    # the machine, not the code: with two test processes on two cores (and a browser test
+    # beside them) an example of the matching properties once took longer and failed the run.
+    settings.register_profile(
+        "commune", deadline=None, suppress_health_check=[HealthCheck.too_slow]
+    )
+    settings.load_profile("commune")
 
     config.stash[MACHINE_SERVICES] = MachineServiceGuard().install()
 

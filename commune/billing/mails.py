@@ -31,22 +31,31 @@ def billing_invoice_mail(*, invoice_id: int) -> int:
         town = Invoice.objects.select_related("municipality").get(pk=invoice_id).municipality
     with scoping.scope(town):
         invoice = Invoice.objects.select_related("corrects").get(pk=invoice_id)
-        settings = BillingSettings.objects.filter(municipality=town).first()
-        if settings is None or not invoice.debtor_email:
-            return 0
-        language = invoice.debtor_language or town.default_language
-        pdf = invoice_pdf(invoice=invoice, settings=settings, language=language)
-        sent = mail_send(
-            to=invoice.debtor_email,
-            template="billing_invoice",
-            context={
-                "invoice": invoice,
-                "town": town,
-                "settings": settings,
-                "balance": invoice_balance(invoice),
-            },
-            language=language,
-            attachments=[(f"{invoice.number}.pdf", pdf, "application/pdf")],
-        )
+        sent = invoice_mail_send(invoice=invoice, template="billing_invoice")
     logger.info("invoice mail sent", extra={"invoice": invoice_id, "sent": sent})
     return sent
+
+
+def invoice_mail_send(*, invoice: Invoice, template: str, context: dict | None = None) -> int:
+    """Mail `template` to the invoice's debtor in their language, the invoice's PDF (with its
+    QR-bill, its balance of today) attached; 0 when there is no address or no creditor yet.
+    Called inside the town's scope."""
+    town = invoice.municipality
+    settings = BillingSettings.objects.filter(municipality=town).first()
+    if settings is None or not invoice.debtor_email:
+        return 0
+    language = invoice.debtor_language or town.default_language
+    pdf = invoice_pdf(invoice=invoice, settings=settings, language=language)
+    return mail_send(
+        to=invoice.debtor_email,
+        template=template,
+        context={
+            "invoice": invoice,
+            "town": town,
+            "settings": settings,
+            "balance": invoice_balance(invoice),
+            **(context or {}),
+        },
+        language=language,
+        attachments=[(f"{invoice.number}.pdf", pdf, "application/pdf")],
+    )

@@ -11,15 +11,13 @@ from django.db import transaction
 from django.utils import timezone
 from django_tasks import task
 
-from commune.core.mail import mail_send
 from commune.core.schedule import every
 from commune.tenants import scoping
 from commune.tenants.models import Module, Municipality
 
-from .models import BillingSettings, Reminder
-from .pdf import invoice_pdf
+from .mails import invoice_mail_send
+from .models import Reminder
 from .services.bank import bank_inbox_run
-from .services.payments import invoice_balance
 from .services.reminders import reminders_run
 
 logger = logging.getLogger("commune.billing")
@@ -68,23 +66,9 @@ def billing_reminder_mail(*, reminder_id: int) -> int:
     with scoping.scopes_disabled():
         town = Reminder.objects.select_related("municipality").get(pk=reminder_id).municipality
     with scoping.scope(town):
-        reminder = Reminder.objects.select_related("invoice").get(pk=reminder_id)
-        invoice = reminder.invoice
-        settings = BillingSettings.objects.get(municipality=town)
-        language = invoice.debtor_language or town.default_language
-        pdf = invoice_pdf(invoice=invoice, settings=settings, language=language)
-        sent = mail_send(
-            to=invoice.debtor_email,
-            template="billing_reminder",
-            context={
-                "reminder": reminder,
-                "invoice": invoice,
-                "town": town,
-                "settings": settings,
-                "balance": invoice_balance(invoice),
-            },
-            language=language,
-            attachments=[(f"{invoice.number}.pdf", pdf, "application/pdf")],
+        reminder = Reminder.objects.select_related("invoice__municipality").get(pk=reminder_id)
+        sent = invoice_mail_send(
+            invoice=reminder.invoice, template="billing_reminder", context={"reminder": reminder}
         )
     logger.info("reminder mail sent", extra={"reminder": reminder_id, "sent": sent})
     return sent

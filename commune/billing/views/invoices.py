@@ -134,51 +134,68 @@ def invoice_download(request, invoice_id: int):
     return response
 
 
+def _form_action(request, invoice: Invoice, *, form, form_name: str, field: str, act, done: str):
+    """The shape of finance's form actions on an invoice: a valid form runs `act` (it returns
+    the invoice to show next, or None for this one) and redirects there with `done`; an invalid
+    form or a refusal of the service (a BillingError, shown on `field`) renders the invoice
+    again with the form, status 400, nothing saved."""
+    if form.is_valid():
+        try:
+            shown = act(form.cleaned_data)
+        except BillingError as exc:
+            form.add_error(field, str(exc))
+        else:
+            messages.success(request, done)
+            return redirect(_detail_url(request, shown or invoice))
+    context = _detail_context(request, invoice, **{form_name: form})
+    return render(request, "billing/invoice_detail.html", context, status=400)
+
+
 @staff_required(*FINANCE)
 @require_POST
 def invoice_cancel_view(request, invoice_id: int):
     invoice = access_invoice(municipality=request.municipality, invoice_id=invoice_id)
-    form = CancelForm(request.POST)
-    if form.is_valid():
-        try:
-            invoice_cancel(
-                invoice=invoice,
-                reason=form.cleaned_data["reason"],
-                actor=request.user,
-                now=timezone.now(),
-            )
-        except BillingError as exc:
-            form.add_error("reason", str(exc))
-        else:
-            messages.success(request, _("The invoice is cancelled."))
-            return redirect(_detail_url(request, invoice))
-    context = _detail_context(request, invoice, cancel_form=form)
-    return render(request, "billing/invoice_detail.html", context, status=400)
+
+    def cancel(data) -> None:
+        invoice_cancel(
+            invoice=invoice, reason=data["reason"], actor=request.user, now=timezone.now()
+        )
+
+    return _form_action(
+        request,
+        invoice,
+        form=CancelForm(request.POST),
+        form_name="cancel_form",
+        field="reason",
+        act=cancel,
+        done=_("The invoice is cancelled."),
+    )
 
 
 @staff_required(*FINANCE)
 @require_POST
 def invoice_payment(request, invoice_id: int):
     invoice = access_invoice(municipality=request.municipality, invoice_id=invoice_id)
-    form = PaymentForm(request.POST, today=timezone.localdate())
-    if form.is_valid():
-        data = form.cleaned_data
-        try:
-            payment_record(
-                invoice=invoice,
-                amount=data["amount"],
-                booked_on=data["booked_on"],
-                actor=request.user,
-                note=data["note"],
-                submission_key=owned_key(owner=request.user, key=data["key"]),
-            )
-        except BillingError as exc:
-            form.add_error("amount", str(exc))
-        else:
-            messages.success(request, _("The payment is recorded."))
-            return redirect(_detail_url(request, invoice))
-    context = _detail_context(request, invoice, payment_form=form)
-    return render(request, "billing/invoice_detail.html", context, status=400)
+
+    def record(data) -> None:
+        payment_record(
+            invoice=invoice,
+            amount=data["amount"],
+            booked_on=data["booked_on"],
+            actor=request.user,
+            note=data["note"],
+            submission_key=owned_key(owner=request.user, key=data["key"]),
+        )
+
+    return _form_action(
+        request,
+        invoice,
+        form=PaymentForm(request.POST, today=timezone.localdate()),
+        form_name="payment_form",
+        field="amount",
+        act=record,
+        done=_("The payment is recorded."),
+    )
 
 
 @staff_required(*FINANCE)
@@ -186,33 +203,35 @@ def invoice_payment(request, invoice_id: int):
 def invoice_credit(request, invoice_id: int):
     """A credit note on the invoice, mailed to the debtor; the form's key makes it once."""
     invoice = access_invoice(municipality=request.municipality, invoice_id=invoice_id)
-    form = CreditForm(request.POST)
-    if form.is_valid():
-        data = form.cleaned_data
+
+    def credit(data) -> Invoice:
         kinds = [line.item_kind for line in invoice.lines.all() if line.item_kind != "deposit"]
-        try:
-            note = credit_note_issue(
-                original=invoice,
-                lines=[
-                    Line(
-                        label=data["reason"],
-                        unit_price=data["amount"],
-                        item_kind=kinds[0] if kinds else "other",
-                    )
-                ],
-                reason=data["reason"],
-                issued_on=timezone.localdate(),
-                actor=request.user,
-                purpose=f"credit-{owned_key(owner=request.user, key=data['key'])}",
-            )
-        except BillingError as exc:
-            form.add_error("amount", str(exc))
-        else:
-            invoice_mail_later(note)
-            messages.success(request, _("The credit note is issued and sent to the debtor."))
-            return redirect(_detail_url(request, note))
-    context = _detail_context(request, invoice, credit_form=form)
-    return render(request, "billing/invoice_detail.html", context, status=400)
+        note = credit_note_issue(
+            original=invoice,
+            lines=[
+                Line(
+                    label=data["reason"],
+                    unit_price=data["amount"],
+                    item_kind=kinds[0] if kinds else "other",
+                )
+            ],
+            reason=data["reason"],
+            issued_on=timezone.localdate(),
+            actor=request.user,
+            purpose=f"credit-{owned_key(owner=request.user, key=data['key'])}",
+        )
+        invoice_mail_later(note)
+        return note
+
+    return _form_action(
+        request,
+        invoice,
+        form=CreditForm(request.POST),
+        form_name="credit_form",
+        field="amount",
+        act=credit,
+        done=_("The credit note is issued and sent to the debtor."),
+    )
 
 
 @staff_required(*FINANCE)
