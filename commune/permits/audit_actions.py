@@ -32,6 +32,7 @@ LABELS = {
     "emergency_escalated": _("emergency not regularised in time"),
     "repair_late": _("repairs not declared by their deadline"),
     "guarantee_ended": _("guarantee period ended, deposit refund proposed"),
+    "conflict_found": _("other works now conflict with this file"),
     "extension_requested": _("extension requested"),
     "extension_accepted": _("extension accepted"),
     "extension_refused": _("extension refused"),

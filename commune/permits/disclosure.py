@@ -92,6 +92,7 @@ APPLICANT_STEPS = {
     "extension_accepted",
     "extension_refused",
     "road_category_corrected",
+    "conflict_found",
 }
 #: Steps whose comment was written for the applicant: the complement asked and answered, the
 #: reasons of the decision. Every other comment (an opinion's, before notes were kept apart,

@@ -3,16 +3,20 @@
 for overlapping dates. Each side carries a `conflict` finding naming the other; whenever a fact
 the pair depends on changes (dates, areas, status: submission, withdrawal, refusal, abandon,
 the end of the works, an extension), the service that changed it calls `conflicts_recompute`,
-which rewrites the findings of the file and of its neighbours (old and new)."""
+which rewrites the findings of the file and of its neighbours (old and new). A pair that holds
+for the first time is announced once (`ConflictNotice`): the neighbour's history says so and
+its followers and the officers get an e-mail; a later recompute announces it no more."""
 
 from __future__ import annotations
 
+from commune.core import audit
 from commune.permits import workflow
-from commune.permits.models import Finding, PermitRequest
+from commune.permits.models import ConflictNotice, Finding, PermitRequest
 from commune.permits.models.texts import Text
 from commune.permits.selectors import permit_settings_get
 
 from .checks import nearby_areas
+from .notify import notify_later
 
 
 def _finding(permit: PermitRequest, other: PermitRequest, geometry) -> Finding:
@@ -68,4 +72,26 @@ def conflicts_recompute(*, permit: PermitRequest) -> list[int]:
         rows.append(_finding(permit, other, geometry))
         rows.append(_finding(other, permit, mine))
     Finding.objects.bulk_create(rows)
+    for other, _geometry in neighbours.values():
+        if other.pk not in before:
+            _conflict_announce(changed=permit, other=other)
     return sorted((before | set(neighbours)) - {None})
+
+
+def _conflict_announce(*, changed: PermitRequest, other: PermitRequest) -> None:
+    """`changed` now conflicts with `other`, which did not move: tell `other`'s side and the
+    officers, the first time the pair holds only."""
+    first, second = sorted((changed.pk, other.pk))
+    _notice, created = ConflictNotice.objects.get_or_create(
+        municipality=changed.municipality, first_id=first, second_id=second
+    )
+    if not created:
+        return
+    audit.record(
+        actor=None,
+        obj=other,
+        action="conflict_found",
+        after={"other": changed.reference},
+        comment=changed.reference,
+    )
+    notify_later("conflict_found", permit_id=other.pk, other_permit_id=changed.pk)
