@@ -83,6 +83,8 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "commune.tenants.middleware.TownMiddleware",
     "axes.middleware.AxesMiddleware",
+    # After django-csp's: adds the town's map tile host to img-src on pages that draw a map.
+    "commune.permits.basemap.BasemapPolicyMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -272,6 +274,15 @@ EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL")
 EMAIL_TIMEOUT = int(os.environ.get("EMAIL_TIMEOUT", "20"))
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "commune <noreply@commune.localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+
+# SMS (commune/core/sms.py): a provider's HTTP API; its address and token from the environment.
+SMS_BACKEND = os.environ.get("SMS_BACKEND", "commune.core.sms.HttpBackend")
+SMS_HTTP_URL = os.environ.get("SMS_HTTP_URL", "")
+SMS_HTTP_TOKEN = os.environ.get("SMS_HTTP_TOKEN", "")
+SMS_HTTP_FORMAT = os.environ.get("SMS_HTTP_FORMAT", "json")  # or "form"
+SMS_HTTP_TIMEOUT = float(os.environ.get("SMS_HTTP_TIMEOUT", "10"))
+SMS_SENDER = os.environ.get("SMS_SENDER", "")  # empty: the town's name
+SMS_FILE_PATH = Path(os.environ.get("SMS_FILE_PATH", VAR_DIR / "sms"))
 
 # Where the observatory keeps its Parquet files (one folder per municipality).
 WAREHOUSE_DIR = Path(os.environ.get("WAREHOUSE_DIR", VAR_DIR / "warehouse"))

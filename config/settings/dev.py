@@ -13,4 +13,7 @@ ALLOWED_HOSTS = ["*"]
 if not os.environ.get("EMAIL_HOST"):
     EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
     EMAIL_FILE_PATH = VAR_DIR / "mail"
+# SMS go to var/sms/ as files unless a provider's address is given.
+if not os.environ.get("SMS_HTTP_URL"):
+    SMS_BACKEND = "commune.core.sms.FileBackend"
 WHITENOISE_AUTOREFRESH = True

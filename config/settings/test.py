@@ -31,6 +31,9 @@ if not os.environ.get("DATABASE_URL"):
 MEDIA_ROOT = TEST_RUN_DIR / "media"
 WAREHOUSE_DIR = TEST_RUN_DIR / "warehouse"
 BILLING_INBOX_DIR = TEST_RUN_DIR / "billing-inbox"
+# SMS are files in the run's folder; the tests of the HTTP provider post to their own server.
+SMS_BACKEND = "commune.core.sms.FileBackend"
+SMS_FILE_PATH = TEST_RUN_DIR / "sms"
 TEST_RUN_DIR.mkdir(parents=True, exist_ok=True)
 STORAGES = {
     "default": PRIVATE_STORAGE,
