@@ -54,6 +54,11 @@ class Registration(TenantModel):
     )
     status = models.CharField(_("status"), max_length=10, choices=Status.choices)
     offered_until = models.DateTimeField(_("offer valid until"), null=True, blank=True)
+    #: Where a confirmation letter goes when the person has neither e-mail nor mobile phone:
+    #: the lines of the address window (name first).
+    address = models.TextField(_("postal address"), blank=True)
+    #: A neighbour comes with the person (help's "Accompany me", set by help's services).
+    accompanied = models.BooleanField(_("comes accompanied"), default=False)
 
     class Meta:
         ordering = ["created_at", "pk"]
@@ -68,3 +73,31 @@ class Registration(TenantModel):
 
     def __str__(self) -> str:
         return f"{self.name} — {self.event}"
+
+
+class RegistrationLetter(TenantModel):
+    """A confirmation that goes by post, for a person registered without e-mail or mobile
+    phone: queued when the registration is made (or a place offered), printed in the day's
+    batch (`printed_on`), and in that batch only, however often the batch is printed."""
+
+    class Kind(models.TextChoices):
+        CONFIRMED = "confirmed", _("Registration confirmed")
+        WAITING = "waiting", _("On the waitlist")
+        OFFERED = "offered", _("Place offered")
+
+    registration = models.ForeignKey(
+        Registration, on_delete=models.CASCADE, related_name="letters"
+    )
+    kind = models.CharField(_("letter"), max_length=10, choices=Kind.choices)
+    printed_on = models.DateField(_("printed in the batch of"), null=True, blank=True)
+    printed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        verbose_name = _("registration letter")
+        indexes = [models.Index(fields=["municipality", "printed_on"])]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} — {self.registration}"
