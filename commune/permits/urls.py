@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import applicant, deemed, overview, staff, staff_category
+from .views import applicant, deemed, following, overview, staff, staff_category
 
 app_name = "permits"
 
@@ -12,6 +12,7 @@ urlpatterns = [
     path("<id:permit_id>/edit/", applicant.permit_edit, name="edit"),
     path("<id:permit_id>/submit/", applicant.permit_submit, name="submit"),
     path("<id:permit_id>/withdraw/", applicant.permit_withdraw, name="withdraw"),
+    path("<id:permit_id>/follow/", following.permit_follow, name="follow"),
     path("<id:permit_id>/supplement/", applicant.permit_supplement, name="supplement"),
     path(
         "<id:permit_id>/complements/<id:complement_id>/",

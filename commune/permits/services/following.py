@@ -43,8 +43,9 @@ def permit_followers(*, permit: PermitRequest) -> list[User]:
 
 
 def permit_follow_set(*, permit: PermitRequest, user: User, follows: bool) -> FileFollower:
-    """`user` follows `permit` (or stops): only someone acting for the file may."""
-    if user.pk not in _on_the_side(permit):
+    """`user` follows `permit` (or stops): only a member of the file's organisation may (a file
+    in a person's own name always tells that person)."""
+    if permit.organisation_id is None or user.pk not in _on_the_side(permit):
         raise ValidationError(
             _("Only the people of the organisation that made the request can follow it."),
             code="not_a_member",
