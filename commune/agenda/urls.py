@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import moderation, organiser, public, registrations, venues
+from .views import moderation, organiser, paper, public, registrations, venues, widget
 
 app_name = "agenda"
 
@@ -10,6 +10,11 @@ urlpatterns = [
     path("agenda.rss", public.rss, name="rss"),
     path("activities/<id:event_id>/", public.event_detail, name="event"),
     path("activities/<id:event_id>/event.ics", public.ical_event, name="event-ical"),
+    path("activities/<id:event_id>/poster.pdf", paper.event_poster, name="poster"),
+    path("paper/agenda.pdf", paper.paper_week, name="paper-week"),
+    path("manage/paper/", paper.paper_home, name="paper"),
+    path("widget/", widget.widget, name="widget"),
+    path("embed/", widget.embed_help, name="embed"),
     path("venues/<id:venue_id>/", public.venue_detail, name="venue"),
     path("venues/<id:venue_id>/venue.ics", public.ical_venue, name="venue-ical"),
     path("venues/<id:venue_id>/photo.png", venues.venue_photo, name="venue-photo"),
@@ -18,6 +23,13 @@ urlpatterns = [
     path("manage/venues/<id:venue_id>/", venues.venue_edit, name="venue-edit"),
     path("activities/<id:event_id>/register/", registrations.register, name="register"),
     path("mine/<id:event_id>/attendees/", registrations.attendees, name="attendees"),
+    path(
+        "mine/<id:event_id>/attendees/<id:registration_id>/confirm/",
+        registrations.confirm_offer,
+        name="confirm-offer",
+    ),
+    path("manage/letters/", registrations.letter_batch, name="letters"),
+    path("manage/letters/<str:day>.pdf", registrations.letter_batch_pdf, name="letters-pdf"),
     path("mine/", organiser.event_mine, name="mine"),
     path("new/", organiser.event_new, name="new"),
     path("mine/<id:event_id>/", organiser.event_edit, name="edit"),
