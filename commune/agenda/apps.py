@@ -30,6 +30,9 @@ class AgendaConfig(AppConfig):
                 "registration_create": _("registration"),
                 "registration_cancel": _("registration cancelled"),
                 "registration_offer": _("freed place offered to the next person waiting"),
+                "registration_confirm": _("offered place taken"),
+                "registration_accompanied": _("registered person comes accompanied (or not)"),
+                "letters_print": _("day's registration letters printed"),
             }
         )
         nav_register(agenda_nav_links)

@@ -1,6 +1,11 @@
 """Who is told what about an event: the moderators of a submission; the organiser's members
 of its publication or its rejection with the reason. Sent after commit by a job, one message
-per person in that person's language."""
+per person in that person's language.
+
+A registered person is told of their registration made on their behalf, and of a place
+offered from the waitlist, through one channel that `registration_channel()` alone decides:
+e-mail when they have one, else an SMS to a mobile number, else a letter queued for the day's
+post (`RegistrationLetter`, printed by services/letters.py); nobody is told without any."""
 
 from __future__ import annotations
 
@@ -8,14 +13,19 @@ import logging
 
 from django.db import transaction
 from django.urls import reverse
+from django.utils import translation
+from django.utils.translation import gettext as _
 from django_tasks import task
 
 from commune.accounts.models import Membership, OrganisationMember, Role
 from commune.core.mail import mail_send
+from commune.core.sms import SmsError, is_mobile, phone_display, send_sms
 from commune.tenants import scoping
 from commune.tenants.links import absolute_url
 
+from .. import recurrence
 from ..models import Event, Registration
+from ..models.registration import RegistrationLetter
 
 logger = logging.getLogger("commune.agenda")
 
@@ -77,29 +87,140 @@ def agenda_notify(*, kind: str, event_id: int) -> int:
         return send(kind=kind, event=event)
 
 
+#: What a registered person is told: their registration (made for them at the counter or on
+#: the phone), that they wait, that a place is offered to them.
+REGISTRATION_KINDS = {"confirmed", "waiting", "offered"}
+MAIL, SMS, LETTER = "mail", "sms", "letter"
+#: The longest title an SMS carries, so that the message fits in one SMS where possible.
+SMS_TITLE = 40
+
+
+def registration_channel(registration: Registration) -> str | None:
+    """How `registration`'s person is told: e-mail, else SMS to a mobile number, else a letter
+    to their postal address; None when there is no way (staff tell them themselves)."""
+    if registration.email:
+        return MAIL
+    if registration.phone and is_mobile(registration.phone):
+        return SMS
+    if registration.address.strip():
+        return LETTER
+    return None
+
+
 def registration_notify_later(kind: str, *, registration_id: int) -> None:
-    assert kind in {"offered"}, kind
+    assert kind in REGISTRATION_KINDS, kind
     transaction.on_commit(
         lambda: registration_notify.enqueue(kind=kind, registration_id=registration_id)
     )
 
 
+def _short(title: str) -> str:
+    return title if len(title) <= SMS_TITLE else title[: SMS_TITLE - 1].rstrip() + "…"
+
+
+def _where(registration: Registration) -> str:
+    venue = registration.event.venue
+    return ", ".join(part for part in (venue.name, venue.address) if part)
+
+
+def registration_contact(registration: Registration) -> str:
+    """Whom a person without e-mail calls to take an offered place: the person who registered
+    them (their phone when known), else the organiser."""
+    staff = registration.registered_by
+    if staff is not None and staff.phone:
+        return phone_display(staff.phone)
+    event = registration.event
+    if staff is not None and staff.full_name:
+        return staff.full_name
+    return event.organisation.name if event.organisation_id else event.municipality.name
+
+
+def registration_sms_body(kind: str, registration: Registration) -> str:
+    """The SMS of `kind`, in the active language: the activity, date, time and place, and for
+    an offered place whom to call and until when; kept short (one SMS where possible)."""
+    town = registration.event.municipality
+    values = {
+        "town": town.name,
+        "title": _short(registration.event.title),
+        "when": f"{recurrence.local(registration.original_start):%d.%m.%Y %H:%M}",
+        "where": _where(registration),
+    }
+    if kind == "confirmed":
+        text = _("%(town)s: you are registered for %(title)s, %(when)s, %(where)s.")
+    elif kind == "waiting":
+        text = _(
+            "%(town)s: %(title)s, %(when)s is full. You are on the waitlist; we will tell "
+            "you if a place frees up."
+        )
+    else:
+        values["call"] = registration_contact(registration)
+        values["until"] = f"{recurrence.local(registration.offered_until):%d.%m. %H:%M}"
+        text = _(
+            "%(town)s: a place is free for %(title)s, %(when)s. To take it, call %(call)s "
+            "before %(until)s."
+        )
+    return text % values
+
+
+def _letter(kind: str, registration: Registration) -> int:
+    _letter_obj, created = RegistrationLetter.objects.get_or_create(
+        municipality=registration.municipality,
+        registration=registration,
+        kind=kind,
+        defaults={},
+    )
+    return int(created)
+
+
+def registration_send(*, kind: str, registration: Registration) -> tuple[str | None, int]:
+    """Tell `registration`'s person about `kind` through their channel; returns the channel
+    and how many messages went (a letter counts when queued). An SMS the provider refuses
+    becomes a letter when there is an address; otherwise the error stands (the job fails)."""
+    town = registration.municipality
+    channel = registration_channel(registration)
+    language = registration.user.language if registration.user else town.default_language
+    if channel == MAIL:
+        url = _url("published", registration.event)
+        return channel, mail_send(
+            to=registration.email,
+            template=f"agenda_registration_{kind}",
+            context={
+                "event": registration.event,
+                "town": town,
+                "registration": registration,
+                "url": url,
+            },
+            language=language,
+        )
+    if channel == SMS:
+        with translation.override(language):
+            body = registration_sms_body(kind, registration)
+        try:
+            send_sms(registration.phone, body, municipality=town)
+        except SmsError:
+            if not registration.address.strip():
+                raise
+            logger.warning("sms refused, letter queued", extra={"registration": registration.pk})
+            return LETTER, _letter(kind, registration)
+        return channel, 1
+    if channel == LETTER:
+        return channel, _letter(kind, registration)
+    return None, 0
+
+
 @task()
 def registration_notify(*, kind: str, registration_id: int) -> int:
-    """A place offered to the first person waiting: the mail says until when to confirm."""
+    """The job of registration_notify_later(): one message by the person's channel."""
     with scoping.scopes_disabled():
         town = Registration.objects.select_related("municipality").get(pk=registration_id)
         town = town.municipality
     with scoping.scope(town):
-        registration = Registration.objects.select_related("event", "user").get(pk=registration_id)
-        if not registration.email:
-            return 0
-        event = registration.event
-        url = _url("published", event)
-        language = registration.user.language if registration.user else town.default_language
-        return mail_send(
-            to=registration.email,
-            template=f"agenda_registration_{kind}",
-            context={"event": event, "town": town, "registration": registration, "url": url},
-            language=language,
+        registration = Registration.objects.select_related(
+            "event__venue", "event__organisation", "event__municipality", "user", "registered_by"
+        ).get(pk=registration_id)
+        channel, sent = registration_send(kind=kind, registration=registration)
+        logger.info(
+            "registration told",
+            extra={"kind": kind, "registration": registration.pk, "channel": channel},
         )
+        return sent

@@ -1,7 +1,9 @@
 """Registration for one date of an event: confirmed while places remain, else on the
 waitlist; a place that frees up is offered to the first waiting person, told by mail, who
 has OFFER_TIME to confirm before the next one is asked (`registration_offers_expire`, run by
-the periodic job). Staff register "on behalf of" someone without e-mail (counter, phone)."""
+the periodic job). Staff register "on behalf of" someone without e-mail (counter, phone), who
+is told by SMS or letter (notify.py decides the channel). Help's "Accompany me" marks the
+registration of a person a neighbour comes with (`registration_accompanied_set`)."""
 
 from __future__ import annotations
 
@@ -12,9 +14,10 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from commune.core import audit
+from commune.core.sms import phone_normalise
 
 from .. import recurrence
-from ..models import Event, Registration
+from ..models import DateChange, Event, Registration
 from .notify import registration_notify_later
 
 OFFER_TIME = dt.timedelta(hours=24)
@@ -49,11 +52,13 @@ def registration_create(
     user=None,
     email: str = "",
     phone: str = "",
+    address: str = "",
     channel: str = Registration.Channel.ONLINE,
     registered_by=None,
 ) -> Registration:
     """Register someone for a date: confirmed if a place remains, else on the waitlist. A
-    person with an account registers once per date (a second try returns the first)."""
+    person with an account registers once per date (a second try returns the first). Someone
+    registered on their behalf is told by their channel (e-mail, SMS or letter)."""
     if event.capacity is None:
         raise ValidationError(_("This activity needs no registration."))
     event = Event.objects.select_for_update().get(pk=event.pk)
@@ -66,8 +71,16 @@ def registration_create(
             return existing.get()
     if not (name or "").strip():
         raise ValidationError({"name": _("Give the name of the person who comes.")})
-    if channel != Registration.Channel.ONLINE and not (email or phone):
-        raise ValidationError({"phone": _("Give a phone number (or an e-mail) to reach them.")})
+    address = "\n".join(line.strip() for line in (address or "").splitlines() if line.strip())
+    if channel != Registration.Channel.ONLINE and not (email or phone or address):
+        raise ValidationError(
+            {"phone": _("Give a phone number, an e-mail or a postal address to reach them.")}
+        )
+    if phone:
+        try:
+            phone = phone_normalise(phone)
+        except ValidationError as exc:
+            raise ValidationError({"phone": exc.messages}) from exc
     full = places_taken(event=event, original_start=original) >= event.capacity
     registration = Registration.objects.create(
         municipality=event.municipality,
@@ -77,6 +90,7 @@ def registration_create(
         name=name.strip(),
         email=email or (user.email if user else ""),
         phone=phone,
+        address=address,
         channel=channel,
         registered_by=registered_by,
         status=Registration.Status.WAITING if full else Registration.Status.CONFIRMED,
@@ -87,6 +101,8 @@ def registration_create(
         action="registration_create",
         after={"registration": registration.pk, "status": registration.status},
     )
+    if channel != Registration.Channel.ONLINE:
+        registration_notify_later(registration.status, registration_id=registration.pk)
     return registration
 
 
@@ -112,8 +128,7 @@ def _offer_next(
         action="registration_offer",
         after={"registration": following.pk, "until": following.offered_until},
     )
-    if following.email:
-        registration_notify_later("offered", registration_id=following.pk)
+    registration_notify_later("offered", registration_id=following.pk)
     return following
 
 
@@ -134,8 +149,11 @@ def registration_cancel(*, registration: Registration, now: dt.datetime, user=No
 
 
 @transaction.atomic
-def registration_confirm(*, registration: Registration, now: dt.datetime) -> Registration:
-    """The person offered a place takes it, before the offer expires."""
+def registration_confirm(
+    *, registration: Registration, now: dt.datetime, user=None
+) -> Registration:
+    """The person offered a place takes it, before the offer expires (or staff take it for
+    them when they call: `user`)."""
     registration = Registration.objects.select_for_update().get(pk=registration.pk)
     if registration.status == Registration.Status.CONFIRMED:
         return registration
@@ -143,6 +161,12 @@ def registration_confirm(*, registration: Registration, now: dt.datetime) -> Reg
         raise ValidationError(_("This offer is no longer valid."))
     registration.status = Registration.Status.CONFIRMED
     registration.save(update_fields=["status", "updated_at"])
+    audit.record(
+        actor=user,
+        obj=registration.event,
+        action="registration_confirm",
+        after={"registration": registration.pk},
+    )
     return registration
 
 
@@ -159,3 +183,44 @@ def registration_offers_expire(*, municipality, now: dt.datetime) -> int:
         registration.save(update_fields=["status", "updated_at"])
         _offer_next(event=registration.event, original_start=registration.original_start, now=now)
     return len(expired)
+
+
+def _original_start(event: Event, starts_at: dt.datetime) -> dt.datetime:
+    """The key of the date that starts at `starts_at`: its planned start, even if moved."""
+    moved = DateChange.objects.filter(event=event, starts_at=starts_at).first()
+    return moved.original_start if moved else starts_at
+
+
+def registration_of(
+    *, event: Event, starts_at: dt.datetime, user=None, phone: str = ""
+) -> Registration | None:
+    """The standing registration (not cancelled nor expired) of a person for the date of
+    `event` that starts at `starts_at`: by account, else by phone number (counter, phone)."""
+    rows = Registration.objects.filter(
+        event=event, original_start=_original_start(event, starts_at)
+    ).exclude(status__in=[Registration.Status.CANCELLED, Registration.Status.EXPIRED])
+    if user is not None:
+        return rows.filter(user=user).first()
+    try:
+        number = phone_normalise(phone)
+    except ValidationError:
+        return None
+    return rows.filter(phone=number).first()
+
+
+@transaction.atomic
+def registration_accompanied_set(
+    *, registration: Registration, accompanied: bool, actor=None
+) -> Registration:
+    """Say that a neighbour comes with the person (help's "Accompany me" matched), or no
+    longer; the organiser's attendee list shows it."""
+    if registration.accompanied != accompanied:
+        registration.accompanied = accompanied
+        registration.save(update_fields=["accompanied", "updated_at"])
+        audit.record(
+            actor=actor,
+            obj=registration.event,
+            action="registration_accompanied",
+            after={"registration": registration.pk, "accompanied": accompanied},
+        )
+    return registration

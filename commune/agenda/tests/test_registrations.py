@@ -133,7 +133,12 @@ def test_pages_register_a_person_online_and_staff_on_behalf_with_the_list_as_csv
     )
     organiser.post(
         attendees,
-        {"occurrence": "20261014T1400", "name": "=HYPERLINK(1)", "phone": "1", "channel": "phone"},
+        {
+            "occurrence": "20261014T1400",
+            "name": "=HYPERLINK(1)",
+            "phone": "021 555 00 01",
+            "channel": "phone",
+        },
     )
     rows = Registration.objects.order_by("pk")
     assert [(r.name, r.channel, r.status) for r in rows] == [

@@ -1,38 +1,59 @@
 """Registration pages: a person registers for a date from the event's page; the organiser
 (or the town's moderators) sees the attendee list per date (print, CSV) with each person's
-channel, and registers someone "on behalf of" them (counter, phone)."""
+channel and who comes accompanied, registers someone "on behalf of" them (counter, phone) and
+takes an offered place for someone who called; the town's staff print the day's letters."""
 
 from __future__ import annotations
 
 import csv
+import datetime as dt
 
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import HttpResponse
-from django.shortcuts import redirect, render
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from commune.accounts.access import staff_required
 from commune.core.csvsafe import neutralise
 
 from .. import recurrence
-from ..access import access_event_for_organiser, access_event_public
+from ..access import MODERATORS, access_event_for_organiser, access_event_public
+from ..letters import letters_pdf
 from ..models import Registration
 from ..selectors import HORIZON
+from ..services import letters
 from ..services.dates import event_occurrences
-from ..services.registrations import registration_create
+from ..services.notify import LETTER, MAIL, SMS, registration_channel
+from ..services.registrations import registration_confirm, registration_create
 
 
 class OnBehalfForm(forms.Form):
     occurrence = forms.ChoiceField(label=gettext_lazy("Date"))
     name = forms.CharField(label=gettext_lazy("Name"), max_length=150)
-    phone = forms.CharField(label=gettext_lazy("Phone"), max_length=40, required=False)
+    phone = forms.CharField(
+        label=gettext_lazy("Phone"),
+        max_length=40,
+        required=False,
+        help_text=gettext_lazy("A mobile number receives the confirmation by SMS."),
+    )
     email = forms.EmailField(label=gettext_lazy("E-mail (if any)"), required=False)
+    address = forms.CharField(
+        label=gettext_lazy("Postal address"),
+        max_length=300,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=gettext_lazy(
+            "Street and number, postcode and locality: the confirmation goes by letter when "
+            "the person has neither e-mail nor mobile phone."
+        ),
+    )
     channel = forms.ChoiceField(
         label=gettext_lazy("Channel"),
         choices=[c for c in Registration.Channel.choices if c[0] != "online"],
@@ -90,28 +111,38 @@ def attendees(request, event_id: int):
     ]
     if request.method == "POST" and form.is_valid():
         try:
-            registration_create(
+            registration = registration_create(
                 event=event,
                 original_start=_key(form.cleaned_data["occurrence"]),
                 name=form.cleaned_data["name"],
                 phone=form.cleaned_data["phone"],
                 email=form.cleaned_data["email"],
+                address=form.cleaned_data["address"],
                 channel=form.cleaned_data["channel"],
                 registered_by=request.user,
                 now=now,
             )
         except ValidationError as exc:
-            for message in exc.messages:
-                form.add_error(None, message)
+            _errors_to_form(form, exc)
         else:
-            messages.success(request, _("Registered."))
+            messages.success(request, _registered_message(registration))
             return redirect(request.path)
     rows = Registration.objects.filter(event=event).order_by("original_start", "created_at")
     if request.GET.get("format") == "csv":
         response = HttpResponse(content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = f'attachment; filename="inscriptions-{event.pk}.csv"'
         writer = csv.writer(response)
-        writer.writerow([_("Date"), _("Name"), _("Phone"), _("E-mail"), _("Channel"), _("Status")])
+        writer.writerow(
+            [
+                _("Date"),
+                _("Name"),
+                _("Phone"),
+                _("E-mail"),
+                _("Channel"),
+                _("Status"),
+                _("Accompanied"),
+            ]
+        )
         for row in rows:
             writer.writerow(
                 neutralise(value)
@@ -122,7 +153,90 @@ def attendees(request, event_id: int):
                     row.email,
                     row.get_channel_display(),
                     row.get_status_display(),
+                    _("accompanied") if row.accompanied else "",
                 )
             )
         return response
     return render(request, "agenda/attendees.html", {"event": event, "rows": rows, "form": form})
+
+
+def _errors_to_form(form, exc: ValidationError) -> None:
+    if hasattr(exc, "error_dict"):
+        for name, errors in exc.error_dict.items():
+            for error in errors:
+                form.add_error(name if name in form.fields else None, error)
+    else:
+        for message in exc.messages:
+            form.add_error(None, message)
+
+
+def _registered_message(registration: Registration) -> str:
+    """What staff are told after registering someone: where the person stands, and how the
+    confirmation reaches them (or that it cannot)."""
+    if registration.status == Registration.Status.CONFIRMED:
+        first = _("Registered.")
+    else:
+        first = _("The date is full: the person is on the waitlist.")
+    how = {
+        MAIL: _("The confirmation goes by e-mail."),
+        SMS: _("The confirmation goes by SMS."),
+        LETTER: _("A confirmation letter is queued for the day's post."),
+        None: _("No e-mail, mobile phone or address: please tell the person yourself."),
+    }[registration_channel(registration)]
+    return f"{first} {how}"
+
+
+@login_required
+@require_POST
+def confirm_offer(request, event_id: int, registration_id: int):
+    """The person offered a place called: the organiser takes the place for them."""
+    town = request.municipality
+    event = access_event_for_organiser(municipality=town, user=request.user, event_id=event_id)
+    registration = get_object_or_404(Registration, event=event, pk=registration_id)
+    try:
+        registration_confirm(registration=registration, now=timezone.now(), user=request.user)
+    except ValidationError as exc:
+        for message in exc.messages:
+            messages.error(request, message)
+    else:
+        messages.success(
+            request, _("The place is taken: %(name)s is registered.") % {"name": registration.name}
+        )
+    return redirect(reverse("agenda:attendees", kwargs={"town": town.slug, "event_id": event.pk}))
+
+
+@staff_required(*MODERATORS)
+def letter_batch(request):
+    """The day's post: the letters waiting, and the batches printed (each printable again)."""
+    town = request.municipality
+    if request.method == "POST":
+        day = timezone.localdate()
+        letters.letter_batch_print(municipality=town, user=request.user, day=day)
+        return redirect(
+            reverse("agenda:letters-pdf", kwargs={"town": town.slug, "day": day.isoformat()})
+        )
+    return render(
+        request,
+        "agenda/letters.html",
+        {
+            "pending": letters.letter_list_pending(municipality=town),
+            "days": letters.letter_batch_days(municipality=town),
+            "today": timezone.localdate(),
+        },
+    )
+
+
+@staff_required(*MODERATORS)
+def letter_batch_pdf(request, day: str):
+    """The batch printed on `day`, as one PDF (printing it again gives the same letters)."""
+    town = request.municipality
+    try:
+        date = dt.date.fromisoformat(day)
+    except ValueError:
+        raise Http404 from None
+    batch = list(letters.letter_list_batch(municipality=town, day=date))
+    if not batch:
+        raise Http404
+    response = HttpResponse(letters_pdf(letters=batch, town=town), content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="lettres-{date.isoformat()}.pdf"'
+    return response
