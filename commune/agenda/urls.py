@@ -30,13 +30,6 @@ urlpatterns = [
     ),
     path("manage/letters/", registrations.letter_batch, name="letters"),
     path("manage/letters/<str:day>.pdf", registrations.letter_batch_pdf, name="letters-pdf"),
-    path(
-        "mine/<id:event_id>/attendees/<id:registration_id>/confirm/",
-        registrations.confirm_offer,
-        name="confirm-offer",
-    ),
-    path("manage/letters/", registrations.letter_batch, name="letters"),
-    path("manage/letters/<str:day>.pdf", registrations.letter_batch_pdf, name="letters-pdf"),
     path("mine/", organiser.event_mine, name="mine"),
     path("new/", organiser.event_new, name="new"),
     path("mine/<id:event_id>/", organiser.event_edit, name="edit"),
