@@ -41,6 +41,10 @@ LABELS = {
     "address_layer_imported": _("address layer imported"),
     "configure": _("settings changed"),
     "deemed_rules_changed": _("deemed opinions per service changed"),
+    "condition_added": _("standard condition added to the library"),
+    "condition_changed": _("standard condition changed"),
+    "condition_retired": _("standard condition retired"),
+    "condition_restored": _("standard condition offered again"),
     "api_token_created": _("API token created"),
     "api_token_revoked": _("API token revoked"),
 }

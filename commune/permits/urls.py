@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import applicant, deemed, following, overview, staff, staff_category
+from .views import applicant, conditions, deemed, following, overview, staff, staff_category
 
 app_name = "permits"
 
@@ -43,6 +43,13 @@ urlpatterns = [
     path("staff/", staff.queue, name="queue"),
     path("staff/layers/", staff.layers, name="layers"),
     path("staff/deemed-opinions/", deemed.deemed_opinions, name="deemed"),
+    path("staff/conditions/", conditions.condition_list, name="conditions"),
+    path("staff/conditions/<id:condition_id>/", conditions.condition_edit, name="condition-edit"),
+    path(
+        "staff/conditions/<id:condition_id>/retire/",
+        conditions.condition_retire,
+        name="condition-retire",
+    ),
     path("staff/addresses/", staff.address_layer, name="address-layer"),
     path("staff/map/", overview.staff_map, name="staff-map"),
     path("staff/map.geojson", overview.staff_map_geojson, name="staff-map-geojson"),

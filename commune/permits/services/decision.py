@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 
 from commune.core import audit
 from commune.permits import workflow
-from commune.permits.models import Finding, PermitRequest, ReviewTask
+from commune.permits.models import Finding, PermitRequest, ReviewTask, StandardCondition
 from commune.permits.selectors import permit_settings_get
 
 from .billing import permit_invoice_issue
@@ -94,7 +94,39 @@ def _open_reviews_close(permit: PermitRequest, *, officer, reason: str) -> None:
     )
 
 
-def _grant(permit, *, actor, now: dt.datetime, extra_conditions: list[str], text: str, routine):
+def _library_conditions(permit: PermitRequest, chosen) -> list[dict[str, str]]:
+    """The officer's picks from the town's library, their texts copied as they read today (a
+    later edit of the library changes no permit); a retired one, or another town's, is refused.
+    """
+    chosen = list(chosen)
+    offered = {
+        c.pk: c
+        for c in StandardCondition.objects.filter(
+            municipality=permit.municipality, is_active=True, pk__in=[c.pk for c in chosen]
+        )
+    }
+    if len(offered) != len({c.pk for c in chosen}):
+        raise ValidationError(
+            {"standard_conditions": _("This condition is no longer in the town's library.")},
+            code="condition_retired",
+        )
+    label = str(_("Permit officer"))
+    return [
+        {"department": label, "text": c.text, "code": c.code}
+        for c in sorted(offered.values(), key=lambda c: c.code)
+    ]
+
+
+def _grant(
+    permit,
+    *,
+    actor,
+    now: dt.datetime,
+    extra_conditions: list[str],
+    text: str,
+    routine,
+    standard_conditions=(),
+):
     settings = permit_settings_get(municipality=permit.municipality)
     before = audit.snapshot(permit, ["status"])
     days = (permit.planned_end - permit.planned_start).days + 1
@@ -102,9 +134,11 @@ def _grant(permit, *, actor, now: dt.datetime, extra_conditions: list[str], text
         area_m2=permit.total_area_m2, days=days, road_category=permit.road_category, tariff=settings
     )
     label = _("Permit officer")
-    permit.conditions = conditions_collect(permit) + [
-        {"department": str(label), "text": c} for c in extra_conditions if c.strip()
-    ]
+    permit.conditions = (
+        conditions_collect(permit)
+        + _library_conditions(permit, standard_conditions)
+        + [{"department": str(label), "text": c.strip()} for c in extra_conditions if c.strip()]
+    )
     permit.status = Status.GRANTED
     permit.is_routine = routine
     permit.decided_at = now
@@ -139,11 +173,14 @@ def permit_grant(
     officer,
     now: dt.datetime,
     extra_conditions: list[str] = (),
+    standard_conditions: list[StandardCondition] = (),
     text: str = "",
     override_reason: str = "",
 ) -> PermitRequest:
-    """The officer grants the permit with all the services' conditions (and any of theirs);
-    with reviews still open only when `override_reason` says why (they are then closed)."""
+    """The officer grants the permit with all the services' conditions and their own: picked
+    from the town's library (`standard_conditions`, their texts copied) or written
+    (`extra_conditions`); with reviews still open only when `override_reason` says why (they
+    are then closed)."""
     permit = PermitRequest.objects.select_for_update().get(pk=permit.pk)
     workflow.check(permit.status, Status.GRANTED, actor=workflow.OFFICER)
     _open_reviews_close(permit, officer=officer, reason=override_reason)
@@ -152,6 +189,7 @@ def permit_grant(
         actor=officer,
         now=now,
         extra_conditions=list(extra_conditions),
+        standard_conditions=standard_conditions,
         text=text,
         routine=False,
     )

@@ -14,7 +14,7 @@ from django.views.decorators.http import require_POST
 
 from commune.accounts.access import reviewer_departments, staff_required
 from commune.accounts.models import Role
-from commune.permits import access, forms, selectors, workflow
+from commune.permits import access, forms, forms_conditions, selectors, workflow
 from commune.permits.disclosure import findings_for, history_for
 from commune.permits.models import (
     Address,
@@ -123,7 +123,7 @@ def staff_detail(request, permit_id: int):
         "open_complement": complement,
         "complement_overdue": complement is not None
         and workflow.complement_overdue(complement.due_date, today=timezone.localdate()),
-        "decision_form": forms.DecisionForm(
+        "decision_form": forms_conditions.DecisionForm(
             pending=pending, decisions=workflow.officer_decisions(permit.status)
         ),
         "abandon_form": forms.AbandonForm(),
@@ -139,7 +139,7 @@ def staff_detail(request, permit_id: int):
 def task_review(request, task_id: int):
     town = request.municipality
     task = access.access_task_for_review(municipality=town, user=request.user, task_id=task_id)
-    form = forms.ReviewForm(request.POST or None)
+    form = forms_conditions.ReviewForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
             review.review_answer(
@@ -172,7 +172,7 @@ def task_review(request, task_id: int):
 @staff_required(*OFFICERS)
 def permit_decide(request, permit_id: int):
     permit = _file(request, permit_id)
-    form = forms.DecisionForm(request.POST)
+    form = forms_conditions.DecisionForm(request.POST)
     if not form.is_valid():
         for errors in form.errors.values():
             for error in errors:
@@ -187,6 +187,7 @@ def permit_decide(request, permit_id: int):
                 officer=request.user,
                 now=now,
                 extra_conditions=lines,
+                standard_conditions=data.get("standard_conditions") or [],
                 text=data["text"],
                 override_reason=data["override_reason"],
             )
