@@ -22,13 +22,17 @@ import fcntl
 import json
 import os
 import shutil
+import tempfile
 from collections.abc import Callable
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from string import Template
 
+import duckdb
 import pandas as pd
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 
@@ -61,6 +65,7 @@ def recover(folder: Path) -> bool:
     """Undo a merge into ``folder`` that died (call under the lock): every partition it had
     swapped gets its old file back, a partition it added is removed, its staged files are
     dropped. True when there was one."""
+    _drop_dead_spills(Path(folder))
     staging = Path(folder) / STAGING
     if not staging.is_dir():
         return False
@@ -73,6 +78,24 @@ def recover(folder: Path) -> bool:
             elif not entry["existed"]:
                 target.unlink(missing_ok=True)
     shutil.rmtree(staging)
+    return True
+
+
+def _drop_dead_spills(folder: Path) -> None:
+    """Remove the spills of MonthlyMerge left by a process that is gone."""
+    for spill in folder.glob(f"{INCOMING}*"):
+        pid = spill.name[len(INCOMING) :].split("-")[0]
+        if pid.isdigit() and not _alive(int(pid)):
+            shutil.rmtree(spill, ignore_errors=True)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
     return True
 
 
@@ -208,3 +231,164 @@ def chunk_files_by_month(folder: Path, *, key: list[str], schema: pa.Schema) -> 
         chunk.unlink()
         moved += len(rows)
     return moved
+
+
+INCOMING = ".incoming-"
+#: DuckDB's memory while it merges a month (it spills to disk past it), and its threads.
+MERGE_MEMORY = "256MB"
+MERGE_THREADS = 2
+
+
+class MonthlyMerge:
+    """A large import merged by month without holding it: blocks of checked rows (the schema
+    plus ``_line``, their line in the file) are spilled to Parquet per UTC month in
+    ``<folder>/.incoming-<pid>-<n>/`` as they are read, then `merge()` merges each month with
+    DuckDB (memory capped, spilling to disk): duplicates of a key in the file keep the later
+    line, the rest is compared with the stored month as merge_into() does. The new months are
+    staged and swapped in at once under the journal (all or nothing, decision 0014).
+
+    ``with MonthlyMerge(folder, key=..., schema=...) as merge: merge.add(rows) …;
+    merge.merge(on_duplicate=...)``; the spill is removed on leaving, and a spill left by a
+    process that died is removed by recover()."""
+
+    def __init__(self, folder: Path, *, key: list[str], schema: pa.Schema) -> None:
+        self.folder, self.key, self.schema = Path(folder), key, schema
+        self.spill: Path | None = None
+        self.blocks = 0
+
+    def __enter__(self) -> MonthlyMerge:
+        self.folder.mkdir(parents=True, exist_ok=True)
+        self.spill = Path(tempfile.mkdtemp(prefix=f"{INCOMING}{os.getpid()}-", dir=self.folder))
+        return self
+
+    def __exit__(self, *exc) -> None:
+        if self.spill is not None:
+            shutil.rmtree(self.spill, ignore_errors=True)
+
+    def add(self, rows: pa.Table) -> None:
+        """Spill a block of checked rows, one file per UTC month it covers."""
+        if not rows.num_rows:
+            return
+        ts = rows["ts_utc"]
+        month = pc.add(pc.multiply(pc.year(ts), 100), pc.month(ts))
+        for value in pc.unique(month).to_pylist():
+            part = rows.filter(pc.equal(month, value))
+            name = f"{value // 100:04d}-{value % 100:02d}"
+            (self.spill / name).mkdir(exist_ok=True)
+            spilled = self.spill / name / f"{self.blocks:06d}.parquet"
+            pq.write_table(part, spilled, compression="none")
+        self.blocks += 1
+
+    def months(self) -> list[str]:
+        return sorted(p.name for p in self.spill.iterdir() if p.is_dir() and p.name[0] != ".")
+
+    def merge(
+        self,
+        *,
+        on_duplicate: Callable[[int, int], None] | None = None,
+        on_fraction: Callable[[float], None] | None = None,
+    ) -> MergeResult:
+        """Merge every spilled month into the folder; `on_duplicate(line, kept_line)` for each
+        row of the file whose key a later line repeats."""
+        result = MergeResult()
+        months = self.months()
+        con = duckdb.connect(
+            config={
+                "memory_limit": MERGE_MEMORY,
+                "threads": MERGE_THREADS,
+                "temp_directory": str(self.spill / ".duckdb"),
+                "preserve_insertion_order": False,
+            }
+        )
+        key = ", ".join(f'"{k}"' for k in self.key)
+        values = [c for c in self.schema.names if c not in self.key]
+        columns = ", ".join(f'"{c}"' for c in self.schema.names)
+        with locked(self.folder):
+            staging = self.folder / STAGING
+            staging.mkdir()
+            written: list[str] = []
+            try:
+                for done, month in enumerate(months, start=1):
+                    target = self.folder / f"{month}.parquet"
+                    changed = self._merge_month(
+                        con, month, target, staging, key, columns, values, result, on_duplicate
+                    )
+                    if changed:
+                        written.append(target.name)
+                    if on_fraction is not None:
+                        on_fraction(done / max(1, len(months)))
+                con.close()
+                _swap_in(self.folder, staging, written)
+            except BaseException:
+                con.close()
+                recover(self.folder)  # an error, not a kill: undo at once
+                raise
+        return result
+
+    def _merge_month(
+        self, con, month, target, staging, key, columns, values, result, on_duplicate
+    ) -> bool:
+        same = " AND ".join(f'n."{c}" IS NOT DISTINCT FROM o."{c}"' for c in values) or "true"
+        parts = {
+            "incoming": f"read_parquet('{self.spill / month / '*.parquet'}')",
+            "stored": f"read_parquet('{target}')",
+            "key": key,
+            "columns": columns,
+            "same": same,
+        }
+
+        def sql(template: str) -> str:  # names and paths are ours (schema, spill, store)
+            return Template(template).substitute(parts)
+
+        repeated = con.execute(sql(MONTH_SQL["repeated_keys"])).fetchone()[0]
+        if repeated:  # the later line of a key wins; the earlier ones are reported
+            con.execute(sql(MONTH_SQL["repeated"]))
+            if on_duplicate is not None:
+                lines = con.execute(sql(MONTH_SQL["duplicates"]))
+                while batch := lines.fetchmany(10_000):
+                    for line, kept in batch:
+                        on_duplicate(int(line), int(kept))
+            con.execute(sql(MONTH_SQL["fresh_deduplicated"]))
+        else:
+            con.execute(sql(MONTH_SQL["fresh"]))
+        if target.exists():
+            inserted, unchanged, total = con.execute(sql(MONTH_SQL["compare"])).fetchone()
+            result.inserted += inserted
+            result.unchanged += unchanged
+            result.replaced += total - inserted - unchanged
+            if total == unchanged:
+                return False
+            query = sql(MONTH_SQL["merged"])
+        else:
+            query = sql(MONTH_SQL["new"])
+        reader = con.execute(query).to_arrow_reader(100_000)
+        rows = 0
+        with pq.ParquetWriter(staging / target.name, self.schema, compression="zstd") as out:
+            for batch in reader:
+                rows += batch.num_rows
+                out.write_table(pa.Table.from_batches([batch]).cast(self.schema))
+        if not target.exists():
+            result.inserted += rows
+        return True
+
+
+#: MonthlyMerge's statements for one month ($incoming: its spilled rows, $stored: the month
+#: file in the store).
+MONTH_SQL = {
+    "repeated_keys": "SELECT count(*) FROM (SELECT $key FROM $incoming GROUP BY ALL "
+    "HAVING count(*) > 1)",
+    "repeated": "CREATE OR REPLACE TEMP TABLE repeated AS SELECT $columns, _line, "
+    "max(_line) OVER (PARTITION BY $key) AS _kept FROM $incoming SEMI JOIN "
+    "(SELECT $key FROM $incoming GROUP BY ALL HAVING count(*) > 1) USING ($key)",
+    "duplicates": "SELECT _line, _kept FROM repeated WHERE _line < _kept ORDER BY _line",
+    "fresh_deduplicated": "CREATE OR REPLACE TEMP VIEW fresh AS SELECT $columns FROM $incoming "
+    "ANTI JOIN repeated USING ($key) UNION ALL SELECT $columns FROM repeated "
+    "WHERE _line = _kept",
+    "fresh": "CREATE OR REPLACE TEMP VIEW fresh AS SELECT $columns FROM $incoming",
+    "compare": "SELECT count(*) FILTER (WHERE o._stored IS NULL), "
+    "count(*) FILTER (WHERE o._stored AND $same), count(*) FROM fresh n LEFT JOIN "
+    "(SELECT *, true AS _stored FROM $stored) o USING ($key)",
+    "merged": "SELECT $columns FROM (SELECT $columns FROM $stored o ANTI JOIN fresh n "
+    "USING ($key) UNION ALL SELECT $columns FROM fresh) ORDER BY $key",
+    "new": "SELECT $columns FROM fresh ORDER BY $key",
+}

@@ -9,10 +9,13 @@ same pass that checks the encoding). Progress callbacks take a percent (0-100);
 from __future__ import annotations
 
 import codecs
-from collections.abc import Callable
+import csv
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pandas as pd
+import pyarrow as pa
+import pyarrow.csv as pacsv
 
 from analytics.ingest.report import ImportFormatError, refuse_unusable
 
@@ -120,3 +123,75 @@ def read_csv(
     frame.columns = [str(c).strip() for c in frame.columns]
     frame["_line"] = frame.index + 2
     return frame
+
+
+def _row_bytes(path: Path, encoding: str) -> int:
+    """The average bytes of a line in the file's first 64 KiB (the size of a block of rows)."""
+    with open(path, "rb") as fh:
+        head = fh.read(1 << 16)
+    unit = 2 if encoding.startswith("utf-16") else 1
+    return max(8, len(head) // max(1, head.count(b"\n" if unit == 1 else b"\n\x00")))
+
+
+def stream_csv(
+    path: Path,
+    *,
+    sep: str,
+    encoding: str,
+    on_fraction: Callable[[float], None] | None = None,
+    chunk_rows: int = CHUNK_ROWS,
+) -> Iterator[tuple[list[str], pa.Table, int]]:
+    """The file's rows as strings, block after block of about ``chunk_rows`` rows, never the
+    whole file: (column names, rows, the line of its first row — the header is line 1).
+    pyarrow parses each block on every core; `on_fraction` is told the share of lines read."""
+    lines = max(1, _encoding_and_lines(path)[1] - 1) if on_fraction is not None else 1
+    block = min(64 << 20, max(1 << 12, _row_bytes(path, encoding) * chunk_rows))
+    with open(path, "rb") as raw:
+        names = _unique(_split_header(header_line(path, encoding).rstrip("\r\n"), sep))
+        try:
+            reader = pacsv.open_csv(
+                raw,
+                read_options=pacsv.ReadOptions(
+                    encoding=_arrow_encoding(encoding),
+                    block_size=block,
+                    use_threads=True,
+                    skip_rows=1,
+                    column_names=names,
+                ),
+                parse_options=pacsv.ParseOptions(delimiter=sep, newlines_in_values=False),
+                convert_options=pacsv.ConvertOptions(
+                    column_types=dict.fromkeys(names, pa.string()),
+                    strings_can_be_null=False,
+                    quoted_strings_can_be_null=False,
+                ),
+            )
+            line = 2
+            for batch in reader:
+                table = pa.Table.from_batches([batch])
+                if table.num_rows:
+                    yield names, table, line
+                    line += table.num_rows
+                if on_fraction is not None:
+                    on_fraction(min(1.0, (line - 2) / lines))
+        except pa.ArrowInvalid as exc:
+            raise ImportFormatError("csv_unreadable", file=path.name, detail=exc) from exc
+
+
+def _split_header(header: str, sep: str) -> list[str]:
+    """The header's column names, stripped (of a byte-order mark too) and unquoted."""
+    names = next(csv.reader([header.lstrip("\ufeff")], delimiter=sep), [])
+    return [name.strip() for name in names]
+
+
+def _unique(names: list[str]) -> list[str]:
+    """Column names as pyarrow takes them: a repeated name gets a suffix (the first one wins)."""
+    seen: dict[str, int] = {}
+    out = []
+    for name in names:
+        seen[name] = seen.get(name, 0) + 1
+        out.append(name if seen[name] == 1 else f"{name}.{seen[name] - 1}")
+    return out
+
+
+def _arrow_encoding(encoding: str) -> str:
+    return {"utf-8-sig": "utf8", "utf-8": "utf8"}.get(encoding, encoding)

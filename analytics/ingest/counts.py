@@ -11,25 +11,28 @@ same key (the corrected delivery wins) and leaves identical rows untouched.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from analytics.engines import dataset_dir
 from analytics.ingest.chunks import (
-    CHUNK_ROWS,
     Progress,
     Stages,
     header_line,
-    read_csv,
     sniff_encoding,
+    stream_csv,
 )
 from analytics.ingest.numbers import reason_params, whole_counts
 from analytics.ingest.report import ImportFormatError, ImportReport
-from analytics.store import merge_by_month
-from analytics.timeparse import local_columns, parse_naive, parse_timestamps, timestamp_problem
+from analytics.ingest.stamps import LocalTimes
+from analytics.store import MonthlyMerge
+from analytics.timeparse import parse_naive, timestamp_problem
 from untrusted.delimiters import guess_delimiter
 
 MODES = ("pedestrian", "bicycle", "car", "heavy", "bus", "all")
@@ -46,6 +49,8 @@ SCHEMA = pa.schema(
         ("lane", pa.string()),
     ]
 )
+#: Rows read, checked and spilled at a time: a block of a few tens of MB.
+CHUNK_ROWS = 500_000
 HOUR_RE = re.compile(r"^\s*(\d{1,2})(?::(\d{2}))?(?:\s*[-–]\s*\d{1,2}(?::\d{2})?)?\s*h?\s*$")
 
 
@@ -74,14 +79,6 @@ class CountsOptions:
         if unknown:
             raise ImportFormatError("counts_options", names=", ".join(sorted(unknown)))
         return cls(**data)
-
-
-def _read_frame(path: Path, options: CountsOptions, on_fraction=None, chunk_rows=CHUNK_ROWS):
-    encoding = sniff_encoding(path, expected="counts_csv")
-    sep = options.delimiter or guess_delimiter(header_line(path, encoding))
-    return read_csv(
-        path, sep=sep, encoding=encoding, on_fraction=on_fraction, chunk_rows=chunk_rows
-    )
 
 
 def _require(frame: pd.DataFrame, columns: list[str], path: Path, layout: str) -> None:
@@ -133,32 +130,128 @@ def _wide_to_long(frame: pd.DataFrame, options: CountsOptions, report: ImportRep
     return out.reset_index(drop=True)
 
 
-def _long(frame: pd.DataFrame, options: CountsOptions) -> pd.DataFrame:
-    out = pd.DataFrame(
-        {
-            "site_id": frame[options.site].str.strip(),
-            "timestamp": frame[options.timestamp],
-            "count": frame[options.count].str.strip(),
-            "_line": frame["_line"],
-        }
-    )
-    for name in ("direction", "mode", "lane"):
-        col = getattr(options, name)
-        default = options.default_mode if name == "mode" else ""
-        out[name] = frame[col].str.strip() if col in frame.columns else default
-    out["mode"] = out["mode"].replace("", options.default_mode).str.lower()
-    return out
-
-
 def _why(code: str, row: dict, tz: str) -> dict:
     """The parameters of a row's quarantine code (report.ENGLISH)."""
     if code.startswith("value_"):
-        return reason_params(code, "site_id" if code == "value_empty" else "count")
+        column = "site_id" if code == "value_empty" else "count"
+        return {**reason_params(code, column), "value": row.get(column, "")}
     if code == "unknown_site":
         return {"site": row["site_id"]}
     if code == "unknown_mode":
         return {"mode": row["mode"], "expected": ", ".join(MODES)}
     return timestamp_problem(code, row["timestamp"], tz)
+
+
+def _trimmed(table: pa.Table, name: str, default: str = "") -> pa.ChunkedArray | pa.Array:
+    if name in table.column_names:
+        return pc.utf8_trim_whitespace(table[name].combine_chunks())
+    return pa.array([default] * table.num_rows, pa.string())
+
+
+def _long_rows(table: pa.Table, options: CountsOptions, first_line: int) -> pa.Table:
+    """A block of the long layout as the columns checked below, each trimmed."""
+    mode = _trimmed(table, options.mode, options.default_mode)
+    mode = pc.utf8_lower(pc.if_else(pc.equal(mode, ""), options.default_mode, mode))
+    return pa.table(
+        {
+            "site_id": _trimmed(table, options.site),
+            "timestamp": _trimmed(table, options.timestamp),
+            "count": _trimmed(table, options.count),
+            "direction": _trimmed(table, options.direction),
+            "mode": mode,
+            "lane": _trimmed(table, options.lane),
+            "_line": pa.array(np.arange(first_line, first_line + table.num_rows), pa.int64()),
+        }
+    )
+
+
+def _wide_rows(table, options, first_line, report, path) -> pa.Table:
+    """A block of the wide layout turned long (one row per site and hour)."""
+    frame = table.to_pandas().astype(object)
+    frame["_line"] = np.arange(first_line, first_line + len(frame))
+    long = _wide_to_long(frame, options, report, path)
+    columns = {
+        name: pa.array(long[name].astype(object).tolist(), pa.string())
+        for name in ("site_id", "timestamp", "count", "direction", "mode", "lane")
+    }
+    columns["_line"] = pa.array(long["_line"].to_numpy(np.int64), pa.int64())
+    return pa.table(columns)
+
+
+_PLAIN = r"^[0-9]{1,18}$"
+
+
+def _counts(text: pa.Array, decimal: str) -> tuple[np.ndarray, np.ndarray]:
+    """Counts as int64 and why each refused one is refused ("" when read): plain digits by
+    pyarrow at once, any other spelling (1'200, 100,0, 1e3…) by numbers.whole_counts."""
+    n = len(text)
+    values = np.zeros(n, dtype="int64")
+    why = np.full(n, "", dtype=object)
+    plain = pc.fill_null(pc.match_substring_regex(text, _PLAIN), False)
+    whole = pc.fill_null(
+        pc.match_substring_regex(text, rf"^[0-9]{{1,18}}{re.escape(decimal)}0+$"), False
+    )
+    fast = pc.or_(plain, whole)
+    fast_np = fast.to_numpy(zero_copy_only=False)
+    if fast_np.any():
+        digits = pc.replace_substring_regex(text.filter(fast), rf"{re.escape(decimal)}0+$", "")
+        values[fast_np] = pc.cast(digits, pa.int64()).to_numpy()
+    rest = np.flatnonzero(~fast_np)
+    if len(rest):
+        slow = pd.Series(np.asarray(text.take(pa.array(rest)).to_pylist(), dtype=object))
+        if decimal != ".":
+            slow = slow.str.replace(".", "", regex=False).str.replace(decimal, ".", regex=False)
+        count, problem = whole_counts(slow)
+        values[rest] = count.to_numpy()
+        why[rest] = np.where(slow.to_numpy() == "", "value_missing", problem.fillna("").to_numpy())
+    return values, why
+
+
+class _Checker:
+    """Checks blocks of rows one after the other (see parse_counts)."""
+
+    def __init__(self, *, tz: str, options: CountsOptions, known_sites, report) -> None:
+        self.tz, self.options, self.report = tz, options, report
+        self.known = None if known_sites is None else pa.array(sorted(set(known_sites)))
+        self.times = LocalTimes(tz)
+
+    def check(self, rows: pa.Table) -> pa.Table:
+        """The good rows of a block (SCHEMA and _line); the others go to the quarantine."""
+        site, mode = rows["site_id"], rows["mode"]
+        count, why = _counts(rows["count"], self.options.decimal)
+
+        def refuse(mask, code: str) -> None:
+            mask = pc.fill_null(mask, False).to_numpy(zero_copy_only=False)
+            why[mask & (why == "")] = code
+
+        refuse(pc.equal(site, ""), "value_empty")
+        if self.known is not None:
+            refuse(pc.invert(pc.is_in(site, value_set=self.known)), "unknown_site")
+        refuse(pc.invert(pc.is_in(mode, value_set=pa.array(MODES))), "unknown_mode")
+        series = pc.binary_join_element_wise(site, rows["direction"], mode, rows["lane"], "\x1f")
+        ts, ts_why = self.times.parse(rows["timestamp"], series)
+        why = np.where(why == "", ts_why, why)
+        bad = why != ""
+        if bad.any():
+            columns = rows.select(["site_id", "timestamp", "count", "mode", "_line"])
+            for row, code in zip(columns.filter(pa.array(bad)).to_pylist(), why[bad], strict=True):
+                self.report.reject(row["_line"], code, **_why(code, row, self.tz))
+        good = pa.array(~bad)
+        ts = ts.filter(good)
+        local = pc.local_timestamp(ts.cast(pa.timestamp("us", tz=self.tz)))
+        return pa.table(
+            {
+                "site_id": site.filter(good),
+                "ts_utc": ts,
+                "local_date": local.cast(pa.date32()),
+                "local_hour": pc.hour(local).cast(pa.int8()),
+                "count": pa.array(count[~bad], pa.int64()),
+                "direction": rows["direction"].filter(good),
+                "mode": mode.filter(good),
+                "lane": rows["lane"].filter(good),
+                "_line": rows["_line"].filter(good),
+            }
+        )
 
 
 def parse_counts(
@@ -167,55 +260,39 @@ def parse_counts(
     tz: str,
     options: CountsOptions,
     known_sites,
-    report,
+    report: ImportReport,
     on_fraction=None,
     chunk_rows: int = CHUNK_ROWS,
-):
-    """Read, validate and normalise a counts file; bad rows go to ``report.quarantine``."""
-    frame = _read_frame(path, options, on_fraction, chunk_rows)
-    if options.layout == "wide":
-        _require(frame, [options.date, options.hour], path, "wide")
-        rows = _wide_to_long(frame, options, report, path)
-    elif options.layout == "long":
-        _require(frame, [options.site, options.timestamp, options.count], path, "long")
-        rows = _long(frame, options)
-    else:
+) -> Iterator[pa.Table]:
+    """Read and check a counts file block after block (never the whole file): yields the good
+    rows of each block (SCHEMA plus ``_line``); bad rows go to ``report.quarantine``.
+    Duplicates across blocks are found when the blocks are merged (analytics.store)."""
+    encoding = sniff_encoding(path, expected="counts_csv")
+    sep = options.delimiter or guess_delimiter(header_line(path, encoding))
+    if options.layout not in ("long", "wide"):
         raise ImportFormatError("counts_layout", layout=options.layout)
-    report.rows_read = len(rows) + len(report.quarantine)
-    bad = pd.Series(None, index=rows.index, dtype="object")
-
-    text = rows["count"]
-    if options.decimal != ".":
-        text = text.str.replace(".", "", regex=False).str.replace(options.decimal, ".", regex=False)
-    count, count_problem = whole_counts(text)
-    bad[text == ""] = "value_missing"
-    bad[bad.isna()] = count_problem[bad.isna()]
-    bad[bad.isna() & (rows["site_id"] == "")] = "value_empty"
-    if known_sites is not None:
-        bad[bad.isna() & ~rows["site_id"].isin(set(known_sites))] = "unknown_site"
-    bad[bad.isna() & ~rows["mode"].isin(MODES)] = "unknown_mode"
-
-    series = (
-        rows["site_id"] + "\x1f" + rows["direction"] + "\x1f" + rows["mode"] + "\x1f" + rows["lane"]
+    checker = _Checker(tz=tz, options=options, known_sites=known_sites, report=report)
+    blocks = stream_csv(
+        path, sep=sep, encoding=encoding, on_fraction=on_fraction, chunk_rows=chunk_rows
     )
-    ts, why = parse_timestamps(rows["timestamp"], tz, series)
-    bad[bad.isna() & why.notna()] = why[bad.isna() & why.notna()]
-
-    for row, code in zip(rows[bad.notna()].to_dict("records"), bad[bad.notna()], strict=True):
-        report.reject(row["_line"], code, **_why(code, row, tz))
-    good = rows[bad.isna()].copy()
-    good["ts_utc"] = ts[bad.isna()]
-    good["count"] = count[bad.isna()]
-
-    dup = good.duplicated(KEY, keep="last")
-    if dup.any():
-        last_line = good.drop_duplicates(KEY, keep="last").set_index(KEY)["_line"]
-        for _, row in good[dup].iterrows():
-            kept = last_line.loc[tuple(row[k] for k in KEY)]
-            report.reject(row["_line"], "duplicate_of", kept=kept)
-        good = good[~dup]
-    good["local_date"], good["local_hour"] = local_columns(good["ts_utc"], tz)
-    return good[SCHEMA.names].reset_index(drop=True)
+    checked = False
+    for names, table, first_line in blocks:
+        if not checked:
+            frame = pd.DataFrame(columns=names)
+            if options.layout == "wide":
+                _require(frame, [options.date, options.hour], path, "wide")
+            else:
+                _require(frame, [options.site, options.timestamp, options.count], path, "long")
+            checked = True
+        if options.layout == "wide":
+            before = len(report.quarantine) + report.quarantine_more
+            rows = _wide_rows(table, options, first_line, report, path)
+            report.rows_read += len(report.quarantine) + report.quarantine_more - before
+        else:
+            rows = _long_rows(table, options, first_line)
+        report.rows_read += rows.num_rows
+        if rows.num_rows:
+            yield checker.check(rows)
 
 
 def import_counts(
@@ -231,30 +308,37 @@ def import_counts(
 ) -> ImportReport:
     """Import a counts CSV into ``<root>/<municipality_id>/counts``; see the module docstring.
 
-    ``progress`` is called with a growing percent as the file is read (by blocks of
-    ``chunk_rows`` rows), checked and stored (one month partition after another)."""
+    The file is read by blocks of about ``chunk_rows`` rows, each checked and spilled to
+    Parquet per month, then every month is merged into the store at once (all or nothing):
+    the memory used does not grow with the file. ``progress`` is called with a growing
+    percent as the file is read and checked, then stored (one month partition after another)."""
     path = Path(path)
     if not isinstance(options, CountsOptions):
         options = CountsOptions.from_dict(options)
-    stages = Stages(progress, read=50, check=20, store=30)
+    stages = Stages(progress, read=70, store=30)
     stages.read(0)
     report = ImportReport(file=path.name)
-    rows = parse_counts(
-        path,
-        tz=tz,
-        options=options,
-        known_sites=known_sites,
-        report=report,
-        on_fraction=stages.read,
-        chunk_rows=chunk_rows,
-    )
-    stages.check(1.0)
-    report.quarantine.sort(key=lambda q: q.line)
-    if len(rows):
-        folder = dataset_dir(root, municipality_id, "counts")
-        merged = merge_by_month(folder, rows, key=KEY, schema=SCHEMA, on_fraction=stages.store)
-        report.rows_imported = merged.inserted
-        report.rows_replaced = merged.replaced
-        report.rows_unchanged = merged.unchanged
+    folder = dataset_dir(root, municipality_id, "counts")
+    with MonthlyMerge(folder, key=KEY, schema=SCHEMA) as merge:
+        for rows in parse_counts(
+            path,
+            tz=tz,
+            options=options,
+            known_sites=known_sites,
+            report=report,
+            on_fraction=stages.read,
+            chunk_rows=chunk_rows,
+        ):
+            merge.add(rows)
+        stages.read(1.0)
+
+        def duplicate(line: int, kept: int) -> None:
+            report.reject(line, "duplicate_of", kept=kept)
+
+        merged = merge.merge(on_duplicate=duplicate, on_fraction=stages.store)
+    report.rows_imported = merged.inserted
+    report.rows_replaced = merged.replaced
+    report.rows_unchanged = merged.unchanged
+    report.finish()
     stages.store(1.0)
     return report

@@ -56,6 +56,8 @@ ENGLISH: dict[str, str] = {
     "(the nearest is {nearest} km away)",
     # what an import did besides its rows (ImportReport.notes)
     "gtfs_service_date": "departures of {date} (the timetable runs from {first} to {last})",
+    "quarantine_more": "{more} more rows were not imported for the same kinds of reasons (the "
+    "first {kept} are listed)",
     "gtfs_stops_left_out": "{count} of {total} stops are more than {km} km from the town and "
     "were left out (e.g. {examples})",
     # why a polygon is not valid (analytics.geo), the {problem} of zone_invalid
@@ -154,6 +156,10 @@ class Note:
         return describe(self.code, self.params)
 
 
+#: The quarantined rows an import lists one by one; the others are counted.
+QUARANTINE_KEPT = 10_000
+
+
 @dataclass
 class ImportReport:
     """Rows read, inserted, replaced (same key, new value) and unchanged; quarantined rows;
@@ -167,6 +173,9 @@ class ImportReport:
     empty_cells: int = 0
     quarantine: list[QuarantinedRow] = field(default_factory=list)
     notes: list[Note] = field(default_factory=list)
+    #: Rows refused past QUARANTINE_KEPT: counted, not listed (a file of millions of bad rows
+    #: would otherwise fill the memory with its report).
+    quarantine_more: int = 0
 
     def note(self, code: str, **params: Any) -> None:
         describe(code, params)  # as reject(): an unknown code fails at once
@@ -174,8 +183,17 @@ class ImportReport:
 
     def reject(self, line: int, code: str, **params: Any) -> None:
         describe(code, params)  # an unknown code or a missing parameter fails here, at once
+        if len(self.quarantine) >= QUARANTINE_KEPT:
+            self.quarantine_more += 1
+            return
         row = QuarantinedRow(file=self.file, line=int(line), code=code, params=_plain(params))
         self.quarantine.append(row)
+
+    def finish(self) -> None:
+        """The quarantine in line order, and a note saying how many rows were left unlisted."""
+        self.quarantine.sort(key=lambda q: q.line)
+        if self.quarantine_more:
+            self.note("quarantine_more", more=self.quarantine_more, kept=len(self.quarantine))
 
     def to_dict(self) -> dict:
         return asdict(self)

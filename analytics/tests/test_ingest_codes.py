@@ -26,7 +26,7 @@ def test_a_quarantined_row_keeps_its_code_and_parameters_as_json(tmp_path):
     rows = [(q.line, q.code, q.params) for q in report.quarantine]
     assert rows == [
         (3, "unknown_site", {"site": "Z"}),
-        (4, "value_not_number", {"column": "count"}),
+        (4, "value_not_number", {"column": "count", "value": "x"}),
         (5, "local_time_missing", {"tz": "Europe/Zurich"}),
     ]
     assert json.loads(json.dumps(report.to_dict()))["quarantine"][0]["params"] == {"site": "Z"}

@@ -192,12 +192,13 @@ def test_a_count_beyond_what_the_column_stores_is_quarantined_never_wrapped(tmp_
     # then: the two that fit are stored exactly, the others are in the quarantine with why
     rows = stored(tmp_path)
     assert rows["count"].tolist() == [9223372036854775807, 12]
+    limit = {"column": "count", "limit": 9223372036854775807}
     assert [(q.line, q.code, q.params) for q in report.quarantine] == [
-        (2, "value_too_large", {"column": "count", "limit": 9223372036854775807}),
-        (3, "value_too_large", {"column": "count", "limit": 9223372036854775807}),
-        (5, "value_too_large", {"column": "count", "limit": 9223372036854775807}),
-        (6, "value_too_large", {"column": "count", "limit": 9223372036854775807}),
-        (7, "value_negative", {"column": "count"}),
+        (2, "value_too_large", {**limit, "value": "99999999999999999999"}),
+        (3, "value_too_large", {**limit, "value": "9223372036854775808"}),
+        (5, "value_too_large", {**limit, "value": "1e20"}),
+        (6, "value_too_large", {**limit, "value": "inf"}),
+        (7, "value_negative", {"column": "count", "value": "-3"}),
     ]
     assert report.quarantine[0].reason == "count is larger than 9223372036854775807"
 

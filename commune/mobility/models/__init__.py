@@ -8,12 +8,14 @@ The bulk data (counts, network aggregates, timetables) lives as Parquet in the w
 from .jobs import BackgroundJob, DataImport, Evaluation, _import_upload_to
 from .publication import MobilitySettings, Publication, PublicationQuerySet
 from .sensors import QuarantinedMessage, ReadingsExport, Sensor, SensorReading
+from .uploads import PendingUpload
 
 __all__ = [
     "BackgroundJob",
     "DataImport",
     "Evaluation",
     "MobilitySettings",
+    "PendingUpload",
     "Publication",
     "PublicationQuerySet",
     "QuarantinedMessage",
