@@ -31,5 +31,10 @@ class HelpConfig(AppConfig):
                 "report_handled": _("report handled"),
             }
         )
+        from commune.agenda.hooks import occurrence_link_register  # noqa: PLC0415
+
+        from .views.neighbours import accompany_link  # noqa: PLC0415
+
+        occurrence_link_register(accompany_link)
         nav_register(help_nav_links)
         home_card_register(Module.HELP, help_home_card)

@@ -17,6 +17,7 @@ urlpatterns = [
     path("posts/<id:post_id>/close/", neighbours.close, name="close"),
     path("posts/<id:post_id>/report/", neighbours.report, name="report"),
     path("posts/<id:post_id>/block/", neighbours.block, name="block"),
+    path("posts/<id:post_id>/register/", neighbours.accompany_register, name="accompany-register"),
     path("desk/", desk.desk, name="desk"),
     path("desk/phone/", desk.phone, name="phone"),
     path("desk/posts/<id:post_id>/", desk.manage, name="manage"),

@@ -15,6 +15,7 @@ from commune.tenants.links import absolute_url
 from .. import feeds, jsonld, selectors
 from ..access import access_event_public
 from ..forms import SearchForm
+from ..hooks import occurrence_links
 from ..models import Audience, Category, Language, Venue
 from ..services.dates import event_occurrences
 
@@ -89,7 +90,16 @@ def event_detail(request, event_id: int):
     for occurrence in occurrences:
         venue = venues.get(occurrence.venue_id) or event.venue
         data = jsonld.occurrence_jsonld(event=event, occurrence=occurrence, venue=venue, url=url)
-        dates.append({"occurrence": occurrence, "venue": venue, "jsonld": jsonld.script(data)})
+        dates.append(
+            {
+                "occurrence": occurrence,
+                "venue": venue,
+                "jsonld": jsonld.script(data),
+                "links": []
+                if occurrence.cancelled
+                else occurrence_links(request, event, occurrence),
+            }
+        )
     return render(
         request,
         "agenda/event.html",

@@ -1,6 +1,11 @@
 """Requests and offers: posted by a verified neighbour or entered by the coordinator for a
 caller; answered by verified neighbours; matched when the author (or the coordinator for a
-caller) accepts an answer, or when the coordinator records a helper who called; closed."""
+caller) accepts an answer, or when the coordinator records a helper who called; closed.
+
+"Accompany me": a request of the category "accompany" names an agenda event and one of its
+dates. While it is matched (or done), the person's registration for that date says they come
+accompanied (agenda's `registration_accompanied_set`), so the organiser's list shows it; a
+person not registered yet registers from the post (`accompany_register`)."""
 
 from __future__ import annotations
 
@@ -16,6 +21,11 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from commune.agenda.services.dates import event_occurrences
+from commune.agenda.services.registrations import (
+    registration_accompanied_set,
+    registration_create,
+    registration_of,
+)
 from commune.core import audit
 from commune.core.idempotency import owned_key
 
@@ -242,6 +252,7 @@ def post_match(*, post: Post, answer: Answer, actor_user, role: str) -> Post:
         partner=answer.neighbour,
         partner_caller=None,
     )
+    accompany_sync(post=post, actor_user=actor_user)
     notify_later("matched", post_id=post.pk)
     return post
 
@@ -250,7 +261,7 @@ def post_match(*, post: Post, answer: Answer, actor_user, role: str) -> Post:
 def post_match_by_phone(*, post: Post, helper: Caller, coordinator) -> Post:
     """A helper took the request on the phone; the coordinator records it."""
     _lock(post)
-    return _move(
+    post = _move(
         post,
         workflow.MATCHED,
         actor_user=coordinator,
@@ -259,6 +270,8 @@ def post_match_by_phone(*, post: Post, helper: Caller, coordinator) -> Post:
         partner=None,
         partner_caller=helper,
     )
+    accompany_sync(post=post, actor_user=coordinator)
+    return post
 
 
 @transaction.atomic
@@ -269,7 +282,9 @@ def post_close(*, post: Post, target: str, actor_user, role: str) -> Post:
     if target == workflow.OPEN:
         changes = {"partner": None, "partner_caller": None}
         changes.update(author_shares=False, partner_shares=False)
-    return _move(post, target, actor_user=actor_user, role=role, action="post_close", **changes)
+    post = _move(post, target, actor_user=actor_user, role=role, action="post_close", **changes)
+    accompany_sync(post=post, actor_user=actor_user)
+    return post
 
 
 @transaction.atomic
@@ -285,3 +300,73 @@ def post_follow_up(*, post: Post, coordinator, day: dt.date | None) -> Post:
         after=audit.snapshot(post, AUDITED),
     )
     return post
+
+
+#: The states in which the person comes accompanied to the activity.
+ACCOMPANIED = frozenset({workflow.MATCHED, workflow.DONE})
+
+
+def is_accompany_request(post: Post) -> bool:
+    return (
+        post.category == "accompany"
+        and post.direction == Post.Direction.REQUEST
+        and post.event_id is not None
+        and post.occurrence_start is not None
+    )
+
+
+def accompany_registration(post: Post):
+    """The registration of the post's person for the activity's date, if any: by account
+    for a neighbour, by phone number for a caller."""
+    if not is_accompany_request(post):
+        return None
+    if post.author_id:
+        return registration_of(
+            event=post.event, starts_at=post.occurrence_start, user=post.author.user
+        )
+    if post.caller_id and post.caller.phone:
+        return registration_of(
+            event=post.event, starts_at=post.occurrence_start, phone=post.caller.phone
+        )
+    return None
+
+
+def accompany_sync(*, post: Post, actor_user=None) -> None:
+    """Tell the agenda whether the person comes accompanied, after the post changed."""
+    registration = accompany_registration(post)
+    if registration is not None:
+        registration_accompanied_set(
+            registration=registration,
+            accompanied=post.status in ACCOMPANIED,
+            actor=actor_user,
+        )
+
+
+@transaction.atomic
+def accompany_register(*, post: Post, neighbour: Neighbour, now: dt.datetime):
+    """The author of an "Accompany me" request registers for the activity's date from the
+    post (they were not registered yet); matched already, the registration says so."""
+    if not is_accompany_request(post) or post.author_id != neighbour.pk:
+        raise ValidationError(_("This request is not about an activity of yours."))
+    existing = accompany_registration(post)
+    if existing is not None:
+        return existing
+    user = neighbour.user
+    occurrences = event_occurrences(
+        event=post.event,
+        after=post.occurrence_start - dt.timedelta(minutes=1),
+        before=post.occurrence_start + dt.timedelta(minutes=1),
+    )
+    found = [o for o in occurrences if o.start == post.occurrence_start and not o.cancelled]
+    if not found:
+        raise ValidationError(_("The activity does not take place on that day."))
+    registration = registration_create(
+        event=post.event,
+        original_start=found[0].original_start,
+        name=user.full_name or user.email,
+        user=user,
+        now=now,
+    )
+    accompany_sync(post=post, actor_user=user)
+    registration.refresh_from_db()
+    return registration

@@ -1,17 +1,25 @@
 """The neighbours' side: joining with one's address, entering the letter's code, the posts in
 reach and one's own, posting, answering, accepting an answer, messages and sharing contacts.
-A post out of reach, or any post for an unverified resident, is a 404."""
+A post out of reach, or any post for an unverified resident, is a 404. "Accompany me": the link
+under each date of an agenda event (`accompany_link`, registered with the agenda) opens the
+form filled in; the author registers for the date from the post if they had not."""
 
 from __future__ import annotations
+
+import datetime as dt
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
+
+from commune.agenda.recurrence import local
+from commune.tenants.models import Module
 
 from .. import selectors, workflow
 from ..access import access_post_for_neighbour
@@ -85,17 +93,44 @@ def _verified(request):
     return neighbour
 
 
+def accompany_link(request, event, occurrence) -> dict | None:
+    """Under each date of an agenda event, for a verified neighbour of the town: "Ask for a
+    companion", which opens the request form filled in for that date."""
+    town = request.municipality
+    if Module.HELP not in town.enabled_modules() or not request.user.is_authenticated:
+        return None
+    neighbour = selectors.neighbour_of(municipality=town, user=request.user)
+    if neighbour is None or not neighbour.is_verified:
+        return None
+    day = local(occurrence.start).date()
+    path = reverse("help:new", kwargs={"town": town.slug})
+    return {
+        "url": f"{path}?event={event.pk}&day={day.isoformat()}",
+        "label": _("Ask for a companion for %(day)s") % {"day": f"{day:%d.%m.%Y}"},
+    }
+
+
+def _accompany_initial(request) -> dict | None:
+    """ "Accompany me" from an agenda event: ?event=<id>&day=<YYYY-MM-DD> fills the form in."""
+    event_id, day = request.GET.get("event", ""), request.GET.get("day", "")
+    if not event_id.isdigit():
+        return None
+    initial = {"category": "accompany", "event": event_id, "direction": "request"}
+    try:
+        initial["occurrence_day"] = dt.date.fromisoformat(day)
+    except ValueError:
+        pass
+    return initial
+
+
 @login_required
 def new(request):
     town = request.municipality
     neighbour = _verified(request)
     data = request.POST if request.method == "POST" else None
-    # "Accompany me" from an agenda event: /help/new/?event=<id> fills the activity in.
-    event_id = request.GET.get("event", "")
-    initial = {"category": "accompany", "event": event_id} if event_id.isdigit() else None
     form = PostForm(
         data,
-        initial=initial,
+        initial=_accompany_initial(request),
         municipality=town,
         rules_needed=neighbour.rules_accepted_at is None,
     )
@@ -150,8 +185,49 @@ def post_detail(request, post_id: int):
             "report_form": ReportForm(),
             "reported": post.reports.filter(reporter=me).exists(),
             "message_form": MessageForm(),
+            **_accompany_context(post, side),
         },
     )
+
+
+def _accompany_context(post, side) -> dict:
+    """For the author of an "Accompany me" request: their registration for the date, or the
+    offer to register when the activity takes registrations."""
+    if side != workflow.AUTHOR or not posts.is_accompany_request(post):
+        return {}
+    registration = posts.accompany_registration(post)
+    return {
+        "accompany_registration": registration,
+        "accompany_can_register": registration is None and post.event.capacity is not None,
+    }
+
+
+@login_required
+@require_POST
+def accompany_register(request, post_id: int):
+    reader, side = _party_or_author(request, post_id)
+    try:
+        registration = posts.accompany_register(
+            post=reader.post, neighbour=reader.neighbour, now=timezone.now()
+        )
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        if registration.status == "confirmed":
+            messages.success(request, _("You are registered for the activity."))
+        else:
+            messages.success(request, _("The date is full: you are on the waitlist."))
+    return redirect(url(request, "post", post_id=post_id))
+
+
+def _party_or_author(request, post_id: int):
+    reader = access_post_for_neighbour(
+        municipality=request.municipality, user=request.user, post_id=post_id
+    )
+    side = conversation.side_of(reader.post, reader.neighbour)
+    if side != workflow.AUTHOR:
+        raise Http404
+    return reader, side
 
 
 @login_required
