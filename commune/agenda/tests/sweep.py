@@ -26,9 +26,9 @@ STICKING_OUT = """() => {
   const out = [...document.querySelectorAll('body *')].filter(
     (e) => e.getBoundingClientRect().right > window.innerWidth + 0.5);
   return out.filter((e) => !out.some((o) => o !== e && e.contains(o))).slice(0, 5).map(
-    (e) => e.tagName.toLowerCase() + (e.id ? '#' + e.id : '') +
-      (e.className && typeof e.className === 'string' ? '.' + e.className.trim().replace(/ +/g, '.') : '') +
-      ' (' + Math.round(e.getBoundingClientRect().right) + ')');
+    (e) => e.tagName.toLowerCase() + (e.id ? '#' + e.id : '')
+      + (typeof e.className === 'string' && e.className ? '.' + e.className.split(' ')[0] : '')
+      + ' (' + Math.round(e.getBoundingClientRect().right) + ')');
 }"""
 
 
