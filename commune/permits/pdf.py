@@ -12,6 +12,8 @@ import io
 from decimal import Decimal
 
 import segno
+from django.contrib.gis.db.models.functions import Distance
+from django.contrib.gis.geos import Polygon
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from reportlab.lib import colors
@@ -21,8 +23,8 @@ from reportlab.platypus.flowables import KeepTogether
 
 from commune.billing import pdf as billing_pdf
 from commune.billing.selectors import billing_settings_find
-from commune.permits.models import PermitRequest, ReviewTask
-from commune.permits.pdf_map import MapExtract
+from commune.permits.models import Address, PermitRequest, ResurfacedStreet, ReviewTask
+from commune.permits.pdf_map import MapExtract, detail_bounds
 from commune.permits.services.billing import permit_grant_invoice
 from commune.tenants.documents import chf_text as _chf
 from commune.tenants.documents import day_text as _day
@@ -32,6 +34,7 @@ from commune.tenants.documents import fonts
 from commune.tenants.documents import page_frame as _page_frame
 from commune.tenants.documents import paragraph as _p
 from commune.tenants.documents import styles as _styles
+from commune.tenants.models import LV95
 
 
 class QrCode(Flowable):
@@ -79,6 +82,33 @@ def permit_conditions(permit: PermitRequest) -> list[str]:
     return texts
 
 
+#: The most address points the map's detail labels (the nearest to the works).
+MAP_ADDRESSES = 60
+
+
+def _streets_near(town, areas) -> tuple[list, list]:
+    """The town's streets (its resurfaced-streets layer) and address points inside the map's
+    detail around `areas`, from the town's own layers."""
+    bounds = detail_bounds(areas)
+    if bounds is None:
+        return [], []
+    box = Polygon.from_bbox(bounds)
+    box.srid = LV95
+    centre = box.centroid
+    streets = [
+        (street.name, street.geometry)
+        for street in ResurfacedStreet.objects.filter(
+            municipality=town, geometry__intersects=box
+        ).order_by("name", "pk")[:200]
+    ]
+    nearest = (
+        Address.objects.filter(municipality=town, point__within=box)
+        .annotate(distance=Distance("point", centre))
+        .order_by("distance", "pk")[:MAP_ADDRESSES]
+    )
+    return streets, [(address.label, address.point) for address in nearest]
+
+
 def _applicant_name(permit: PermitRequest) -> str:
     if permit.organisation_id:
         return permit.organisation.name
@@ -99,6 +129,8 @@ def permit_pdf(*, permit: PermitRequest, verify_url: str, language: str | None =
             impact.append(_("pavement closed"))
         if permit.parking_places_removed:
             impact.append(_("%(n)d parking places removed") % {"n": permit.parking_places_removed})
+        areas = [a.geometry for a in permit.areas.all()]
+        streets, addresses = _streets_near(town, areas)
         story: list = [
             _p(f"{title} {permit.reference}", styles["title"]),
             _facts(
@@ -107,6 +139,7 @@ def permit_pdf(*, permit: PermitRequest, verify_url: str, language: str | None =
                     (_("Status"), permit.get_status_display()),
                     (_("Applicant"), _applicant_name(permit)),
                     (_("Kind of work"), permit.get_kind_display()),
+                    (_("Location"), permit.location_text or "—"),
                     (_("Description of the works"), permit.description),
                     (_("Impact"), ", ".join(impact)),
                     (_("Valid from"), _day(permit.planned_start)),
@@ -121,7 +154,9 @@ def permit_pdf(*, permit: PermitRequest, verify_url: str, language: str | None =
             _p(_("Map extract"), styles["h2"]),
             MapExtract(
                 territory=town.territory,
-                areas=[a.geometry for a in permit.areas.all()],
+                areas=areas,
+                streets=streets,
+                addresses=addresses,
                 width=174 * mm,
                 height=62 * mm,
                 font=fonts()[0],

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal
+from urllib.parse import urlsplit
 
 from django.contrib.gis.db import models
 from django.core.exceptions import ValidationError
@@ -11,6 +13,61 @@ from django.utils.translation import gettext_lazy as _
 from commune.tenants.models import LV95, TenantModel
 
 from .choices import RoadClosure, WorkKind
+
+#: swisstopo's grey national map, as Web Mercator tiles (the maps' background by default).
+DEFAULT_BASEMAP_URL = (
+    "https://wmts.geo.admin.ch/1.0.0/ch.swisstopo.pixelkarte-grau/default/current/3857/"
+    "{z}/{x}/{y}.jpeg"
+)
+DEFAULT_BASEMAP_ATTRIBUTION = "© swisstopo"
+_HOST = re.compile(r"^[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)+$")
+_PLACEHOLDER = re.compile(r"\{[^}]*\}")
+
+
+def tile_origin(url: str) -> str:
+    """The origin ("https://host[:port]") a valid tile URL template loads from, for the
+    Content-Security-Policy; ValueError when the template is not one we accept."""
+    if any(c.isspace() or c in "\"'<>;,\\" for c in url) or not url.isprintable():
+        raise ValueError("characters")
+    parts = urlsplit(url)
+    if parts.scheme != "https":
+        raise ValueError("https")
+    if parts.username is not None or parts.password is not None or "@" in parts.netloc:
+        raise ValueError("credentials")
+    host = parts.hostname or ""
+    if not _HOST.match(host):
+        raise ValueError("host")
+    try:
+        port = parts.port
+    except ValueError:
+        raise ValueError("port") from None
+    if parts.fragment or _PLACEHOLDER.search(parts.netloc):
+        raise ValueError("host")
+    return f"https://{host}:{port}" if port else f"https://{host}"
+
+
+def validate_tile_template(url: str) -> None:
+    """A WMTS/XYZ tile address over https, without credentials, with {z}, {x} and {y}."""
+    try:
+        tile_origin(url)
+    except ValueError:
+        raise ValidationError(
+            _(
+                "Give an https address of the tiles, without user name or password, such as "
+                "https://tiles.example.ch/{z}/{x}/{y}.png."
+            ),
+            code="invalid",
+        ) from None
+    parts = urlsplit(url)
+    placeholders = set(_PLACEHOLDER.findall(f"{parts.path}?{parts.query}"))
+    if placeholders != {"{z}", "{x}", "{y}"}:
+        raise ValidationError(
+            _(
+                "The address must hold {z}, {x} and {y} (the zoom level, the tile's column and "
+                "row) and no other placeholder."
+            ),
+            code="placeholders",
+        )
 
 
 def default_rates() -> dict[str, str]:
@@ -91,6 +148,19 @@ class PermitSettings(TenantModel):
         related_name="+",
         verbose_name=_("service that inspects the works"),
         help_text=_("Its reviewers inspect the restored streets, as the permit officers do."),
+    )
+
+    # The maps' background (public works map, staff map, request form): tiles in Web Mercator
+    # from the town's WMTS; the page's security policy admits that host (permits/basemap.py).
+    basemap_url = models.CharField(
+        _("background map: tile address"),
+        max_length=500,
+        default=DEFAULT_BASEMAP_URL,
+        validators=[validate_tile_template],
+        help_text=_("An https address with {z}, {x} and {y}, such as swisstopo's WMTS."),
+    )
+    basemap_attribution = models.CharField(
+        _("background map: credit"), max_length=200, default=DEFAULT_BASEMAP_ATTRIBUTION
     )
 
     url_kwarg = "settings_id"

@@ -81,6 +81,11 @@ class PermitRequest(TenantModel):
     planned_start = models.DateField(_("planned start"))
     planned_end = models.DateField(_("planned end"))
     valid_until = models.DateField(_("valid until"), null=True, blank=True)
+    # Where the works are, in words: the town's address nearest to the work areas (set when the
+    # areas are saved, services/location.py); blank when none lies near, and then the point
+    # (the areas' centre, LV95) is written as coordinates (`location_text`).
+    location_label = models.CharField(_("location"), max_length=200, blank=True)
+    location_point = models.PointField(srid=LV95, null=True, blank=True)
 
     submitted_at = models.DateTimeField(_("submitted"), null=True, blank=True)
     notice_respected = models.BooleanField(_("notice respected"), null=True, blank=True)
@@ -150,6 +155,17 @@ class PermitRequest(TenantModel):
 
     def __str__(self) -> str:
         return self.reference or f"#{self.pk}"
+
+    @property
+    def location_text(self) -> str:
+        """The street address of the works, else their LV95 coordinates ("2'539'012 /
+        1'151'034"), else nothing (a draft without an area)."""
+        if self.location_label:
+            return self.location_label
+        if self.location_point is None:
+            return ""
+        east, north = self.location_point.coords
+        return f"{east:,.0f} / {north:,.0f}".replace(",", "'")
 
     @property
     def total_area_m2(self) -> float:

@@ -56,6 +56,8 @@ def closures_calendar(*, municipality, host: str, url_for) -> bytes:
         event.add("categories", [*categories, *([_("Emergency")] if permit.is_emergency else [])])
         event.add("transp", "TRANSPARENT")
         event.add("url", url_for(permit))
+        if permit.location_text:
+            event.add("location", permit.location_text)
         box = feature_bbox([{"geometry": {"coordinates": areas.get(permit.pk, [])}}])
         if box:
             event.add("geo", ((box[1] + box[3]) / 2, (box[0] + box[2]) / 2))
