@@ -61,7 +61,9 @@ def conflicts_recompute(*, permit: PermitRequest) -> list[int]:
     permit = PermitRequest.objects.get(pk=permit.pk)
     pairs = Finding.objects.filter(kind=Finding.Kind.CONFLICT)
     before = set(pairs.filter(permit=permit).values_list("other_permit_id", flat=True))
-    before |= set(pairs.filter(other_permit=permit).values_list("permit_id", flat=True))
+    # the files that already named `permit` (the submission's own checks name only one side)
+    told = set(pairs.filter(other_permit=permit).values_list("permit_id", flat=True))
+    before |= told
     pairs.filter(permit=permit).delete()
     pairs.filter(other_permit=permit).delete()
     neighbours = conflicting_neighbours(permit=permit)
@@ -73,7 +75,7 @@ def conflicts_recompute(*, permit: PermitRequest) -> list[int]:
         rows.append(_finding(other, permit, mine))
     Finding.objects.bulk_create(rows)
     for other, _geometry in neighbours.values():
-        if other.pk not in before:
+        if other.pk not in told:
             _conflict_announce(changed=permit, other=other)
     return sorted((before | set(neighbours)) - {None})
 
