@@ -29,10 +29,20 @@ def agenda_nav_links(request) -> list[dict[str, str]]:
     if moderator:
         links.append({"url": reverse("agenda:queue", kwargs=kwargs), "label": _("Agenda queue")})
         links.append({"url": reverse("agenda:venues", kwargs=kwargs), "label": _("Venues")})
+        links.append({"url": reverse("agenda:paper", kwargs=kwargs), "label": _("Agenda on paper")})
     return links
 
 
 def agenda_home_card(town) -> dict:
     kwargs = {"town": town.slug}
     new = {"url": reverse("agenda:new", kwargs=kwargs), "label": _("Announce an activity")}
-    return {"url": reverse("agenda:list", kwargs=kwargs), "links": [new]}
+    digest = {
+        "url": reverse("agenda:digest:subscribe", kwargs=kwargs),
+        "label": _("The agenda by e-mail"),
+    }
+    paper = {
+        "url": reverse("agenda:paper-week", kwargs=kwargs),
+        "label": _("This week in large print (PDF)"),
+    }
+    embed = {"url": reverse("agenda:embed", kwargs=kwargs), "label": _("The agenda on your site")}
+    return {"url": reverse("agenda:list", kwargs=kwargs), "links": [new, digest, paper, embed]}

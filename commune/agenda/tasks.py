@@ -12,6 +12,7 @@ from commune.core.schedule import every
 from commune.tenants import scoping
 from commune.tenants.models import Module, Municipality
 
+from .services.digest import digest_tick
 from .services.registrations import registration_offers_expire
 
 
@@ -27,3 +28,12 @@ def agenda_offers_tick(*, now: str | None = None) -> int:
         with scoping.scope(town):
             expired += registration_offers_expire(municipality=town, now=now)
     return expired
+
+
+@every(dt.timedelta(hours=1))
+@task()
+def agenda_digest_tick(*, now: str | None = None) -> int:
+    """The weekly e-mail digest: from Monday 07:00 on, each subscriber who has not had this
+    week's gets it (services/digest.py claims the week first, so a second run sends nothing)."""
+    now = dt.datetime.fromisoformat(now) if now else timezone.now()
+    return digest_tick(now=now)

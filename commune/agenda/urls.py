@@ -1,8 +1,16 @@
-from django.urls import path
+from django.urls import include, path
 
-from .views import moderation, organiser, paper, public, registrations, venues, widget
+from .views import digest, moderation, organiser, paper, public, registrations, venues, widget
 
 app_name = "agenda"
+
+#: The e-mail digest: its links carry a signed token, not an id (agenda:digest:…).
+digest_patterns = [
+    path("", digest.subscribe, name="subscribe"),
+    path("sent/", digest.sent, name="sent"),
+    path("confirm/<str:token>/", digest.confirm, name="confirm"),
+    path("unsubscribe/<str:token>/", digest.unsubscribe, name="unsubscribe"),
+]
 
 urlpatterns = [
     path("", public.agenda_list, name="list"),
@@ -15,6 +23,7 @@ urlpatterns = [
     path("manage/paper/", paper.paper_home, name="paper"),
     path("widget/", widget.widget, name="widget"),
     path("embed/", widget.embed_help, name="embed"),
+    path("digest/", include((digest_patterns, "digest"))),
     path("venues/<id:venue_id>/", public.venue_detail, name="venue"),
     path("venues/<id:venue_id>/venue.ics", public.ical_venue, name="venue-ical"),
     path("venues/<id:venue_id>/photo.png", venues.venue_photo, name="venue-photo"),
