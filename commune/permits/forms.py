@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import uuid
 from decimal import Decimal
 
@@ -15,6 +16,7 @@ from commune.core.bounds import BoundedDateField, DateWindow, bounded_formfields
 from commune.tenants.models import Department
 
 from .models import Inspection, PermitRequest, ReviewTask, StandardCondition
+from .services import coordinates as typed_point
 from .services import request_input
 from .services.attachments import attachment_check
 from .services.geometry import MAX_WIDTH_M, work_areas_json
@@ -85,12 +87,24 @@ class PermitRequestForm(forms.ModelForm):
         max_value=Decimal(str(MAX_WIDTH_M)),
         decimal_places=2,
     )
+    coordinates = forms.CharField(
+        label=_("Or give a point's coordinates"),
+        required=False,
+        max_length=typed_point.MAX_LENGTH,
+        help_text=_(
+            "East / north in LV95 (2'539'000 / 1'151'000) or latitude, longitude (46.51, 6.66): "
+            "a 2 × 2 m area is placed there, which you can then adjust."
+        ),
+        widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
+    )
     attachments = MultipleFileField(
         label=_("Plans (PDF, PNG or JPEG)"),
         help_text=_("Several files allowed."),
     )
     # The form's own key (a double click is one request); the API sends its Idempotency-Key.
     submission_key = forms.UUIDField(widget=forms.HiddenInput, initial=uuid.uuid4, required=False)
+    # The files sent with this form are kept under this token until it is saved.
+    upload_token = forms.UUIDField(widget=forms.HiddenInput, initial=uuid.uuid4, required=False)
 
     class Meta:
         model = PermitRequest
@@ -111,12 +125,27 @@ class PermitRequestForm(forms.ModelForm):
             "contact_phone": forms.TextInput(attrs={"type": "tel"}),
         }
 
+    #: The fields in the order the applicant fills them: the area (map, GeoJSON, or a point),
+    #: then who, what and when.
+    FIRST = ("geometry", "line_width_m", "coordinates")
+
     def __init__(self, *args, municipality, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.municipality = municipality
-        self.fields["organisation"].queryset = Organisation.objects.filter(members=user)
-        self.fields["organisation"].required = False
-        self.fields["organisation"].empty_label = _("— in my own name —")
+        organisations = list(Organisation.objects.filter(members=user).order_by("name"))
+        field = self.fields["organisation"]
+        field.queryset = Organisation.objects.filter(members=user)
+        field.required = False
+        field.empty_label = _("— in my own name —")
+        # Each organisation's invoicing address, for the page to fill in when one is chosen.
+        field.widget.attrs["data-invoice-addresses"] = json.dumps(
+            {str(o.pk): o.invoice_address for o in organisations}
+        )
+        if self.instance.pk is None and len(organisations) == 1 and not self.is_bound:
+            # One organisation: the request is most likely its own, billed to it.
+            self.initial.setdefault("organisation", organisations[0].pk)
+            self.initial.setdefault("invoice_address", organisations[0].invoice_address)
+        self.order_fields([*self.FIRST, *(n for n in self.fields if n not in self.FIRST)])
         for name, field in self.fields.items():
             if name in self.schema_fields():
                 _reads_only(field)
@@ -133,6 +162,8 @@ class PermitRequestForm(forms.ModelForm):
         data = {}
         for name in self.schema_fields():
             value = self.cleaned_data.get(name)
+            if name == "geometry":
+                value = self._with_point(value)
             if name in self._errors or value in (None, ""):
                 continue
             if name == "geometry":
@@ -143,6 +174,42 @@ class PermitRequestForm(forms.ModelForm):
                     continue
             data[SCHEMA_NAMES.get(name, name)] = value
         return data
+
+    def _with_point(self, areas: str | None) -> str | None:
+        """The areas, plus the square placed at the typed coordinates (if any). The page is
+        given the result, so that the square shows on the map (and is not added twice)."""
+        text = (self.cleaned_data.get("coordinates") or "").strip()
+        if not text or "coordinates" in self._errors:
+            return areas
+        try:
+            square = typed_point.point_area_in(text, territory=self.municipality.territory)
+        except ValidationError as exc:
+            self.add_error("coordinates", exc)
+            return areas
+        feature = {
+            "type": "Feature",
+            "properties": {},
+            "geometry": json.loads(square.transform(4326, clone=True).json),
+        }
+        collection = {"type": "FeatureCollection", "features": [feature]}
+        if areas:
+            try:
+                drawn = work_areas_json(areas)
+            except ValidationError:
+                return areas  # the areas' own error is said; the point waits for a valid text
+            if isinstance(drawn, dict) and drawn.get("type") == "FeatureCollection":
+                collection["features"] = [*(drawn.get("features") or []), feature]
+            elif isinstance(drawn, dict) and drawn.get("type") == "Feature":
+                collection["features"] = [drawn, feature]
+            elif isinstance(drawn, dict):
+                collection["features"] = [{"type": "Feature", "properties": {}, "geometry": drawn}]
+                collection["features"].append(feature)
+        combined = json.dumps(collection)
+        self.data = self.data.copy()
+        self.data[self.add_prefix("geometry")] = combined
+        self.data[self.add_prefix("coordinates")] = ""
+        self.cleaned_data["geometry"] = combined
+        return combined
 
     def clean(self):
         cleaned = super().clean()

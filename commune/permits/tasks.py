@@ -13,6 +13,7 @@ from commune.core.schedule import every
 from commune.tenants import scoping
 from commune.tenants.models import Municipality
 
+from .services.attachments import pending_uploads_purge
 from .services.emergency import emergency_watch_run
 from .services.inspection import guarantee_watch_run, repairs_watch_run
 from .services.review import review_clocks_run
@@ -40,3 +41,16 @@ def permit_clocks_tick(*, now: str | None = None) -> dict[str, int]:
             }.items():
                 totals[key] = totals.get(key, 0) + value
     return totals
+
+
+@every(dt.timedelta(hours=1))
+@task()
+def pending_uploads_purge_run(*, now: str | None = None) -> dict[str, int]:
+    """Files sent with request forms never saved, deleted a day later (services/attachments:
+    PENDING_UPLOAD_HOURS). `now` (ISO 8601) replaces the clock."""
+    now = dt.datetime.fromisoformat(now) if now else timezone.now()
+    deleted = 0
+    for town in Municipality.objects.filter(is_active=True):
+        with scoping.scope(town):
+            deleted += pending_uploads_purge(municipality=town, now=now)
+    return {"pending_uploads_deleted": deleted}

@@ -17,16 +17,16 @@ from commune.accounts.models import Organisation
 from commune.core import audit
 from commune.core.idempotency import fingerprint, owned_key
 from commune.permits import workflow
+from commune.permits.disclosure import ShownFinding
 from commune.permits.models import Finding, PermitRequest, PermitSettings, WorkArea
+from commune.permits.models.texts import Audience
 from commune.permits.selectors import permit_settings_get
 
 from . import checks
-from .attachments import attachment_add
+from .attachments import attachment_add, pending_uploads_attach
 from .conflicts import conflicts_recompute
 from .decision import permit_grant_if_routine
 from .geometry import AreaSpec, check_inside_territory
-from .location import permit_location_set
-from .location import permit_location_set
 from .notify import notify_later
 from .request_input import PermitRequestIn, permit_request_clean
 from .review import reviews_settle
@@ -63,6 +63,15 @@ def reference_prefix(slug: str) -> str:
     return (picked + letters[1:])[:3].upper()
 
 
+def area_dug_m2(spec: AreaSpec) -> float:
+    """The surface the fee is computed on, to the cm²: a trench's length × its width (its
+    buffered outline is only its footprint for the spatial checks: its rounded bends would
+    count a few cm² more), an area's own surface."""
+    if spec.width_m:
+        return round(spec.drawn.length * float(spec.width_m), 2)
+    return round(spec.area_m2, 2)
+
+
 def _areas_replace(permit: PermitRequest, specs: list[AreaSpec]) -> None:
     permit.areas.all().delete()
     WorkArea.objects.bulk_create(
@@ -73,7 +82,7 @@ def _areas_replace(permit: PermitRequest, specs: list[AreaSpec]) -> None:
                 drawn=spec.drawn,
                 width_m=spec.width_m,
                 geometry=spec.polygon,
-                area_m2=round(spec.area_m2, 2),
+                area_m2=area_dug_m2(spec),
                 length_m=round(spec.length_m, 2),
                 starts_on=permit.planned_start,
                 ends_on=permit.planned_end,
@@ -81,8 +90,6 @@ def _areas_replace(permit: PermitRequest, specs: list[AreaSpec]) -> None:
             for spec in specs
         ]
     )
-    permit_location_set(permit=permit)  # the street of the works (services/location.py)
-    permit_location_set(permit=permit)  # the street of the works (services/location.py)
 
 
 def _dates_check(start: dt.date, end: dt.date) -> None:
@@ -155,8 +162,10 @@ def permit_draft_save(
     submission_key: uuid.UUID | str | None = None,
     key_owner=None,
     permit: PermitRequest | None = None,
+    pending_token: uuid.UUID | None = None,
 ) -> PermitRequest:
-    """Create or update a draft with its work areas and attachments. The same
+    """Create or update a draft with its work areas and attachments (`uploads`, and the files
+    kept for the form `pending_token` when it came back with an error). The same
     `submission_key` sent again by its owner with the same data returns the request already
     made (a double click, a retry); with other data it raises SubmissionKeyReused. The owner
     is the applicant, or `key_owner` (the organisation whose API token sent the key)."""
@@ -194,6 +203,7 @@ def permit_draft_save(
     _areas_replace(permit, areas)
     for upload, mime in uploads:
         attachment_add(permit=permit, user=applicant, upload=upload, mime=mime, purpose="plan")
+    pending_uploads_attach(permit=permit, user=applicant, form_token=pending_token)
     audit.record(actor=applicant, obj=permit, action="draft_saved")
     return permit
 
@@ -204,6 +214,52 @@ def _reference_assign(permit: PermitRequest, today: dt.date) -> None:
     permit.year, permit.sequence = today.year, last + 1
     prefix = reference_prefix(permit.municipality.slug)
     permit.reference = f"{prefix}-{today.year}-{permit.sequence:04d}"
+
+
+def permit_request_check(
+    *, municipality, applicant, data: dict, areas: list[AreaSpec], today: dt.date
+) -> list[ShownFinding]:
+    """What submitting this request today would find, as its applicant reads it (minimum
+    notice, moratoria, conflicts, coordination, an emergency), before anything is submitted.
+    The same checks as permit_submit(): the request and its areas are written in a savepoint,
+    checked by checks.findings_compute(), and rolled back — nothing is kept."""
+    settings = permit_settings_get(municipality=municipality)
+    with transaction.atomic():
+        permit = PermitRequest(municipality=municipality, applicant=applicant)
+        for name in DRAFT_FIELDS:
+            if name in data:
+                setattr(permit, name, data[name])
+        permit.notice_respected = permit.is_emergency or checks.notice_respected(
+            submitted_on=today,
+            start=permit.planned_start,
+            days=settings.minimum_notice_days,
+            canton=municipality.canton,
+        )
+        permit.save()
+        WorkArea.objects.bulk_create(
+            [
+                WorkArea(
+                    municipality=municipality,
+                    permit=permit,
+                    drawn=spec.drawn,
+                    width_m=spec.width_m,
+                    geometry=spec.polygon,
+                    area_m2=area_dug_m2(spec),
+                    length_m=round(spec.length_m, 2),
+                    starts_on=permit.planned_start,
+                    ends_on=permit.planned_end,
+                )
+                for spec in areas
+            ]
+        )
+        shown = []
+        for finding in checks.findings_compute(permit=permit, settings=settings, today=today):
+            text = finding.text_for(Audience.APPLICANT)
+            if text is not None:
+                label = str(finding.get_kind_display())
+                shown.append(ShownFinding(finding.kind, label, text, finding.geometry))
+        transaction.set_rollback(True)
+    return shown
 
 
 @transaction.atomic

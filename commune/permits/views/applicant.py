@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import uuid
 
+from django import forms as django_forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.gis.geos import Polygon
@@ -86,10 +87,18 @@ def address_suggestions(request):
 
 
 def _form_view(request, *, permit: PermitRequest | None):
+    """The request form: a new request or a draft. Besides saving (draft, submission) the
+    page can be sent to check the request (`verify`: what the submission's checks would find,
+    as a fragment for htmx) or to remove a file kept from an earlier sending
+    (`remove_upload`). Files sent with a form that is not saved are kept for it (pending
+    uploads, by its `upload_token`) and attached when it is."""
     town = request.municipality
     initial, search = {}, {"q": request.GET.get("address", "")[:100], "addresses": None}
     if permit is not None:
         initial = {"geometry": to_geojson(permit)}
+        widths = [area.width_m for area in permit.areas.all() if area.width_m]
+        if widths:
+            initial["line_width_m"] = widths[0]
     if search["q"]:
         search["addresses"] = address_search(municipality=town, q=search["q"])
     chosen = parse_id(request.GET.get("at", ""))
@@ -106,7 +115,39 @@ def _form_view(request, *, permit: PermitRequest | None):
         municipality=town,
         user=request.user,
     )
-    if request.method == "POST" and form.is_valid():
+    context = {
+        "form": form,
+        "permit": permit,
+        "territory": _territory_geojson(town),
+        "search": search,
+        "areas": initial.get("geometry") if "chosen" in search else None,
+        "checked": None,
+        "attachments": list(permit.attachments.all()) if permit is not None else [],
+        "pending": [],
+    }
+    if request.method != "POST":
+        return render(request, "permits/request_form.html", context)
+    if request.htmx and "verify" in request.POST:
+        return _verify_fragment(request, form)
+    valid = form.is_valid()
+    token = _upload_token(form)
+    if "remove_upload" in request.POST or "verify" in request.POST or not valid:
+        _uploads_keep(request, form, token)
+        context["pending"] = attachments.pending_uploads_of(user=request.user, form_token=token)
+    if "remove_upload" in request.POST:
+        upload_id = parse_id(request.POST.get("remove_upload", ""))
+        if upload_id is not None:
+            attachments.pending_upload_remove(
+                user=request.user, form_token=token, upload_id=upload_id
+            )
+        context["pending"] = attachments.pending_uploads_of(user=request.user, form_token=token)
+        context["form"] = _form_as_sent(request, form, permit=permit)
+        return render(request, "permits/request_form.html", context)
+    if "verify" in request.POST:
+        if valid:
+            context["checked"] = _findings_preview(request, form)
+        return render(request, "permits/request_form.html", context, status=200 if valid else 400)
+    if valid:
         data = form.cleaned_data
         try:
             saved = submission.permit_draft_save(
@@ -117,6 +158,7 @@ def _form_view(request, *, permit: PermitRequest | None):
                 uploads=data["attachments"],
                 submission_key=data["submission_key"] if permit is None else None,
                 permit=permit,
+                pending_token=token,
             )
             if "submit" in request.POST and saved.status in workflow.EDITABLE:
                 saved = submission.permit_submit(
@@ -138,18 +180,68 @@ def _form_view(request, *, permit: PermitRequest | None):
                     request, _("Your request %(ref)s is submitted.") % {"ref": saved.reference}
                 )
             return redirect(_url(request, "detail", permit_id=saved.pk))
-    return render(
-        request,
-        "permits/request_form.html",
-        {
-            "form": form,
-            "permit": permit,
-            "territory": _territory_geojson(town),
-            "search": search,
-            "areas": initial.get("geometry") if "chosen" in search else None,
-        },
-        status=400 if request.method == "POST" else 200,
+        # refused after the form's checks: the files sent now wait for the next sending
+        _uploads_keep(request, form, token)
+        context["pending"] = attachments.pending_uploads_of(user=request.user, form_token=token)
+    return render(request, "permits/request_form.html", context, status=400)
+
+
+def _upload_token(form) -> uuid.UUID:
+    """The form's token for its files; a new one (given to the page) if it came without."""
+    token = (getattr(form, "cleaned_data", None) or {}).get("upload_token")
+    if token is None:
+        token = uuid.uuid4()
+        form.data = form.data.copy()
+        form.data[form.add_prefix("upload_token")] = str(token)
+    return token
+
+
+def _uploads_keep(request, form, token: uuid.UUID) -> None:
+    """Keep the files that passed their checks, for the form's next sending."""
+    uploads = form.cleaned_data.get("attachments") or []
+    try:
+        attachments.pending_uploads_keep(
+            municipality=request.municipality, user=request.user, form_token=token, uploads=uploads
+        )
+    except ValidationError as exc:
+        form.add_error("attachments", exc)
+    form.cleaned_data["attachments"] = []
+
+
+def _form_as_sent(request, form, *, permit):
+    """The form filled in as it was sent, but not judged (no errors): after removing a file."""
+    values = {name: request.POST.get(form.add_prefix(name)) for name in form.fields}
+    for name, field in form.fields.items():
+        if isinstance(field, django_forms.BooleanField):
+            values[name] = form.add_prefix(name) in request.POST
+    values = {k: v for k, v in values.items() if v is not None and k != "attachments"}
+    values["upload_token"] = form.cleaned_data.get("upload_token") or form.data.get(
+        form.add_prefix("upload_token")
     )
+    return forms.PermitRequestForm(
+        instance=permit, initial=values, municipality=request.municipality, user=request.user
+    )
+
+
+def _findings_preview(request, form):
+    return submission.permit_request_check(
+        municipality=request.municipality,
+        applicant=request.user,
+        data=form.checked.data,
+        areas=form.checked.areas,
+        today=timezone.localdate(),
+    )
+
+
+def _verify_fragment(request, form):
+    """htmx: what the submission's checks would find, or what is still to correct."""
+    valid = form.is_valid()
+    context = {
+        "form": form,
+        "checked": _findings_preview(request, form) if valid else None,
+        "fragment": True,
+    }
+    return render(request, "permits/_request_check.html", context)
 
 
 def _key_reused(form, first: PermitRequest) -> None:

@@ -1,5 +1,5 @@
-/* Permit maps: show the territory and work areas; when a target textarea is named, let the
-   user draw a polygon by clicking and write it as GeoJSON (WGS84) into that textarea. */
+/* Permit maps: show the territory and work areas. Drawing (a request's areas, written as
+   GeoJSON into a textarea) is in draw.js, which starts on the "permits:map-ready" event. */
 (function () {
   "use strict";
   function parse(value) { try { return JSON.parse(value); } catch (e) { return null; } }
@@ -28,37 +28,8 @@
     var findings = parse(el.dataset.findings);
     if (findings) { L.geoJSON(findings, { style: { color: "#7a4a00", weight: 2, dashArray: "4 4" } }).addTo(map); }
     if (bounds) { map.fitBounds(bounds, { padding: [20, 20] }); } else { map.setView([46.51, 6.66], 14); }
-    var target = el.dataset.target && document.getElementById(el.dataset.target);
-    if (!target) { return; }
-    var closeBtn = document.querySelector("[data-map-close]");
-    var clearBtn = document.querySelector("[data-map-clear]");
-    closeBtn.hidden = false; clearBtn.hidden = false;
-    var points = [], line = null, polygons = [];
-    function write() {
-      var features = polygons.map(function (ring) {
-        var coords = ring.map(function (p) { return [p.lng, p.lat]; });
-        coords.push(coords[0]);
-        return { type: "Feature", properties: {}, geometry: { type: "Polygon", coordinates: [coords] } };
-      });
-      target.value = JSON.stringify({ type: "FeatureCollection", features: features });
-    }
-    map.on("click", function (e) {
-      points.push(e.latlng);
-      if (line) { map.removeLayer(line); }
-      line = L.polyline(points, { color: "#a4161a" }).addTo(map);
-    });
-    closeBtn.addEventListener("click", function () {
-      if (points.length < 3) { return; }
-      L.polygon(points, { color: "#a4161a" }).addTo(map);
-      polygons.push(points); points = [];
-      if (line) { map.removeLayer(line); line = null; }
-      write();
-    });
-    clearBtn.addEventListener("click", function () {
-      polygons = []; points = []; target.value = "";
-      map.eachLayer(function (layer) { if (layer instanceof L.Polygon || layer instanceof L.Polyline) { map.removeLayer(layer); } });
-      if (territory) { L.geoJSON(territory, { style: { color: "#1b1b1b", weight: 2, fill: false } }).addTo(map); }
-    });
+    // Drawing (when the map names a target textarea) is draw.js's: it starts on this event.
+    el.dispatchEvent(new CustomEvent("permits:map-ready", { bubbles: true }));
   }
   document.addEventListener("DOMContentLoaded", function () {
     document.querySelectorAll(".map[data-territory]").forEach(init);
