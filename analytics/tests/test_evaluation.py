@@ -4,11 +4,13 @@ import json
 import re
 from datetime import date, timedelta
 
+import numpy as np
 import pandas as pd
 import pytest
 
 from analytics import synthetic
-from analytics.evaluation import evaluate, summary_fr
+from analytics.evaluation import evaluate, rank_controls, stats, summary_fr
+from analytics.evaluation.panel import build
 
 SITES = [f"S{i:05d}" for i in range(10)]
 TREATED, CONTROL = SITES[:5], SITES[5:]
@@ -122,29 +124,50 @@ def test_the_effect_and_its_interval_worked_out_by_hand():
     # is +-log 1.25 when one of the two is drawn without the other (14/55 each), 0 otherwise.
     # The 2.5 % and 97.5 % quantiles are those extremes: the interval is
     # [4/3 / 1.25 - 1, 4/3 x 1.25 - 1] = [+6.67 %, +66.67 %]; no placebo reaches |log 4/3|.
+    # With one site on each side there is no spread between sites to measure: the interval
+    # is from time only, and the verdict says so instead of "changement net".
     expected = {
         "effect_pct": 33.33,
         "low_pct": 6.67,
         "high_pct": 66.67,
         "p_value": 0.0,
         "significant": True,
+        "net": False,
+        "verdict": "few_sites",
+        "df": None,
         "days_before": 7,
         "days_after": 4,
     }
     assert {k: result["pooled"][k] for k in expected} == expected
     assert {k: result["per_site"]["T"][k] for k in expected} == expected
+    few = (
+        "changement apparent, mais avec un seul site témoin et un seul site traité "
+        "l'intervalle ne tient compte que des variations d'un jour à l'autre."
+    )
     assert result["summary_fr"] == (
         "Les passages aux sites concernés ont changé de +33 % (intervalle à 95 % : +7 % à "
-        "+67 %) : changement net, au-delà des variations habituelles."
+        f"+67 %) : {few}"
     )
     assert result["per_site"]["T"]["summary_fr"] == (
-        "Les passages au site T ont changé de +33 % (intervalle à 95 % : +7 % à +67 %) : "
-        "changement net, au-delà des variations habituelles."
+        f"Les passages au site T ont changé de +33 % (intervalle à 95 % : +7 % à +67 %) : {few}"
     )
+    # in vehicles a day: T counted 100 x 1.1 x 4/3 x (s, 1/s, 1, 1) - 1 after the day; the
+    # change is their mean x (1 - 3/4), the interval's ends x (1 - 1.25 x 3/4) and (1 - 3/5)
+    t_after = (100 * 1.1 * 4 / 3 * (s + 1 / s + 2) - 4) / 4
+    pooled = result["pooled"]
+    assert pooled["daily_before"] == 99.0 and pooled["daily_after"] == round(t_after, 1)
+    assert pooled["per_day"] == round(t_after / 4, 1)
+    assert pooled["per_day_low"] == round(t_after * (1 - 1 / (4 / 3 / 1.25)), 1)
+    assert pooled["per_day_high"] == round(t_after * (1 - 1 / (4 / 3 * 1.25)), 1)
     # and the report says what was compared
-    assert {k: v for k, v in result.items() if k not in ("pooled", "per_site")} == {
-        "method": "difference-in-differences, site x hour-of-week fixed effects, "
+    diagnostics = ("pooled", "per_site", "event_study", "pretrend", "placebos")
+    assert {k: v for k, v in result.items() if k not in diagnostics} == {
+        "method": "difference-in-differences on daily totals, site x weekday baselines; "
         "permutation of 1-day blocks (2000 draws)",
+        "inference": {"kind": "time", "df": None, "block_days": 1, "draws": 2000},
+        "verdict": "few_sites",
+        "warnings": ["few_sites"],
+        "days_incomplete": 0,
         "intervention": "2024-05-16",
         "before": ["2024-05-08", "2024-05-15"],
         "after": ["2024-05-16", "2024-05-21"],
@@ -238,3 +261,247 @@ def test_what_cannot_be_evaluated_is_said_plainly():
     after_only = hourly[~(hourly.site_id.isin(["C", "T"]) & (hourly.local_date < EVENT))]
     with pytest.raises(ValueError, match=r"^no data before the intervention for site\(s\): T, C$"):
         evaluate(after_only, treated=["T"], control=["C"], **both)
+
+
+# --- across sites: values worked out by hand --------------------------------------------------
+
+
+def counts_a_day(after: dict) -> pd.DataFrame:
+    """As one_count_a_day, for any sites: 99 a day before, 100 x factor - 1 after."""
+    window = {date(2024, 5, d) for d in (8, 10, 11, 12, 13, 14, 15, 17, 18, 19, 21)}
+    rows = []
+    for day in pd.date_range("2024-05-01", "2024-05-31").date:
+        for site, factors in after.items():
+            factor = factors[AFTER_DAYS.index(day)] if day in AFTER_DAYS else 1.0
+            volume = 100 * factor - 1 if day in window else 5000
+            rows.append({"site_id": site, "local_date": day, "local_hour": 8, "volume": volume})
+    return pd.DataFrame(rows)
+
+
+T_975 = {1: 12.7062, 2: 4.3027}  # Student t, 97.5 % quantiles from the printed tables
+
+
+def test_two_treated_and_two_control_sites_get_an_interval_from_their_spread():
+    # given the treated sites up 4/3 x 1.1 and 4/3 / 1.1 after the day, the controls up 1.1
+    # and down 1 / 1.1: site changes e = log 4/3 + h, log 4/3 - h, h, -h with h = log 1.1
+    h, g = np.log(1.1), np.log(4 / 3)
+    hourly = counts_a_day(
+        {
+            "T1": [4 / 3 * 1.1] * 4,
+            "T2": [4 / 3 / 1.1] * 4,
+            "C1": [1.1] * 4,
+            "C2": [1 / 1.1] * 4,
+        }
+    )
+    # when evaluated
+    result = evaluate(
+        hourly,
+        treated=["T1", "T2"],
+        control=["C1", "C2"],
+        intervention=EVENT,
+        before_days=8,
+        after_days=6,
+    )
+    # then the effect is log 4/3 = +33.33 %; each group's spread is 2 h^2, so the pooled
+    # variance is 4 h^2 / 2 df and the standard error sqrt(2 h^2 (1/2 + 1/2)) = h sqrt 2;
+    # the interval is log 4/3 +- 4.3027 h sqrt 2 and t = log(4/3) / (h sqrt 2) = 2.134, whose
+    # two-sided p with 2 df is 1 - t / sqrt(2 + t^2) = 0.166: no net change
+    pooled = result["pooled"]
+    se = h * np.sqrt(2)
+    assert pooled["effect_pct"] == 33.33
+    assert pooled["low_pct"] == pytest.approx(100 * (4 / 3 * np.exp(-T_975[2] * se) - 1), abs=0.01)
+    assert pooled["high_pct"] == pytest.approx(100 * (4 / 3 * np.exp(T_975[2] * se) - 1), abs=0.01)
+    t = g / se
+    assert pooled["p_value"] == pytest.approx(1 - t / np.sqrt(2 + t * t), abs=1e-4)
+    assert (pooled["df"], pooled["significant"], pooled["verdict"]) == (2, False, "none")
+    assert result["inference"] == {"kind": "sites", "df": 2, "block_days": None, "draws": None}
+    assert result["method"] == (
+        "difference-in-differences on daily totals, site x weekday baselines; 95 % interval "
+        "across sites (Student t, 2 df)"
+    )
+    # and T1 against the controls: e = log 4/3 + h; the controls' spread 2 h^2 over 1 df,
+    # so se = sqrt(2 h^2 (1 + 1/2)) = h sqrt 3, and with 1 df p = 1 - 2/pi atan(t)
+    t1 = result["per_site"]["T1"]
+    se1 = h * np.sqrt(3)
+    assert t1["effect_pct"] == pytest.approx(100 * (4 / 3 * 1.1 - 1), abs=0.01)
+    assert t1["high_pct"] == pytest.approx(100 * (4 / 3 * 1.1 * np.exp(T_975[1] * se1) - 1), 1e-3)
+    t = (g + h) / se1
+    assert t1["p_value"] == pytest.approx(1 - 2 / np.pi * np.arctan(t), abs=1e-4)
+    assert t1["df"] == 1
+    # and the warnings say there are few controls; before, nothing moved: no pre-trend
+    assert result["warnings"] == ["few_controls"]
+    assert result["pretrend"] == {
+        "pct_per_week": 0.0,
+        "low_pct": 0.0,
+        "high_pct": 0.0,
+        "p_value": 1.0,
+        "warn": False,
+    }
+    # and the event study: the week before is 0, the first week after the effect itself
+    weeks = {w["week"]: w for w in result["event_study"]}
+    assert sorted(weeks) == [-2, -1, 0]
+    assert weeks[-1]["effect_pct"] == 0.0 and weeks[-1]["days"] == 6  # Ascension left out
+    assert weeks[0]["start"] == "2024-05-16" and weeks[0]["end"] == "2024-05-22"
+    assert (weeks[0]["effect_pct"], weeks[0]["days"]) == (33.33, 4)
+    assert (weeks[0]["low_pct"], weeks[0]["high_pct"]) == (pooled["low_pct"], pooled["high_pct"])
+    # and vehicles a day: the treated sites count 100 x 4/3 x 1.1 - 1 and 100 x 4/3 / 1.1 - 1
+    after = 100 * 4 / 3 * (1.1 + 1 / 1.1) - 2
+    assert pooled["per_day"] == round(after / 4, 1)
+    assert pooled["daily_before"] == 198.0
+
+
+def test_a_clear_change_at_several_sites_is_a_net_change():
+    # given three treated sites down 20 % (and a little spread), three controls around 1
+    hourly = counts_a_day(
+        {
+            "T1": [0.8 * 1.01] * 4,
+            "T2": [0.8] * 4,
+            "T3": [0.8 / 1.01] * 4,
+            "C1": [1.01] * 4,
+            "C2": [1.0] * 4,
+            "C3": [1 / 1.01] * 4,
+        }
+    )
+    result = evaluate(
+        hourly,
+        treated=["T1", "T2", "T3"],
+        control=["C1", "C2", "C3"],
+        intervention=EVENT,
+        before_days=8,
+        after_days=6,
+    )
+    # then: -20 %, 4 df, a net change; T2 alone is exactly -20 %
+    pooled = result["pooled"]
+    assert (pooled["effect_pct"], pooled["df"], pooled["verdict"]) == (-20.0, 4, "net")
+    assert pooled["high_pct"] < 0 and pooled["p_value"] < 0.001
+    assert result["per_site"]["T2"]["effect_pct"] == -20.0
+    assert result["per_site"]["T2"]["verdict"] == "net"
+    assert result["warnings"] == []
+    assert result["summary_fr"].endswith("changement net, au-delà des variations habituelles.")
+
+
+def drifting(days: int, *, slope: float, seed: int = 0) -> pd.DataFrame:
+    """Two treated sites growing by e^slope a day before and after, three steady controls; a
+    little day-to-day noise everywhere; one count a day at 8:00 from 1 January 2024."""
+    rng = np.random.default_rng(seed)
+    rows = []
+    for i, day in enumerate(pd.date_range("2024-01-01", periods=days).date):
+        for site in ("T1", "T2", "C1", "C2", "C3"):
+            trend = slope * i if site.startswith("T") else 0.0
+            volume = 1000 * np.exp(trend + rng.normal(0, 0.01))
+            rows.append({"site_id": site, "local_date": day, "local_hour": 8, "volume": volume})
+    return pd.DataFrame(rows)
+
+
+def test_a_drift_already_there_before_is_not_called_a_net_change():
+    # given treated sites growing by 1 % a day for 10 weeks, no change at the date
+    hourly = drifting(70, slope=0.01)
+    # when evaluated around 12 February (28 days before and after)
+    result = evaluate(
+        hourly,
+        treated=["T1", "T2"],
+        control=["C1", "C2", "C3"],
+        intervention=date(2024, 2, 12),
+        before_days=28,
+        after_days=28,
+    )
+    # then the plain difference is large and outside its interval, but it is only the trend
+    # continuing: verdict "drift", the pre-trend test warns (+7 % a week), and the placebo
+    # dates before the real one show "changes" too
+    pooled = result["pooled"]
+    assert pooled["significant"] and pooled["effect_pct"] > 25
+    assert pooled["verdict"] == "drift" and not pooled["net"]
+    assert result["pretrend"]["warn"]
+    assert result["pretrend"]["pct_per_week"] == pytest.approx(100 * (np.exp(0.07) - 1), abs=0.6)
+    assert [p["weeks_before"] for p in result["placebos"]] == [1, 2, 3]
+    assert [p["date"] for p in result["placebos"]] == ["2024-02-05", "2024-01-29", "2024-01-22"]
+    assert all(p["significant"] for p in result["placebos"])
+    assert {"pretrend", "drift", "placebo"} <= set(result["warnings"])
+    assert "évolution déjà en cours" in result["summary_fr"]
+
+
+def test_steady_sites_get_no_pretrend_warning_nor_significant_placebo():
+    hourly = drifting(70, slope=0.0, seed=3)
+    result = evaluate(
+        hourly,
+        treated=["T1", "T2"],
+        control=["C1", "C2", "C3"],
+        intervention=date(2024, 2, 12),
+        before_days=28,
+        after_days=28,
+    )
+    assert not result["pretrend"]["warn"]
+    assert not any(p["significant"] for p in result["placebos"])
+    assert result["verdict"] == "none"
+
+
+def test_a_day_with_missing_hours_is_completed_from_the_usual_profile():
+    # given a site counting 100 at 8:00 and 300 at 17:00 every day, whose 17:00 is missing on
+    # one after day, and one day with both hours missing but a single 8:00 of 100
+    rows = []
+    days = pd.date_range("2024-03-04", periods=28).date  # Monday 4 March to Sunday 31 March
+    for day in days:
+        for site in ("T", "C1", "C2"):
+            for hour, volume in ((8, 100.0), (17, 300.0)):
+                if site == "T" and day == date(2024, 3, 20) and hour == 17:
+                    continue  # a quarter of the usual day observed: completed to 400
+                if site == "T" and day == date(2024, 3, 21) and hour == 8:
+                    continue  # 300 of 400: three quarters, completed too
+                rows.append((site, day, hour, volume * (1.5 if site == "T" else 1.0)))
+    hourly = pd.DataFrame(rows, columns=["site_id", "local_date", "local_hour", "volume"])
+    # when the panel is built around 18 March
+    panel = build(
+        hourly,
+        sites=["T", "C1", "C2"],
+        intervention=date(2024, 3, 18),
+        start=date(2024, 3, 4),
+        end=date(2024, 4, 1),
+        subdiv="VD",
+    )
+    # then the day with a quarter of its traffic is left out, the other completed to 600
+    totals = dict(zip(panel.dates, panel.total[0], strict=True))
+    assert np.isnan(totals[date(2024, 3, 20)])
+    assert totals[date(2024, 3, 21)] == 600.0
+    assert panel.days_incomplete == 1
+    assert date(2024, 3, 29) not in panel.dates  # Good Friday left out
+    assert date(2024, 3, 18) not in panel.dates  # the day itself left out
+
+
+def test_student_t_matches_the_printed_tables():
+    for df, q in ((1, 12.7062), (2, 4.3027), (3, 3.1824), (6, 2.4469), (10, 2.2281)):
+        assert stats.t_quantile(0.975, df) == pytest.approx(q, abs=1e-4)
+    assert stats.t_quantile(0.95, 4) == pytest.approx(2.1318, abs=1e-4)
+    assert float(stats.t_abs_cdf(2.0, 30)) == pytest.approx(1 - 0.0546, abs=1e-4)
+
+
+def test_control_sites_are_ranked_by_how_their_before_period_moves_like_the_treated():
+    # given treated sites that dip in the second week, a control that dips with them, one
+    # that stays flat and one that rises
+    rows = []
+    days = pd.date_range("2024-01-01", periods=28).date
+    for i, day in enumerate(days):
+        week = i // 7
+        dip = 0.9 if week == 1 else 1.0
+        for site, factor in (
+            ("T1", dip),
+            ("T2", dip),
+            ("ALIKE", dip),
+            ("FLAT", 1.0),
+            ("RISING", 1.0 + 0.05 * week),
+        ):
+            rows.append((site, day, 8, 1000 * factor))
+    hourly = pd.DataFrame(rows, columns=["site_id", "local_date", "local_hour", "volume"])
+    # when the candidates are ranked for an intervention on 29 January
+    ranked = rank_controls(
+        hourly,
+        treated=["T1", "T2"],
+        candidates=["RISING", "FLAT", "ALIKE", "T1", "NOPE"],
+        intervention=date(2024, 1, 29),
+        before_days=28,
+    )
+    # then the one that moves alike comes first (no gap at all), the treated and the unknown
+    # are left out; the rising one drifts away from the treated by ~5 % a week
+    assert [r["site_id"] for r in ranked] == ["ALIKE", "FLAT", "RISING"]
+    assert ranked[0]["gap_pct"] == 0.0 and ranked[0]["correlation"] == 1.0
+    assert ranked[2]["drift_pct_per_week"] < -3
+    assert ranked[0]["weeks"] == 4
