@@ -120,7 +120,7 @@ def test_an_author_not_registered_registers_from_the_post_and_comes_accompanied(
     posts.post_match(post=post, answer=answer, actor_user=alice.user, role=workflow.AUTHOR)
     client.force_login(alice.user)
     page = f"/pully/help/posts/{post.pk}/"
-    assert "Vous n’êtes pas encore inscrit" in client.get(page).content.decode().replace("'", "’")
+    assert "pas encore inscrit(e)" in client.get(page).content.decode()
     # when
     client.post(page + "register/")
     client.post(page + "register/")
@@ -128,7 +128,7 @@ def test_an_author_not_registered_registers_from_the_post_and_comes_accompanied(
     [registration] = Registration.objects.filter(event=event)
     assert registration.user == alice.user and registration.accompanied
     assert registration.original_start == WEDNESDAY
-    assert "quelqu’un vous accompagne" in client.get(page).content.decode().replace("'", "’")
+    assert "sait que quelqu" in client.get(page).content.decode()
     # the helper may not register Alice
     client.force_login(bruno.user)
     assert client.post(page + "register/").status_code == 404
