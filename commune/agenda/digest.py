@@ -27,8 +27,8 @@ from commune.tenants import scoping
 from commune.tenants.links import absolute_url
 from commune.tenants.models import Module, Municipality
 
-from .. import recurrence, selectors
-from ..models import ZURICH, Category, DigestSubscription
+from . import recurrence, selectors
+from .models import ZURICH, Category, DigestSubscription
 
 logger = logging.getLogger("commune.agenda")
 

@@ -12,7 +12,7 @@ from commune.core.schedule import every
 from commune.tenants import scoping
 from commune.tenants.models import Module, Municipality
 
-from .services.digest import digest_tick
+from .digest import digest_tick
 from .services.registrations import registration_offers_expire
 
 
@@ -34,6 +34,6 @@ def agenda_offers_tick(*, now: str | None = None) -> int:
 @task()
 def agenda_digest_tick(*, now: str | None = None) -> int:
     """The weekly e-mail digest: from Monday 07:00 on, each subscriber who has not had this
-    week's gets it (services/digest.py claims the week first, so a second run sends nothing)."""
+    week's gets it (digest.py claims the week first, so a second run sends nothing)."""
     now = dt.datetime.fromisoformat(now) if now else timezone.now()
     return digest_tick(now=now)

@@ -10,8 +10,8 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
+from commune.agenda import digest
 from commune.agenda.models import DateChange, DigestSubscription
-from commune.agenda.services import digest
 from commune.agenda.tasks import agenda_digest_tick
 from commune.core import schedule
 from commune.tenants.scoping import scope

@@ -14,8 +14,8 @@ from django.views.decorators.http import require_http_methods
 
 from commune.accounts import throttles
 
+from .. import digest
 from ..models import Category, Language
-from ..services import digest
 
 
 class SubscribeForm(forms.Form):
