@@ -256,10 +256,18 @@ def task_list_late(*, municipality, today: dt.date) -> QuerySet[ReviewTask]:
     )
 
 
-def permit_map_features(*, municipality, status: str = "", kind: str = "") -> dict:
+def permit_map_features(
+    *,
+    municipality,
+    status: str = "",
+    kind: str = "",
+    start: dt.date | None = None,
+    end: dt.date | None = None,
+) -> dict:
     """Every file (drafts excepted) as a GeoJSON FeatureCollection in WGS84 for the staff
     map: one feature per work area with the file's reference, status, dates and the references
-    of the files it is in conflict with."""
+    of the files it is in conflict with. With `start` and/or `end`, only the files whose works
+    (planned start to last valid day, the extension's when granted) meet that period."""
     areas = (
         WorkArea.objects.filter(municipality=municipality)
         .exclude(permit__status__in=workflow.EDITABLE)
@@ -270,6 +278,13 @@ def permit_map_features(*, municipality, status: str = "", kind: str = "") -> di
         areas = areas.filter(permit__status=status)
     if kind:
         areas = areas.filter(permit__kind=kind)
+    if end is not None:
+        areas = areas.filter(permit__planned_start__lte=end)
+    if start is not None:
+        areas = areas.filter(
+            Q(permit__valid_until__gte=start)
+            | Q(permit__valid_until__isnull=True, permit__planned_end__gte=start)
+        )
     areas = list(areas[:5000])
     conflicts: dict[int, list[str]] = {}
     pairs = Finding.objects.filter(
@@ -293,7 +308,8 @@ def permit_map_features(*, municipality, status: str = "", kind: str = "") -> di
                     "status_label": str(permit.get_status_display()),
                     "kind": str(permit.get_kind_display()),
                     "start": permit.planned_start.isoformat(),
-                    "end": permit.planned_end.isoformat(),
+                    "end": (permit.valid_until or permit.planned_end).isoformat(),
+                    "location": permit.location_text,
                     "conflicts": conflicts.get(permit.pk, []),
                 },
                 "geometry": json.loads(area.geometry.transform(4326, clone=True).json),

@@ -9,38 +9,46 @@ from django.http import JsonResponse
 from django.shortcuts import render
 from django.utils import timezone
 
-from commune.permits import forms, selectors
+from commune.permits import selectors
+from commune.permits.forms_map import StaffMapFilterForm
 
 from .staff import STAFF, staff_required
 
 
-def _map_filters(request) -> tuple[forms.MapFilterForm, dict]:
-    form = forms.MapFilterForm(request.GET or None)
-    data = form.cleaned_data if form.is_valid() else {}
-    return form, {"status": data.get("status", ""), "kind": data.get("kind", "")}
+def _map_form(request) -> StaffMapFilterForm:
+    return StaffMapFilterForm(request.GET or None)
 
 
 @staff_required(*STAFF)
 def staff_map(request):
-    form, filters = _map_filters(request)
-    collection = selectors.permit_map_features(municipality=request.municipality, **filters)
-    territory = request.municipality.territory.transform(4326, clone=True).json
-    return render(
-        request,
-        "permits/staff/map.html",
-        {
-            "form": form,
-            "features": collection["features"],
-            "features_geojson": json.dumps(collection),
-            "territory": territory,
-            "query": request.GET.urlencode(),
-        },
-    )
+    """The map and table of the files, filtered by status, kind and the works' period; the
+    filters are a GET form that works without JavaScript. Filters that do not hold (a date
+    that is none, an end before the start) are said beside their field (status 400)."""
+    form = _map_form(request)
+    town = request.municipality
+    context = {
+        "form": form,
+        "territory": town.territory.transform(4326, clone=True).json,
+        "query": request.GET.urlencode(),
+    }
+    if request.GET and not form.is_valid():
+        context.update(features=[], features_geojson="null", invalid=True)
+        return render(request, "permits/staff/map.html", context, status=400)
+    filters = form.filters() if request.GET else {}
+    collection = selectors.permit_map_features(municipality=town, **filters)
+    context.update(features=collection["features"], features_geojson=json.dumps(collection))
+    return render(request, "permits/staff/map.html", context)
 
 
 @staff_required(*STAFF)
 def staff_map_geojson(request):
-    _form, filters = _map_filters(request)
+    """The staff map's files as GeoJSON, with the same filters; 400 with the reasons when they
+    do not hold."""
+    form = _map_form(request)
+    if request.GET and not form.is_valid():
+        errors = {field: [str(e) for e in messages] for field, messages in form.errors.items()}
+        return JsonResponse({"errors": errors}, status=400)
+    filters = form.filters() if request.GET else {}
     collection = selectors.permit_map_features(municipality=request.municipality, **filters)
     return JsonResponse(collection, content_type="application/geo+json")
 
