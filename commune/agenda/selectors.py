@@ -11,7 +11,7 @@ from django.db.models import Q, QuerySet
 from commune.accounts.models import Organisation
 
 from . import workflow
-from .models import ACCESSIBILITY, Event, PriceKind, Venue
+from .models import ACCESSIBILITY, Event, PriceKind, Registration, Venue
 from .services.dates import event_occurrences
 from .services.search import normalise
 
@@ -50,6 +50,16 @@ def event_list_to_moderate(*, municipality) -> QuerySet[Event]:
 
 def venue_list(*, municipality) -> QuerySet[Venue]:
     return Venue.objects.filter(municipality=municipality)
+
+
+def registration_list_mine(*, event: Event, user) -> QuerySet[Registration]:
+    """`user`'s registrations for the dates of `event` that still stand (not cancelled, no
+    expired offer): what the event's page shows them, date by date."""
+    if not user.is_authenticated:
+        return Registration.objects.none()
+    return Registration.objects.filter(event=event, user=user).exclude(
+        status__in=[Registration.Status.CANCELLED, Registration.Status.EXPIRED]
+    )
 
 
 def neighbourhood_list(*, municipality) -> list[str]:

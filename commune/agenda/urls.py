@@ -1,6 +1,16 @@
 from django.urls import include, path
 
-from .views import digest, moderation, organiser, paper, public, registrations, venues, widget
+from .views import (
+    digest,
+    moderation,
+    my_registrations,
+    organiser,
+    paper,
+    public,
+    registrations,
+    venues,
+    widget,
+)
 
 app_name = "agenda"
 
@@ -31,6 +41,16 @@ urlpatterns = [
     path("manage/venues/new/", venues.venue_edit, name="venue-new"),
     path("manage/venues/<id:venue_id>/", venues.venue_edit, name="venue-edit"),
     path("activities/<id:event_id>/register/", registrations.register, name="register"),
+    path(
+        "activities/<id:event_id>/registrations/<id:registration_id>/confirm/",
+        my_registrations.confirm,
+        name="registration-confirm",
+    ),
+    path(
+        "activities/<id:event_id>/registrations/<id:registration_id>/cancel/",
+        my_registrations.cancel,
+        name="registration-cancel",
+    ),
     path("mine/<id:event_id>/attendees/", registrations.attendees, name="attendees"),
     path(
         "mine/<id:event_id>/attendees/<id:registration_id>/confirm/",

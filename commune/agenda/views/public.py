@@ -86,6 +86,10 @@ def event_detail(request, event_id: int):
     occurrences = event_occurrences(event=event, after=now, before=now + EVENT_HORIZON)
     venues = {v.pk: v for v in selectors.venue_list(municipality=town)}
     url = absolute_url(request.path, municipality=town)
+    mine = {
+        r.original_start: r
+        for r in selectors.registration_list_mine(event=event, user=request.user)
+    }
     dates = []
     for occurrence in occurrences:
         venue = venues.get(occurrence.venue_id) or event.venue
@@ -95,6 +99,7 @@ def event_detail(request, event_id: int):
                 "occurrence": occurrence,
                 "venue": venue,
                 "jsonld": jsonld.script(data),
+                "registration": mine.get(occurrence.original_start),
                 "links": []
                 if occurrence.cancelled
                 else occurrence_links(request, event, occurrence),
