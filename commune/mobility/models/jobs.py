@@ -171,6 +171,9 @@ class Evaluation(BackgroundJob):
     after_days = models.PositiveSmallIntegerField(
         _("days after"), default=56, validators=[MinValueValidator(7), MaxValueValidator(366)]
     )
+    # one mode per evaluation, never modes summed; empty for those made before modes were
+    # asked (all modes summed)
+    mode = models.CharField(_("mode"), max_length=20, blank=True, default="")
     result = models.JSONField(_("result"), default=dict, blank=True)
     requested_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
