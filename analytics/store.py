@@ -33,6 +33,7 @@ import duckdb
 import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
+import pyarrow.dataset as ds
 import pyarrow.parquet as pq
 
 
@@ -275,8 +276,10 @@ class MonthlyMerge:
             part = rows.filter(pc.equal(month, value))
             name = f"{value // 100:04d}-{value % 100:02d}"
             (self.spill / name).mkdir(exist_ok=True)
-            spilled = self.spill / name / f"{self.blocks:06d}.parquet"
-            pq.write_table(part, spilled, compression="none")
+            with pa.ipc.new_file(
+                self.spill / name / f"{self.blocks:06d}.arrow", part.schema
+            ) as out:
+                out.write_table(part)  # Arrow IPC: written as it is in memory, read by DuckDB
         self.blocks += 1
 
     def months(self) -> list[str]:
@@ -329,8 +332,10 @@ class MonthlyMerge:
         self, con, month, target, staging, key, columns, values, result, on_duplicate
     ) -> bool:
         same = " AND ".join(f'n."{c}" IS NOT DISTINCT FROM o."{c}"' for c in values) or "true"
+        spilled = ds.dataset(sorted((self.spill / month).glob("*.arrow")), format="arrow")
+        con.register("spilled", spilled)
         parts = {
-            "incoming": f"read_parquet('{self.spill / month / '*.parquet'}')",
+            "incoming": "spilled",
             "stored": f"read_parquet('{target}')",
             "key": key,
             "columns": columns,

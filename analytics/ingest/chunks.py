@@ -144,8 +144,9 @@ def stream_csv(
     """The file's rows as strings, block after block of about ``chunk_rows`` rows, never the
     whole file: (column names, rows, the line of its first row — the header is line 1).
     pyarrow parses each block on every core; `on_fraction` is told the share of lines read."""
-    lines = max(1, _encoding_and_lines(path)[1] - 1) if on_fraction is not None else 1
-    block = min(64 << 20, max(1 << 12, _row_bytes(path, encoding) * chunk_rows))
+    row_bytes = _row_bytes(path, encoding)
+    lines = max(1, path.stat().st_size // row_bytes)  # about; the fraction is capped at 1
+    block = min(64 << 20, max(1 << 12, row_bytes * chunk_rows))
     with open(path, "rb") as raw:
         names = _unique(_split_header(header_line(path, encoding).rstrip("\r\n"), sep))
         try:

@@ -145,13 +145,14 @@ def _why(code: str, row: dict, tz: str) -> dict:
 def _trimmed(table: pa.Table, name: str, default: str = "") -> pa.ChunkedArray | pa.Array:
     if name in table.column_names:
         return pc.utf8_trim_whitespace(table[name].combine_chunks())
-    return pa.array([default] * table.num_rows, pa.string())
+    return pa.repeat(pa.scalar(default, pa.string()), table.num_rows)
 
 
 def _long_rows(table: pa.Table, options: CountsOptions, first_line: int) -> pa.Table:
     """A block of the long layout as the columns checked below, each trimmed."""
     mode = _trimmed(table, options.mode, options.default_mode)
-    mode = pc.utf8_lower(pc.if_else(pc.equal(mode, ""), options.default_mode, mode))
+    if options.mode in table.column_names:
+        mode = pc.utf8_lower(pc.if_else(pc.equal(mode, ""), options.default_mode, mode))
     return pa.table(
         {
             "site_id": _trimmed(table, options.site),

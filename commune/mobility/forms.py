@@ -137,3 +137,82 @@ class ImportUploadForm(forms.Form):
         if self.cleaned_data["kind"] == Kind.GTFS and service_date:
             return {"service_date": service_date.isoformat()}
         return {}
+
+
+class UploadStartForm(forms.Form):
+    """The start of a file sent in chunks by the import page's uploader (static/mobility/
+    upload.js): its name and size, and the kind and time zone chosen with it."""
+
+    name = forms.CharField(max_length=300)
+    size = forms.IntegerField(min_value=1, max_value=2**62)
+    kind = forms.ChoiceField(choices=Kind.choices)
+    time_zone = forms.CharField(max_length=64, initial="Europe/Zurich")
+
+    def clean_time_zone(self):
+        return ImportUploadForm.clean_time_zone(self)
+
+
+#: The importer's columns a preview maps (analytics.ingest.preview.FIELDS) and their labels.
+MAPPED = {
+    "site": _("Site"),
+    "timestamp": _("Date and time"),
+    "count": _("Count"),
+    "direction": _("Direction"),
+    "mode": _("Mode (car, bicycle…)"),
+    "lane": _("Lane"),
+}
+REQUIRED_MAPPED = ("site", "timestamp", "count")
+
+
+class PreviewForm(forms.Form):
+    """How to read an uploaded counts file: separator, decimal mark and which of its columns
+    holds what the importer needs, preselected from what was detected."""
+
+    delimiter = forms.ChoiceField(
+        label=_("Column separator"),
+        choices=[
+            (";", _("Semicolon ;")),
+            (",", _("Comma ,")),
+            ("\t", _("Tab (Excel's Unicode text)")),
+            ("|", _("Vertical bar |")),
+        ],
+    )
+    decimal = forms.ChoiceField(
+        label=_("Decimal mark"),
+        choices=[(".", _("Point: 100.5")), (",", _("Comma: 100,5"))],
+    )
+    time_zone = forms.CharField(
+        label=_("Time zone of local times"), max_length=64, initial="Europe/Zurich"
+    )
+    submission_key = forms.UUIDField(widget=forms.HiddenInput, initial=uuid.uuid4)
+
+    def __init__(self, *args, columns: list[str], **kwargs):
+        super().__init__(*args, **kwargs)
+        choices = [("", _("(none)")), *[(c, c) for c in columns]]
+        for name, label in MAPPED.items():
+            self.fields[f"map_{name}"] = forms.ChoiceField(
+                label=label, choices=choices, required=False
+            )
+
+    def clean_delimiter(self):
+        value = self.cleaned_data["delimiter"]
+        return "\t" if value == "\\t" else value
+
+    def clean_time_zone(self):
+        return ImportUploadForm.clean_time_zone(self)
+
+    def mapping(self) -> dict[str, str]:
+        return {name: self.cleaned_data.get(f"map_{name}") or "" for name in MAPPED}
+
+    def mapping_fields(self):
+        return [self[f"map_{name}"] for name in MAPPED]
+
+    def settings_fields(self):
+        return [self["delimiter"], self["decimal"], self["time_zone"]]
+
+    def check_complete(self) -> bool:
+        """The columns the importer cannot do without are mapped (errors added if not)."""
+        for name in REQUIRED_MAPPED:
+            if not self.cleaned_data.get(f"map_{name}"):
+                self.add_error(f"map_{name}", _("Choose the column that holds this."))
+        return not self.errors

@@ -13,6 +13,7 @@ from commune.tenants.models import Municipality
 from .services.exports import readings_export
 from .services.opendata import opendata_publish
 from .services.recovery import imports_recover
+from .services.uploads import uploads_clean
 from .warehouse import rollups_refresh
 
 
@@ -64,3 +65,10 @@ def imports_recover_all() -> int:
 def imports_recover_at_start() -> int:
     """At worker start: the imports whose process on this host is gone, at once."""
     return len(imports_recover(now=timezone.now()))
+
+
+@every(dt.timedelta(hours=1))
+@task()
+def uploads_clean_all() -> int:
+    """Remove the data files sent to the import page and left alone (services/uploads.py)."""
+    return uploads_clean(now=timezone.now())

@@ -214,6 +214,12 @@ SENTENCES: dict[str, Writer] = {
     "value_negative": Sentence(gettext_lazy("%(column)s is negative")),
     "value_not_whole": Sentence(gettext_lazy("%(column)s is not a whole number")),
     "value_too_large": Sentence(gettext_lazy("%(column)s is larger than %(limit)s")),
+    "quarantine_more": Sentence(
+        gettext_lazy(
+            "%(more)s more rows were not imported for the same kinds of reasons (the first "
+            "%(kept)s are listed)"
+        )
+    ),
     "duplicate_of": Sentence(gettext_lazy("duplicate of line %(kept)s (the later line is kept)")),
     "duplicate": Sentence(gettext_lazy("duplicate row (the later line is kept)")),
     "timestamp": Sentence(
@@ -282,7 +288,31 @@ def render(key: str, params: dict[str, Any] | None, *, fallback: str = "") -> st
     return render_from(SENTENCES, key, params, fallback=fallback)
 
 
+#: A refused value with the value itself, its line and column (rows stored since the importer
+#: keeps the value; older rows are written with SENTENCES).
+VALUE_SENTENCES: dict[str, Sentence] = {
+    "value_missing": Sentence(gettext_lazy("no value, line %(line)s, column %(column)s")),
+    "value_empty": Sentence(gettext_lazy("no value, line %(line)s, column %(column)s")),
+    "value_not_number": Sentence(
+        gettext_lazy("value “%(value)s” is not a number, line %(line)s, column %(column)s")
+    ),
+    "value_negative": Sentence(
+        gettext_lazy("value “%(value)s” is negative, line %(line)s, column %(column)s")
+    ),
+    "value_not_whole": Sentence(
+        gettext_lazy("value “%(value)s” is not a whole number, line %(line)s, column %(column)s")
+    ),
+    "value_too_large": Sentence(
+        gettext_lazy("value “%(value)s” is larger than %(limit)s, line %(line)s, column %(column)s")
+    ),
+}
+
+
 def quarantine_reason(row: dict[str, Any]) -> str:
-    """Why a row of an import's quarantine ({file, line, key, params}) was not imported; rows
-    stored before keys carry their English `reason`."""
+    """Why a row of an import's quarantine ({file, line, key, params}) was not imported, with
+    the refused value when the row keeps it; rows stored before keys carry their English
+    `reason`."""
+    params = row.get("params") or {}
+    if row.get("key") in VALUE_SENTENCES and "value" in params:
+        return VALUE_SENTENCES[row["key"]].render({**params, "line": row.get("line")})
     return render(row.get("key", ""), row.get("params"), fallback=row.get("reason", ""))

@@ -7,6 +7,13 @@ app_name = "mobility"
 urlpatterns = [
     path("imports/", imports.import_list, name="import-list"),
     path("imports/<id:import_id>/", imports.import_detail, name="import-detail"),
+    path("imports/uploads/", imports.upload_create, name="upload-create"),
+    path("imports/uploads/<id:upload_id>/", imports.upload_detail, name="upload-detail"),
+    path(
+        "imports/uploads/<id:upload_id>/preview/",
+        imports.upload_preview,
+        name="upload-preview",
+    ),
     path("departures/", timetable.departures, name="departures"),
     path("", observatory.observatory_page, name="observatory"),
     path("export.csv", observatory.export_csv, name="export-csv"),

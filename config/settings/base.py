@@ -292,6 +292,13 @@ BILLING_INBOX_DIR = Path(os.environ.get("BILLING_INBOX_DIR", VAR_DIR / "billing-
 # (commune/core/isolation.py): a file that needs more fails alone, the worker goes on. Django,
 # pandas, pyarrow and DuckDB take about 0.9 GB of address space before reading a byte.
 IMPORT_MEMORY_LIMIT_BYTES = int(os.environ.get("IMPORT_MEMORY_LIMIT_BYTES", str(2 * 1024**3)))
+# Data files sent in chunks to the import page (mobility/services/uploads.py): the largest
+# file, what one person may hold in uploads not yet imported, the largest chunk, and how long an
+# upload left alone is kept before the worker removes it.
+IMPORT_UPLOAD_MAX_BYTES = int(os.environ.get("IMPORT_UPLOAD_MAX_BYTES", str(5 * 1024**3)))
+IMPORT_UPLOAD_QUOTA_BYTES = int(os.environ.get("IMPORT_UPLOAD_QUOTA_BYTES", str(10 * 1024**3)))
+IMPORT_UPLOAD_CHUNK_BYTES = 8 * 1024 * 1024
+IMPORT_UPLOAD_ABANDONED_HOURS = int(os.environ.get("IMPORT_UPLOAD_ABANDONED_HOURS", "24"))
 # Real-time sensors: the MQTT broker (mqtt://user:pass@host:1883, mqtts:// for TLS) and the
 # subscriber's fixed client id, which names its persistent session on the broker.
 MQTT_URL = os.environ.get("MQTT_URL", "")

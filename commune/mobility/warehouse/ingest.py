@@ -13,7 +13,7 @@ from django.conf import settings
 from analytics import rollups
 from analytics.engines import duckdb_backend
 from analytics.evaluation import evaluate
-from analytics.ingest import counts, gtfs, network, sites
+from analytics.ingest import counts, gtfs, network, preview, sites
 from analytics.ingest.readings import last_stored, store_readings
 from analytics.ingest.report import ImportFormatError
 from analytics.store import recover_tree
@@ -145,6 +145,28 @@ def import_file(
     except Exception:  # the rows are imported; queries read them raw until the hourly job
         logger.exception("rollups of town %s not refreshed after an import", municipality.pk)
     return report
+
+
+def counts_preview(
+    *,
+    municipality: Municipality,
+    path: Path,
+    tz: str,
+    delimiter: str | None = None,
+    decimal: str | None = None,
+    mapping: dict[str, str] | None = None,
+):
+    """The first rows of a counts file read as its import will read them, with the detected
+    formats and column mapping (analytics.ingest.preview); `delimiter`, `decimal` and
+    `mapping` override what is detected. Raises the pipeline's ImportFormatError."""
+    return preview.preview_counts(
+        path,
+        tz=tz,
+        delimiter=delimiter,
+        decimal=decimal,
+        mapping=mapping,
+        known_sites=town_site_ids(municipality=municipality),
+    )
 
 
 def warehouse_recover(*, municipality_id: int) -> list[Path]:
