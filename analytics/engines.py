@@ -16,7 +16,17 @@ from typing import Any
 
 import ibis
 
-DATASETS = ("counts", "presence", "od", "departures", "sites", "zones", "readings", "dwell")
+DATASETS = (
+    "counts",
+    "presence",
+    "od",
+    "departures",
+    "stops",
+    "sites",
+    "zones",
+    "readings",
+    "dwell",
+)
 # Computed from the datasets above at import (analytics/rollups.py), never imported.
 ROLLUP_DATASETS = ("counts_hourly", "counts_profile", "od_daily")
 

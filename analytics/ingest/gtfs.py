@@ -5,7 +5,8 @@ end_date) plus calendar_dates.txt (exception_type 1 adds the date, 2 removes it)
 times past 24:00:00 (trips after midnight) stay on their service day, as GTFS defines them.
 Stored columns: stop_id, stop_name, service_date, departure_s (seconds since the start of the
 service day, GTFS time, may exceed 24 h), route_id, trip_id. ``pt_supply`` gives departures per
-stop and hour with mean headways.
+stop and hour with mean headways. Beside them, the ``stops`` dataset holds the day's stops that
+have departures, with their WGS84 position (null when the feed gives none), for the map.
 """
 
 from __future__ import annotations
@@ -41,6 +42,16 @@ SCHEMA = pa.schema(
         ("departure_s", pa.int64()),
         ("stop_name", pa.string()),
         ("route_id", pa.string()),
+    ]
+)
+STOPS_KEY = ["service_date", "stop_id"]
+STOPS_SCHEMA = pa.schema(
+    [
+        ("service_date", pa.date32()),
+        ("stop_id", pa.string()),
+        ("stop_name", pa.string()),
+        ("lat", pa.float64()),
+        ("lon", pa.float64()),
     ]
 )
 TABLES = [*REQUIRED, "calendar.txt", "calendar_dates.txt"]
@@ -223,7 +234,24 @@ def read_departures(
     territory: Sequence | None = None,
     today: date | None = None,
 ) -> pd.DataFrame:
-    """All departures on ``service_date`` (rows with unreadable times go to the quarantine).
+    """All departures on ``service_date`` (read_feed)."""
+    departures, _stops = read_feed(
+        path, service_date=service_date, report=report, territory=territory, today=today
+    )
+    return departures
+
+
+def read_feed(
+    path: str | Path,
+    *,
+    service_date: date | None = None,
+    report: ImportReport,
+    territory: Sequence | None = None,
+    today: date | None = None,
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """All departures on ``service_date`` (rows with unreadable times go to the quarantine),
+    and the stops they leave from with their position (STOPS_SCHEMA; a position outside
+    WGS84's ranges or unreadable is null).
 
     Without a date, the feed's default day (default_service_date, ``today`` required). A day
     outside the feed's validity, or on which nothing runs, is refused with the validity. With a
@@ -269,7 +297,25 @@ def read_departures(
     times["stop_name"] = times.stop_id.map(names).fillna("")
     times["service_date"] = service_date
     times["departure_s"] = times.departure_s.astype("int64")
-    return times[SCHEMA.names].drop_duplicates(KEY).reset_index(drop=True)
+    departures = times[SCHEMA.names].drop_duplicates(KEY).reset_index(drop=True)
+    return departures, _stops_of(stops, departures, service_date)
+
+
+def _stops_of(stops: pd.DataFrame, departures: pd.DataFrame, day: date) -> pd.DataFrame:
+    used = stops[stops.stop_id.isin(set(departures.stop_id))].drop_duplicates("stop_id")
+    nowhere = pd.Series(float("nan"), index=used.index)
+    lat = pd.to_numeric(used.get("stop_lat", nowhere), errors="coerce")
+    lon = pd.to_numeric(used.get("stop_lon", nowhere), errors="coerce")
+    placed = lat.between(-90, 90) & lon.between(-180, 180)
+    return pd.DataFrame(
+        {
+            "service_date": day,
+            "stop_id": used.stop_id.astype(str),
+            "stop_name": used.get("stop_name", used.stop_id).fillna("").astype(str),
+            "lat": lat.where(placed).astype("float64"),
+            "lon": lon.where(placed).astype("float64"),
+        }
+    ).reset_index(drop=True)
 
 
 def _stops_near(
@@ -328,16 +374,23 @@ def import_gtfs(
     stages = Stages(progress, read=80, store=20)
     stages.read(0)
     report = ImportReport(file=Path(path).name)
-    rows = read_departures(
+    rows, stops = read_feed(
         path, service_date=service_date, report=report, territory=territory, today=today
     )
     stages.read(1.0)
     if len(rows):
+        day = rows.service_date.iloc[0].isoformat()
         folder = dataset_dir(root, municipality_id, "departures")
-        day = rows.service_date.iloc[0]
-        partition = pd.Series(day.isoformat(), index=rows.index)
+        partition = pd.Series(day, index=rows.index)
         merged = merge_into(folder, rows, key=KEY, partition=partition, schema=SCHEMA)
         report.rows_imported, report.rows_replaced = merged.inserted, merged.replaced
         report.rows_unchanged = merged.unchanged
+        merge_into(
+            dataset_dir(root, municipality_id, "stops"),
+            stops,
+            key=STOPS_KEY,
+            partition=pd.Series(day, index=stops.index),
+            schema=STOPS_SCHEMA,
+        )
     stages.store(1.0)
     return report

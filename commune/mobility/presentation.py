@@ -109,7 +109,44 @@ def map_layers(data: dict) -> dict:
         "sites": sites,
         "zones": {"type": "FeatureCollection", "features": zones},
         "flows": flows,
+        "stops": stop_points(data.get("stops")),
     }
+
+
+def stop_points(stops) -> list[dict]:
+    """The public-transport stops of the day's timetable (analysts' map only): position,
+    departures in the day, mean interval from 7:00 to 19:00 in minutes to the tenth."""
+    if stops is None or stops.empty:
+        return []
+    points = []
+    for r in stops.itertuples():
+        name = r.stop_name or r.stop_id
+        interval = None if pd.isna(r.interval_min) else round(float(r.interval_min), 1)
+        departures = formats.number_format(int(r.departures), force_grouping=True)
+        if interval is None:
+            label = _("%(name)s: %(departures)s departures in the day, none from 7:00 to 19:00")
+        else:
+            label = _(
+                "%(name)s: %(departures)s departures in the day, one every %(interval)s min "
+                "on average from 7:00 to 19:00"
+            )
+        points.append(
+            {
+                "id": r.stop_id,
+                "name": name,
+                "lat": round(float(r.lat), 7),
+                "lon": round(float(r.lon), 7),
+                "departures": int(r.departures),
+                "interval": interval,
+                "label": label
+                % {
+                    "name": name,
+                    "departures": departures,
+                    "interval": formats.number_format(interval, 1) if interval else "",
+                },
+            }
+        )
+    return points
 
 
 WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")

@@ -78,7 +78,22 @@ def observatory_data(
     )
     data.update(catalogue=catalogue, perimeter=perimeter, k=settings.k_anonymity, public=False)
     data["sensor_names"] = sensor_names(municipality=municipality)
+    data["stops_day"] = timetable_day(municipality=municipality, start=start, end=end)
+    data["stops"] = (
+        warehouse.stops_supply(municipality=municipality, day=data["stops_day"])
+        if data["stops_day"]
+        else None
+    )
     return data
+
+
+def timetable_day(*, municipality: Municipality, start: dt.date, end: dt.date) -> dt.date | None:
+    """The service day whose departures go on the observatory's map: the latest stored in the
+    period, else the latest stored (a timetable is imported for one day, the counts cover many);
+    None when no timetable was imported."""
+    days = warehouse.departure_days(municipality=municipality)
+    within = [day for day in days if start <= day <= end]
+    return (within or days or [None])[0]
 
 
 def _sites_of_modes(site_modes: dict[str, list[str]], modes: list[str] | None) -> list[str]:

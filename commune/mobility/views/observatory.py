@@ -34,6 +34,7 @@ def show(context: dict, data: dict) -> None:
         layers=presentation.map_layers(data),
         k=data["k"],
         perimeter=data["perimeter"],
+        stops_day=data.get("stops_day"),
     )
 
 

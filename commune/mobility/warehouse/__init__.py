@@ -34,7 +34,12 @@ from .read import (
     opendata_span,
     parking_occupancy,
 )
-from .timetable import demo_timetable_write, departure_days, departures_per_stop_hour
+from .timetable import (
+    demo_timetable_write,
+    departure_days,
+    departures_per_stop_hour,
+    stops_supply,
+)
 
 __all__ = [
     "IMPORTERS",
@@ -45,6 +50,7 @@ __all__ = [
     "demo_timetable_write",
     "departure_days",
     "departures_per_stop_hour",
+    "stops_supply",
     "dwell_bands_min",
     "evaluate_intervention",
     "format_error_class",

@@ -1,5 +1,6 @@
 """The town's public-transport departures (GTFS imports, analytics.ingest.gtfs): the days
-stored and, for one day, the departures per stop and hour with their headways."""
+stored and, for one day, the departures per stop and hour with their headways, and the stops
+with their position for the map."""
 
 from __future__ import annotations
 
@@ -48,6 +49,37 @@ def departures_per_stop_hour(*, municipality: Municipality, day: dt.date) -> pd.
     )
     supply = supply.merge(names.drop_duplicates("stop_id"), on="stop_id", how="left")
     return supply[columns].sort_values(["stop_name", "stop_id", "hour"]).reset_index(drop=True)
+
+
+#: The day's service hours a stop's interval on the map is read over: 7:00 to 19:00.
+DAYTIME = (7, 19)
+
+
+def stops_supply(*, municipality: Municipality, day: dt.date) -> pd.DataFrame:
+    """One row per stop with departures on ``day`` and a position: stop_id, stop_name, lat,
+    lon, departures (the whole service day) and interval_min, the mean interval between
+    departures from 7:00 to 19:00 (720 minutes over that period's departures; null when none
+    leaves then). Empty when the day is not stored or its stops have no position."""
+    columns = ["stop_id", "stop_name", "lat", "lon", "departures", "interval_min"]
+    store = _store()
+    table = _table_or_none(store, municipality, "stops")
+    if table is None:
+        return pd.DataFrame(columns=columns)
+    stops = store.execute(
+        table.filter((table.service_date == day) & table.lat.notnull() & table.lon.notnull())
+    )
+    supply = departures_per_stop_hour(municipality=municipality, day=day)
+    if stops.empty or supply.empty:
+        return pd.DataFrame(columns=columns)
+    day_total = supply.groupby("stop_id").departures.sum()
+    start, end = DAYTIME
+    daytime = supply[(supply.hour >= start) & (supply.hour < end)].groupby("stop_id").departures
+    minutes = (end - start) * 60
+    interval = (minutes / daytime.sum()).rename("interval_min")
+    out = stops.merge(day_total.rename("departures"), left_on="stop_id", right_index=True)
+    out = out.merge(interval, left_on="stop_id", right_index=True, how="left")
+    out["departures"] = out.departures.astype(int)
+    return out[columns].sort_values("stop_id").reset_index(drop=True)
 
 
 def demo_timetable_write(

@@ -1,5 +1,5 @@
-// The observatory map: counting sites (circles sized by volume), zones (perimeter outlined) and
-// the largest flows (lines), from the JSON the page embeds. Redrawn after an htmx refresh.
+// The observatory map: counting sites (circles sized by volume), zones (perimeter outlined),
+// the largest flows (lines) and the timetable's stops (blue dots), from the JSON the page embeds. Redrawn after an htmx refresh.
 (function () {
   "use strict";
   var map = null;
@@ -45,6 +45,14 @@
       L.circleMarker([s.lat, s.lon], { radius: 4 + 10 * Math.sqrt((s.volume || 0) / most), color: "#1f2933",
                                       weight: 2, fillColor: "#f0b429", fillOpacity: 0.9 })
         .bindTooltip(escapeText(s.name) + ": " + fmt(s.volume)).addTo(all);
+    });
+    // Public-transport stops of the day's timetable: blue dots, larger with more departures.
+    var stops = layers.stops || [];
+    var busiest = Math.max.apply(null, stops.map(function (s) { return s.departures; }).concat([1]));
+    stops.forEach(function (s) {
+      L.circleMarker([s.lat, s.lon], { radius: 3 + 6 * Math.sqrt(s.departures / busiest), color: "#0b3d91",
+                                      weight: 1, fillColor: "#2f6fde", fillOpacity: 0.85, className: "stop-point" })
+        .bindTooltip(escapeText(s.label)).addTo(all);
     });
     if (all.getLayers().length) map.fitBounds(all.getBounds().pad(0.05));
     else map.setView([46.51, 6.66], 13);
