@@ -290,9 +290,11 @@ class MonthlyMerge:
         *,
         on_duplicate: Callable[[int, int], None] | None = None,
         on_fraction: Callable[[float], None] | None = None,
+        on_month: Callable[[duckdb.DuckDBPyConnection], None] | None = None,
     ) -> MergeResult:
         """Merge every spilled month into the folder; `on_duplicate(line, kept_line)` for each
-        row of the file whose key a later line repeats."""
+        row of the file whose key a later line repeats; `on_month(con)` may query each month's
+        new rows (the view ``fresh``, one row per key) before they are merged."""
         result = MergeResult()
         months = self.months()
         con = duckdb.connect(
@@ -301,6 +303,9 @@ class MonthlyMerge:
                 "threads": MERGE_THREADS,
                 "temp_directory": str(self.spill / ".duckdb"),
                 "preserve_insertion_order": False,
+                # a join's filter pushed into the Arrow scan of the spill would turn its
+                # timestamps into Python objects (and need pytz): the joins filter themselves
+                "disabled_optimizers": "join_filter_pushdown",
             }
         )
         key = ", ".join(f'"{k}"' for k in self.key)
@@ -314,7 +319,16 @@ class MonthlyMerge:
                 for done, month in enumerate(months, start=1):
                     target = self.folder / f"{month}.parquet"
                     changed = self._merge_month(
-                        con, month, target, staging, key, columns, values, result, on_duplicate
+                        con,
+                        month,
+                        target,
+                        staging,
+                        key,
+                        columns,
+                        values,
+                        result,
+                        on_duplicate,
+                        on_month,
                     )
                     if changed:
                         written.append(target.name)
@@ -329,7 +343,7 @@ class MonthlyMerge:
         return result
 
     def _merge_month(
-        self, con, month, target, staging, key, columns, values, result, on_duplicate
+        self, con, month, target, staging, key, columns, values, result, on_duplicate, on_month
     ) -> bool:
         same = " AND ".join(f'n."{c}" IS NOT DISTINCT FROM o."{c}"' for c in values) or "true"
         spilled = ds.dataset(sorted((self.spill / month).glob("*.arrow")), format="arrow")
@@ -356,6 +370,8 @@ class MonthlyMerge:
             con.execute(sql(MONTH_SQL["fresh_deduplicated"]))
         else:
             con.execute(sql(MONTH_SQL["fresh"]))
+        if on_month is not None:
+            on_month(con)
         if target.exists():
             inserted, unchanged, total = con.execute(sql(MONTH_SQL["compare"])).fetchone()
             result.inserted += inserted

@@ -56,6 +56,8 @@ ENGLISH: dict[str, str] = {
     "(the nearest is {nearest} km away)",
     # what an import did besides its rows (ImportReport.notes)
     "gtfs_service_date": "departures of {date} (the timetable runs from {first} to {last})",
+    "partial_hours": "{hours} hours of 15-minute data hold fewer than four quarters; their "
+    "hourly volume is partial (e.g. {examples})",
     "quarantine_more": "{more} more rows were not imported for the same kinds of reasons (the "
     "first {kept} are listed)",
     "gtfs_stops_left_out": "{count} of {total} stops are more than {km} km from the town and "

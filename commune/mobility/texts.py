@@ -214,6 +214,12 @@ SENTENCES: dict[str, Writer] = {
     "value_negative": Sentence(gettext_lazy("%(column)s is negative")),
     "value_not_whole": Sentence(gettext_lazy("%(column)s is not a whole number")),
     "value_too_large": Sentence(gettext_lazy("%(column)s is larger than %(limit)s")),
+    "partial_hours": Sentence(
+        gettext_lazy(
+            "%(hours)s hours of 15-minute data hold fewer than four quarters; their hourly "
+            "volume is partial (e.g. %(examples)s)"
+        )
+    ),
     "quarantine_more": Sentence(
         gettext_lazy(
             "%(more)s more rows were not imported for the same kinds of reasons (the first "

@@ -3,7 +3,7 @@ import datetime
 import factory
 from django.contrib.gis.geos import Point
 
-from commune.mobility.models import DataImport, Evaluation, Sensor
+from commune.mobility.models import DataImport, Evaluation, PendingUpload, Sensor
 from commune.tenants.scoping import current_municipality, scope
 from commune.tenants.tests.factories import MunicipalityFactory
 
@@ -78,3 +78,14 @@ def _effect(pct: float) -> dict:
         "days_after": 50,
         "summary_fr": f"Changement de {pct:+.0f} %.",
     }
+
+
+class PendingUploadFactory(TenantFactory):
+    class Meta:
+        model = PendingUpload
+
+    municipality = factory.SubFactory(MunicipalityFactory)
+    uploaded_by = factory.SubFactory("commune.accounts.tests.factories.UserFactory")
+    name = "comptages.csv"
+    kind = DataImport.Kind.COUNTS
+    size = 10
