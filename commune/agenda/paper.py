@@ -15,7 +15,7 @@ import segno
 from django.utils import formats
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import ngettext, pgettext
 from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
@@ -286,12 +286,14 @@ def _entry_flowables(entry: Entry, styles) -> list:
                 )
             )
     venue = entry.venue
-    flow.append(_label(_("Where:"), f"{venue.name}, {venue.full_address()}", styles["body"]))
+    flow.append(
+        _label(pgettext("paper", "Where:"), f"{venue.name}, {venue.full_address()}", styles["body"])
+    )
     access = accessibility_text(venue)
     if access:
-        flow.append(_label(_("Access:"), access, styles["body"]))
-    flow.append(_label(_("Price:"), price_text(event), styles["body"]))
-    flow.append(_label(_("Organiser:"), organiser_text(event), styles["body"]))
+        flow.append(_label(pgettext("paper", "Access:"), access, styles["body"]))
+    flow.append(_label(pgettext("paper", "Price:"), price_text(event), styles["body"]))
+    flow.append(_label(pgettext("paper", "Organiser:"), organiser_text(event), styles["body"]))
     if entry.note:
         flow.append(_p(entry.note, styles["body"]))
     return [KeepTogether(flow)]
@@ -382,7 +384,7 @@ def poster_pdf(*, event: Event, dates: list[Occurrence], venues: dict, url: str)
     if event.status == Event.Status.CANCELLED:
         story.append(_p(_("Cancelled").upper(), styles["banner"]))
     story.append(_p(event.title, styles["poster_title"]))
-    story.append(_p(_("When"), styles["poster_big"]))
+    story.append(_p(pgettext("paper", "When"), styles["poster_big"]))
     story.append(_p(rule_text(event), styles["poster_body"]))
     if event.is_recurring and dates:
         story.append(_p(_("Next dates:"), styles["poster_body"]))
@@ -397,13 +399,15 @@ def poster_pdf(*, event: Event, dates: list[Occurrence], venues: dict, url: str)
             line += " — " + venue.name
         story.append(_p(line, styles["poster_body"]))
     venue = event.venue
-    story.append(_p(_("Where"), styles["poster_big"]))
+    story.append(_p(pgettext("paper", "Where"), styles["poster_big"]))
     story.append(_p(f"{venue.name}\n{venue.full_address()}", styles["poster_body"]))
     access = accessibility_text(venue)
     if access:
-        story.append(_label(_("Access:"), access, styles["poster_body"]))
-    story.append(_label(_("Price:"), price_text(event), styles["poster_body"]))
-    story.append(_label(_("Organiser:"), organiser_text(event), styles["poster_body"]))
+        story.append(_label(pgettext("paper", "Access:"), access, styles["poster_body"]))
+    story.append(_label(pgettext("paper", "Price:"), price_text(event), styles["poster_body"]))
+    story.append(
+        _label(pgettext("paper", "Organiser:"), organiser_text(event), styles["poster_body"])
+    )
     story.append(Spacer(1, 6 * mm))
     story.append(QrCode(url, QR_SIZE))
     story.append(_p(_("Scan the code for details and registration:"), styles["body"]))
