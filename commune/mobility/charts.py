@@ -7,6 +7,7 @@ values are written as text or in each shape's <title>.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 
 from django.utils.html import escape
@@ -159,3 +160,120 @@ def forest(title: str, rows: Sequence[tuple[str, float, float, float]]) -> SafeS
             f'<text x="{width - right + 8}" y="{y + 4}" fill="{INK}">{effect:+.1f} %</text>'
         )
     return _svg(width, height, title, body)
+
+
+def _ticks(low: float, high: float, count: int = 5) -> list[float]:
+    """Round tick values covering [low, high] (1, 2 or 5 times a power of ten apart)."""
+    span = (high - low) or 1.0
+    raw = span / count
+    power = 10 ** math.floor(math.log10(raw))
+    step = next(m * power for m in (1, 2, 5, 10) if m * power >= raw)
+    first = math.floor(low / step) * step
+    return [first + i * step for i in range(int((high - first) / step) + 2)]
+
+
+def event_study(
+    title: str,
+    weeks: Sequence[dict],
+    *,
+    x_title: str,
+    y_title: str,
+    before: str,
+    after: str,
+    interval: str,
+    intervention: str,
+    week_label: str,
+) -> SafeString:
+    """Weekly treated-minus-control differences (week, effect_pct, low_pct, high_pct; week 0
+    starts on the intervention day) with their intervals: hollow circles before, filled squares
+    after (shape, not only colour), zero and the intervention marked, axis titles with units
+    and a legend. ``week_label`` is a %(week)s pattern for each point's <title>."""
+    width, height = 640, 320
+    left, right, top, bottom = 70, 16, 40, 62
+    points = [w for w in weeks if w.get("effect_pct") is not None]
+    if not points:
+        return _svg(width, 40, title, [f'<text x="4" y="24" fill="{INK}">—</text>'])
+    values = [0.0]
+    for w in points:
+        ends = [w[k] for k in ("low_pct", "high_pct") if w.get(k) is not None]
+        values += [w["effect_pct"], *ends]
+    ticks = _ticks(min(values), max(values))
+    lo, hi = ticks[0], ticks[-1]
+    first, last = min(w["week"] for w in points), max(w["week"] for w in points)
+    plot_w, plot_h = width - left - right, height - top - bottom
+
+    def x(week: float) -> float:
+        return left + (week - first + 0.5) / (last - first + 1) * plot_w
+
+    def y(value: float) -> float:
+        return top + (hi - value) / ((hi - lo) or 1) * plot_h
+
+    body = []
+    for t in ticks:
+        body.append(
+            f'<line x1="{left}" y1="{y(t):.1f}" x2="{width - right}" y2="{y(t):.1f}" '
+            f'stroke="{HIDDEN}"/>'
+            f'<text x="{left - 6}" y="{y(t) + 4:.1f}" text-anchor="end" fill="{INK}">'
+            f"{escape(_signed(t))}</text>"
+        )
+    body.append(
+        f'<line x1="{left}" y1="{y(0):.1f}" x2="{width - right}" y2="{y(0):.1f}" '
+        f'stroke="{INK}" stroke-dasharray="4 3"/>'
+    )
+    cut = x(-0.5)
+    body.append(
+        f'<line x1="{cut:.1f}" y1="{top}" x2="{cut:.1f}" y2="{top + plot_h}" stroke="{GRID}" '
+        f'stroke-width="2"/><text x="{cut + 4:.1f}" y="{top + 12}" fill="{INK}">'
+        f"{escape(intervention)}</text>"
+    )
+    step = max(1, math.ceil((last - first + 1) / 12))
+    for week in range(first, last + 1):
+        if (week - first) % step == 0 or week == 0:
+            body.append(
+                f'<text x="{x(week):.1f}" y="{top + plot_h + 16}" text-anchor="middle" '
+                f'fill="{INK}">{week}</text>'
+            )
+    for w in points:
+        cx, cy = x(w["week"]), y(w["effect_pct"])
+        label = week_label % {"week": w["week"]}
+        text = f"{label}: {_signed(w['effect_pct'])} %"
+        if w.get("low_pct") is not None:
+            text += f" ({_signed(w['low_pct'])} … {_signed(w['high_pct'])} %)"
+            body.append(
+                f'<line x1="{cx:.1f}" y1="{y(w["low_pct"]):.1f}" x2="{cx:.1f}" '
+                f'y2="{y(w["high_pct"]):.1f}" stroke="{INK}" stroke-width="1.5"/>'
+            )
+        if w["week"] < 0:
+            mark = (
+                f'<circle cx="{cx:.1f}" cy="{cy:.1f}" r="5" fill="#ffffff" stroke="{BAR}" '
+                f'stroke-width="2">'
+            )
+            body.append(f"{mark}<title>{escape(text)}</title></circle>")
+        else:
+            body.append(
+                f'<rect x="{cx - 5:.1f}" y="{cy - 5:.1f}" width="10" height="10" fill="{BAR}">'
+                f"<title>{escape(text)}</title></rect>"
+            )
+    body.append(
+        f'<text x="{left + plot_w / 2:.1f}" y="{height - 8}" text-anchor="middle" '
+        f'fill="{INK}">{escape(x_title)}</text>'
+        f'<text transform="translate(16 {top + plot_h / 2:.1f}) rotate(-90)" '
+        f'text-anchor="middle" fill="{INK}">{escape(y_title)}</text>'
+    )
+    legend_y = 16
+    body.append(
+        f'<circle cx="{left + 6}" cy="{legend_y - 4}" r="5" fill="#ffffff" stroke="{BAR}" '
+        f'stroke-width="2"/><text x="{left + 16}" y="{legend_y}" fill="{INK}">'
+        f"{escape(before)}</text>"
+        f'<rect x="{left + 171}" y="{legend_y - 9}" width="10" height="10" fill="{BAR}"/>'
+        f'<text x="{left + 186}" y="{legend_y}" fill="{INK}">{escape(after)}</text>'
+        f'<line x1="{left + 346}" y1="{legend_y - 10}" x2="{left + 346}" y2="{legend_y + 2}" '
+        f'stroke="{INK}" stroke-width="1.5"/><text x="{left + 354}" y="{legend_y}" '
+        f'fill="{INK}">{escape(interval)}</text>'
+    )
+    return _svg(width, height, title, body)
+
+
+def _signed(value: float) -> str:
+    text = f"{value:+.1f}".rstrip("0").rstrip(".") if value else "0"
+    return text.replace("-", "\u2212")

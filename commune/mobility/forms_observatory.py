@@ -8,6 +8,7 @@ import uuid
 from dataclasses import dataclass
 
 from django import forms
+from django.forms.utils import ErrorDict
 from django.utils.translation import gettext_lazy as _
 
 from commune.core.bounds import BoundedDateField, DateWindow
@@ -91,15 +92,51 @@ class EvaluationForm(forms.Form):
         widget=forms.SelectMultiple(attrs={"size": 6}),
         help_text=_("Comparable sites the change did not touch."),
     )
+    mode = forms.ChoiceField(
+        label=_("Mode"),
+        help_text=_("One mode per evaluation: cars and bicycles are never added together."),
+    )
     intervention_date = BoundedDateField(label=_("Intervention date"), window=OBSERVED_DATES)
     before_days = forms.IntegerField(label=_("Days before"), min_value=7, max_value=366, initial=56)
     after_days = forms.IntegerField(label=_("Days after"), min_value=7, max_value=366, initial=56)
     submission_key = forms.UUIDField(widget=forms.HiddenInput, initial=uuid.uuid4)
 
-    def __init__(self, *args, sites: list[tuple[str, str]], **kwargs):
+    field_order = [
+        "title",
+        "treated",
+        "mode",
+        "intervention_date",
+        "before_days",
+        "after_days",
+        "control",
+    ]
+
+    def __init__(
+        self,
+        *args,
+        sites: list[tuple[str, str]],
+        modes: list[str] = (),
+        site_modes: dict[str, list[str]] | None = None,
+        **kwargs,
+    ):
         super().__init__(*args, **kwargs)
+        self.site_modes = site_modes or {}
         self.fields["treated"].choices = sites
         self.fields["control"].choices = sites
+        self.fields["mode"].choices = [(m, MODE_LABELS.get(m, m)) for m in modes]
+        if "car" in modes:
+            self.fields["mode"].initial = "car"
+
+    def suggestion_request(self) -> dict | None:
+        """What ranking control sites needs (treated sites, mode, date, days before), when
+        those fields are valid; None otherwise (their errors are on the form)."""
+        self.full_clean()
+        needed = ("treated", "mode", "intervention_date", "before_days")
+        if any(name in self.errors for name in needed):
+            self._errors = ErrorDict({k: v for k, v in self.errors.items() if k in needed})
+            return None
+        self._errors = ErrorDict()
+        return {name: self.cleaned_data[name] for name in needed}
 
     def clean(self):
         data = super().clean()
@@ -108,6 +145,14 @@ class EvaluationForm(forms.Form):
             raise forms.ValidationError(
                 _("A site cannot be both treated and control: %(sites)s")
                 % {"sites": ", ".join(sorted(both))}
+            )
+        mode = data.get("mode")
+        chosen = list(data.get("treated") or []) + list(data.get("control") or [])
+        without = [site for site in chosen if mode and mode not in self.site_modes.get(site, [])]
+        if self.site_modes and without:
+            raise forms.ValidationError(
+                _("No counts of this mode (%(mode)s) at: %(sites)s")
+                % {"mode": MODE_LABELS.get(mode, mode), "sites": ", ".join(without)}
             )
         return data
 

@@ -1,6 +1,7 @@
 """The evaluation report to download: a standalone HTML page and a PDF (reportlab, DejaVu fonts,
 the chart drawn as vector graphics). Both show the pooled effect with its 95 % interval, every
-per-site effect beside it, the chart, the method and the plain-language French summary."""
+per-site effect beside it (in per cent and per day), the forest and event-study charts, the
+diagnostics' warnings, the method and the plain-language summary in the town's language."""
 
 from __future__ import annotations
 
@@ -19,21 +20,18 @@ from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
-from . import charts
+from . import charts, evaluation_texts
 from .models import Evaluation
 
 FONT_DIR = Path("/usr/share/fonts/truetype/dejavu")
 
 
 def effect_rows(evaluation: Evaluation) -> list[dict]:
-    """The pooled effect first, then each treated site: label, effect, low, high, p, summary."""
+    """The pooled effect first, then each treated site: label, effect, interval, p, per day."""
     result = evaluation.result or {}
     if not result:
         return []
-    rows = [{"label": _("All treated sites (pooled)"), "pooled": True, **result["pooled"]}]
-    for site, res in result.get("per_site", {}).items():
-        rows.append({"label": site, "pooled": False, **res})
-    return rows
+    return evaluation_texts.effect_rows(result)
 
 
 def forest_svg(evaluation: Evaluation):
@@ -45,6 +43,26 @@ def forest_svg(evaluation: Evaluation):
     )
 
 
+def event_study_svg(evaluation: Evaluation):
+    """The weekly treated-minus-control chart (None for results without it)."""
+    weeks = (evaluation.result or {}).get("event_study")
+    if not weeks:
+        return None
+    return charts.event_study(
+        _("Week by week: treated minus control sites, before and after the intervention"),
+        weeks,
+        x_title=_("Weeks from the intervention (week 0 starts on its day)"),
+        # xgettext:no-python-format
+        y_title=_("Treated minus control (%)"),
+        before=_("Before (week mean)"),
+        after=_("After (week mean)"),
+        # xgettext:no-python-format
+        interval=_("95 % interval"),
+        intervention=_("Intervention"),
+        week_label=_("Week %(week)s"),
+    )
+
+
 def report_html(evaluation: Evaluation, *, town) -> str:
     return render_to_string(
         "mobility/observatory/evaluation_report.html",
@@ -53,6 +71,8 @@ def report_html(evaluation: Evaluation, *, town) -> str:
             "town": town,
             "rows": effect_rows(evaluation),
             "chart": forest_svg(evaluation),
+            "event_chart": event_study_svg(evaluation),
+            "words": evaluation_texts.evaluation_words(evaluation.result, town=town),
             "result": evaluation.result,
         },
     )
@@ -93,10 +113,6 @@ def forest_drawing(rows: list[dict], *, width: float = 480):
     return d
 
 
-def _pct(v: float) -> str:
-    return f"{v:+.1f} %".replace("-", "−")
-
-
 def report_pdf(evaluation: Evaluation, *, town) -> bytes:
     """The report as PDF bytes (A4)."""
     regular, bold = _fonts()
@@ -107,6 +123,7 @@ def report_pdf(evaluation: Evaluation, *, town) -> bytes:
         )
     result = evaluation.result
     rows = effect_rows(evaluation)
+    words = evaluation_texts.evaluation_words(result, town=town)
     buffer = io.BytesIO()
     doc = SimpleDocTemplate(
         buffer,
@@ -117,17 +134,21 @@ def report_pdf(evaluation: Evaluation, *, town) -> bytes:
         rightMargin=18 * mm,
         topMargin=18 * mm,
         bottomMargin=18 * mm,
-        lang="fr-CH",
+        lang=f"{words['summary_language']}-CH",
     )
     story = [
         Paragraph(escape(evaluation.title), styles["Title"]),
         Paragraph(escape(f"{town.name} — {_('Intervention evaluation')}"), styles["Normal"]),
         Spacer(1, 4 * mm),
-        Paragraph(escape(result["summary_fr"]), styles["Heading3"]),
+        Paragraph(escape(words["summary"]), styles["Heading3"]),
         Spacer(1, 3 * mm),
         forest_drawing(rows),
         Spacer(1, 4 * mm),
     ]
+    for warning in words["warnings"]:
+        story.append(Paragraph(f"⚠ {escape(warning)}", styles["Normal"]))
+    if words["warnings"]:
+        story.append(Spacer(1, 3 * mm))
     table = [
         [
             _("Sites"),
@@ -135,6 +156,7 @@ def report_pdf(evaluation: Evaluation, *, town) -> bytes:
             # xgettext:no-python-format
             _("95 % interval"),
             _("p-value"),
+            words["unit"],
             _("Days before / after"),
         ]
     ]
@@ -142,10 +164,11 @@ def report_pdf(evaluation: Evaluation, *, town) -> bytes:
         table.append(
             [
                 r["label"],
-                _pct(r["effect_pct"]),
-                f"{_pct(r['low_pct'])} … {_pct(r['high_pct'])}",
-                f"{r['p_value']:.3f}",
-                f"{r['days_before']} / {r['days_after']}",
+                r["effect"],
+                r["interval"],
+                r["p_value"],
+                r["per_day"],
+                r["days"],
             ]
         )
     t = Table(table, repeatRows=1)
@@ -162,14 +185,16 @@ def report_pdf(evaluation: Evaluation, *, town) -> bytes:
     )
     story += [t, Spacer(1, 4 * mm)]
     for r in rows[1:]:
-        story.append(Paragraph(escape(r["summary_fr"]), styles["Normal"]))
+        if r["verdict"]:
+            story.append(Paragraph(escape(f"{r['label']} : {r['verdict']}"), styles["Normal"]))
     facts = [
+        (_("Mode"), words["mode"]),
         (_("Treated sites"), ", ".join(result["treated"])),
         (_("Control sites"), ", ".join(result["control"])),
         (_("Before"), " – ".join(result["before"])),
         (_("After"), " – ".join(result["after"])),
         (_("Public holidays left out"), ", ".join(result["holidays_excluded"]) or "—"),
-        (_("Method"), result["method"]),
+        (_("Method"), words["method"]),
     ]
     story.append(Spacer(1, 4 * mm))
     for label, value in facts:

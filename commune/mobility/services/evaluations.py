@@ -15,6 +15,7 @@ from commune.tenants.models import Municipality
 
 from .. import warehouse
 from ..models import Evaluation
+from ..warehouse.evaluation import controls_ranked, evaluation_compute
 
 Status = Evaluation.Status
 
@@ -30,6 +31,7 @@ def evaluation_submit(
     after_days: int,
     requested_by,
     submission_key,
+    mode: str = "",
 ) -> Evaluation:
     """Record an evaluation and compute it in the background. The same form sent twice (same
     submission key) gives back the first evaluation instead of a second one. The key is the
@@ -49,6 +51,7 @@ def evaluation_submit(
                 intervention_date=intervention_date,
                 before_days=before_days,
                 after_days=after_days,
+                mode=mode,
                 requested_by=requested_by,
                 submission_key=key,
             )
@@ -56,7 +59,11 @@ def evaluation_submit(
                 actor=requested_by,
                 obj=evaluation,
                 action="evaluation_queued",
-                after={"treated": evaluation.treated, "control": evaluation.control},
+                after={
+                    "treated": evaluation.treated,
+                    "control": evaluation.control,
+                    "mode": evaluation.mode,
+                },
             )
     except IntegrityError:  # the other copy of the form won the race
         return mine.get()
@@ -92,13 +99,18 @@ def evaluation_run(*, evaluation: Evaluation) -> Evaluation:
         return evaluation
     try:
         _progress(evaluation, 20)
-        result = warehouse.evaluate_intervention(
+        result = evaluation_compute(
             municipality=evaluation.municipality,
             treated=evaluation.treated,
             control=evaluation.control,
             intervention=evaluation.intervention_date,
             before_days=evaluation.before_days,
             after_days=evaluation.after_days,
+            mode=evaluation.mode or None,
+        )
+        result["site_names"] = site_names(
+            municipality=evaluation.municipality,
+            site_ids=list(evaluation.treated) + list(evaluation.control),
         )
     except FileNotFoundError:
         return _failed(evaluation, "evaluation.no_counts")
@@ -136,3 +148,32 @@ def _failed(evaluation: Evaluation, key: str, **params) -> Evaluation:
         comment=evaluation.error_message,
     )
     return evaluation
+
+
+def site_names(*, municipality: Municipality, site_ids: list[str]) -> dict[str, str]:
+    """The sites' names as the town declared them (the id when it did not)."""
+    places = warehouse.observatory_places(municipality=municipality, site_ids=site_ids)
+    return {r.site_id: str(r.name) for r in places["sites"].itertuples()}
+
+
+def evaluation_controls_suggest(
+    *,
+    municipality: Municipality,
+    treated: list[str],
+    candidates: list[str],
+    intervention_date: dt.date,
+    before_days: int,
+    mode: str,
+) -> list[dict]:
+    """Candidate control sites ranked by how their before window moves like the treated
+    sites' (the best first), each with its name."""
+    ranked = controls_ranked(
+        municipality=municipality,
+        treated=treated,
+        candidates=candidates,
+        intervention=intervention_date,
+        before_days=before_days,
+        mode=mode or None,
+    )
+    names = site_names(municipality=municipality, site_ids=[r["site_id"] for r in ranked])
+    return [{**r, "name": names.get(r["site_id"], r["site_id"])} for r in ranked]

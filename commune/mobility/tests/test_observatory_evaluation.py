@@ -46,6 +46,7 @@ def form(**extra):
         "title": "Rue de la Poste à sens unique",
         "treated": ["P01", "P02"],
         "control": ["P07", "P08"],
+        "mode": "car",
         "intervention_date": INTERVENTION.isoformat(),
         "before_days": "49",
         "after_days": "49",
@@ -74,8 +75,13 @@ def test_the_evaluation_runs_in_the_background_and_finds_the_injected_effect(
     assert pooled["low_pct"] <= -15 <= pooled["high_pct"]
     assert pooled["significant"]
     assert set(evaluation.result["per_site"]) == {"P01", "P02"}
+    assert evaluation.mode == "car" and evaluation.result["mode"] == "car"
+    assert pooled["verdict"] == "net"
     page = analyst.get(response["Location"]).content.decode()
-    assert evaluation.result["summary_fr"] in page
+    # the summary names the compared sites and the town, in the town's language (French)
+    summary = page.split('<p class="lead" lang="fr">')[1].split("</p>")[0]
+    assert "Avenue du Prieuré (centre)" in summary and "Chemin de Rennier" in summary
+    assert "(Town A)" in summary or treated_town.name in summary
     assert "All treated sites (pooled)" in page
     assert "P01" in page and "P02" in page  # per-site effects beside the pooled one
     assert 'role="img"' in page
@@ -106,8 +112,8 @@ def test_the_report_downloads_as_html_and_as_a_pdf_with_a_vector_chart(
     assert html.status_code == 200
     assert html["Content-Disposition"].startswith("attachment;")
     body = html.content.decode()
-    assert body.startswith("<!DOCTYPE html>") and '<html lang="fr-CH">' in body
-    assert evaluation.result["summary_fr"] in body and "<svg" in body
+    assert body.startswith("<!DOCTYPE html>") and '<html lang="en">' in body
+    assert '<p class="lead" lang="fr">' in body and "<svg" in body
     assert pdf.status_code == 200
     assert pdf["Content-Type"] == "application/pdf"
     assert pdf.content.startswith(b"%PDF")

@@ -12,10 +12,10 @@ from django.views.decorators.http import require_GET, require_http_methods
 from commune.accounts.access import staff_required
 from commune.accounts.models import Role
 
-from .. import report, selectors, warehouse
+from .. import evaluation_texts, report, selectors, warehouse
 from ..forms_observatory import EvaluationForm
 from ..models import Evaluation
-from ..services.evaluations import evaluation_submit
+from ..services.evaluations import evaluation_controls_suggest, evaluation_submit
 
 POLL_SECONDS = 2
 
@@ -25,24 +25,62 @@ def _evaluation(request, evaluation_id: int) -> Evaluation:
     return selectors.evaluation_get(municipality=request.municipality, evaluation_id=evaluation_id)
 
 
-def _site_choices(town) -> list[tuple[str, str]]:
-    """The sites with counts (one that never counted has nothing to compare)."""
+def _form(town, data=None) -> EvaluationForm:
+    """The request form with the sites that counted (one that never counted has nothing to
+    compare) and the modes they counted."""
     catalogue = warehouse.observatory_catalogue(municipality=town)
-    counted = {site for site, modes in catalogue["site_modes"].items() if modes}
-    return [
+    site_modes = {site: modes for site, modes in catalogue["site_modes"].items() if modes}
+    sites = [
         (r.site_id, f"{r.name} ({r.site_id})")
         for r in catalogue["sites"].itertuples()
-        if r.site_id in counted
+        if r.site_id in site_modes
     ]
+    return EvaluationForm(data, sites=sites, modes=catalogue["modes"], site_modes=site_modes)
+
+
+SUGGESTED = 3
+
+
+def _suggest(request, town, form: EvaluationForm):
+    """Rank the other sites of the mode as controls; the best SUGGESTED are preselected when no
+    control was chosen yet. The form is shown again, nothing is recorded."""
+    wanted = form.suggestion_request()
+    if wanted is None:
+        return form, None
+    candidates = [
+        site
+        for site, modes in form.site_modes.items()
+        if wanted["mode"] in modes and site not in wanted["treated"]
+    ]
+    ranked = evaluation_controls_suggest(
+        municipality=town,
+        treated=wanted["treated"],
+        candidates=candidates,
+        intervention_date=wanted["intervention_date"],
+        before_days=wanted["before_days"],
+        mode=wanted["mode"],
+    )
+    if ranked and not request.POST.getlist("control"):
+        data = request.POST.copy()
+        data.setlist("control", [r["site_id"] for r in ranked[:SUGGESTED]])
+        form = _form(town, data)
+        form.suggestion_request()
+    return form, ranked
 
 
 @require_http_methods(["GET", "POST"])
 @staff_required(Role.MOBILITY_ANALYST)
 def evaluation_list(request):
-    """The town's evaluations and the form to request a new one."""
+    """The town's evaluations and the form to request a new one; its second button ranks the
+    candidate control sites by how their before period moves like the treated sites'."""
     town = request.municipality
-    form = EvaluationForm(request.POST or None, sites=_site_choices(town))
-    if request.method == "POST" and form.is_valid():
+    form = _form(town, request.POST or None)
+    suggestions = None
+    status = 400 if request.method == "POST" else 200
+    if request.method == "POST" and request.POST.get("action") == "suggest":
+        form, suggestions = _suggest(request, town, form)
+        status = 200 if suggestions is not None else 400
+    elif request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         evaluation = evaluation_submit(
             municipality=town,
@@ -52,6 +90,7 @@ def evaluation_list(request):
             intervention_date=data["intervention_date"],
             before_days=data["before_days"],
             after_days=data["after_days"],
+            mode=data["mode"],
             requested_by=request.user,
             submission_key=data["submission_key"],
         )
@@ -65,8 +104,8 @@ def evaluation_list(request):
     return render(
         request,
         "mobility/observatory/evaluation_list.html",
-        {"form": form, "evaluations": evaluations[:50]},
-        status=400 if request.method == "POST" else 200,
+        {"form": form, "evaluations": evaluations[:50], "suggestions": suggestions},
+        status=status,
     )
 
 
@@ -81,6 +120,12 @@ def evaluation_detail(request, evaluation_id: int):
         "poll_seconds": POLL_SECONDS,
         "rows": report.effect_rows(evaluation),
         "chart": report.forest_svg(evaluation) if evaluation.result else None,
+        "event_chart": report.event_study_svg(evaluation),
+        "words": (
+            evaluation_texts.evaluation_words(evaluation.result, town=request.municipality)
+            if evaluation.result
+            else None
+        ),
     }
     template = (
         "mobility/observatory/_evaluation_status.html"
