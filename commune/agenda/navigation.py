@@ -29,6 +29,9 @@ def agenda_nav_links(request) -> list[dict[str, str]]:
     if moderator:
         links.append({"url": reverse("agenda:queue", kwargs=kwargs), "label": _("Agenda queue")})
         links.append({"url": reverse("agenda:venues", kwargs=kwargs), "label": _("Venues")})
+        links.append(
+            {"url": reverse("agenda:letters", kwargs=kwargs), "label": _("Letters to post")}
+        )
         links.append({"url": reverse("agenda:paper", kwargs=kwargs), "label": _("Agenda on paper")})
     return links
 
