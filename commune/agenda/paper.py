@@ -14,8 +14,8 @@ from xml.sax.saxutils import escape
 import segno
 from django.utils import formats
 from django.utils.text import capfirst
+from django.utils.translation import get_language, ngettext, pgettext
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext, pgettext
 from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
@@ -129,9 +129,18 @@ def coming_dates(*, event: Event, now: dt.datetime, limit: int = POSTER_DATES) -
 # --- words -------------------------------------------------------------------------------
 
 
-def when_text(start: dt.datetime, end: dt.datetime | None = None) -> str:
+def inline(text: str) -> str:
+    """A day's name inside a sentence: lower case in French and Italian ("au lieu du jeudi"),
+    as written in German and English (the catalogue's weekdays are capitalised for lists)."""
+    language = (get_language() or "fr")[:2]
+    return text[:1].lower() + text[1:] if language in ("fr", "it") else text
+
+
+def when_text(start: dt.datetime, end: dt.datetime | None = None, *, first: bool = True) -> str:
+    """ "Wednesday 7 October 2026, 14:00–16:00"; `first=False` inside a sentence."""
     start = recurrence.local(start)
-    text = capfirst(formats.date_format(start, "l j F Y")) + ", " + start.strftime("%H:%M")
+    day = formats.date_format(start, "l j F Y")
+    text = (capfirst(day) if first else inline(day)) + ", " + start.strftime("%H:%M")
     if end is not None:
         text += "–" + recurrence.local(end).strftime("%H:%M")
     return text
@@ -151,7 +160,7 @@ def accessibility_text(venue: Venue) -> str:
 
 
 def _weekday_names(days: list[int]) -> str:
-    names = [formats.date_format(dt.date(2024, 1, 1 + d), "l") for d in days]
+    names = [inline(formats.date_format(dt.date(2024, 1, 1 + d), "l")) for d in days]
     return ", ".join(names)
 
 
@@ -270,7 +279,7 @@ def _entry_flowables(entry: Entry, styles) -> list:
         flow.append(
             _p(
                 f"{_('Moved').upper()} — {heading} — "
-                + _("now on %(when)s") % {"when": when_text(entry.moved_to)},
+                + _("now on %(when)s") % {"when": when_text(entry.moved_to, first=False)},
                 styles["entry"],
             )
         )
@@ -281,7 +290,7 @@ def _entry_flowables(entry: Entry, styles) -> list:
                 _p(
                     _("Moved")
                     + " — "
-                    + _("instead of %(when)s") % {"when": when_text(entry.moved_from)},
+                    + _("instead of %(when)s") % {"when": when_text(entry.moved_from, first=False)},
                     styles["strong"],
                 )
             )
@@ -306,8 +315,8 @@ def agenda_week_pdf(*, municipality, start: dt.date, entries: list[Entry]) -> by
     end = start + WEEK - dt.timedelta(days=1)
     title = _("Agenda of %(town)s") % {"town": municipality.name}
     period = _("From %(start)s to %(end)s") % {
-        "start": formats.date_format(start, "l j F Y"),
-        "end": formats.date_format(end, "l j F Y"),
+        "start": inline(formats.date_format(start, "l j F Y")),
+        "end": inline(formats.date_format(end, "l j F Y")),
     }
     story = [_p(title, styles["title"]), _p(period, styles["subtitle"])]
     story.append(
@@ -371,7 +380,7 @@ class QrCode(Flowable):
 
 
 #: The poster's QR code: big enough to scan from a metre away.
-QR_SIZE = 60 * mm
+QR_SIZE = 70 * mm
 
 
 def poster_pdf(*, event: Event, dates: list[Occurrence], venues: dict, url: str) -> bytes:

@@ -131,6 +131,10 @@ def test_the_weekly_agenda_outside_its_week_has_other_dates(client, week):
     text = pdf_text(client.get(url("paper-week") + "?start=2026-10-19", **ENGLISH).content)
     assert "Friday 23 October 2026 18:00–20:00 Chorale Moved — instead of Thursday 15" in text
     assert "CANCELLED" not in text and "Marché aux livres" not in text
+    # in French (the default), day names inside a sentence are in lower case
+    french = pdf_text(client.get(url("paper-week") + "?start=2026-10-19").content)
+    assert "Du lundi 19 octobre 2026 au dimanche 25 octobre 2026" in french
+    assert "Déplacé — au lieu du jeudi 15 octobre 2026, 18:00" in french
 
 
 def test_a_wrong_week_is_a_clear_error_not_a_500(client, week):
