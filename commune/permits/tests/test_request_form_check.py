@@ -70,7 +70,7 @@ def test_htmx_check_shows_notice_moratorium_and_conflict_and_saves_nothing(
     body = response.content.decode()
     assert "Avenue de Lavaux" in body
     assert other.reference in body
-    assert "Délai minimal non respecté" in body
+    assert "Délai minimal de dépôt non respecté" in body
     with scope(town):
         assert (PermitRequest.objects.count(), WorkArea.objects.count()) == before
 
