@@ -51,6 +51,15 @@ def zone_trips(data: dict) -> dict[str, dict]:
     return {z: {"out": _none(out.get(z)), "in": _none(into.get(z))} for z in zones}
 
 
+def zone_names(data: dict) -> dict[str, str]:
+    """Zone id -> the zone's name from the catalogue (the id when it has none)."""
+    zones = data["catalogue"]["zones"]
+    if zones is None or zones.empty or "name" not in zones:
+        return {}
+    pairs = zip(zones.zone_id, zones.name, strict=True)
+    return {z: (n if isinstance(n, str) and n.strip() else z) for z, n in pairs}
+
+
 def top_flows(data: dict, limit: int = TOP_FLOWS) -> list[dict]:
     """The largest flows between two different zones (hidden cells are never ranked)."""
     od = data.get("od")
@@ -59,7 +68,15 @@ def top_flows(data: dict, limit: int = TOP_FLOWS) -> list[dict]:
     flows = od[(od.origin != od.destination) & od.trips.notna()].copy()
     flows["trips"] = flows.trips.astype(float)
     flows = flows.sort_values(["trips", "origin", "destination"], ascending=[False, True, True])
-    return flows.head(limit).to_dict("records")
+    names = zone_names(data)
+    return [
+        {
+            **f,
+            "origin_name": names.get(f["origin"], f["origin"]),
+            "destination_name": names.get(f["destination"], f["destination"]),
+        }
+        for f in flows.head(limit).to_dict("records")
+    ]
 
 
 def map_layers(data: dict) -> dict:
@@ -100,7 +117,7 @@ def map_layers(data: dict) -> dict:
             "from": centres[f["origin"]],
             "to": centres[f["destination"]],
             "trips": _none(f["trips"]),
-            "label": f"{f['origin']} → {f['destination']}",
+            "label": f"{f['origin_name']} → {f['destination_name']}",
         }
         for f in top_flows(data)
         if f["origin"] in centres and f["destination"] in centres
@@ -273,6 +290,7 @@ def _dwell(data: dict) -> list[dict]:
     if dwell is None or dwell.empty:
         return []
     bands = [0.0, *warehouse.dwell_bands_min()]
+    names = zone_names(data)
     rows = []
     for r in dwell.sort_values(["zone_id", "band_min"]).to_dict("records"):
         lower = float(r["band_min"])
@@ -284,7 +302,7 @@ def _dwell(data: dict) -> list[dict]:
         )
         rows.append(
             {
-                "zone": r["zone_id"],
+                "zone": names.get(r["zone_id"], r["zone_id"]),
                 "label": label,
                 "persons": _none(r["persons"]),
                 "share": _none(r.get("share")),
