@@ -112,3 +112,37 @@ def test_an_organisation_of_no_public_event_is_not_offered(client, agenda):
     response = client.get(url("widget") + f"?organisation={other.pk}")
     assert response.status_code == 400
     assert "Club sans activité" not in client.get(url("embed")).content.decode()
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("locale", ["fr-CH", "de-CH"])
+def test_the_paper_widget_and_digest_pages_pass_axe(browser, live_server, axe, locale):
+    """axe-core (WCAG 2.1 AA) on each new page, in French and German, also at 375 px."""
+    from commune.accounts import demo as accounts_demo
+    from commune.accounts.tests.browser import open_page
+    from commune.agenda import demo as agenda_demo
+    from commune.tenants import demo
+
+    towns = demo.load()
+    accounts_demo.load(towns)
+    agenda_demo.load(towns)
+    public = [
+        "/pully/agenda/embed/?category=music",
+        "/pully/agenda/widget/",
+        "/pully/agenda/digest/",
+        "/pully/agenda/digest/sent/",
+    ]
+    moderator = open_page(browser, live_server, demo.staff_email("agenda", "pully"), locale=locale)
+    for path in [*public, "/pully/agenda/manage/paper/"]:
+        moderator.goto(path)
+        axe(moderator)
+    small = open_page(browser, live_server, locale=locale, viewport={"width": 375, "height": 800})
+    for path in public:
+        small.goto(path)
+        axe(small)
+    # the subscription form works without JavaScript and answers in the page's language
+    small.goto("/pully/agenda/digest/")
+    small.locator("button[type=submit]").last.click()
+    axe(small)
+    assert small.locator(".errorlist").count() >= 2
