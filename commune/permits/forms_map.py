@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from commune.core.bounds import BoundedDateField, DateWindow
 
 from .forms import MapFilterForm
+from .models.config import validate_tile_template
 
 #: The files a town keeps: works planned up to ten years ahead, or done ten years ago.
 MAP_DATES = DateWindow(years_before=10, years_after=10)
@@ -39,3 +40,16 @@ class StaffMapFilterForm(MapFilterForm):
             "start": data.get("start"),
             "end": data.get("end"),
         }
+
+
+class BasemapForm(forms.Form):
+    """The town's background map: a tile address (WMTS or XYZ) and its credit."""
+
+    url = forms.CharField(
+        label=_("Tile address"),
+        max_length=500,
+        validators=[validate_tile_template],
+        help_text=_("An https address with {z}, {x} and {y}, such as swisstopo's WMTS."),
+        widget=forms.TextInput(attrs={"size": 80, "inputmode": "url", "spellcheck": "false"}),
+    )
+    attribution = forms.CharField(label=_("Credit shown on the map"), max_length=200)

@@ -1,6 +1,15 @@
 from django.urls import path
 
-from .views import applicant, conditions, deemed, following, overview, staff, staff_category
+from .views import (
+    applicant,
+    basemap,
+    conditions,
+    deemed,
+    following,
+    overview,
+    staff,
+    staff_category,
+)
 
 app_name = "permits"
 
@@ -52,6 +61,7 @@ urlpatterns = [
     ),
     path("staff/addresses/", staff.address_layer, name="address-layer"),
     path("staff/map/", overview.staff_map, name="staff-map"),
+    path("staff/basemap/", basemap.basemap_settings, name="basemap"),
     path("staff/map.geojson", overview.staff_map_geojson, name="staff-map-geojson"),
     path("staff/stats/", overview.staff_stats, name="stats"),
     path("staff/<id:permit_id>/", staff.staff_detail, name="staff-detail"),

@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 
 from commune.accounts.models import Membership, Role
 from commune.accounts.tests.factories import UserFactory
+from commune.core.models import AuditEntry
 from commune.permits.models import PermitSettings
 from commune.permits.models.config import DEFAULT_BASEMAP_URL, tile_origin, validate_tile_template
 from commune.tenants.scoping import scope
@@ -140,3 +141,64 @@ def test_a_stored_template_that_is_not_safe_never_reaches_the_page_or_the_policy
     assert "evil.example.ch" not in response.content.decode()
     assert not any("evil" in value for value in img_src(response))
     assert "script-src *" not in response["Content-Security-Policy"]
+
+
+def _member(town, role):
+    with scope(town):
+        user = UserFactory(kind="staff")
+        Membership.objects.create(municipality=town, user=user, role=role)
+    return user
+
+
+def test_the_towns_admin_sets_the_background_map_and_the_maps_use_it(staff_client, town_a):
+    # given the town's administrator
+    admin = _member(town_a, Role.MUNICIPALITY_ADMIN)
+    client = staff_client(admin)
+    # when they save the town's WMTS
+    form = client.get("/pully/permits/staff/basemap/")
+    saved = client.post(
+        "/pully/permits/staff/basemap/",
+        {"url": f"  {TOWN_TILES} ", "attribution": "© Ville de Pully"},
+        follow=True,
+    )
+    # then the form showed swisstopo's, the new one is stored with an audit row, and the
+    # public map reads it
+    assert form.status_code == 200
+    assert DEFAULT_BASEMAP_URL in form.content.decode()
+    assert "Le fond de carte est enregistré." in saved.content.decode()
+    with scope(town_a):
+        config = PermitSettings.objects.get(municipality=town_a)
+        assert (config.basemap_url, config.basemap_attribution) == (TOWN_TILES, "© Ville de Pully")
+        assert AuditEntry.objects.filter(action="basemap_set").count() == 1
+    assert f'data-tiles="{TOWN_TILES}"' in client.get("/pully/works/").content.decode()
+
+
+def test_an_unsafe_address_is_refused_with_the_reason_and_nothing_changes(staff_client, town_a):
+    client = staff_client(_member(town_a, Role.MUNICIPALITY_ADMIN))
+    response = client.post(
+        "/pully/permits/staff/basemap/",
+        {"url": "http://geo.pully.ch/{z}/{x}/{y}.png", "attribution": "x"},
+    )
+    assert response.status_code == 400
+    assert "sans nom d’utilisateur ni mot de passe" in response.content.decode()
+    with scope(town_a):
+        assert PermitSettings.objects.get(municipality=town_a).basemap_url == DEFAULT_BASEMAP_URL
+
+
+def test_only_the_towns_admin_may_set_the_background_map(staff_client, town_a, town_b):
+    officer = _member(town_a, Role.PERMIT_OFFICER)
+    foreign_admin = _member(town_b, Role.MUNICIPALITY_ADMIN)
+    assert staff_client(officer).get("/pully/permits/staff/basemap/").status_code == 403
+    # the officer's map page has no link to it; the admin's has
+    assert (
+        "/staff/basemap/"
+        not in staff_client(officer).get("/pully/permits/staff/map/").content.decode()
+    )
+    response = staff_client(foreign_admin).post(
+        "/pully/permits/staff/basemap/", {"url": TOWN_TILES, "attribution": "x"}
+    )
+    assert response.status_code == 403
+    admin = _member(town_a, Role.MUNICIPALITY_ADMIN)
+    assert (
+        "/staff/basemap/" in staff_client(admin).get("/pully/permits/staff/map/").content.decode()
+    )

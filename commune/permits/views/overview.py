@@ -9,6 +9,8 @@ from django.http import JsonResponse
 from django.shortcuts import render
 from django.utils import timezone
 
+from commune.accounts.access import has_role
+from commune.accounts.models import Role
 from commune.permits import selectors
 from commune.permits.forms_map import StaffMapFilterForm
 
@@ -30,6 +32,7 @@ def staff_map(request):
         "form": form,
         "territory": town.territory.transform(4326, clone=True).json,
         "query": request.GET.urlencode(),
+        "may_set_basemap": has_role(request.user, town, Role.MUNICIPALITY_ADMIN),
     }
     if request.GET and not form.is_valid():
         context.update(features=[], features_geojson="null", invalid=True)
