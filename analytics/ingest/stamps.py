@@ -86,14 +86,14 @@ class LocalTimes:
             if slow.any():  # other spellings (a date alone, fractions of seconds…)
                 rest = pd.Series(np.asarray(part.to_pylist(), dtype=object)[slow])
                 naive[slow] = parse_naive(rest).to_numpy(dtype="datetime64[us]")
-            keys = np.asarray(series.filter(pc.invert(has_offset)).to_pylist(), dtype=object)
+            keys = series.filter(pc.invert(has_offset))
             utc, missing = self._localize(naive, keys)
             result[idx] = utc
             why[idx[missing]] = "local_time_missing"
         why[np.isnat(result) & (why == "")] = "timestamp"
         return pa.array(result, type=NAIVE).cast(UTC), why
 
-    def _localize(self, naive: np.ndarray, keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    def _localize(self, naive: np.ndarray, keys: pa.Array) -> tuple[np.ndarray, np.ndarray]:
         index = pd.DatetimeIndex(naive)
         plain = index.tz_localize(self.tz, ambiguous="NaT", nonexistent="NaT")
         utc = plain.tz_convert("UTC").tz_localize(None).to_numpy(dtype="datetime64[us]").copy()
@@ -104,11 +104,12 @@ class LocalTimes:
             summer_utc = summer.tz_convert("UTC").tz_localize(None).to_numpy("datetime64[us]")
             winter = index[unsure].tz_localize(self.tz, ambiguous=False, nonexistent="NaT")
             winter_utc = winter.tz_convert("UTC").tz_localize(None).to_numpy("datetime64[us]")
+            names = keys.take(pa.array(unsure)).to_pylist()  # a few rows a year
             for i, row in enumerate(unsure):
                 if np.isnat(summer_utc[i]):
                     missing[row] = True
                     continue
-                key = (keys[row], int(naive[row].astype("int64")))
+                key = (names[i], int(naive[row].astype("int64")))
                 times = self.seen.get(key, 0)
                 self.seen[key] = times + 1
                 utc[row] = summer_utc[i] if times == 0 else winter_utc[i]
