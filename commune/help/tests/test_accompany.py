@@ -5,6 +5,7 @@ author not registered yet registers from the post; the coordinator does the same
 registered by phone. The agenda never imports help: it calls the link help registered."""
 
 import datetime as dt
+import html
 
 import pytest
 
@@ -196,3 +197,15 @@ def test_another_request_leaves_registrations_alone(event, alice, bruno):
     registration.refresh_from_db()
     assert not registration.accompanied
     assert Post.objects.get(pk=shopping.pk).status == "matched"
+
+
+def test_the_coordinator_enters_a_companion_request_for_a_caller_from_the_event(
+    staff_client, event, coordinator, time_machine
+):
+    time_machine.move_to(NOW, tick=False)
+    desk = staff_client(coordinator)
+    body = desk.get(f"/pully/agenda/activities/{event.pk}/").content.decode()
+    link = f"/pully/help/desk/phone/?event={event.pk}&amp;day=2026-11-11"
+    assert link in body and "Saisir une demande d'accompagnement" in html.unescape(body)
+    form = desk.get(link.replace("&amp;", "&")).content.decode()
+    assert 'value="accompany" selected' in form and 'value="2026-11-11"' in form

@@ -22,6 +22,7 @@ from ..forms import CLOSING, CounterForm, FollowUpForm, PhoneHelperForm, PhoneRe
 from ..pdf import letters_pdf
 from ..services import conversation, neighbours, posts, reports
 from .common import errors_to_form, url
+from .neighbours import accompany_initial
 
 coordinator_only = staff_required(Role.HELP_COORDINATOR)
 
@@ -51,7 +52,8 @@ def desk(request):
 def phone(request):
     town = request.municipality
     data = request.POST if request.method == "POST" else None
-    form = PhoneRequestForm(data, municipality=town)
+    # "Accompany me" for a caller, from an agenda event: ?event=<id>&day=<date> fills it in.
+    form = PhoneRequestForm(data, initial=accompany_initial(request), municipality=town)
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
         caller = d["caller"]

@@ -22,7 +22,7 @@ from commune.agenda.recurrence import local
 from commune.tenants.models import Module
 
 from .. import selectors, workflow
-from ..access import access_post_for_neighbour
+from ..access import access_post_for_neighbour, is_coordinator
 from ..forms import AnswerForm, CodeForm, JoinForm, MessageForm, PostForm, ReportForm
 from ..services import conversation, neighbours, posts, reports
 from .common import errors_to_form, url
@@ -95,22 +95,29 @@ def _verified(request):
 
 def accompany_link(request, event, occurrence) -> dict | None:
     """Under each date of an agenda event, for a verified neighbour of the town: "Ask for a
-    companion", which opens the request form filled in for that date."""
+    companion", which opens the request form filled in for that date; for the coordinator,
+    the phone desk's form, filled in the same way, for someone who called."""
     town = request.municipality
     if Module.HELP not in town.enabled_modules() or not request.user.is_authenticated:
         return None
+    day = local(occurrence.start).date()
+    query = f"?event={event.pk}&day={day.isoformat()}"
+    if is_coordinator(municipality=town, user=request.user):
+        return {
+            "url": reverse("help:phone", kwargs={"town": town.slug}) + query,
+            "label": _("Enter a companion request for a caller (%(day)s)")
+            % {"day": f"{day:%d.%m.%Y}"},
+        }
     neighbour = selectors.neighbour_of(municipality=town, user=request.user)
     if neighbour is None or not neighbour.is_verified:
         return None
-    day = local(occurrence.start).date()
-    path = reverse("help:new", kwargs={"town": town.slug})
     return {
-        "url": f"{path}?event={event.pk}&day={day.isoformat()}",
+        "url": reverse("help:new", kwargs={"town": town.slug}) + query,
         "label": _("Ask for a companion for %(day)s") % {"day": f"{day:%d.%m.%Y}"},
     }
 
 
-def _accompany_initial(request) -> dict | None:
+def accompany_initial(request) -> dict | None:
     """ "Accompany me" from an agenda event: ?event=<id>&day=<YYYY-MM-DD> fills the form in."""
     event_id, day = request.GET.get("event", ""), request.GET.get("day", "")
     if not event_id.isdigit():
@@ -130,7 +137,7 @@ def new(request):
     data = request.POST if request.method == "POST" else None
     form = PostForm(
         data,
-        initial=_accompany_initial(request),
+        initial=accompany_initial(request),
         municipality=town,
         rules_needed=neighbour.rules_accepted_at is None,
     )
