@@ -21,7 +21,7 @@ MINUS = "\u2212"
 
 def signed(value: float, decimals: int = 1) -> str:
     """+12,3 (fr) or −4.5 (en): the active locale's decimal mark, a real minus sign."""
-    text = formats.number_format(abs(value), decimals, force_grouping=True)
+    text = formats.number_format(round(abs(value), decimals), decimals, force_grouping=True)
     if round(value, decimals) == 0:
         return text
     return ("+" if value > 0 else MINUS) + text
