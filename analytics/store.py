@@ -387,7 +387,7 @@ class MonthlyMerge:
         with pq.ParquetWriter(staging / target.name, self.schema, compression="zstd") as out:
             for batch in reader:
                 rows += batch.num_rows
-                out.write_table(pa.Table.from_batches([batch]).cast(self.schema))
+                out.write_batch(batch.cast(self.schema))
         if not target.exists():
             result.inserted += rows
         return True
