@@ -27,6 +27,7 @@ from .attachments import attachment_add, pending_uploads_attach
 from .conflicts import conflicts_recompute
 from .decision import permit_grant_if_routine
 from .geometry import AreaSpec, check_inside_territory
+from .location import permit_location_set
 from .notify import notify_later
 from .request_input import PermitRequestIn, permit_request_clean
 from .review import reviews_settle
@@ -90,6 +91,7 @@ def _areas_replace(permit: PermitRequest, specs: list[AreaSpec]) -> None:
             for spec in specs
         ]
     )
+    permit_location_set(permit=permit)  # the street of the works (services/location.py)
 
 
 def _dates_check(start: dt.date, end: dt.date) -> None:
