@@ -13,6 +13,7 @@ from commune.agenda.letters import WINDOW, letters_pdf
 from commune.agenda.models.registration import RegistrationLetter
 from commune.agenda.services.letters import letter_batch_print
 from commune.agenda.services.registrations import registration_create
+from commune.tenants.scoping import scope
 
 from .conftest import NOW, at
 from .factories import EventFactory
@@ -129,3 +130,20 @@ def test_the_address_sits_in_the_envelope_window(
     PdfReader(io.BytesIO(pdf)).pages[0].extract_text(visitor_text=visit)
     x, y, width, height = WINDOW
     assert places and all(x <= px <= x + width and y <= py <= y + height for px, py in places)
+
+
+def test_another_towns_letters_never_join_the_batch(
+    event, moderator, town_b, django_capture_on_commit_callbacks
+):
+    # given: a letter queued in Lutry
+    with scope(town_b), django_capture_on_commit_callbacks(execute=True):
+        lutry = EventFactory(municipality=town_b, capacity=5)
+        counter(lutry, "Personne de Lutry")
+    with django_capture_on_commit_callbacks(execute=True):
+        counter(event, "Rose Cuénod")
+    # when: Pully prints its batch
+    batch = letter_batch_print(municipality=event.municipality, user=moderator, day=NOW.date())
+    # then
+    assert [x.registration.name for x in batch] == ["Rose Cuénod"]
+    with scope(town_b):
+        assert RegistrationLetter.objects.get().printed_on is None
