@@ -231,7 +231,7 @@ class _Checker:
         if self.known is not None:
             refuse(pc.invert(pc.is_in(site, value_set=self.known)), "unknown_site")
         refuse(pc.invert(pc.is_in(mode, value_set=pa.array(MODES))), "unknown_mode")
-        series = pc.binary_join_element_wise(site, rows["direction"], mode, rows["lane"], "\x1f")
+        series = rows.select(["site_id", "direction", "mode", "lane"])
         ts, ts_why = self.times.parse(rows["timestamp"], series)
         why = np.where(why == "", ts_why, why)
         bad = why != ""

@@ -53,11 +53,12 @@ class LocalTimes:
 
     def __init__(self, tz: str) -> None:
         self.tz = tz
-        self.seen: dict[tuple[str, int], int] = {}  # (series, ambiguous local time) -> times
+        self.seen: dict[tuple, int] = {}  # (series, ambiguous local time) -> times seen
 
-    def parse(self, text: pa.Array, series: pa.Array) -> tuple[pa.Array, np.ndarray]:
+    def parse(self, text: pa.Array, series: pa.Table) -> tuple[pa.Array, np.ndarray]:
         """(UTC instants, why per row: "" when read, else "timestamp" or
-        "local_time_missing") for trimmed `text`; `series` names each row's series."""
+        "local_time_missing") for trimmed `text`; the columns of `series` name each row's
+        series (read only for the ambiguous hour)."""
         n = len(text)
         has_offset = pc.fill_null(
             pc.match_substring_regex(text, OFFSET_RE.pattern, ignore_case=True), False
@@ -86,14 +87,16 @@ class LocalTimes:
             if slow.any():  # other spellings (a date alone, fractions of seconds…)
                 rest = pd.Series(np.asarray(part.to_pylist(), dtype=object)[slow])
                 naive[slow] = parse_naive(rest).to_numpy(dtype="datetime64[us]")
-            keys = series.filter(pc.invert(has_offset))
-            utc, missing = self._localize(naive, keys)
+            utc, missing = self._localize(naive, series, idx)
             result[idx] = utc
             why[idx[missing]] = "local_time_missing"
         why[np.isnat(result) & (why == "")] = "timestamp"
         return pa.array(result, type=NAIVE).cast(UTC), why
 
-    def _localize(self, naive: np.ndarray, keys: pa.Array) -> tuple[np.ndarray, np.ndarray]:
+    def _localize(
+        self, naive: np.ndarray, series: pa.Table, rows: np.ndarray
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """`naive` (the block's `rows`) localized; the ambiguous ones by order of appearance."""
         index = pd.DatetimeIndex(naive)
         plain = index.tz_localize(self.tz, ambiguous="NaT", nonexistent="NaT")
         utc = plain.tz_convert("UTC").tz_localize(None).to_numpy(dtype="datetime64[us]").copy()
@@ -104,7 +107,8 @@ class LocalTimes:
             summer_utc = summer.tz_convert("UTC").tz_localize(None).to_numpy("datetime64[us]")
             winter = index[unsure].tz_localize(self.tz, ambiguous=False, nonexistent="NaT")
             winter_utc = winter.tz_convert("UTC").tz_localize(None).to_numpy("datetime64[us]")
-            names = keys.take(pa.array(unsure)).to_pylist()  # a few rows a year
+            ambiguous = series.take(pa.array(rows[unsure])).to_pylist()  # a few rows a year
+            names = [tuple(r.values()) for r in ambiguous]
             for i, row in enumerate(unsure):
                 if np.isnat(summer_utc[i]):
                     missing[row] = True
