@@ -7,6 +7,7 @@ Indicators are Ibis expressions; :class:`Warehouse` hands them the right tables 
 
 from __future__ import annotations
 
+import os
 import re
 import tempfile
 import threading
@@ -103,8 +104,15 @@ def duckdb_backend(
     return Warehouse(backend=con, root=Path(root))
 
 
-def spark_session():
-    """The process-wide local SparkSession, started on first use (about 5-15 s)."""
+def spark_session(master: str | None = None):
+    """The process-wide SparkSession, started on first use (about 5-15 s).
+
+    Its master is ``master``, else ``SPARK_MASTER_URL`` from the environment (a standalone
+    cluster: ``spark://host:7077``), else ``local[2]`` (Spark inside this process). A process
+    has one session: the first call decides. On a cluster the driver (this process) is reached
+    by the executors at ``SPARK_LOCAL_IP`` when set; they read the store's Parquet files by the
+    same path, so the store must be on a disk every worker sees (the same machine, or a shared
+    mount)."""
     global _spark_session
     with _spark_lock:
         if _spark_session is None:
@@ -112,19 +120,38 @@ def spark_session():
             # where DuckDB alone is used, and it takes seconds to load.
             from pyspark.sql import SparkSession  # noqa: PLC0415
 
-            _spark_session = (
-                SparkSession.builder.master("local[2]")
+            master = master or os.environ.get("SPARK_MASTER_URL") or "local[2]"
+            builder = (
+                SparkSession.builder.master(master)
                 .appName("commune-analytics")
                 .config("spark.ui.enabled", "false")
                 .config("spark.sql.shuffle.partitions", "4")
                 .config("spark.sql.session.timeZone", "UTC")
                 .config("spark.driver.memory", "2g")
-                .getOrCreate()
             )
+            if master.startswith("spark://"):
+                builder = builder.config(
+                    "spark.executor.memory", os.environ.get("SPARK_EXECUTOR_MEMORY", "1g")
+                )
+                if os.environ.get("SPARK_LOCAL_IP"):
+                    builder = builder.config("spark.driver.host", os.environ["SPARK_LOCAL_IP"])
+                    builder = builder.config(
+                        "spark.driver.bindAddress", os.environ["SPARK_LOCAL_IP"]
+                    )
+            _spark_session = builder.getOrCreate()
             _spark_session.sparkContext.setLogLevel("ERROR")
         return _spark_session
 
 
-def spark_backend(root: str | Path) -> Warehouse:
-    """The same indicators on Apache Spark (local mode here; a cluster in a shared installation)."""
-    return Warehouse(backend=ibis.pyspark.connect(spark_session()), root=Path(root))
+def spark_backend(root: str | Path, *, master: str | None = None) -> Warehouse:
+    """The same indicators on Apache Spark (spark_session: local, or a standalone cluster)."""
+    return Warehouse(backend=ibis.pyspark.connect(spark_session(master)), root=Path(root))
+
+
+def backend(engine: str, root: str | Path, **options) -> Warehouse:
+    """The store on ``engine`` ("duckdb" or "spark"); ``options`` go to duckdb_backend."""
+    if engine == "spark":
+        return spark_backend(root)
+    if engine == "duckdb":
+        return duckdb_backend(root, **options)
+    raise ValueError(f"unknown analytics engine {engine!r}; expected duckdb or spark")
