@@ -16,6 +16,7 @@ from commune.accounts.tests.factories import (
     UserFactory,
     add_member,
 )
+from commune.agenda import digest
 from commune.agenda.models import ZURICH, Registration, TrustedOrganisation
 from commune.agenda.services.registrations import registration_create
 
@@ -85,6 +86,25 @@ def agenda(in_town):
     registration_create(
         event=tea, original_start=start, name=resident.full_name, user=resident, now=now
     )
+    registration_create(
+        event=tea,
+        original_start=start,
+        name="Rose Cuénod",
+        address="Chemin des Roses 3\n1009 Pully",
+        channel=Registration.Channel.PHONE,
+        registered_by=member,
+        now=now,
+    )
+    token = digest.confirm_token(
+        municipality=town, email="lea@example.ch", categories=["meal", "music"], language="fr"
+    )
+    subscription = digest.digest_confirm(
+        municipality=town,
+        token=digest.confirm_token(
+            municipality=town, email="max@example.ch", categories=["sport"], language="de"
+        ),
+        now=now,
+    )
     concert = EventFactory(
         title="Concert de l'Avent",
         organisation=association,
@@ -117,6 +137,8 @@ def agenda(in_town):
         "tea": tea,
         "concert": concert,
         "draft": draft,
+        "confirm_token": token,
+        "unsubscribe_token": digest.unsubscribe_token(subscription),
     }
 
 
@@ -150,6 +172,17 @@ def test_every_agenda_page_is_accessible_in_french_and_german_on_small_screens(
         page = sweep.visit(f"{base}/activities/{tea.pk}/", "Thé dansant")
         assert page.get_by_role("heading", name=t("Dates")).is_visible()
         sweep.visit(f"{base}/venues/{hall.pk}/", "Maison de quartier")
+        # the agenda on an association's site, and by e-mail every week
+        town_name = a["town"].name
+        page = sweep.visit(f"{base}/widget/", t("Agenda of %(town)s") % {"town": town_name})
+        assert page.get_by_role("link", name="Thé dansant").first.is_visible()
+        sweep.visit(f"{base}/embed/", t("The agenda on your site"))
+        sweep.visit(f"{base}/digest/", t("The agenda by e-mail"))
+        sweep.visit(f"{base}/digest/sent/", t("The agenda by e-mail"))
+        sweep.visit(f"{base}/digest/confirm/{a['confirm_token']}/", t("Confirm your subscription"))
+        sweep.visit(
+            f"{base}/digest/unsubscribe/{a['unsubscribe_token']}/", t("Stop the agenda e-mail")
+        )
         # a resident registers from the event's page
         sweep.as_user(a["resident"])
         page = sweep.visit(f"{base}/activities/{tea.pk}/", "Thé dansant")
@@ -175,6 +208,10 @@ def test_every_agenda_page_is_accessible_in_french_and_german_on_small_screens(
         sweep.visit(f"{base}/manage/venues/", t("Venues"))
         sweep.visit(f"{base}/manage/venues/new/", t("New venue"))
         sweep.visit(f"{base}/manage/venues/{hall.pk}/", "Maison de quartier")
+        # the week's agenda on paper, the day's letters to post
+        sweep.visit(f"{base}/manage/paper/", t("Agenda on paper"))
+        page = sweep.visit(f"{base}/manage/letters/", t("Letters to post"))
+        assert page.get_by_text("Rose Cuénod").first.is_visible()
     finally:
         sweep.close()
     assert not sweep.problems, "\n".join(sweep.problems)
