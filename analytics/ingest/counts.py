@@ -185,28 +185,37 @@ _PLAIN = r"^[0-9]{1,18}$"
 
 
 def _counts(text: pa.Array, decimal: str) -> tuple[np.ndarray, np.ndarray]:
-    """Counts as int64 and why each refused one is refused ("" when read): plain digits by
-    pyarrow at once, any other spelling (1'200, 100,0, 1e3…) by numbers.whole_counts."""
+    """Counts as int64 and why each refused one is refused ("" when read): plain digits (and
+    100,0 with its decimal mark) by pyarrow at once, any other spelling (1'200, 1e3…) by
+    numbers.whole_counts."""
     n = len(text)
     values = np.zeros(n, dtype="int64")
     why = np.full(n, "", dtype=object)
     plain = pc.fill_null(pc.match_substring_regex(text, _PLAIN), False)
-    whole = pc.fill_null(
-        pc.match_substring_regex(text, rf"^[0-9]{{1,18}}{re.escape(decimal)}0+$"), False
-    )
-    fast = pc.or_(plain, whole)
-    fast_np = fast.to_numpy(zero_copy_only=False)
-    if fast_np.any():
-        digits = pc.replace_substring_regex(text.filter(fast), rf"{re.escape(decimal)}0+$", "")
-        values[fast_np] = pc.cast(digits, pa.int64()).to_numpy()
-    rest = np.flatnonzero(~fast_np)
-    if len(rest):
-        slow = pd.Series(np.asarray(text.take(pa.array(rest)).to_pylist(), dtype=object))
+    plain_np = plain.to_numpy(zero_copy_only=False)
+    if plain_np.all():
+        return pc.cast(text, pa.int64()).to_numpy(), why
+    if plain_np.any():
+        values[plain_np] = pc.cast(text.filter(plain), pa.int64()).to_numpy()
+    rest = np.flatnonzero(~plain_np)
+    others = text.take(pa.array(rest))
+    mark = re.escape(decimal)
+    whole = pc.fill_null(pc.match_substring_regex(others, rf"^[0-9]{{1,18}}{mark}0+$"), False)
+    whole_np = whole.to_numpy(zero_copy_only=False)
+    if whole_np.any():  # 100,0 or 100.0: the digits before the mark
+        digits = pc.replace_substring_regex(others.filter(whole), rf"{mark}0+$", "")
+        values[rest[whole_np]] = pc.cast(digits, pa.int64()).to_numpy()
+    slow = rest[~whole_np]
+    if len(slow):
+        spelled = pd.Series(np.asarray(text.take(pa.array(slow)).to_pylist(), dtype=object))
         if decimal != ".":
-            slow = slow.str.replace(".", "", regex=False).str.replace(decimal, ".", regex=False)
-        count, problem = whole_counts(slow)
-        values[rest] = count.to_numpy()
-        why[rest] = np.where(slow.to_numpy() == "", "value_missing", problem.fillna("").to_numpy())
+            spelled = spelled.str.replace(".", "", regex=False)
+            spelled = spelled.str.replace(decimal, ".", regex=False)
+        count, problem = whole_counts(spelled)
+        values[slow] = count.to_numpy()
+        why[slow] = np.where(
+            spelled.to_numpy() == "", "value_missing", problem.fillna("").to_numpy()
+        )
     return values, why
 
 
