@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import uuid
 
 import factory
 from django.contrib.gis.geos import Polygon
@@ -15,6 +16,7 @@ from commune.permits.models import (
     Attachment,
     ComplementRequest,
     ExtensionRequest,
+    PendingUpload,
     PermitRequest,
     PermitSettings,
     ReviewTask,
@@ -128,6 +130,21 @@ class AttachmentFactory(factory.django.DjangoModelFactory):
 
     municipality = factory.SubFactory(MunicipalityFactory)
     permit = factory.SubFactory(PermitRequestFactory, municipality=_SAME_TOWN)
+    file = factory.django.FileField(filename="plan.pdf", data=b"%PDF-1.4\n%%EOF\n")
+    name = "plan.pdf"
+    mime_type = "application/pdf"
+    size = 15
+
+
+class PendingUploadFactory(factory.django.DjangoModelFactory):
+    """A plan sent with a request form that was not saved yet."""
+
+    class Meta:
+        model = PendingUpload
+
+    municipality = factory.SubFactory(MunicipalityFactory)
+    user = factory.SubFactory(UserFactory)
+    form_token = factory.LazyFunction(uuid.uuid4)
     file = factory.django.FileField(filename="plan.pdf", data=b"%PDF-1.4\n%%EOF\n")
     name = "plan.pdf"
     mime_type = "application/pdf"

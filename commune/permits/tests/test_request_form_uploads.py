@@ -12,6 +12,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from commune.accounts.tests.factories import UserFactory
+from commune.core import schedule
 from commune.permits.models import Attachment, PendingUpload, PermitRequest
 from commune.permits.services.attachments import pending_uploads_purge
 from commune.permits.tasks import pending_uploads_purge_run
@@ -134,6 +135,7 @@ def test_pending_files_are_deleted_after_a_day(
     with scope(town_a):
         assert not PendingUpload.objects.exists()
     assert not stored.storage.exists(path)
+    assert "commune.permits.tasks.pending_uploads_purge_run" in schedule.registered()
 
 
 def test_editing_a_draft_shows_its_area_and_its_attachments(client, town_a, applicant):
@@ -155,3 +157,17 @@ def test_editing_a_draft_shows_its_area_and_its_attachments(client, town_a, appl
     body = response.content.decode()
     assert "coupe.pdf" in body
     assert f"/pully/permits/{permit.pk}/files/" in body
+
+
+def test_another_person_cannot_remove_someone_elses_pending_file(client, town_a, applicant):
+    client.force_login(applicant)
+    token = uuid.uuid4()
+    _failed_post(client, town_a, token)
+    with scope(town_a):
+        pending = PendingUpload.objects.get()
+    client.force_login(UserFactory(language="fr"))
+    data = {**form_data(town_a), "upload_token": str(token), "remove_upload": str(pending.pk)}
+    data.pop("submit")
+    assert client.post("/pully/permits/new/", data).status_code == 200
+    with scope(town_a):
+        assert PendingUpload.objects.filter(pk=pending.pk).exists()
