@@ -5,7 +5,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from commune.mobility import warehouse
+from commune.mobility.warehouse.evaluation import evaluation_compute
 from commune.tenants.models import Municipality
 
 
@@ -30,6 +30,11 @@ class Command(BaseCommand):
         parser.add_argument("--date", required=True, help="Intervention date, YYYY-MM-DD.")
         parser.add_argument("--before", type=int, default=56, help="Days before (default 56).")
         parser.add_argument("--after", type=int, default=56, help="Days after (default 56).")
+        parser.add_argument(
+            "--mode",
+            help="The one mode to evaluate (car, bicycle, pedestrian...); without it every mode "
+            "is summed, as before modes were asked.",
+        )
         parser.add_argument("--json", action="store_true", help="Print the result as JSON.")
         parser.add_argument("--language", help="Language of messages (default: the town's).")
 
@@ -58,13 +63,14 @@ class Command(BaseCommand):
         if options["before"] < 1 or options["after"] < 1:
             raise CommandError(_("--before and --after must be at least 1 day."), returncode=2)
         try:
-            return warehouse.evaluate_intervention(
+            return evaluation_compute(
                 municipality=town,
                 treated=_ids(options["treated"]),
                 control=_ids(options["control"]),
                 intervention=intervention,
                 before_days=options["before"],
                 after_days=options["after"],
+                mode=options["mode"],
             )
         except FileNotFoundError:
             raise CommandError(
