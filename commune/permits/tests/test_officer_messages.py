@@ -76,3 +76,22 @@ def test_another_towns_officer_cannot_decide_it(town_a, town_b, extension, staff
     with scope(town_a):
         extension.refresh_from_db()
         assert extension.status == ExtensionRequest.Status.PENDING
+
+
+def test_removing_a_service_confirms_and_a_second_click_says_nothing_changed(town_a, staff_client):
+    from commune.permits.models import ReviewTask
+    from commune.permits.tests.factories import ReviewTaskFactory
+
+    with scope(town_a):
+        permit = draft(town_a, status=Status.IN_REVIEW, reference="PLY-2026-0091")
+        task = ReviewTaskFactory(municipality=town_a, permit=permit)
+        other = ReviewTaskFactory(municipality=town_a, permit=permit)
+    http = staff_client(_officer(town_a))
+
+    page = http.post(f"/pully/permits/staff/tasks/{task.pk}/remove/", follow=True)
+    assert "Le service est retiré de ce préavis" in page.content.decode()
+    page = http.post(f"/pully/permits/staff/tasks/{task.pk}/remove/", follow=True)
+    assert "déjà clos" in page.content.decode()
+    with scope(town_a):
+        assert ReviewTask.objects.get(pk=task.pk).status == ReviewTask.Status.CANCELLED
+        assert ReviewTask.objects.get(pk=other.pk).status == ReviewTask.Status.OPEN

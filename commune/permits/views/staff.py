@@ -271,6 +271,9 @@ def service_add(request, permit_id: int):
 @staff_required(*OFFICERS)
 def task_remove(request, task_id: int):
     task = get_object_or_404(ReviewTask, pk=task_id)
+    if task.status != ReviewTask.Status.OPEN:
+        messages.info(request, _("This service's review is already closed: nothing changed."))
+        return redirect(_url(request, "staff-detail", permit_id=task.permit_id))
     routing.review_task_remove(task=task, officer=request.user, now=timezone.now())
     messages.success(request, _("The service is removed from this review."))
     return redirect(_url(request, "staff-detail", permit_id=task.permit_id))
