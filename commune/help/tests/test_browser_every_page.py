@@ -13,6 +13,8 @@ from django.utils import timezone
 
 from commune.accounts.models import User
 from commune.accounts.tests.factories import UserFactory
+from commune.agenda.models import ZURICH
+from commune.agenda.tests.factories import EventFactory
 from commune.agenda.tests.sweep import SWEEPS, Sweep, translated
 
 from .conftest import neighbour
@@ -60,6 +62,25 @@ def helping(rosiaz, alice, bruno, coordinator, caller):
             location=caller.location,
             follow_up_on=today + dt.timedelta(days=3),
         )
+    # "Accompany me": a weekly tea dance in the agenda, Alice asks for a companion
+    wednesday = today + dt.timedelta(days=(2 - today.weekday()) % 7 + 7)
+    start = dt.datetime.combine(wednesday, dt.time(14), tzinfo=ZURICH)
+    tea = EventFactory(
+        title="Thé dansant",
+        starts_at=start,
+        rrule="FREQ=WEEKLY;BYDAY=WE;COUNT=6",
+        capacity=20,
+        published_at=timezone.now(),
+    )
+    accompany = PostFactory(
+        author=alice,
+        title="Compagnie pour le thé dansant",
+        category="accompany",
+        event=tea,
+        occurrence_start=start,
+        status="matched",
+        partner=bruno,
+    )
     pending = neighbour(rosiaz, "Nadia Nouvelle", verified=False, channel="post")
     newcomer = UserFactory(full_name="Paul Nouveau", kind=User.Kind.CITIZEN)
     return {
@@ -69,6 +90,9 @@ def helping(rosiaz, alice, bruno, coordinator, caller):
         "by_phone": by_phone,
         "pending": pending,
         "newcomer": newcomer,
+        "tea": tea,
+        "accompany": accompany,
+        "day": wednesday,
     }
 
 
@@ -103,6 +127,16 @@ def test_every_help_page_is_accessible_in_french_and_german_on_small_screens(
         assert page.get_by_text("Je peux passer mardi.").is_visible()
         page = sweep.visit(f"{base}/posts/{ride.pk}/", "Conduite chez le médecin")
         assert page.get_by_text("je klaxonne deux fois").is_visible()
+        # "Accompany me" from a date of an agenda event, and the companion found
+        tea, day = h["tea"], h["day"]
+        page = sweep.visit(f"/{h['town'].slug}/agenda/activities/{tea.pk}/", "Thé dansant")
+        ask = page.locator(f"a[href='{base}/new/?event={tea.pk}&day={day.isoformat()}']")
+        assert ask.count() == 1
+        page = sweep.visit(
+            f"{base}/new/?event={tea.pk}&day={day.isoformat()}", t("Ask for or offer help")
+        )
+        assert page.locator("main form [name=category]").input_value() == "accompany"
+        sweep.visit(f"{base}/posts/{h['accompany'].pk}/", "Compagnie pour le thé dansant")
         # Bruno reads Alice's request (and could answer it or report it)
         sweep.as_user(bruno.user)
         page = sweep.visit(f"{base}/posts/{shopping.pk}/", "Courses du mardi matin")
@@ -114,6 +148,9 @@ def test_every_help_page_is_accessible_in_french_and_german_on_small_screens(
         assert page.get_by_role("link", name="Visite le jeudi après-midi").first.is_visible()
         sweep.visit(f"{base}/desk/?status=no_one_found", t("Help desk"))
         sweep.visit(f"{base}/desk/phone/", t("Enter a phone request"))
+        sweep.visit(
+            f"{base}/desk/phone/?event={tea.pk}&day={day.isoformat()}", t("Enter a phone request")
+        )
         page = sweep.visit(f"{base}/desk/posts/{by_phone.pk}/", "Visite le jeudi après-midi")
         assert page.locator("main form [name=day]").is_visible()
         sweep.visit(f"{base}/desk/posts/{ride.pk}/", "Conduite chez le médecin")
