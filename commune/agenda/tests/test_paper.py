@@ -146,10 +146,13 @@ def test_a_wrong_week_is_a_clear_error_not_a_500(client, week):
 
 
 def test_the_moderators_page_chooses_the_week_and_links_posters(
-    staff_client, client, week, moderator
+    staff_client, client, week, moderator, member
 ):
-    # an anonymous visitor is sent to log in
+    # an anonymous visitor is sent to log in, an association's member is refused
     assert client.get(url("paper")).status_code == 302
+    client.force_login(member)
+    assert client.get(url("paper")).status_code == 403
+    client.logout()
     # given
     page = staff_client(moderator).get(url("paper") + "?start=2026-10-12", **ENGLISH)
     # then
