@@ -131,3 +131,43 @@ def test_a_trench_survives_an_error_is_checked_then_submitted_with_its_plan(
         assert not PendingUpload.objects.exists()
         assert permit.findings.filter(kind="moratorium").exists()
     assert "plan-fouille.pdf" in page.locator("main").inner_text()
+
+
+def test_a_drawn_area_can_be_edited_corner_by_corner(browser, live_server, axe, pully):
+    # given: a four-cornered area drawn on the map
+    x, y = trees_origin(pully)
+    x += 200
+    page = open_page(browser, live_server, APPLICANT)
+    page.goto("/pully/permits/new/")
+    _draw_line(page, [(x, y), (x + 20, y), (x + 20, y + 10), (x, y + 10)])
+    ring = json.loads(page.locator("#id_geometry").input_value())["features"][0]["geometry"]
+    assert ring["type"] == "Polygon" and len(ring["coordinates"][0]) == 5
+    corners = page.locator(".draw-vertex")
+    assert corners.count() == 4
+
+    # when: a corner is dragged 40 px to the right
+    page.locator("#permit-map").scroll_into_view_if_needed()
+    box = corners.nth(2).bounding_box()
+    cx, cy = box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
+    page.mouse.move(cx, cy)
+    page.mouse.down()
+    page.mouse.move(cx + 20, cy, steps=4)
+    page.mouse.move(cx + 40, cy, steps=4)
+    page.mouse.up()
+    # then: that corner moved east in the text field, the others stayed
+    moved = json.loads(page.locator("#id_geometry").input_value())["features"][0]["geometry"]
+    assert moved["coordinates"][0][2][0] > ring["coordinates"][0][2][0]
+    assert moved["coordinates"][0][0] == ring["coordinates"][0][0]
+
+    # when: a corner is clicked, it is removed (the area keeps three)
+    page.locator(".draw-vertex").nth(1).click()
+    three = json.loads(page.locator("#id_geometry").input_value())["features"][0]["geometry"]
+    assert len(three["coordinates"][0]) == 4
+    page.locator(".draw-vertex").nth(1).click()  # not below three corners
+    assert page.locator(".draw-vertex").count() == 3
+    axe(page)
+
+    # when: the last shape is deleted, nothing is left to send
+    page.get_by_role("button", name="Supprimer la dernière forme").click()
+    assert page.locator("#id_geometry").input_value() == ""
+    assert "0 zone(s), 0 tranchée(s)" in page.locator("[data-map-status]").inner_text()
