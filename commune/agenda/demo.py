@@ -1,9 +1,11 @@
 """Demo data for the agenda (Pully and Lutry): associations and their members, venues with
 their accessibility, a year of recurring activities from the day the demo is loaded (one
 weekly activity with a date moved and one cancelled), one awaiting moderation, one
-rejected, and a meal with 12 places per date (one person registered at the counter). The
-moderator logs in as agenda@<town>.example.ch (commune/accounts/demo.py), an
-association member as aines@<town>.example.ch, with the demo password.
+rejected, a meal with 12 places per date (one person registered at the counter), and the
+town's computer help with 2 places per date, its first date full with a waitlist and a freed
+place offered to the first person waiting. The moderator logs in as agenda@<town>.example.ch
+(commune/accounts/demo.py), an association member as aines@<town>.example.ch, with the demo
+password.
 
 Idempotent: rows are looked up by natural keys (a fixed submission key per activity).
 """
@@ -24,7 +26,7 @@ from commune.tenants.models import Module
 
 from . import recurrence
 from .models import ACCESSIBILITY, ZURICH, DateChange, Event, TrustedOrganisation, Venue
-from .services.registrations import registration_create
+from .services.registrations import registration_cancel, registration_create
 from .services.search import event_search_text
 
 DEMO_NS = uuid.UUID("0b7f5a3e-5d0c-4b59-9a43-2f6f1d9b8e21")
@@ -139,6 +141,22 @@ ACTIVITIES = [
         "free",
     ),
     (
+        "numerique",
+        "Aide informatique pour les aînés",
+        "learning",
+        ["seniors"],
+        None,
+        2,
+        3,
+        14,
+        0,
+        90,
+        "weekly",
+        "published",
+        "Gare",
+        "free",
+    ),
+    (
         "concert",
         "Concert de l'Avent",
         "music",
@@ -170,6 +188,19 @@ ACTIVITIES = [
         "Centre",
         "amount",
     ),
+]
+
+
+#: Places per date, for the activities that take registrations.
+CAPACITY = {"repas": 12, "numerique": 2}
+#: The computer help's first date: two places taken, two people waiting (registered by
+#: phone, a landline each, so no message leaves the demo); then one cancels, and the first
+#: waiting has a day to take the freed place.
+WAITLIST = [
+    ("Paul Mottier", "021 555 40 01"),
+    ("Odette Ruchet", "021 555 40 02"),
+    ("Louise Bron", "021 555 40 03"),
+    ("Jean Pasche", "021 555 40 04"),
 ]
 
 
@@ -290,7 +321,7 @@ def _activity(town, row, associations, venues, today) -> Event:
         rrule=rule,
         rdates=rdates,
         status=status,
-        capacity=12 if key == "repas" else None,
+        capacity=CAPACITY.get(key),
         published_at=timezone.now() if status == "published" else None,
         rejection_reason="Merci de préciser le prix et l'inscription."
         if status == "rejected"
@@ -336,4 +367,18 @@ def _activity(town, row, associations, venues, today) -> Event:
             email="hans.muster@example.ch",
             now=now,
         )
+    if key == "numerique":
+        now = timezone.now()
+        held = [
+            registration_create(
+                event=event,
+                original_start=event.starts_at,
+                name=name,
+                phone=phone,
+                channel="phone",
+                now=now,
+            )
+            for name, phone in WAITLIST
+        ]
+        registration_cancel(registration=held[1], now=now)
     return event
