@@ -168,7 +168,11 @@ def rule_text(event: Event) -> str:
     """The event's recurrence in words: "Every Wednesday at 14:00, 10 times"."""
     start = recurrence.local(event.starts_at)
     at = start.strftime("%H:%M")
-    spec = recurrence.spec_initial(event.rrule, event.rdates, start=start)
+    try:
+        spec = recurrence.spec_initial(event.rrule, event.rdates, start=start)
+    except (ValueError, KeyError, IndexError):
+        # a rule the entry form cannot write (decision 0016): the first date, the list follows
+        return when_text(start, start + event.duration)
     kind = spec["kind"]
     if kind == recurrence.ONCE:
         return when_text(start, start + event.duration)

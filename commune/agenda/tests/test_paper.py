@@ -215,3 +215,27 @@ def test_the_week_starts_today_by_default(client, week):
     assert "Tuesday 1 September 2026" in text
     assert "No activity this week." in text
     assert dt.date(2026, 9, 1) == NOW.date()
+
+
+@pytest.mark.parametrize(
+    ("rrule", "rdates", "expected"),
+    [
+        ("FREQ=MONTHLY;BYDAY=1TU;COUNT=12", [], "Every month, the 1st Tuesday at 14:00, 12 times"),
+        (
+            "FREQ=WEEKLY;INTERVAL=2;BYDAY=MO,TH;UNTIL=20261231T225959Z",
+            [],
+            "Every 2 weeks on Monday, Thursday at 14:00, until 31 December 2026",
+        ),
+        ("", ["2026-10-20T14:00"], "On chosen dates at 14:00"),
+        ("", [], "Wednesday 7 October 2026, 14:00–16:00"),
+        ("FREQ=MONTHLY;BYMONTHDAY=7", [], "Wednesday 7 October 2026, 14:00–16:00"),
+    ],
+)
+def test_the_poster_says_the_rule_in_words(in_town, venue, rrule, rdates, expected):
+    from django.utils import translation
+
+    from commune.agenda.paper import rule_text
+
+    event = EventFactory.build(municipality=in_town, venue=venue, rrule=rrule, rdates=rdates)
+    with translation.override("en"):
+        assert rule_text(event) == expected
