@@ -1,14 +1,20 @@
 """Every agenda URL that carries an id, called by someone holding every role in Pully (second
 factor passed) and acting for the event's organisation, with Lutry's ids: 404, GET and POST."""
 
+import datetime as dt
+
 import pytest
 from django.urls import get_resolver, reverse
 
 from commune.accounts.models import Membership, Role
 from commune.accounts.tests.factories import OrganisationFactory, UserFactory, add_member
+from commune.agenda.models import Registration
+from commune.agenda.models.registration import RegistrationLetter
 from commune.tenants.scoping import scope
 
 from .factories import EventFactory
+
+TODAY = dt.date(2026, 9, 1)
 
 
 def agenda_routes() -> list[tuple[str, list[str]]]:
@@ -36,7 +42,23 @@ def test_every_agenda_url_with_another_towns_id_is_404(everything_in_pully, town
     add_member(association, user)
     with scope(town_b):
         event = EventFactory(municipality=town_b, organisation=association, status="submitted")
-    ids = {"event_id": event.pk, "venue_id": event.venue_id}
+        registration = Registration.objects.create(
+            municipality=town_b,
+            event=event,
+            original_start=event.starts_at,
+            name="Lutry",
+            status="offered",
+            offered_until=event.starts_at,
+        )
+        RegistrationLetter.objects.create(
+            municipality=town_b, registration=registration, kind="offered", printed_on=TODAY
+        )
+    ids = {
+        "event_id": event.pk,
+        "venue_id": event.venue_id,
+        "registration_id": registration.pk,
+        "day": TODAY.isoformat(),  # the day of a batch printed in Lutry only
+    }
     routes = agenda_routes()
     assert len(routes) >= 10, routes
     failures = []
