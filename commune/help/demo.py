@@ -1,11 +1,13 @@
 """Demo data for neighbourhood help in Pully and Lutry (idempotent): the module switched on,
 a few neighbourhoods, a coordinator (second factor as the other staff), two verified
-neighbours and one waiting for their letter, a caller entered by phone, and requests in
-several states. Password: the demo password (commune/accounts/demo.py)."""
+neighbours and one waiting for their letter, a caller entered by phone, requests in
+several states (open, matched, done, no one found), and a companion asked for the agenda's
+tea dance ("Accompany me"). Password: the demo password (commune/accounts/demo.py)."""
 
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 
 from django.contrib.gis.geos import Point
 from django.db import transaction
@@ -13,6 +15,9 @@ from django.utils import timezone
 
 from commune.accounts import demo as accounts_demo
 from commune.accounts.models import Membership, Role, User
+from commune.agenda import demo as agenda_demo
+from commune.agenda.models import Event
+from commune.agenda.services.dates import event_occurrences
 from commune.tenants import scoping
 from commune.tenants.demo import staff_email
 from commune.tenants.models import Module
@@ -122,3 +127,39 @@ def _load_town(town) -> None:
                 "created_by": coordinator if by_phone else author.user,
             },
         )
+    _accompany(town, people["voisine"], quarters[1], centre)
+
+
+def _accompany(town, author, quarter, centre) -> None:
+    """'Accompany me': Élise asks for a companion to the agenda's tea dance, its next date."""
+    if not town.has_module(Module.AGENDA):
+        return
+    tea = Event.objects.filter(
+        municipality=town, submission_key=uuid.uuid5(agenda_demo.DEMO_NS, f"{town.slug}:the")
+    ).first()
+    if tea is None:
+        return
+    now = timezone.now()
+    coming = [
+        o
+        for o in event_occurrences(event=tea, after=now, before=now + dt.timedelta(days=60))
+        if not o.cancelled
+    ]
+    if not coming:
+        return
+    Post.objects.get_or_create(
+        municipality=town,
+        title="Compagnie pour le thé dansant",
+        defaults={
+            "category": "accompany",
+            "author": author,
+            "neighbourhood": quarter,
+            "location": centre,
+            "status": "open",
+            "event": tea,
+            "occurrence_start": coming[0].original_start,
+            "availability": "l'après-midi",
+            "description": "J'aimerais y aller mais je n'ose pas seule. Qui m'accompagne ?",
+            "created_by": author.user,
+        },
+    )
