@@ -258,8 +258,6 @@ class MonthlyMerge:
         self.blocks = 0
 
     def __enter__(self) -> MonthlyMerge:
-        self.folder.mkdir(parents=True, exist_ok=True)
-        self.spill = Path(tempfile.mkdtemp(prefix=f"{INCOMING}{os.getpid()}-", dir=self.folder))
         return self
 
     def __exit__(self, *exc) -> None:
@@ -270,6 +268,10 @@ class MonthlyMerge:
         """Spill a block of checked rows, one file per UTC month it covers."""
         if not rows.num_rows:
             return
+        if self.spill is None:  # the folder is made once there is something to store
+            self.folder.mkdir(parents=True, exist_ok=True)
+            prefix = f"{INCOMING}{os.getpid()}-"
+            self.spill = Path(tempfile.mkdtemp(prefix=prefix, dir=self.folder))
         ts = rows["ts_utc"]
         month = pc.add(pc.multiply(pc.year(ts), 100), pc.month(ts))
         for value in pc.unique(month).to_pylist():
@@ -283,6 +285,8 @@ class MonthlyMerge:
         self.blocks += 1
 
     def months(self) -> list[str]:
+        if self.spill is None:
+            return []
         return sorted(p.name for p in self.spill.iterdir() if p.is_dir() and p.name[0] != ".")
 
     def merge(
@@ -297,6 +301,8 @@ class MonthlyMerge:
         new rows (the view ``fresh``, one row per key) before they are merged."""
         result = MergeResult()
         months = self.months()
+        if not months:
+            return result
         con = duckdb.connect(
             config={
                 "memory_limit": MERGE_MEMORY,

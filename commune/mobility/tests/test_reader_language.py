@@ -63,9 +63,9 @@ def test_the_quarantine_reads_in_the_readers_language(reader, town_a, tmp_path, 
     # then: stored as codes, written out for each reader
     assert [row["key"] for row in done.quarantine] == ["value_not_number", "local_time_missing"]
     german, french = _page(reader, town_a, done, "de"), _page(reader, town_a, done, "fr")
-    assert "<td>3</td><td>count ist keine Zahl</td>" in german
+    assert "<td>3</td><td>Wert «x» ist keine Zahl, Zeile 3, Spalte count</td>" in german
     assert "diese Lokalzeit gibt es in Europe/Zurich nicht" in german
-    assert "<td>3</td><td>count n&#x27;est pas un nombre</td>" in french
+    assert "<td>3</td><td>valeur « x » non numérique, ligne 3, colonne count</td>" in french
     assert "cette heure locale n&#x27;existe pas en Europe/Zurich" in french
 
 
@@ -86,8 +86,15 @@ def test_a_count_too_large_to_store_is_quarantined_with_why(
     assert stored["count"].tolist() == [12]
     assert [row["key"] for row in done.quarantine] == ["value_too_large"]
     french, german = _page(reader, town_a, done, "fr"), _page(reader, town_a, done, "de")
-    assert "<td>3</td><td>count dépasse 9223372036854775807</td>" in french
-    assert "<td>3</td><td>count ist grösser als 9223372036854775807</td>" in german
+    huge = "99999999999999999999"
+    assert (
+        f"<td>3</td><td>valeur « {huge} » plus grande que 9223372036854775807, ligne 3, "
+        "colonne count</td>"
+    ) in french
+    assert (
+        f"<td>3</td><td>Wert «{huge}» ist grösser als 9223372036854775807, Zeile 3, "
+        "Spalte count</td>"
+    ) in german
 
 
 def test_a_refused_file_reads_in_the_readers_language(reader, town_a, tmp_path, warehouse_dir):
