@@ -286,6 +286,10 @@ SMS_FILE_PATH = Path(os.environ.get("SMS_FILE_PATH", VAR_DIR / "sms"))
 
 # Where the observatory keeps its Parquet files (one folder per municipality).
 WAREHOUSE_DIR = Path(os.environ.get("WAREHOUSE_DIR", VAR_DIR / "warehouse"))
+# The engine that reads it: "duckdb" (in-process, the default) or "spark" (the same queries on
+# Apache Spark: SPARK_MASTER_URL names a standalone cluster, e.g. spark://10.0.0.5:7077; without
+# it Spark runs inside the process). docs/deploy.md, "Outgrowing one machine", says when.
+ANALYTICS_ENGINE = os.environ.get("ANALYTICS_ENGINE", "duckdb")
 # Bank files (camt.053/054) dropped here, in a folder per town slug, are imported by the worker.
 BILLING_INBOX_DIR = Path(os.environ.get("BILLING_INBOX_DIR", VAR_DIR / "billing-inbox"))
 # Each data import runs in a child process whose address space is capped at this many bytes

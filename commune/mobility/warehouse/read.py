@@ -7,14 +7,13 @@ import datetime as dt
 import pandas as pd
 
 from analytics import indicators, opendata, rollups
-from analytics.engines import duckdb_backend
 from commune.tenants.models import Municipality
 
-from .ingest import warehouse_root
+from .engine import warehouse_store
 
 
 def _store():
-    return duckdb_backend(warehouse_root(), threads=2)
+    return warehouse_store(threads=2)
 
 
 def _table_or_none(store, municipality: Municipality, dataset: str):
