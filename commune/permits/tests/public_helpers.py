@@ -7,7 +7,7 @@ from decimal import Decimal
 
 from django.utils import timezone
 
-from commune.accounts.tests.factories import OrganisationFactory
+from commune.accounts.tests.factories import OrganisationFactory, add_member
 from commune.permits.models import PermitRequest
 from commune.permits.tests.factories import draft
 
@@ -19,6 +19,7 @@ def work(town, *, status=Status.GRANTED, start=None, days=5, dx=100, dy=100, **f
     """A permit of `town` in `status` (call inside the town's scope), with one work area."""
     start = start or timezone.localdate() + dt.timedelta(days=3)
     number = next(_counter)
+    own_organisation = "organisation" not in fields
     fields.setdefault("organisation", OrganisationFactory(name=f"Services industriels {number} SA"))
     permit = draft(
         town,
@@ -28,6 +29,8 @@ def work(town, *, status=Status.GRANTED, start=None, days=5, dx=100, dy=100, **f
         planned_end=start + dt.timedelta(days=days),
         **fields,
     )
+    if own_organisation:  # its applicant acts for it, as the request form requires
+        add_member(permit.organisation, permit.applicant)
     permit.status = status
     permit.reference = f"{town.slug.upper()[:3]}-2026-{number:04d}"
     if status != Status.DRAFT:
