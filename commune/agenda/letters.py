@@ -20,7 +20,7 @@ from commune.tenants.documents import fonts
 
 from . import recurrence
 from .models.registration import RegistrationLetter
-from .services.notify import registration_contact
+from .services.notify import registration_contact, registration_date
 
 #: Nothing on these letters is printed smaller.
 BODY_PT = 14
@@ -47,8 +47,7 @@ def _letter_story(letter: RegistrationLetter, styles) -> list:
     registration = letter.registration
     event = registration.event
     town = event.municipality
-    start = recurrence.local(registration.original_start)
-    venue = event.venue
+    start, venue = registration_date(registration)
     story = [
         _p(f"{registration.name}\n{registration.address}", styles["address"]),
         FrameBreak(),
@@ -91,9 +90,7 @@ def letters_pdf(*, letters: list[RegistrationLetter], town) -> bytes:
     styles = _styles()
     buffer = io.BytesIO()
     window = Frame(*WINDOW, leftPadding=0, rightPadding=0, topPadding=0, id="window")
-    body = Frame(
-        22 * mm, 20 * mm, A4[0] - 44 * mm, WINDOW[1] - 30 * mm, id="body", showBoundary=0
-    )
+    body = Frame(22 * mm, 20 * mm, A4[0] - 44 * mm, WINDOW[1] - 30 * mm, id="body", showBoundary=0)
     doc = SimpleDocTemplate(buffer, pagesize=A4, title=_("Registration letters"))
     doc.addPageTemplates([PageTemplate(id="letter", frames=[window, body])])
     story = []

@@ -24,7 +24,7 @@ from commune.tenants import scoping
 from commune.tenants.links import absolute_url
 
 from .. import recurrence
-from ..models import Event, Registration
+from ..models import DateChange, Event, Registration
 from ..models.registration import RegistrationLetter
 
 logger = logging.getLogger("commune.agenda")
@@ -118,8 +118,18 @@ def _short(title: str) -> str:
     return title if len(title) <= SMS_TITLE else title[: SMS_TITLE - 1].rstrip() + "…"
 
 
-def _where(registration: Registration) -> str:
-    venue = registration.event.venue
+def registration_date(registration: Registration):
+    """The start and venue of the registered date as it now stands: a moved date's new time,
+    a date held elsewhere its other venue."""
+    change = DateChange.objects.filter(
+        event=registration.event, original_start=registration.original_start
+    ).first()
+    start = (change.starts_at if change else None) or registration.original_start
+    venue = (change.venue if change else None) or registration.event.venue
+    return recurrence.local(start), venue
+
+
+def _where(venue) -> str:
     return ", ".join(part for part in (venue.name, venue.address) if part)
 
 
@@ -139,11 +149,12 @@ def registration_sms_body(kind: str, registration: Registration) -> str:
     """The SMS of `kind`, in the active language: the activity, date, time and place, and for
     an offered place whom to call and until when; kept short (one SMS where possible)."""
     town = registration.event.municipality
+    start, venue = registration_date(registration)
     values = {
         "town": town.name,
         "title": _short(registration.event.title),
-        "when": f"{recurrence.local(registration.original_start):%d.%m.%Y %H:%M}",
-        "where": _where(registration),
+        "when": f"{start:%d.%m.%Y %H:%M}",
+        "where": _where(venue),
     }
     if kind == "confirmed":
         text = _("%(town)s: you are registered for %(title)s, %(when)s, %(where)s.")

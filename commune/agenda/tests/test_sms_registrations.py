@@ -9,14 +9,14 @@ import pytest
 from django.utils import translation
 
 from commune.accounts.tests.factories import UserFactory
-from commune.agenda.models import Registration
+from commune.agenda.models import DateChange, Registration
 from commune.agenda.models.registration import RegistrationLetter
 from commune.agenda.services.notify import registration_channel
 from commune.agenda.services.registrations import registration_cancel, registration_create
 from commune.core.tests.sms_provider import SmsProviderServer, sms_provider  # noqa: F401
 
 from .conftest import NOW, at
-from .factories import EventFactory
+from .factories import EventFactory, VenueFactory
 
 WEDNESDAY = at(2026, 10, 14)
 
@@ -204,3 +204,26 @@ def test_the_organiser_takes_an_offered_place_for_someone_who_called(
     other = UserFactory()
     organiser.force_login(other)
     assert organiser.post(f"{page}{waiting.pk}/confirm/").status_code == 404
+
+
+def test_the_sms_gives_a_moved_dates_new_time_and_venue(
+    event,
+    clerk,
+    sms_provider,  # noqa: F811
+    django_capture_on_commit_callbacks,
+):
+    # given: the 14 October is moved to Thursday 15, 10:00, at the library
+    library = VenueFactory(municipality=event.municipality, name="Bibliothèque", address="")
+    DateChange.objects.create(
+        municipality=event.municipality,
+        event=event,
+        original_start=WEDNESDAY,
+        starts_at=at(2026, 10, 15, 10),
+        venue=library,
+    )
+    # when
+    with translation.override("fr"), django_capture_on_commit_callbacks(execute=True):
+        on_behalf(event, clerk, "Madeleine Favre", phone="079 555 12 34")
+    # then
+    [sms] = sms_provider.wait_for(1)
+    assert "15.10.2026 10:00, Bibliothèque." in sms.fields["text"]
