@@ -113,6 +113,21 @@ def forest_drawing(rows: list[dict], *, width: float = 480):
     return d
 
 
+def _table(header: list[str], body: list[list[str]], regular: str, bold: str) -> Table:
+    t = Table([header, *body], repeatRows=1)
+    t.setStyle(
+        TableStyle(
+            [
+                ("FONTNAME", (0, 0), (-1, -1), regular),
+                ("FONTNAME", (0, 0), (-1, 0), bold),
+                ("FONTSIZE", (0, 0), (-1, -1), 8),
+                ("LINEBELOW", (0, 0), (-1, 0), 0.8, "#1f2933"),
+            ]
+        )
+    )
+    return t
+
+
 def report_pdf(evaluation: Evaluation, *, town) -> bytes:
     """The report as PDF bytes (A4)."""
     regular, bold = _fonts()
@@ -187,6 +202,48 @@ def report_pdf(evaluation: Evaluation, *, town) -> bytes:
     for r in rows[1:]:
         if r["verdict"]:
             story.append(Paragraph(escape(f"{r['label']} : {r['verdict']}"), styles["Normal"]))
+    if words["weeks"]:
+        story += [
+            Spacer(1, 4 * mm),
+            Paragraph(escape(_("Week by week")), styles["Heading3"]),
+            _table(
+                # xgettext:no-python-format
+                [
+                    _("Week"),
+                    _("Dates"),
+                    _("Days compared"),
+                    _("Treated minus control"),
+                    _("95 % interval"),
+                ],
+                [
+                    [
+                        str(w["week"]),
+                        f"{w['start']:%d.%m.%Y} – {w['end']:%d.%m.%Y}",
+                        str(w["days"]),
+                        w["effect"],
+                        w["interval"],
+                    ]
+                    for w in words["weeks"]
+                ],
+                regular,
+                bold,
+            ),
+        ]
+    if words["placebos"]:
+        story += [
+            Spacer(1, 4 * mm),
+            Paragraph(escape(_("Fake intervention dates")), styles["Heading3"]),
+            _table(
+                # xgettext:no-python-format
+                [_("Fake date"), _("Effect"), _("95 % interval"), _("p-value")],
+                [
+                    [f"{p['date']:%d.%m.%Y}", p["effect"], p["interval"], p["p_value"]]
+                    for p in words["placebos"]
+                ],
+                regular,
+                bold,
+            ),
+        ]
     facts = [
         (_("Mode"), words["mode"]),
         (_("Treated sites"), ", ".join(result["treated"])),

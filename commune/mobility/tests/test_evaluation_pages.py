@@ -207,3 +207,42 @@ def test_a_site_without_counts_of_the_mode_is_refused(analyst, treated_town):
     response = analyst.post(list_url(treated_town), form(mode="bicycle"))
     assert response.status_code == 400
     assert "No counts of this mode (Bicycles) at: P01, P02, P07, P08" in response.content.decode()
+
+
+def test_the_pdf_report_carries_the_warnings_the_weeks_and_the_placebo_dates(
+    analyst, town_a, in_town
+):
+    # given an evaluation of sites already drifting apart before the date (its result as the
+    # pipeline gives it)
+    from io import BytesIO
+
+    import pypdf
+
+    from analytics.evaluation import evaluate
+    from analytics.tests.test_evaluation import drifting
+
+    from .factories import EvaluationFactory
+
+    result = evaluate(
+        drifting(70, slope=0.01),
+        treated=["T1", "T2"],
+        control=["C1", "C2", "C3"],
+        intervention=dt.date(2024, 2, 12),
+        before_days=28,
+        after_days=28,
+    )
+    result["mode"] = "car"
+    evaluation = EvaluationFactory(result=result, treated=["T1", "T2"], control=["C1", "C2", "C3"])
+    # when the PDF is downloaded by an English-reading analyst
+    url = reverse(
+        "mobility:evaluation-report-pdf",
+        kwargs={"town": town_a.slug, "evaluation_id": evaluation.pk},
+    )
+    pdf = analyst.get(url)
+    text = "".join(p.extract_text() for p in pypdf.PdfReader(BytesIO(pdf.content)).pages)
+    # then: the town's French summary, the warnings in words, the weeks and the fake dates
+    assert "Aux sites T1 et T2 (Pully)" in text
+    assert "prolonger une évolution déjà en cours" in text or "trend already under way" in text
+    assert "Extending the trend of the before period explains the change" in text
+    assert "Week by week" in text and "Fake intervention dates" in text
+    assert "05.02.2024" in text  # the first placebo date
