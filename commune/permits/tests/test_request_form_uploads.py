@@ -171,3 +171,34 @@ def test_another_person_cannot_remove_someone_elses_pending_file(client, town_a,
     assert client.post("/pully/permits/new/", data).status_code == 200
     with scope(town_a):
         assert PendingUpload.objects.filter(pk=pending.pk).exists()
+
+
+def test_a_submission_refused_by_its_checks_saves_nothing_and_keeps_the_plan(
+    client, town_a, applicant
+):
+    # given: works that started yesterday (not an emergency): refused on submission only
+    client.force_login(applicant)
+    token = uuid.uuid4()
+    yesterday = (timezone.localdate() - dt.timedelta(days=1)).isoformat()
+    data = {**form_data(town_a), "upload_token": str(token), "planned_start": yesterday}
+    # when
+    response = client.post("/pully/permits/new/", {**data, "attachments": [_plan()]})
+    # then: no draft is left behind, the plan waits for the corrected form
+    assert response.status_code == 400
+    assert response.context["form"].errors["planned_start"]
+    with scope(town_a):
+        assert not PermitRequest.objects.exists()
+        assert PendingUpload.objects.count() == 1
+    # when: sent again with a start ahead, under the same keys
+    response = client.post(
+        "/pully/permits/new/",
+        {
+            **form_data(town_a),
+            **{"upload_token": str(token), "submission_key": data["submission_key"]},
+        },
+    )
+    # then: one request, with the plan
+    assert response.status_code == 302
+    with scope(town_a):
+        assert PermitRequest.objects.get().attachments.get().name == "plan.pdf"
+        assert not PendingUpload.objects.exists()

@@ -11,6 +11,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.gis.geos import Polygon
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -148,22 +149,11 @@ def _form_view(request, *, permit: PermitRequest | None):
             context["checked"] = _findings_preview(request, form)
         return render(request, "permits/request_form.html", context, status=200 if valid else 400)
     if valid:
-        data = form.cleaned_data
         try:
-            saved = submission.permit_draft_save(
-                municipality=town,
-                applicant=request.user,
-                data=form.checked.data,
-                areas=form.checked.areas,
-                uploads=data["attachments"],
-                submission_key=data["submission_key"] if permit is None else None,
-                permit=permit,
-                pending_token=token,
-            )
-            if "submit" in request.POST and saved.status in workflow.EDITABLE:
-                saved = submission.permit_submit(
-                    permit=saved, applicant=request.user, now=timezone.now()
-                )
+            # one transaction: a submission refused by its own checks (works starting in the
+            # past…) leaves no draft behind, and the files wait for the next sending
+            with transaction.atomic():
+                saved = _save_and_submit(request, form, permit=permit, token=token)
         except submission.SubmissionKeyReused as exc:
             _key_reused(form, exc.permit)
         except ValidationError as exc:
@@ -184,6 +174,24 @@ def _form_view(request, *, permit: PermitRequest | None):
         _uploads_keep(request, form, token)
         context["pending"] = attachments.pending_uploads_of(user=request.user, form_token=token)
     return render(request, "permits/request_form.html", context, status=400)
+
+
+def _save_and_submit(request, form, *, permit, token) -> PermitRequest:
+    """Save the draft with its files (those sent now and those kept for the form), then submit
+    it when the applicant asked to."""
+    saved = submission.permit_draft_save(
+        municipality=request.municipality,
+        applicant=request.user,
+        data=form.checked.data,
+        areas=form.checked.areas,
+        uploads=form.cleaned_data["attachments"],
+        submission_key=form.cleaned_data["submission_key"] if permit is None else None,
+        permit=permit,
+        pending_token=token,
+    )
+    if "submit" in request.POST and saved.status in workflow.EDITABLE:
+        saved = submission.permit_submit(permit=saved, applicant=request.user, now=timezone.now())
+    return saved
 
 
 def _upload_token(form) -> uuid.UUID:
