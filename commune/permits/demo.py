@@ -37,6 +37,7 @@ from .models.address import address_key
 from .services import decision, emergency, review, submission, works
 from .services.billing import permit_invoices_backfill
 from .services.geometry import AreaSpec
+from .services.location import permit_location_set
 
 CONDITIONS = [
     ("night", "Aucun travail bruyant entre 20h et 7h."),
@@ -370,6 +371,13 @@ def _addresses(town) -> None:
             point = Point(x + 25 * k, y + 8 * k, srid=town.territory.srid)
             if town.territory.covers(point):
                 wanted.append((f"{street} {number}", point))
+    # and the house in front of each demo dig, so that every request is placed on a street
+    streets = STREETS.get(town.slug) or ["Rue du Village"]
+    drawn = PermitRequest.objects.exclude(areas=None).distinct().order_by("pk")
+    for k, permit in enumerate(drawn):
+        centre = permit.areas.first().geometry.centroid
+        point = Point(centre.x + 12, centre.y + 6, srid=centre.srid)
+        wanted.append((f"{streets[k % len(streets)]} {100 + k}", point))
     if set(Address.objects.values_list("label", flat=True)) == {label for label, _p in wanted}:
         return
     Address.objects.all().delete()
@@ -384,6 +392,8 @@ def load(towns) -> None:
         with scoping.scope(town):
             _town(town)
             _addresses(town)
+            for permit in PermitRequest.objects.filter(location_label="").exclude(areas=None):
+                permit_location_set(permit=permit)  # drawn before the addresses existed
             # The granted permits' invoices, once the town's creditor details are set.
             billing_settings_demo(town)
             permit_invoices_backfill(municipality=town, now=timezone.now())

@@ -23,6 +23,10 @@ def test_demo_loads_requests_in_various_states_and_twice_changes_nothing(db):
         assert PermitRequest.objects.filter(is_routine=True).exists()
         assert ReviewTask.objects.filter(reason="layer").exists()
         assert Finding.objects.filter(kind="conflict").exists()
+        # every drawn request is placed on a street of the town's address layer
+        drawn = PermitRequest.objects.exclude(areas=None).distinct()
+        labels = list(drawn.values_list("location_label", flat=True))
+        assert labels and "" not in labels, labels
     demo.load(towns)
     with scope(pully):
         assert dict(PermitRequest.objects.values_list("submission_key", "status")) == first
