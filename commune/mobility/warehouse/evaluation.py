@@ -1,20 +1,20 @@
 """Evaluations over the town's counts (analytics.evaluation): one mode at a time, never modes
-summed together, with the town's canton for public holidays."""
+summed together, with the town's canton for public holidays; read on the configured engine
+(warehouse_store)."""
 
 from __future__ import annotations
 
 import datetime as dt
 
 from analytics import rollups
-from analytics.engines import duckdb_backend
 from analytics.evaluation import evaluate, rank_controls
 from commune.tenants.models import Municipality
 
-from .ingest import warehouse_root
+from .engine import warehouse_store
 
 
 def _hourly(municipality: Municipality, *, start, end, sites: list[str], mode: str | None):
-    store = duckdb_backend(warehouse_root())
+    store = warehouse_store()
     return store.execute(
         rollups.hourly(
             store,
