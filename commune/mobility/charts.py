@@ -260,17 +260,26 @@ def event_study(
         f'<text transform="translate(16 {top + plot_h / 2:.1f}) rotate(-90)" '
         f'text-anchor="middle" fill="{INK}">{escape(y_title)}</text>'
     )
-    legend_y = 16
-    body.append(
-        f'<circle cx="{left + 6}" cy="{legend_y - 4}" r="5" fill="#ffffff" stroke="{BAR}" '
-        f'stroke-width="2"/><text x="{left + 16}" y="{legend_y}" fill="{INK}">'
-        f"{escape(before)}</text>"
-        f'<rect x="{left + 171}" y="{legend_y - 9}" width="10" height="10" fill="{BAR}"/>'
-        f'<text x="{left + 186}" y="{legend_y}" fill="{INK}">{escape(after)}</text>'
-        f'<line x1="{left + 346}" y1="{legend_y - 10}" x2="{left + 346}" y2="{legend_y + 2}" '
-        f'stroke="{INK}" stroke-width="1.5"/><text x="{left + 354}" y="{legend_y}" '
-        f'fill="{INK}">{escape(interval)}</text>'
-    )
+    # the legend in one row, each entry as wide as its text (about 6.5 px a character at 12 px)
+    pen = 8.0
+    entries = []
+    for kind, label in (("before", before), ("after", after), ("interval", interval)):
+        entries.append((kind, label, pen))
+        pen += 16 + 6.5 * len(label) + 18
+    for kind, label, at in entries:
+        if kind == "before":
+            body.append(
+                f'<circle cx="{at + 6:.1f}" cy="12" r="5" fill="#ffffff" stroke="{BAR}" '
+                'stroke-width="2"/>'
+            )
+        elif kind == "after":
+            body.append(f'<rect x="{at + 1:.1f}" y="7" width="10" height="10" fill="{BAR}"/>')
+        else:
+            body.append(
+                f'<line x1="{at + 6:.1f}" y1="6" x2="{at + 6:.1f}" y2="18" stroke="{INK}" '
+                'stroke-width="1.5"/>'
+            )
+        body.append(f'<text x="{at + 16:.1f}" y="16" fill="{INK}">{escape(label)}</text>')
     return _svg(width, height, title, body)
 
 
