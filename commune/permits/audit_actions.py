@@ -33,6 +33,7 @@ LABELS = {
     "repair_late": _("repairs not declared by their deadline"),
     "guarantee_ended": _("guarantee period ended, deposit refund proposed"),
     "conflict_found": _("other works now conflict with this file"),
+    "conflict_found_staff": _("other works, not yet public, now conflict with this file"),
     "extension_requested": _("extension requested"),
     "extension_accepted": _("extension accepted"),
     "extension_refused": _("extension refused"),

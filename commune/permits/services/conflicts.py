@@ -81,18 +81,21 @@ def conflicts_recompute(*, permit: PermitRequest) -> list[int]:
 
 
 def _conflict_announce(*, changed: PermitRequest, other: PermitRequest) -> None:
-    """`changed` now conflicts with `other`, which did not move: tell `other`'s side and the
-    officers, the first time the pair holds only."""
+    """`changed` now conflicts with `other`, which did not move: tell the officers and, where
+    it may know of `changed`, `other`'s side; the first time the pair holds only."""
     first, second = sorted((changed.pk, other.pk))
     _notice, created = ConflictNotice.objects.get_or_create(
         municipality=changed.municipality, first_id=first, second_id=second
     )
     if not created:
         return
+    # the applicant's side hears of it only where it may know of the changed file (public,
+    # or its own): otherwise the town's staff alone read the step and get the mail
+    told = other.may_tell_of(changed)
     audit.record(
         actor=None,
         obj=other,
-        action="conflict_found",
+        action="conflict_found" if told else "conflict_found_staff",
         after={"other": changed.reference},
         comment=changed.reference,
     )

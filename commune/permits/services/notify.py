@@ -153,6 +153,15 @@ def recipients_for(event: str, *, permit, task=None) -> list[Recipient]:
     return _applicant(permit, event)
 
 
+def _recipients(event: str, *, permit, task, other_visible: bool) -> list[Recipient]:
+    """recipients_for(), but a conflict with a file the applicant's side may not know of (not
+    public, not theirs) is the staff's alone."""
+    people = recipients_for(event, permit=permit, task=task)
+    if event == "conflict_found" and not other_visible:
+        return [person for person in people if person.is_staff]
+    return people
+
+
 def send_event(*, event: str, permit, task=None, extra: dict | None = None) -> int:
     """Render and send `event` to everyone concerned; returns the number of messages sent.
     An applicant is invited to coordinate only with works the public can already see (read
@@ -165,7 +174,9 @@ def send_event(*, event: str, permit, task=None, extra: dict | None = None) -> i
         logger.info("coordination mail withheld", extra={"permit": permit.pk})
         return 0
     sent = 0
-    for person in recipients_for(event, permit=permit, task=task):
+    for person in _recipients(
+        event, permit=permit, task=task, other_visible=context["other_visible"]
+    ):
         sent += mail_send(
             to=person.email,
             template=f"permits_{event}",

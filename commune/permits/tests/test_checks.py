@@ -115,18 +115,21 @@ def test_coordination_is_not_asked_of_the_same_organisation(in_town, settings_a,
 def test_coordination_mails_both_applicants(
     in_town, settings_a, applicant, smtp_server, django_capture_on_commit_callbacks
 ):
-    from commune.accounts.tests.factories import UserFactory
+    from commune.accounts.tests.factories import UserFactory, add_member
 
     other_person = UserFactory(language="de")
+    theirs, ours = OrganisationFactory(), OrganisationFactory()
+    add_member(theirs, other_person)  # each acts for their organisation and follows its file
+    add_member(ours, applicant)
     _submitted(
         in_town,
         other_person,
-        organisation=OrganisationFactory(),
+        organisation=theirs,
         planned_start=dt.date(2026, 9, 1),
         planned_end=dt.date(2026, 9, 4),
     )
     with django_capture_on_commit_callbacks(execute=True):
-        _submitted(in_town, applicant, organisation=OrganisationFactory(), dx=110)
+        _submitted(in_town, applicant, organisation=ours, dx=110)
     recipients = {m["To"] for m in smtp_server.wait_for(3)}
     assert {applicant.email, other_person.email} <= recipients
 

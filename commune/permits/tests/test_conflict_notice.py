@@ -97,7 +97,7 @@ def test_an_extension_into_another_file_tells_its_applicant_and_the_officer_once
     assert ConflictNotice.objects.count() == 1
 
 
-def test_the_applicant_does_not_read_the_reference_of_works_the_public_cannot_see(
+def test_only_the_officer_hears_of_works_the_public_cannot_see_yet(
     in_town, settings_a, applicant, bob, officer, smtp_server, django_capture_on_commit_callbacks
 ):
     # given Luc's request is granted (public); then Bob asks to dig next to it (not public)
@@ -105,13 +105,18 @@ def test_the_applicant_does_not_read_the_reference_of_works_the_public_cannot_se
     with django_capture_on_commit_callbacks(execute=True):
         later = _submitted(in_town, bob, dx=124, w=30, h=30)
 
-    # then Luc is told without Bob's reference; the officer reads it
-    # (Bob's receipt, the same-street invitation and the officer's "waiting" come too)
-    mails = {m["To"]: m for m in smtp_server.wait_for(5) if first.reference in m["Subject"]}
-    assert set(mails) == {applicant.email, officer.email}
-    assert later.reference not in smtp_server.text_of(mails[applicant.email])
-    assert later.reference not in smtp_server.html_of(mails[applicant.email])
-    assert later.reference in smtp_server.text_of(mails[officer.email])
+    # then the officer is told, with Bob's reference; Luc is not told of a request he may not
+    # know of (Bob's receipt, the same-street invitation and the officer's "waiting" come too)
+    messages = smtp_server.wait_for(5, timeout=2)
+    mails = [m for m in messages if first.reference in m["Subject"]]
+    assert [m["To"] for m in mails] == [officer.email]
+    assert later.reference in smtp_server.text_of(mails[0])
+    staff = [line.what for line in history_for(permit=first, audience=Audience.STAFF, limit=9)]
+    mine = [line.what for line in history_for(permit=first, audience=Audience.APPLICANT, limit=9)]
+    assert (
+        "d'autres travaux, pas encore publics, sont maintenant en conflit avec ce dossier" in staff
+    )
+    assert not [what for what in mine if "conflit" in what]
 
 
 def test_no_notice_when_no_conflict_appears(

@@ -172,6 +172,8 @@ def test_the_coordination_mail_never_tells_of_a_request_the_public_cannot_see(
     assert street["manager"].email in to and person.email not in to
     reference = answer.json()["reference"]
     for message in messages:
+        if message["To"] not in {street["manager"].email, person.email}:
+            continue  # the town's officers, told of the new conflict, read both references
         text = smtp_server.text_of(message) + smtp_server.html_of(message)
         assert marie.reference not in text and "Rochat" not in text
         if message["To"] == street["manager"].email:
