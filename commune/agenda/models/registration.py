@@ -85,9 +85,7 @@ class RegistrationLetter(TenantModel):
         WAITING = "waiting", _("On the waitlist")
         OFFERED = "offered", _("Place offered")
 
-    registration = models.ForeignKey(
-        Registration, on_delete=models.CASCADE, related_name="letters"
-    )
+    registration = models.ForeignKey(Registration, on_delete=models.CASCADE, related_name="letters")
     kind = models.CharField(_("letter"), max_length=10, choices=Kind.choices)
     printed_on = models.DateField(_("printed in the batch of"), null=True, blank=True)
     printed_by = models.ForeignKey(

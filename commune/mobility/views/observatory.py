@@ -33,9 +33,7 @@ def show(context: dict, data: dict) -> None:
         shown=presentation.tables_and_charts(data),
         layers=presentation.map_layers(data),
         k=data["k"],
-        perimeter=[
-            presentation.zone_names(data).get(zone, zone) for zone in data["perimeter"]
-        ],
+        perimeter=[presentation.zone_names(data).get(zone, zone) for zone in data["perimeter"]],
         stops_day=data.get("stops_day"),
     )
 
