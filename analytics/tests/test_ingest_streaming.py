@@ -128,3 +128,15 @@ def test_the_preview_detects_how_the_file_is_written_and_reads_its_first_rows(tm
     assert (second.problem.code, second.problem.params["value"]) == ("value_not_number", "x")
     # and a chosen decimal point reads 1'200,0 as no number
     assert preview_counts(path, decimal=".").rows[0].problem.code == "value_not_number"
+
+
+def test_month_files_keep_the_counts_schema(tmp_path):
+    # given / when
+    import_counts(autumn_file(tmp_path), root=tmp_path / "w", municipality_id=1)
+    # then every month file has the schema readers expect, rows sorted by key
+    from analytics.ingest.counts import KEY, SCHEMA
+
+    for path in dataset_dir(tmp_path / "w", 1, "counts").glob("*.parquet"):
+        assert pq.read_schema(path).remove_metadata().equals(SCHEMA), path.name
+        rows = pq.read_table(path).to_pandas()
+        assert rows.equals(rows.sort_values(KEY).reset_index(drop=True))
