@@ -106,9 +106,25 @@ def registration_create(
     return registration
 
 
+def _held_at(event: Event, original_start: dt.datetime) -> dt.datetime | None:
+    """When the date keyed `original_start` takes place (moved or not); None when it is
+    cancelled, or the event is no longer published."""
+    if event.status != Event.Status.PUBLISHED:
+        return None
+    change = DateChange.objects.filter(event=event, original_start=original_start).first()
+    if change is not None and change.cancelled:
+        return None
+    return change.starts_at if change is not None and change.starts_at else original_start
+
+
 def _offer_next(
     *, event: Event, original_start: dt.datetime, now: dt.datetime
 ) -> Registration | None:
+    """The first person waiting is offered the freed place, until OFFER_TIME from now or the
+    date's start if sooner; no offer for a date begun, cancelled, or of an event withdrawn."""
+    starts = _held_at(event, original_start)
+    if starts is None or starts <= now:
+        return None
     if places_taken(event=event, original_start=original_start) >= event.capacity:
         return None
     following = (
@@ -120,7 +136,7 @@ def _offer_next(
     if following is None:
         return None
     following.status = Registration.Status.OFFERED
-    following.offered_until = now + OFFER_TIME
+    following.offered_until = min(now + OFFER_TIME, starts)
     following.save(update_fields=["status", "offered_until", "updated_at"])
     audit.record(
         actor=None,
@@ -170,19 +186,29 @@ def registration_confirm(
     return registration
 
 
-@transaction.atomic
 def registration_offers_expire(*, municipality, now: dt.datetime) -> int:
-    """Offers past their time expire and go to the next person waiting; returns how many."""
-    expired = list(
-        Registration.objects.select_for_update().filter(
+    """Offers past their time expire and go to the next person waiting; returns how many.
+    Each in its own transaction, the event locked first as every registration change does
+    (so a registration made meanwhile cannot take the same freed place), then re-checked."""
+    due = list(
+        Registration.objects.filter(
             municipality=municipality, status=Registration.Status.OFFERED, offered_until__lt=now
-        )
+        ).values_list("pk", "event_id")
     )
-    for registration in expired:
-        registration.status = Registration.Status.EXPIRED
-        registration.save(update_fields=["status", "updated_at"])
-        _offer_next(event=registration.event, original_start=registration.original_start, now=now)
-    return len(expired)
+    expired = 0
+    for pk, event_id in due:
+        with transaction.atomic():
+            event = Event.objects.select_for_update().get(pk=event_id)
+            registration = Registration.objects.select_for_update().get(pk=pk)
+            if registration.status != Registration.Status.OFFERED or not (
+                registration.offered_until and registration.offered_until < now
+            ):
+                continue  # confirmed or cancelled meanwhile
+            registration.status = Registration.Status.EXPIRED
+            registration.save(update_fields=["status", "updated_at"])
+            _offer_next(event=event, original_start=registration.original_start, now=now)
+            expired += 1
+    return expired
 
 
 def _original_start(event: Event, starts_at: dt.datetime) -> dt.datetime:

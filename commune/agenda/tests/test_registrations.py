@@ -151,3 +151,48 @@ def test_pages_register_a_person_online_and_staff_on_behalf_with_the_list_as_csv
     # another organisation's member sees no list
     client.force_login(UserFactory())
     assert client.get(attendees).status_code == 404
+
+
+# An offer never outlives its date, and a cancelled date or a withdrawn event offers nothing
+# (found by the waitlist's browser test: the next person could be asked after the date began).
+def _full_with_carla_waiting(event):
+    first = register(event, "Anne")
+    register(event, "Bruno")
+    carla = register(event, "Carla")
+    assert carla.status == "waiting"
+    return first, carla
+
+
+def test_an_offer_made_shortly_before_the_date_ends_when_it_begins(event):
+    first, carla = _full_with_carla_waiting(event)
+    registration_cancel(registration=first, now=WEDNESDAY - OFFER_TIME / 4)
+    carla.refresh_from_db()
+    assert carla.status == "offered" and carla.offered_until == WEDNESDAY
+
+
+def test_a_place_freed_once_the_date_has_begun_is_offered_to_nobody(event):
+    first, carla = _full_with_carla_waiting(event)
+    registration_cancel(registration=first, now=WEDNESDAY + dt.timedelta(minutes=5))
+    carla.refresh_from_db()
+    assert carla.status == "waiting"
+
+
+def test_a_cancelled_date_offers_its_places_to_nobody(event):
+    first, carla = _full_with_carla_waiting(event)
+    DateChange.objects.create(
+        municipality=event.municipality, event=event, original_start=WEDNESDAY, cancelled=True
+    )
+    registration_cancel(registration=first, now=NOW)
+    carla.refresh_from_db()
+    assert carla.status == "waiting"
+
+
+def test_a_moved_date_keeps_the_offer_until_its_new_start(event):
+    first, carla = _full_with_carla_waiting(event)
+    moved = WEDNESDAY - OFFER_TIME / 2
+    DateChange.objects.create(
+        municipality=event.municipality, event=event, original_start=WEDNESDAY, starts_at=moved
+    )
+    registration_cancel(registration=first, now=moved - OFFER_TIME / 4)
+    carla.refresh_from_db()
+    assert carla.offered_until == moved
