@@ -255,7 +255,7 @@ class SearchForm(forms.Form):
         label=_("Category"), required=False, choices=[("", _("All"))] + Category.choices
     )
     audience = forms.ChoiceField(
-        label=_("For whom"), required=False, choices=[("", _("Everyone"))] + Audience.choices
+        label=_("For whom"), required=False, choices=[("", _("Any audience"))] + Audience.choices
     )
     access = forms.MultipleChoiceField(
         label=_("Accessibility"),
