@@ -53,9 +53,11 @@ def _menu_opens_without_script(page) -> None:
 @pytest.fixture
 def permit(pully):
     with scoping.scope(pully):
-        return draft(
+        applicant = User.objects.get(email=APPLICANT)
+        return draft(  # her company's file: its page offers to follow it (axe reads that too)
             pully,
-            applicant=User.objects.get(email=APPLICANT),
+            applicant=applicant,
+            organisation=applicant.organisations.get(),
             status=PermitRequest.Status.IN_REVIEW,
             reference="PLY-2026-0375",
             planned_start=start_in(30),
@@ -97,5 +99,6 @@ def test_the_applicants_pages_fit_a_phone(browser, live_server, axe, pully, perm
         axe(page)
     no_script = _without_script(browser, live_server, page)
     no_script.goto(f"/pully/permits/{permit.pk}/")
+    assert no_script.locator("[data-follow=yes]").is_visible()
     _menu_opens_without_script(no_script)
     no_script.context.close()
