@@ -234,3 +234,9 @@ def test_the_works_centre_is_the_centre_of_every_area(in_town):
     assert permit.location_point.distance(Point(x + 202, y + 101, srid=2056)) < 1
     assert isinstance(permit.location_point, Point)
     assert not Polygon.from_bbox((x, y, x + 104, y + 102)).contains(permit.location_point)
+
+
+@pytest.mark.clock
+def test_the_public_list_of_works_names_the_street(client, located):
+    body = client.get("/pully/works/").content.decode()
+    assert '<td data-field="location">Avenue de Lavaux 12</td>' in body
