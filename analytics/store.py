@@ -236,7 +236,7 @@ def chunk_files_by_month(folder: Path, *, key: list[str], schema: pa.Schema) -> 
 
 INCOMING = ".incoming-"
 #: DuckDB's memory while it merges a month (it spills to disk past it), and its threads.
-MERGE_MEMORY = "160MB"
+MERGE_MEMORY = "128MB"
 MERGE_THREADS = 2
 
 

@@ -52,7 +52,7 @@ SCHEMA = pa.schema(
     ]
 )
 #: Rows read, checked and spilled at a time: a block of a few tens of MB.
-CHUNK_ROWS = 250_000
+CHUNK_ROWS = 100_000
 HOUR_RE = re.compile(r"^\s*(\d{1,2})(?::(\d{2}))?(?:\s*[-–]\s*\d{1,2}(?::\d{2})?)?\s*h?\s*$")
 
 
