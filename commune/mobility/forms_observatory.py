@@ -40,6 +40,15 @@ class ObservatoryFilterForm(forms.Form):
         widget=forms.SelectMultiple(attrs={"size": 6}),
         help_text=_("None selected means all sites."),
     )
+    compare = forms.ChoiceField(
+        label=_("Compare with"),
+        required=False,
+        choices=[
+            ("", _("No comparison")),
+            ("previous", _("The period just before")),
+            ("year", _("The same weeks a year earlier")),
+        ],
+    )
 
     def __init__(self, data, *, modes: list[str], sites: list[tuple[str, str]], initial=None):
         super().__init__(data, initial=initial)
@@ -165,6 +174,19 @@ class Filters:
     sites: list[str] | None
     form: ObservatoryFilterForm
     valid: bool = True
+    compare: str = ""
+
+    @property
+    def compared(self) -> tuple[dt.date, dt.date] | None:
+        """The other period (inclusive dates): as long as this one, just before it, or 52 weeks
+        earlier (the same weekdays: a Monday is compared with a Monday)."""
+        days = (self.end - self.start).days + 1
+        if self.compare == "previous":
+            return self.start - dt.timedelta(days=days), self.start - dt.timedelta(days=1)
+        if self.compare == "year":
+            shift = dt.timedelta(weeks=52)
+            return self.start - shift, self.end - shift
+        return None
 
     @property
     def query(self) -> dict:
@@ -175,6 +197,8 @@ class Filters:
             query["mode"] = self.modes[0]
         if self.sites:
             query["site"] = self.sites
+        if self.compare:
+            query["compare"] = self.compare
         return query
 
 
@@ -198,4 +222,5 @@ def filters_from(params, catalogue: dict) -> Filters:
         [data["mode"]] if data["mode"] else None,
         list(data["site"]) or None,
         form,
+        compare=data["compare"],
     )

@@ -390,3 +390,39 @@ def period_links(periods: list, current) -> dict:
         "next": same[at + 1] if at + 1 < len(same) else None,
         "month": [(p, period_label(p), p == current) for p in family],
     }
+
+
+def comparison_rows(this: pd.DataFrame | None, other: pd.DataFrame, names: dict) -> list[dict]:
+    """Per site, the mean daily volume over the days with counts in each period, and the change
+    in per cent (None when either period has no day, or the other's mean is 0). Means, not
+    totals: a period with a site down for a week is not read as a fall."""
+
+    def means(frame) -> dict[str, tuple[float, int]]:
+        if frame is None or frame.empty:
+            return {}
+        grouped = frame.groupby("site_id").volume
+        return {
+            site: (float(total) / days, int(days))
+            for site, total, days in zip(
+                grouped.sum().index, grouped.sum().values, grouped.count().values, strict=True
+            )
+        }
+
+    now, then = means(this), means(other)
+    rows = []
+    for site in sorted(set(now) | set(then)):
+        mean_now, days_now = now.get(site, (None, 0))
+        mean_then, days_then = then.get(site, (None, 0))
+        change = (mean_now / mean_then - 1) * 100 if mean_now is not None and mean_then else None
+        rows.append(
+            {
+                "id": site,
+                "name": names.get(site, site),
+                "now": mean_now,
+                "then": mean_then,
+                "days_now": days_now,
+                "days_then": days_then,
+                "change": None if change is None else round(change, 1),
+            }
+        )
+    return rows

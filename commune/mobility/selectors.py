@@ -87,6 +87,25 @@ def observatory_data(
     return data
 
 
+def daily_of_period(
+    *,
+    municipality: Municipality,
+    start: dt.date,
+    end: dt.date,
+    modes: list[str] | None = None,
+    sites: list[str] | None = None,
+) -> pd.DataFrame:
+    """Daily volume per site from `start` to `end` (inclusive local dates): the other period of
+    a comparison."""
+    return warehouse.daily_volumes(
+        municipality=municipality,
+        start=start,
+        end=end + dt.timedelta(days=1),
+        modes=modes,
+        sites=sites,
+    )
+
+
 def timetable_day(*, municipality: Municipality, start: dt.date, end: dt.date) -> dt.date | None:
     """The service day whose departures go on the observatory's map: the latest stored in the
     period, else the latest stored (a timetable is imported for one day, the counts cover many);

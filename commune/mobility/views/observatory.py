@@ -67,6 +67,20 @@ def _data(town, filters) -> dict:
     )
 
 
+def _comparison(town, filters, data: dict) -> dict:
+    start, end = filters.compared
+    other = selectors.daily_of_period(
+        municipality=town, start=start, end=end, modes=filters.modes, sites=filters.sites
+    )
+    sites = data["catalogue"]["sites"]
+    names = dict(zip(sites.site_id, sites.name, strict=True)) if not sites.empty else {}
+    return {
+        "start": start,
+        "end": end,
+        "rows": presentation.comparison_rows(data.get("daily"), other, names),
+    }
+
+
 @require_GET
 @staff_required(Role.MOBILITY_ANALYST)
 def observatory_page(request):
@@ -85,6 +99,8 @@ def observatory_page(request):
     }
     if context["has_data"]:
         show(context, _data(town, filters))
+        if filters.valid and filters.compared:
+            context["comparison"] = _comparison(town, filters, context["data"])
         context["export_query"] = urlencode(filters.query, doseq=True)
     return render_observatory(request, context, 200 if filters.valid or request.htmx else 400)
 

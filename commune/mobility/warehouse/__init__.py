@@ -26,6 +26,7 @@ from .ingest import (
 )
 from .read import (
     catchment_bands_km,
+    daily_volumes,
     dwell_bands_min,
     observatory_catalogue,
     observatory_indicators,
@@ -48,6 +49,7 @@ __all__ = [
     "catchment_bands_km",
     "demo_observatory_write",
     "demo_timetable_write",
+    "daily_volumes",
     "departure_days",
     "departures_per_stop_hour",
     "stops_supply",

@@ -23,6 +23,23 @@ def _table_or_none(store, municipality: Municipality, dataset: str):
         return None
 
 
+def daily_volumes(
+    *,
+    municipality: Municipality,
+    start: dt.date,
+    end: dt.date,
+    modes: list[str] | None = None,
+    sites: list[str] | None = None,
+) -> pd.DataFrame:
+    """Daily volume per site for local dates in [start, end) (site_id, local_date, volume);
+    empty when the town has no counts."""
+    store = _store()
+    if _table_or_none(store, municipality, "counts") is None:
+        return pd.DataFrame(columns=["site_id", "local_date", "volume"])
+    hourly = rollups.hourly(store, municipality.pk, start=start, end=end, sites=sites, modes=modes)
+    return store.execute(indicators.daily_of_hourly(hourly))
+
+
 def observatory_catalogue(*, municipality: Municipality) -> dict:
     """What the town's warehouse holds: its counting sites (those with counts and those it
     declared, with positions when known), the modes each site counted (`site_modes`, empty for
