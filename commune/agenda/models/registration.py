@@ -60,6 +60,8 @@ class Registration(TenantModel):
     #: A neighbour comes with the person (help's "Accompany me", set by help's services).
     accompanied = models.BooleanField(_("comes accompanied"), default=False)
 
+    url_kwarg = "registration_id"
+
     class Meta:
         ordering = ["created_at", "pk"]
         verbose_name = _("registration")

@@ -5,7 +5,7 @@ import datetime as dt
 import factory
 from django.contrib.gis.geos import Point
 
-from commune.agenda.models import ZURICH, DateChange, Event, Venue
+from commune.agenda.models import ZURICH, DateChange, Event, Registration, Venue
 from commune.tenants.scoping import current_municipality
 
 
@@ -51,3 +51,18 @@ class DateChangeFactory(factory.django.DjangoModelFactory):
     event = factory.SubFactory(EventFactory, municipality=factory.SelfAttribute("..municipality"))
     original_start = dt.datetime(2026, 10, 14, 14, tzinfo=ZURICH)
     cancelled = True
+
+
+class RegistrationFactory(factory.django.DjangoModelFactory):
+    """Someone registered by phone for the second date of the activity."""
+
+    class Meta:
+        model = Registration
+
+    municipality = factory.LazyFunction(current_municipality)
+    event = factory.SubFactory(EventFactory, municipality=factory.SelfAttribute("..municipality"))
+    original_start = dt.datetime(2026, 10, 14, 14, tzinfo=ZURICH)
+    name = factory.Sequence(lambda n: f"Personne {n}")
+    phone = "+41215551234"
+    channel = Registration.Channel.PHONE
+    status = Registration.Status.CONFIRMED

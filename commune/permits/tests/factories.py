@@ -20,6 +20,7 @@ from commune.permits.models import (
     PermitRequest,
     PermitSettings,
     ReviewTask,
+    StandardCondition,
     WorkArea,
 )
 from commune.permits.services.geometry import parse_work_areas
@@ -149,6 +150,17 @@ class PendingUploadFactory(factory.django.DjangoModelFactory):
     name = "plan.pdf"
     mime_type = "application/pdf"
     size = 15
+
+
+class StandardConditionFactory(factory.django.DjangoModelFactory):
+    """A condition of the town's library."""
+
+    class Meta:
+        model = StandardCondition
+
+    municipality = factory.SubFactory(MunicipalityFactory)
+    code = factory.Sequence(lambda n: f"condition-{n}")
+    text = "Remettre le revêtement en état dans les règles de l'art."
 
 
 def draft(town, *, dx=100, dy=100, w=4, h=2, **fields) -> PermitRequest:

@@ -27,6 +27,7 @@ from commune.tenants.scoping import scope
 NON_ID_KWARGS: dict[str, str] = {
     "town": "the town itself, resolved by TownMiddleware",
     "token": "a value signed for one town (permit verification); another town's fails the check",
+    "day": "a date (the agenda's letters to post that day), read within the town's scope",
 }
 # Marker written into B's text fields; it must never appear on A's pages.
 SECRET = "ZZ-LUTRY-SECRET-ZZ"
