@@ -170,9 +170,11 @@ class MultipartBody(io.RawIOBase):
 
 
 def media_files(settings) -> set[str]:
+    """The permits' stored files (attachments and pending uploads): the other test process
+    shares the media folder and may store an agenda venue's photo meanwhile."""
     return {
         os.path.join(folder, name)
-        for folder, _subfolders, names in os.walk(settings.MEDIA_ROOT)
+        for folder, _subfolders, names in os.walk(os.path.join(settings.MEDIA_ROOT, "permits"))
         for name in names
     }
 
