@@ -28,6 +28,11 @@ TEST_RUN_DIR = Path(
 if not os.environ.get("DATABASE_URL"):
     DATABASES["default"]["NAME"] = str(TEST_RUN_DIR / "main.sqlite3")  # noqa: F405
     DATABASES["default"]["TEST"] = {"NAME": str(TEST_RUN_DIR / "test.sqlite3")}  # noqa: F405
+else:
+    # No persistent connections in tests: a thread that served a request (the live server's,
+    # a test's own HTTP server) or ran a job gives its connection back at once. A PostGIS run
+    # once exhausted the server's 100 connections ("too many clients already").
+    DATABASES["default"]["CONN_MAX_AGE"] = 0  # noqa: F405
 MEDIA_ROOT = TEST_RUN_DIR / "media"
 WAREHOUSE_DIR = TEST_RUN_DIR / "warehouse"
 BILLING_INBOX_DIR = TEST_RUN_DIR / "billing-inbox"
