@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from axe_playwright_python.sync_playwright import Axe
 from django_otp.oath import totp
+from playwright.sync_api import Error as PlaywrightError
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -25,8 +26,20 @@ _axe = Axe()
 
 
 def axe_violations(page) -> list[str]:
-    """Run axe-core on the page as it is; one readable line per violating node."""
-    results = _axe.run(page, options=AXE_OPTIONS)
+    """Run axe-core on the loaded page; one readable line per violating node.
+
+    A test that clicks a link and checks at once may catch the page between two documents
+    (axe then finds no ``documentElement``): it waits for the new document and runs again.
+    """
+    for attempt in range(3):
+        page.wait_for_load_state("load")
+        try:
+            results = _axe.run(page, options=AXE_OPTIONS)
+            break
+        except PlaywrightError as error:
+            navigating = "documentElement" in str(error) or "context was destroyed" in str(error)
+            if not navigating or attempt == 2:
+                raise
     lines = []
     for violation in results.response["violations"]:
         for node in violation["nodes"]:

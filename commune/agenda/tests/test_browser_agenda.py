@@ -61,7 +61,8 @@ def test_an_association_publishes_a_weekly_activity_through_moderation(
     moderator = open_page(browser, live_server, demo.staff_email("agenda", "pully"))
     moderator.goto("/pully/agenda/queue/")
     axe(moderator)
-    moderator.get_by_role("link", name="Atelier mémoire").click()
+    with moderator.expect_navigation():
+        moderator.get_by_role("link", name="Atelier mémoire").click()
     axe(moderator)
     moderator.get_by_role("button", name="Publier", exact=True).click()
     moderator.wait_for_url("**/agenda/queue/")
@@ -71,13 +72,13 @@ def test_an_association_publishes_a_weekly_activity_through_moderation(
     member.locator(f"li#d{second:%Y%m%d}T1400 summary").click()
     form = member.locator(f"li#d{second:%Y%m%d}T1400 form")
     form.locator("[name=new_date]").fill((second + dt.timedelta(days=1)).isoformat())
-    form.get_by_role("button").click()
-    member.wait_for_load_state()
+    with member.expect_navigation():
+        form.get_by_role("button").click()
     member.locator(f"li#d{third:%Y%m%d}T1400 summary").click()
     form = member.locator(f"li#d{third:%Y%m%d}T1400 form")
     form.locator("[name=cancelled]").check()
-    form.get_by_role("button").click()
-    member.wait_for_load_state()
+    with member.expect_navigation():
+        form.get_by_role("button").click()
     axe(member)
     with scoping.scope(pully):
         assert DateChange.objects.filter(event=event).count() == 2

@@ -45,8 +45,8 @@ def test_a_senior_without_email_registered_at_the_counter_gets_an_sms(
     member.locator("#id_name").fill("Germaine Pittet")
     member.locator("#id_phone").fill("079 555 12 34")
     member.locator("#id_channel").select_option("counter")
-    member.get_by_role("button", name="Inscrire", exact=True).click()
-    member.wait_for_load_state()
+    with member.expect_navigation():
+        member.get_by_role("button", name="Inscrire", exact=True).click()
     # then: she is told how the confirmation goes, and the provider got the SMS
     assert "La confirmation part par SMS." in member.locator("main").inner_text()
     assert member.get_by_role("cell", name="Germaine Pittet").is_visible()
@@ -64,8 +64,8 @@ def test_a_senior_without_email_registered_at_the_counter_gets_an_sms(
     member.locator("#id_phone").fill("021 555 77 88")
     member.locator("#id_address").fill("Chemin des Roses 3\n1009 Pully")
     member.locator("#id_channel").select_option("phone")
-    member.get_by_role("button", name="Inscrire", exact=True).click()
-    member.wait_for_load_state()
+    with member.expect_navigation():
+        member.get_by_role("button", name="Inscrire", exact=True).click()
     assert (
         "Une lettre de confirmation attend le courrier du jour."
         in member.locator("main").inner_text()

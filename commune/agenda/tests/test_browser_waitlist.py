@@ -77,16 +77,16 @@ def test_a_freed_place_goes_to_the_first_waiting_then_to_the_next_when_the_offer
     for name in ("anne", "bruno", "carla"):
         page = pages[name] = open_page(browser, live_server, people[name].email)
         page.goto(path)
-        page.locator(f"{DATE} form[action$='/register/'] button").click()
-        page.wait_for_load_state()
+        with page.expect_navigation():
+            page.locator(f"{DATE} form[action$='/register/'] button").click()
     assert status("confirmed") in pages["anne"].locator(DATE).inner_text()
     for name in ("bruno", "carla"):
         assert status("waiting") in pages[name].locator(DATE).inner_text()
     axe(pages["carla"])
     # when: Anne cancels from the page
     cancelled_at = timezone.now()
-    pages["anne"].locator(f"{DATE} form[action$='/cancel/'] button").click()
-    pages["anne"].wait_for_load_state()
+    with pages["anne"].expect_navigation():
+        pages["anne"].locator(f"{DATE} form[action$='/cancel/'] button").click()
     # then: Bruno is offered the place and told by e-mail until when it is kept for him
     deadline = cancelled_at + OFFER_TIME
     (mail,) = smtp_server.wait_for(1)
@@ -115,8 +115,8 @@ def test_a_freed_place_goes_to_the_first_waiting_then_to_the_next_when_the_offer
     carla.reload()
     assert kept_until(second_deadline) in carla.locator(DATE).inner_text()
     # and Carla takes it
-    carla.locator(f"{DATE} form[action$='/confirm/'] button").click()
-    carla.wait_for_load_state()
+    with carla.expect_navigation():
+        carla.locator(f"{DATE} form[action$='/confirm/'] button").click()
     assert status("confirmed") in carla.locator(DATE).inner_text()
     axe(carla)
     states = dict(Registration.objects.filter(event=event).values_list("user__email", "status"))

@@ -143,6 +143,7 @@ def test_the_paper_widget_and_digest_pages_pass_axe(browser, live_server, axe, l
         axe(small)
     # the subscription form works without JavaScript and answers in the page's language
     small.goto("/pully/agenda/digest/")
-    small.locator("button[type=submit]").last.click()
+    with small.expect_navigation():
+        small.locator("button[type=submit]").last.click()
     axe(small)
     assert small.locator(".errorlist").count() >= 2

@@ -83,8 +83,8 @@ def test_finance_imports_a_file_and_clears_the_queue(browser, live_server, axe, 
     assert page.locator("section[data-outcome]").count() == 4
     unknown = page.locator('section[data-outcome="unknown"]')
     unknown.get_by_label("Numéro de facture ou référence de paiement").fill(other.number)
-    unknown.get_by_role("button", name="Enregistrer comme paiement de cette facture").click()
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        unknown.get_by_role("button", name="Enregistrer comme paiement de cette facture").click()
     # then the payment is recorded and the entry left the queue
     assert other.number in page.locator(".messages").inner_text()
     assert page.locator("section[data-outcome]").count() == 3

@@ -39,8 +39,8 @@ def test_a_companion_request_from_an_event_is_matched_and_the_organiser_sees_it(
     elise.goto(f"/pully/agenda/activities/{meal.pk}/")
     axe(elise)
     first = elise.locator("ul.dates > li").first
-    first.get_by_role("button", name="S'inscrire").click()
-    elise.wait_for_load_state()
+    with elise.expect_navigation():
+        first.get_by_role("button", name="S'inscrire").click()
     # when: she asks for a companion for that date, from the same page
     first = elise.locator("ul.dates > li").first
     first.get_by_role("link", name="Demander un accompagnement").click()
@@ -60,15 +60,16 @@ def test_a_companion_request_from_an_event_is_matched_and_the_organiser_sees_it(
     # then: Marc, a verified helper nearby, sees it and offers
     marc = open_page(browser, live_server, help_demo.login("voisin", "pully"))
     marc.goto("/pully/help/")
-    marc.get_by_role("link", name="Quelqu'un pour venir au repas avec moi").click()
+    with marc.expect_navigation():
+        marc.get_by_role("link", name="Quelqu'un pour venir au repas avec moi").click()
     axe(marc)
     assert "Repas communautaire" in marc.locator("main").inner_text()
-    marc.locator(f"form[action$='/posts/{post.pk}/answer/'] button").click()
-    marc.wait_for_load_state()
+    with marc.expect_navigation():
+        marc.locator(f"form[action$='/posts/{post.pk}/answer/'] button").click()
     # and Élise accepts him
     elise.reload()
-    elise.get_by_role("button", name="Accepter Marc Aidant").click()
-    elise.wait_for_load_state()
+    with elise.expect_navigation():
+        elise.get_by_role("button", name="Accepter Marc Aidant").click()
     assert "sait que quelqu'un vous accompagne" in elise.locator("main").inner_text()
     axe(elise)
     with scoping.scope(pully):

@@ -43,18 +43,20 @@ def test_a_neighbour_offers_help_on_a_phone_request_and_the_coordinator_matches_
     neighbour = open_page(browser, live_server, help_demo.login("voisin", "pully"))
     neighbour.goto("/pully/help/")
     axe(neighbour)
-    neighbour.get_by_role("link", name="Courses pour Mme Bron").click()
+    with neighbour.expect_navigation():
+        neighbour.get_by_role("link", name="Courses pour Mme Bron").click()
+    assert neighbour.url.endswith(f"/posts/{post.pk}/")
     axe(neighbour)
     body = neighbour.content()
     assert "555 44 44" not in body and "Cerisiers" not in body and "Simone Bron" not in body
     neighbour.locator("#id_note").fill("Je peux passer samedi.")
-    neighbour.locator(f"form[action$='/posts/{post.pk}/answer/'] button").click()
-    neighbour.wait_for_load_state()
+    with neighbour.expect_navigation():
+        neighbour.locator(f"form[action$='/posts/{post.pk}/answer/'] button").click()
     axe(neighbour)
     # then: the coordinator accepts the answer for Mme Bron and sees the request matched
     desk.goto(f"/pully/help/desk/posts/{post.pk}/")
-    desk.locator("form:has(input[name=action][value=accept]) button").click()
-    desk.wait_for_load_state()
+    with desk.expect_navigation():
+        desk.locator("form:has(input[name=action][value=accept]) button").click()
     axe(desk)
     with scoping.scope(pully):
         post.refresh_from_db()
@@ -70,14 +72,15 @@ def test_the_help_pages_pass_axe_in_german_on_a_phone_screen(browser, live_serve
     page.set_viewport_size({"width": 375, "height": 800})
     page.goto("/pully/help/")
     page.locator("#language-select").select_option("de")
-    page.locator("form.language-switcher button[type=submit]").click()
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.locator("form.language-switcher button[type=submit]").click()
     assert page.locator("html").get_attribute("lang").startswith("de")
     for path in ("/pully/help/", "/pully/help/new/"):
         page.goto(path)
         axe(page)
     page.goto("/pully/help/")
-    page.get_by_role("link", name="Courses du mardi matin").click()
+    with page.expect_navigation():
+        page.get_by_role("link", name="Courses du mardi matin").click()
     axe(page)
     no_screen = open_page(browser, live_server, help_demo.login("nouveau", "pully"))
     no_screen.goto("/pully/help/")

@@ -86,14 +86,14 @@ def test_public_observatory_works_without_javascript_and_is_accessible(
     page.goto("/pully/mobility/open/")
     # when: the visitor picks the other week in the list
     page.select_option("#id_period", "2026-01-05")
-    page.locator("#observatory-filters button[type=submit]").click()
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.locator("#observatory-filters button[type=submit]").click()
     # then: that week's tables, every site
     assert "period=2026-01-05" in page.url
     rows = page.locator("#sites-title ~ .table-scroll tbody tr")
     assert rows.count() == 8
     # and: a link leads to the next period, without JavaScript
-    page.get_by_role("link", name="Période suivante").click()
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.get_by_role("link", name="Période suivante").click()
     assert "period=2026-01-12" in page.url
     nojs.close()

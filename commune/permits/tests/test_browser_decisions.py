@@ -91,8 +91,8 @@ def test_a_grant_with_open_reviews_needs_a_reason_and_tells_the_services(
     assert "Ces services n'ont pas encore répondu" in officer.locator("main").inner_text()
     form = officer.locator("#decision-title ~ form").first
     form.locator("input[name=decision][value=grant]").check()
-    form.locator("button[type=submit]").click()
-    officer.wait_for_load_state()
+    with officer.expect_navigation():
+        form.locator("button[type=submit]").click()
     axe(officer)
 
     # then: the page says why in French, and nothing changed
@@ -111,8 +111,8 @@ def test_a_grant_with_open_reviews_needs_a_reason_and_tells_the_services(
     form = officer.locator("#decision-title ~ form").first
     form.locator("input[name=decision][value=grant]").check()
     form.locator("textarea[name=override_reason]").fill(REASON)
-    form.locator("button[type=submit]").click()
-    officer.wait_for_load_state()
+    with officer.expect_navigation():
+        form.locator("button[type=submit]").click()
     axe(officer)
 
     # then: granted; the open reviews are closed, the history keeps the reason
@@ -150,8 +150,8 @@ def test_a_complement_past_its_deadline_is_closed_as_abandoned(
     officer = open_page(browser, live_server, OFFICER)
     officer.goto(f"/pully/permits/staff/{permit.pk}/")
     officer.locator("#complement-title + form textarea").fill("Joindre le plan de signalisation.")
-    officer.locator("#complement-title + form button[type=submit]").click()
-    officer.wait_for_load_state()
+    with officer.expect_navigation():
+        officer.locator("#complement-title + form button[type=submit]").click()
     axe(officer)
     with scoping.scope(pully):
         due = ComplementRequest.objects.get(permit=permit).due_date
@@ -182,8 +182,8 @@ def test_a_complement_past_its_deadline_is_closed_as_abandoned(
     # when: the officer closes it with a reason
     reason = "Le plan de signalisation n'a pas été fourni dans le délai."
     abandon.locator("textarea").fill(reason)
-    abandon.locator("button[type=submit]").click()
-    officer.wait_for_load_state()
+    with officer.expect_navigation():
+        abandon.locator("button[type=submit]").click()
     axe(officer)
 
     # then: the file is closed; the applicant reads the reason on their page
@@ -212,8 +212,8 @@ def test_an_early_start_of_the_works_is_refused(browser, live_server, axe, pully
     assert applicant.locator(".messages").count() == 0
 
     # when: the applicant declares the start today
-    applicant.locator("form[action$='/works/start/'] button[type=submit]").click()
-    applicant.wait_for_load_state()
+    with applicant.expect_navigation():
+        applicant.locator("form[action$='/works/start/'] button[type=submit]").click()
     axe(applicant)
 
     # then: a French error says from when the works may start; nothing is recorded

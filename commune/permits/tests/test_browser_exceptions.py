@@ -131,7 +131,8 @@ def test_a_conflict_is_flagged_to_the_officer_with_its_map(browser, live_server,
     axe(officer)
     assert officer.get_by_role("link", name=permit.reference).count() == 1
     # and: the workspace's map and statistics list both files
-    officer.locator("a[href='/pully/permits/staff/map/']").click()
+    with officer.expect_navigation():
+        officer.locator("a[href='/pully/permits/staff/map/']").click()
     axe(officer)
     files = officer.locator("main table").inner_text()
     assert permit.reference in files and other.reference in files
@@ -172,8 +173,8 @@ def test_a_complement_request_pauses_the_clocks(browser, live_server, axe, pully
     officer = open_page(browser, live_server, demo.staff_email("permis", "pully"))
     officer.goto(f"/pully/permits/staff/{permit.pk}/")
     officer.locator("#complement-title + form textarea").fill("Joindre le plan de signalisation.")
-    officer.locator("#complement-title + form button[type=submit]").click()
-    officer.wait_for_load_state()
+    with officer.expect_navigation():
+        officer.locator("#complement-title + form button[type=submit]").click()
     axe(officer)
 
     # then: the applicant sees the clock paused, the due date unchanged
@@ -188,8 +189,8 @@ def test_a_complement_request_pauses_the_clocks(browser, live_server, axe, pully
     answered = asked + dt.timedelta(days=7)
     time_machine.move_to(timezone.make_aware(dt.datetime.combine(answered, dt.time(12))))
     applicant.locator("#complement-title ~ form textarea").fill("Plan joint.")
-    applicant.locator("#complement-title ~ form button[type=submit]").click()
-    applicant.wait_for_load_state()
+    with applicant.expect_navigation():
+        applicant.locator("#complement-title ~ form button[type=submit]").click()
     axe(applicant)
 
     # then: the clock runs again and the due date moved by the working days paused

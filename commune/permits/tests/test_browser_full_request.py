@@ -104,8 +104,8 @@ def test_a_request_goes_from_the_drawn_area_to_the_closed_file(
     # and: the officer grants
     officer.goto(f"/pully/permits/staff/{permit.pk}/")
     officer.locator("input[name=decision][value=grant]").check()
-    officer.locator("#decision-title + form button[type=submit]").click()
-    officer.wait_for_load_state()
+    with officer.expect_navigation():
+        officer.locator("#decision-title + form button[type=submit]").click()
     axe(officer)
     permit.refresh_from_db()
     assert permit.status == PermitRequest.Status.GRANTED
@@ -134,17 +134,17 @@ def test_a_request_goes_from_the_drawn_area_to_the_closed_file(
     log_in(applicant, APPLICANT)
     log_in(roads, demo.staff_email("routes", "pully"))
     applicant.goto(f"/pully/permits/{permit.pk}/")
-    applicant.locator("form[action$='/works/start/'] button").click()
-    applicant.wait_for_load_state()
+    with applicant.expect_navigation():
+        applicant.locator("form[action$='/works/start/'] button").click()
     axe(applicant)
-    applicant.locator("form[action$='/works/end/'] button").click()
-    applicant.wait_for_load_state()
+    with applicant.expect_navigation():
+        applicant.locator("form[action$='/works/end/'] button").click()
     axe(applicant)
     applicant.locator("form[action$='/works/reinstated/'] input[type=file]").set_input_files(
         {"name": "chaussee.png", "mimeType": "image/png", "buffer": PNG}
     )
-    applicant.locator("form[action$='/works/reinstated/'] button").click()
-    applicant.wait_for_load_state()
+    with applicant.expect_navigation():
+        applicant.locator("form[action$='/works/reinstated/'] button").click()
     axe(applicant)
     permit.refresh_from_db()
     assert permit.status == PermitRequest.Status.REINSTATED
@@ -153,8 +153,8 @@ def test_a_request_goes_from_the_drawn_area_to_the_closed_file(
     roads.goto(f"/pully/permits/staff/{permit.pk}/")
     axe(roads)
     roads.locator("#inspection-title + form input[value=accepted]").check()
-    roads.locator("#inspection-title + form button[type=submit]").click()
-    roads.wait_for_load_state()
+    with roads.expect_navigation():
+        roads.locator("#inspection-title + form button[type=submit]").click()
     axe(roads)
 
     # then: the file is closed, and the applicant sees it

@@ -149,8 +149,8 @@ def test_an_emergency_is_on_the_public_map_at_once(browser, live_server, axe, pu
     # and: the applicant declares the start of the works before the decision
     emergency = applicant.locator("section[aria-labelledby=emergency-title]")
     assert "À régulariser d'ici au" in applicant.locator("main").inner_text()
-    emergency.get_by_role("button", name="Annoncer le début des travaux").click()
-    applicant.wait_for_load_state()
+    with applicant.expect_navigation():
+        emergency.get_by_role("button", name="Annoncer le début des travaux").click()
     axe(applicant)
     with scoping.scope(pully):
         permit.refresh_from_db()
@@ -192,8 +192,8 @@ def test_defects_are_repaired_and_the_deposit_refund_proposed_at_the_guarantee_e
     form.locator("input[value=defects]").check()
     form.locator("textarea[name=notes]").fill("Joint ouvert devant le n° 12")
     form.locator("input[name=fix_by]").fill(fix_by.isoformat())
-    form.locator("button[type=submit]").click()
-    roads.wait_for_load_state()
+    with roads.expect_navigation():
+        form.locator("button[type=submit]").click()
     axe(roads)
     with scoping.scope(pully):
         permit.refresh_from_db()
@@ -208,16 +208,16 @@ def test_defects_are_repaired_and_the_deposit_refund_proposed_at_the_guarantee_e
     applicant.locator("form[action$='/works/reinstated/'] input[type=file]").set_input_files(
         {"name": "joint.png", "mimeType": "image/png", "buffer": PNG}
     )
-    applicant.locator("form[action$='/works/reinstated/'] button").click()
-    applicant.wait_for_load_state()
+    with applicant.expect_navigation():
+        applicant.locator("form[action$='/works/reinstated/'] button").click()
     axe(applicant)
 
     # when: the roads service inspects again and accepts
     roads.goto(f"/pully/permits/staff/{permit.pk}/")
     form = roads.locator("#inspection-title + form")
     form.locator("input[value=accepted]").check()
-    form.locator("button[type=submit]").click()
-    roads.wait_for_load_state()
+    with roads.expect_navigation():
+        form.locator("button[type=submit]").click()
     axe(roads)
     with scoping.scope(pully):
         permit.refresh_from_db()

@@ -85,8 +85,8 @@ def test_a_trench_survives_an_error_is_checked_then_submitted_with_its_plan(
     page.locator("#id_attachments").set_input_files(
         {"name": "plan-fouille.pdf", "mimeType": "application/pdf", "buffer": PDF}
     )
-    page.get_by_role("button", name="Déposer la demande").click()
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.get_by_role("button", name="Déposer la demande").click()
 
     # then: the error summary is at the top, focused, and links to the description
     summary = page.locator("[data-error-summary]")
