@@ -7,6 +7,7 @@ from .views import (
     deemed,
     following,
     overview,
+    request_form,
     staff,
     staff_category,
 )
@@ -15,10 +16,10 @@ app_name = "permits"
 
 urlpatterns = [
     path("", applicant.permit_mine, name="mine"),
-    path("new/", applicant.permit_new, name="new"),
-    path("addresses/", applicant.address_suggestions, name="addresses"),
+    path("new/", request_form.permit_new, name="new"),
+    path("addresses/", request_form.address_suggestions, name="addresses"),
     path("<id:permit_id>/", applicant.permit_detail, name="detail"),
-    path("<id:permit_id>/edit/", applicant.permit_edit, name="edit"),
+    path("<id:permit_id>/edit/", request_form.permit_edit, name="edit"),
     path("<id:permit_id>/submit/", applicant.permit_submit, name="submit"),
     path("<id:permit_id>/withdraw/", applicant.permit_withdraw, name="withdraw"),
     path("<id:permit_id>/follow/", following.permit_follow, name="follow"),
