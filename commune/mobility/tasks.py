@@ -11,6 +11,7 @@ from commune.tenants import scoping
 from commune.tenants.models import Municipality
 
 from .services.exports import readings_export
+from .services.feeds import feeds_pull_due
 from .services.opendata import opendata_publish
 from .services.recovery import imports_recover
 from .services.uploads import uploads_clean
@@ -72,3 +73,16 @@ def imports_recover_at_start() -> int:
 def uploads_clean_all() -> int:
     """Remove the data files sent to the import page and left alone (services/uploads.py)."""
     return uploads_clean(now=timezone.now())
+
+
+@every(dt.timedelta(minutes=10))
+@task()
+def feeds_pull_all() -> int:
+    """Pull the vendor feeds that are due in every town with the observatory
+    (services/feeds.py); returns how many were pulled."""
+    pulled = 0
+    for town in Municipality.objects.filter(is_active=True):
+        if town.has_module("mobility"):
+            with scoping.scope(town):
+                pulled += len(feeds_pull_due(municipality=town, now=timezone.now()))
+    return pulled

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import evaluations, imports, observatory, opendata, timetable
+from .views import evaluations, feeds, imports, observatory, opendata, timetable
 
 app_name = "mobility"
 
@@ -14,6 +14,12 @@ urlpatterns = [
         imports.upload_preview,
         name="upload-preview",
     ),
+    path("imports/feeds/", feeds.feed_list, name="feed-list"),
+    path("imports/feeds/new/", feeds.feed_create, name="feed-create"),
+    path("imports/feeds/<id:feed_id>/", feeds.feed_edit, name="feed-edit"),
+    path("imports/feeds/<id:feed_id>/pull/", feeds.feed_pull, name="feed-pull"),
+    path("imports/feeds/<id:feed_id>/active/", feeds.feed_active, name="feed-active"),
+    path("imports/feeds/<id:feed_id>/delete/", feeds.feed_delete, name="feed-delete"),
     path("departures/", timetable.departures, name="departures"),
     path("", observatory.observatory_page, name="observatory"),
     path("export.csv", observatory.export_csv, name="export-csv"),

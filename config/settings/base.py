@@ -303,6 +303,11 @@ IMPORT_UPLOAD_MAX_BYTES = int(os.environ.get("IMPORT_UPLOAD_MAX_BYTES", str(5 * 
 IMPORT_UPLOAD_QUOTA_BYTES = int(os.environ.get("IMPORT_UPLOAD_QUOTA_BYTES", str(10 * 1024**3)))
 IMPORT_UPLOAD_CHUNK_BYTES = 8 * 1024 * 1024
 IMPORT_UPLOAD_ABANDONED_HOURS = int(os.environ.get("IMPORT_UPLOAD_ABANDONED_HOURS", "24"))
+# Vendor feeds (mobility/services/feed_fetch.py): hosts whose internal addresses (and plain http)
+# a town's feed may reach, e.g. a vendor's server on the town's own network; empty: only public
+# https servers. The connect and read timeout of a pull, in seconds.
+MOBILITY_FEED_ALLOWED_HOSTS = env_list("MOBILITY_FEED_ALLOWED_HOSTS")
+MOBILITY_FEED_TIMEOUT_SECONDS = float(os.environ.get("MOBILITY_FEED_TIMEOUT_SECONDS", "30"))
 # Real-time sensors: the MQTT broker (mqtt://user:pass@host:1883, mqtts:// for TLS) and the
 # subscriber's fixed client id, which names its persistent session on the broker.
 MQTT_URL = os.environ.get("MQTT_URL", "")

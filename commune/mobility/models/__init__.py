@@ -5,6 +5,7 @@ The bulk data (counts, network aggregates, timetables) lives as Parquet in the w
 (`warehouse/`); only real-time sensor readings and bookkeeping are rows in the database.
 """
 
+from .feeds import VendorFeed
 from .jobs import BackgroundJob, DataImport, Evaluation, _import_upload_to
 from .publication import MobilitySettings, Publication, PublicationQuerySet
 from .sensors import QuarantinedMessage, ReadingsExport, Sensor, SensorReading
@@ -22,5 +23,6 @@ __all__ = [
     "ReadingsExport",
     "Sensor",
     "SensorReading",
+    "VendorFeed",
     "_import_upload_to",
 ]

@@ -3,7 +3,7 @@ import datetime
 import factory
 from django.contrib.gis.geos import Point
 
-from commune.mobility.models import DataImport, Evaluation, PendingUpload, Sensor
+from commune.mobility.models import DataImport, Evaluation, PendingUpload, Sensor, VendorFeed
 from commune.tenants.scoping import current_municipality, scope
 from commune.tenants.tests.factories import MunicipalityFactory
 
@@ -89,3 +89,12 @@ class PendingUploadFactory(TenantFactory):
     name = "comptages.csv"
     kind = DataImport.Kind.COUNTS
     size = 10
+
+
+class VendorFeedFactory(TenantFactory):
+    class Meta:
+        model = VendorFeed
+
+    municipality = factory.SubFactory(MunicipalityFactory)
+    name = factory.Sequence(lambda n: f"Flux {n}")
+    url = "https://export.example.ch/counts.csv"

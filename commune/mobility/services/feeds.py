@@ -1,0 +1,228 @@
+"""Vendor feeds: a town's scheduled pulls from a counter vendor's HTTP export. A pulled file
+goes through the same path as an upload (import_create, then import_job: quarantine, atomic
+swap, re-import idempotency); a file identical to the last one pulled imports nothing."""
+
+from __future__ import annotations
+
+import base64
+import datetime as dt
+import logging
+import shutil
+import uuid
+from pathlib import Path, PurePosixPath
+from urllib.parse import urlsplit
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+from django_tasks import task
+
+from commune.accounts.models import Membership, Role
+from commune.core import audit
+from commune.core.mail import mail_send
+from commune.tenants import scoping
+from commune.tenants.links import absolute_url
+from commune.tenants.models import Municipality
+
+from ..models import VendorFeed
+from .feed_fetch import FetchFailed, fetch
+from .imports import import_create, import_job
+
+logger = logging.getLogger("commune.mobility.feeds")
+Outcome = VendorFeed.Outcome
+
+#: After this many failed pulls in a row, the town's analysts get one e-mail.
+FAILURES_BEFORE_MAIL = 3
+#: A "pull now" the worker never took (a worker that died) may be asked again after this.
+PULL_REQUEST_STALE = dt.timedelta(hours=1)
+#: What the trail keeps of a feed: never its password or token.
+AUDITED = ("name", "url", "auth", "username", "every_hours", "kind", "time_zone", "is_active")
+
+
+def _audited(feed: VendorFeed) -> dict:
+    return {name: getattr(feed, name) for name in AUDITED} | {"options": feed.options}
+
+
+@transaction.atomic
+def feed_save(*, feed: VendorFeed, actor, secret: str = "") -> VendorFeed:
+    """Create or change a feed. An empty `secret` keeps the stored password or token; a feed
+    without authentication keeps none. A new feed is pulled at the worker's next round."""
+    if secret:
+        feed.secret = secret
+    if feed.auth == VendorFeed.Auth.NONE:
+        feed.username, feed.secret = "", ""
+    if feed.next_pull_at is None or feed._state.adding:
+        feed.next_pull_at = timezone.now()
+    action = "feed_created" if feed._state.adding else "feed_changed"
+    feed.save()
+    audit.record(actor=actor, obj=feed, action=action, after=_audited(feed))
+    return feed
+
+
+def feed_set_active(*, feed: VendorFeed, actor, active: bool) -> VendorFeed:
+    """Stop pulling a feed (kept with its history), or pull it again from the next round."""
+    feed.is_active = active
+    if active:
+        feed.next_pull_at = timezone.now()
+    feed.save(update_fields=["is_active", "next_pull_at", "updated_at"])
+    audit.record(actor=actor, obj=feed, action="feed_activated" if active else "feed_deactivated")
+    return feed
+
+
+def feed_delete(*, feed: VendorFeed, actor) -> None:
+    audit.record(actor=actor, obj=feed, action="feed_deleted", before=_audited(feed))
+    feed.delete()
+
+
+def feed_pull_request(*, feed: VendorFeed, now: dt.datetime | None = None) -> bool:
+    """ "Pull now": one job for the feed, however often the button is pressed while it waits.
+    Returns whether a job was enqueued."""
+    now = now or timezone.now()
+    waiting = Q(pull_requested_at__isnull=True) | Q(pull_requested_at__lt=now - PULL_REQUEST_STALE)
+    claimed = VendorFeed.objects.filter(waiting, pk=feed.pk).update(pull_requested_at=now)
+    if claimed:
+        town_id, feed_id = feed.municipality_id, feed.pk
+        transaction.on_commit(
+            lambda: feed_pull_job.enqueue(municipality_id=town_id, feed_id=feed_id)
+        )
+    return bool(claimed)
+
+
+@task()
+def feed_pull_job(*, municipality_id: int, feed_id: int) -> str:
+    """The job of feed_pull_request(): pull the feed now, in its town."""
+    town = Municipality.objects.get(pk=municipality_id)
+    with scoping.scope(town):
+        feed = VendorFeed.objects.filter(pk=feed_id).first()
+        if feed is None:
+            return "gone"
+        try:
+            return feed_pull(feed=feed, now=timezone.now()).last_outcome
+        finally:
+            VendorFeed.objects.filter(pk=feed_id).update(pull_requested_at=None)
+
+
+def feeds_pull_due(*, municipality: Municipality, now: dt.datetime) -> list[VendorFeed]:
+    """Pull every active feed of the town whose time has come. Each is claimed by moving its
+    next pull first (compare and set), so two workers never pull the same feed twice."""
+    pulled = []
+    due = VendorFeed.objects.filter(
+        municipality=municipality, is_active=True, next_pull_at__lte=now
+    )
+    for feed in due:
+        claimed = VendorFeed.objects.filter(pk=feed.pk, next_pull_at=feed.next_pull_at).update(
+            next_pull_at=now + dt.timedelta(hours=feed.every_hours)
+        )
+        if claimed:
+            feed.refresh_from_db()
+            pulled.append(feed_pull(feed=feed, now=now))
+    return pulled
+
+
+def _headers(feed: VendorFeed) -> dict[str, str]:
+    if feed.auth == VendorFeed.Auth.BASIC:
+        pair = f"{feed.username}:{feed.secret}".encode()
+        return {"Authorization": "Basic " + base64.b64encode(pair).decode("ascii")}
+    if feed.auth == VendorFeed.Auth.BEARER:
+        return {"Authorization": f"Bearer {feed.secret}"}
+    return {}
+
+
+def _file_name(feed: VendorFeed) -> str:
+    name = PurePosixPath(urlsplit(feed.url).path).name
+    name = "".join(c for c in name if c.isalnum() or c in "._-")[:100]
+    return name or f"feed-{feed.pk}.csv"
+
+
+def feed_pull(*, feed: VendorFeed, now: dt.datetime) -> VendorFeed:
+    """Download the feed's file into the imports' folder and import it, unless it is the file
+    pulled last time; record how it went."""
+    relative = f"mobility/imports/{feed.municipality_id}/{uuid.uuid4().hex}/{_file_name(feed)}"
+    path = Path(settings.MEDIA_ROOT) / relative
+    path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        fetched = fetch(
+            url=feed.url,
+            headers=_headers(feed),
+            path=path,
+            max_bytes=settings.IMPORT_UPLOAD_MAX_BYTES,
+        )
+    except FetchFailed as exc:
+        shutil.rmtree(path.parent, ignore_errors=True)
+        return _failed(feed, now, exc)
+    if fetched.sha256 == feed.last_sha256:
+        shutil.rmtree(path.parent, ignore_errors=True)
+        return _succeeded(feed, now, Outcome.UNCHANGED)
+    with transaction.atomic():
+        data_import = import_create(
+            municipality=feed.municipality,
+            kind=feed.kind,
+            source_name=path.name,
+            time_zone=feed.time_zone,
+            options=feed.options,
+        )
+        data_import.file.name = relative
+        data_import.save(update_fields=["file", "updated_at"])
+        feed.last_sha256, feed.last_import = fetched.sha256, data_import
+        _succeeded(feed, now, Outcome.OK)
+        town_id, import_id = data_import.municipality_id, data_import.pk
+        transaction.on_commit(
+            lambda: import_job.enqueue(municipality_id=town_id, import_id=import_id)
+        )
+    return feed
+
+
+def _succeeded(feed: VendorFeed, now: dt.datetime, outcome: str) -> VendorFeed:
+    feed.last_pull_at, feed.last_outcome = now, outcome
+    feed.last_error_key, feed.last_error_params, feed.consecutive_failures = "", {}, 0
+    _save_outcome(feed)
+    logger.info("feed pulled", extra={"feed": feed.pk, "outcome": outcome})
+    return feed
+
+
+def _failed(feed: VendorFeed, now: dt.datetime, exc: FetchFailed) -> VendorFeed:
+    feed.last_pull_at, feed.last_outcome = now, Outcome.FAILED
+    feed.last_error_key, feed.last_error_params = exc.key, exc.params
+    feed.consecutive_failures += 1
+    _save_outcome(feed)
+    # the key only: never the URL (it may carry a token) nor the credentials
+    logger.warning("feed pull failed", extra={"feed": feed.pk, "reason": exc.key})
+    if feed.consecutive_failures == FAILURES_BEFORE_MAIL:
+        _mail_analysts(feed)
+    return feed
+
+
+def _save_outcome(feed: VendorFeed) -> None:
+    feed.save(
+        update_fields=[
+            "last_pull_at",
+            "last_outcome",
+            "last_error_key",
+            "last_error_params",
+            "consecutive_failures",
+            "last_sha256",
+            "last_import",
+            "updated_at",
+        ]
+    )
+
+
+def _mail_analysts(feed: VendorFeed) -> int:
+    """One e-mail to the town's mobility analysts when a feed has failed three times in a
+    row (not one per pull after that)."""
+    town = feed.municipality
+    members = Membership.objects.filter(
+        municipality=town, role=Role.MOBILITY_ANALYST
+    ).select_related("user")
+    url = absolute_url(reverse("mobility:feed-list", kwargs={"town": town.slug}), municipality=town)
+    sent = 0
+    for person in {m.user for m in members if m.user.is_active}:
+        sent += mail_send(
+            to=person.email,
+            template="mobility_feed_failing",
+            context={"feed": feed, "town": town, "url": url, "recipient": person},
+            language=person.language or town.default_language,
+        )
+    return sent
