@@ -19,6 +19,7 @@ FAILURES = {
     "feed.address": _("The address %(host)s leads to an internal network: it is refused."),
     "feed.dns": _("The server %(host)s could not be found."),
     "feed.unreachable": _("The server %(host)s did not accept the connection."),
+    "feed.tls": _("The certificate of %(host)s could not be verified."),
     "feed.timeout": _("The server %(host)s did not answer within %(seconds)s seconds."),
     "feed.auth": _("The server refused the credentials (HTTP %(status)s)."),
     "feed.http": _("The server answered with an error (HTTP %(status)s)."),

@@ -194,6 +194,9 @@ def fetch(*, url: str, headers: dict[str, str], path: Path, max_bytes: int) -> F
     except TimeoutError:
         path.unlink(missing_ok=True)
         raise FetchFailed("feed.timeout", host=host, seconds=timeout) from None
+    except ssl.SSLCertVerificationError:
+        path.unlink(missing_ok=True)
+        raise FetchFailed("feed.tls", host=host) from None
     except (http.client.HTTPException, ConnectionResetError):
         path.unlink(missing_ok=True)
         raise FetchFailed("feed.broken") from None

@@ -117,7 +117,13 @@ def feeds_pull_due(*, municipality: Municipality, now: dt.datetime) -> list[Vend
         )
         if claimed:
             feed.refresh_from_db()
-            pulled.append(feed_pull(feed=feed, now=now))
+            try:
+                pulled.append(feed_pull(feed=feed, now=now))
+            except Exception as exc:  # one feed's bug never stops the others' pulls
+                # the exception's type only: its text could quote the URL
+                logger.error(
+                    "feed pull crashed", extra={"feed": feed.pk, "error": type(exc).__name__}
+                )
     return pulled
 
 

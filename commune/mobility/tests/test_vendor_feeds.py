@@ -15,6 +15,7 @@ from django.utils import translation
 
 from commune.accounts.models import Membership, Role
 from commune.accounts.tests.factories import UserFactory
+from commune.core.tests.deployment import self_signed_certificate
 from commune.mobility.models import DataImport, VendorFeed
 from commune.mobility.services import feeds
 from commune.mobility.tasks import feeds_pull_all
@@ -305,3 +306,29 @@ def test_plain_http_is_refused_unless_the_host_is_allowed(db, town_a, settings, 
     # then
     assert reload(feed).last_error_key == "feed.scheme"
     assert vendor.requests == []
+
+
+@pytest.mark.parametrize("trusted", [True, False])
+def test_an_https_feed_is_pulled_only_with_a_certificate_that_verifies(
+    db, town_a, settings, monkeypatch, tmp_path, trusted
+):
+    # given a vendor on https with its own certificate for localhost, trusted or not
+    cert, key = self_signed_certificate(tmp_path)
+    settings.MOBILITY_FEED_ALLOWED_HOSTS = ["localhost"]
+    if trusted:
+        monkeypatch.setenv("SSL_CERT_FILE", str(cert))
+    else:
+        monkeypatch.setenv("SSL_CERT_FILE", str(tmp_path / "no-such-bundle.pem"))
+    with VendorServer(user=USER, password=PASSWORD, tls=(cert, key)) as server:
+        server.body = MARCH_17
+        feed = make_feed(town_a, server.url(host="localhost"))
+        # when
+        with scope(town_a):
+            feeds.feed_pull(feed=feed, now=T0)
+    # then
+    feed = reload(feed)
+    if trusted:
+        assert (feed.last_outcome, len(server.requests)) == ("ok", 1)
+    else:
+        assert (feed.last_outcome, feed.last_error_key) == ("failed", "feed.tls")
+        assert server.requests == []

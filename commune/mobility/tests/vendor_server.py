@@ -5,13 +5,16 @@ send too much or redirect; `requests` lists what it received."""
 from __future__ import annotations
 
 import base64
+import ssl
 import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 
 class VendorServer:
-    def __init__(self, *, user: str = "", password: str = "", token: str = "") -> None:
+    def __init__(
+        self, *, user: str = "", password: str = "", token: str = "", tls: tuple | None = None
+    ) -> None:
         self.body = b""
         self.user, self.password, self.token = user, password, token
         self.status = 200  # anything else: that status, no file
@@ -32,10 +35,16 @@ class VendorServer:
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
         self._server.daemon_threads = True
         self.port = self._server.server_address[1]
+        self.scheme = "http"
+        if tls is not None:  # (certificate, key)
+            context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+            context.load_cert_chain(*tls)
+            self._server.socket = context.wrap_socket(self._server.socket, server_side=True)
+            self.scheme = "https"
         self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
 
     def url(self, path: str = "/export/comptages.csv", host: str = "127.0.0.1") -> str:
-        return f"http://{host}:{self.port}{path}"
+        return f"{self.scheme}://{host}:{self.port}{path}"
 
     def _authorised(self, handler) -> bool:
         given = handler.headers.get("Authorization", "")
