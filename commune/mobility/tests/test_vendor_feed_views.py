@@ -4,12 +4,17 @@ another town's feed is a 404."""
 
 from __future__ import annotations
 
+import logging
+
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from commune.accounts.models import Membership, Role
 from commune.accounts.tests.factories import UserFactory
+from commune.core.models import AuditEntry
 from commune.mobility.models import VendorFeed
+from commune.mobility.services.feeds import feed_pull
 from commune.tenants.scoping import scope
 
 from .factories import VendorFeedFactory
@@ -190,3 +195,23 @@ def test_only_mobility_analysts_reach_the_feeds(staff_client, town_a):
 def test_the_imports_page_leads_to_the_feeds(analyst, town_a):
     page = analyst.get(reverse("mobility:import-list", kwargs={"town": town_a.slug}))
     assert url("feed-list", town_a) in page.content.decode()
+
+
+def test_the_password_is_neither_in_the_trail_nor_in_the_logs(analyst, town_a, settings, caplog):
+    # given a feed added from the form, then pulled from a vendor that refuses it
+    settings.MOBILITY_FEED_ALLOWED_HOSTS = ["127.0.0.1"]
+    caplog.set_level(logging.DEBUG)
+    with VendorServer(user="pully", password="another") as server:
+        analyst.post(url("feed-create", town_a), form_data(url=server.url()))
+        [feed] = feeds_of(town_a)
+        # when
+        with scope(town_a):
+            feed_pull(feed=feed, now=timezone.now())
+    # then
+    assert feeds_of(town_a)[0].last_error_key == "feed.auth"
+    with scope(town_a):
+        trail = list(AuditEntry.objects.filter(municipality=town_a).values())
+    assert any(entry["action"] == "feed_created" for entry in trail)
+    assert PASSWORD not in str(trail)
+    assert PASSWORD not in caplog.text
+    assert "feed pull failed" in caplog.text
