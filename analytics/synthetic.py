@@ -176,6 +176,33 @@ def counts_frame(spec: CountsSpec) -> pd.DataFrame:
 # --- zones, presence and origin-destination trips ---------------------------------------------
 
 
+#: Neighbourhoods of the demo towns (Pully, Lutry and their edges), LV95, placed in the demo's
+#: own frame (analytics' demo sites): a zone whose square holds one is named after it.
+PLACES = (
+    ("Centre – Prieuré", 2_541_050, 1_151_300),
+    ("Port", 2_540_900, 1_150_500),
+    ("Chamblandes", 2_540_100, 1_150_700),
+    ("Rennier", 2_540_200, 1_151_500),
+    ("Rosiaz", 2_540_000, 1_152_400),
+    ("Pully-Nord", 2_541_000, 1_152_300),
+    ("Les Désertes", 2_541_800, 1_152_500),
+    ("Monts-de-Pully", 2_541_000, 1_153_400),
+    ("La Vuachère", 2_539_300, 1_151_400),
+    ("Vallon de la Paudèze", 2_542_300, 1_151_500),
+    ("La Perraudettaz", 2_542_000, 1_150_500),
+    ("Paudex", 2_542_900, 1_150_500),
+    ("Corsy", 2_543_200, 1_151_300),
+    ("Lutry – Bourg", 2_543_850, 1_150_550),
+    ("Crochet", 2_544_300, 1_151_400),
+    ("La Conversion", 2_543_100, 1_152_200),
+    ("La Croix-sur-Lutry", 2_544_300, 1_152_300),
+    ("Le Châtelard", 2_545_000, 1_152_300),
+    ("Savuit", 2_545_000, 1_151_600),
+    ("Bossière", 2_545_100, 1_150_300),
+)
+COMPASS = ("Est", "Nord-Est", "Nord", "Nord-Ouest", "Ouest", "Sud-Ouest", "Sud", "Sud-Est")
+
+
 @dataclass
 class ZonesSpec:
     n_zones: int = 25
@@ -185,6 +212,31 @@ class ZonesSpec:
 
     def ids(self) -> list[str]:
         return [f"Z{i:03d}" for i in range(self.n_zones)]
+
+    def names(self) -> list[str]:
+        """Each zone's name: the neighbourhood of PLACES in its square (the nearest to its
+        centre when several), else its direction from the centre and its ring ("Secteur
+        Nord 2"); never its id."""
+        half, names, seen = self.size_m / 2, [], {}
+        for e, n in self.centroids():
+            inside = [
+                (math.hypot(pe - e, pn - n), name)
+                for name, pe, pn in PLACES
+                if -half <= pe - e < half and -half <= pn - n < half
+            ]
+            name = min(inside)[1] if inside else self._sector(e, n)
+            # a sector seen at the same ring in another cell: "Secteur Ouest 3 b"
+            seen[name] = seen.get(name, 0) + 1
+            names.append(name if seen[name] == 1 else f"{name} {_letter(seen[name])}")
+        return names
+
+    def _sector(self, e: float, n: float) -> str:
+        i, j = round((e - self.centre[0]) / self.size_m), round((n - self.centre[1]) / self.size_m)
+        if i == j == 0:
+            return "Centre"
+        direction = COMPASS[round(math.atan2(j, i) / (math.pi / 4)) % 8]
+        ring = max(abs(i), abs(j))
+        return f"Secteur {direction}" + (f" {ring}" if ring > 1 else "")
 
     def centroids(self) -> np.ndarray:
         """LV95 centres of a square grid spiralling out from ``centre`` (nearest first)."""
@@ -200,7 +252,7 @@ class ZonesSpec:
         """The zones as a GeoJSON FeatureCollection of WGS84 polygons (RFC 7946)."""
         half = self.size_m / 2
         features = []
-        for zid, (e, n) in zip(self.ids(), self.centroids(), strict=True):
+        for zid, name, (e, n) in zip(self.ids(), self.names(), self.centroids(), strict=True):
             corners = [(e - half, n - half), (e + half, n - half), (e + half, n + half)]
             corners += [(e - half, n + half), (e - half, n - half)]
             ring = [
@@ -210,11 +262,16 @@ class ZonesSpec:
                 {
                     "type": "Feature",
                     "id": zid,
-                    "properties": {"zone_id": zid, "name": f"Zone {zid}"},
+                    "properties": {"zone_id": zid, "name": name},
                     "geometry": {"type": "Polygon", "coordinates": [ring]},
                 }
             )
         return {"type": "FeatureCollection", "features": features}
+
+
+def _letter(k: int) -> str:
+    """b for the second, c for the third... then numbers."""
+    return chr(ord("a") + k - 1) if k <= 26 else str(k)
 
 
 @dataclass

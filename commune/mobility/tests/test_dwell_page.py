@@ -28,7 +28,7 @@ def test_dwell_time_is_shown_per_zone_and_small_cells_are_hidden_in_public(
     response = analyst.get(url(town_a), period)
     # then the analyst sees each band of zone Z000, by its name, with its share
     rows = [(r["zone"], r["persons"]) for r in response.context["shown"]["dwell"]]
-    assert rows == [("Zone Z000", 300), ("Zone Z000", 500), ("Zone Z000", 3)]
+    assert rows == [("Centre – Prieuré", 300), ("Centre – Prieuré", 500), ("Centre – Prieuré", 3)]
     assert 'id="dwell-table"' in response.content.decode()
     # and the public page of that week hides the cell of 3 persons (k = 20) and what would
     # reveal it
