@@ -40,26 +40,35 @@ def forest_svg(evaluation: Evaluation):
         # xgettext:no-python-format
         _("Effect with its 95 % interval, pooled and per site"),
         [(r["label"], r["effect_pct"], r["low_pct"], r["high_pct"]) for r in rows],
+        # xgettext:no-python-format
+        x_title=_("Change at the treated sites compared with the control sites (%)"),
+        y_title=_("Sites"),
+        effect=_("Effect"),
+        # xgettext:no-python-format
+        interval=_("95 % interval"),
+        zero=_("0: no change"),
     )
 
 
 def event_study_svg(evaluation: Evaluation):
     """The weekly treated-minus-control chart (None for results without it)."""
-    weeks = (evaluation.result or {}).get("event_study")
+    result = evaluation.result or {}
+    weeks = result.get("event_study")
     if not weeks:
         return None
+    unit = evaluation_texts.unit(result.get("mode", ""))
     return charts.event_study(
         _("Week by week: treated minus control sites, before and after the intervention"),
         weeks,
         x_title=_("Weeks from the intervention (week 0 starts on its day)"),
-        # xgettext:no-python-format
-        y_title=_("Treated minus control (%)"),
+        y_title=_("Treated minus control sites, in %% of the %(unit)s") % {"unit": unit},
         before=_("Before (week mean)"),
         after=_("After (week mean)"),
         # xgettext:no-python-format
         interval=_("95 % interval"),
         intervention=_("Intervention"),
         week_label=_("Week %(week)s"),
+        zero=_("0: no difference from the control sites"),
     )
 
 

@@ -138,6 +138,7 @@ def test_the_event_study_chart_has_its_axes_legend_and_a_shape_per_period():
             interval="Intervalle à 95 %",
             intervention="Intervention",
             week_label="Semaine %(week)s",
+            zero="0 : pas d'écart",
         )
     )
     assert 'role="img"' in svg and 'aria-label="Semaine &lt;par&gt; semaine"' in svg
@@ -147,6 +148,9 @@ def test_the_event_study_chart_has_its_axes_legend_and_a_shape_per_period():
     assert "<title>Semaine 0: \u221215 % (\u221218 … \u221212 %)</title>" in svg
     assert "<title>Semaine 1: \u221214 %</title>" in svg  # no interval: no bar, no fake one
     assert svg.count('stroke-width="1.5"') == 3 + 1  # three interval bars and the legend's
+    # the legend explains the zero line and the intervention's line too
+    assert "0 : pas d&#x27;écart" in svg and svg.count('stroke-dasharray="4 3"') == 1 + 1
+    assert svg.count('stroke-width="3"') == 1 + 1
 
 
 def test_the_result_page_shows_the_diagnostics(

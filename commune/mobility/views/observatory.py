@@ -27,10 +27,14 @@ def render_observatory(request, context: dict, status: int):
 
 
 def show(context: dict, data: dict) -> None:
-    """The figures of `data` as the template shows them: tables, charts and map layers."""
+    """The figures of `data` as the template shows them: tables, charts and map layers (the
+    analysts' filter, when there is one, names the charts' units and is written in words)."""
+    filters = context.get("filters")
+    modes, sites = (filters.modes, filters.sites) if filters else (None, None)
     context.update(
         data=data,
-        shown=presentation.tables_and_charts(data),
+        shown=presentation.tables_and_charts(data, modes=modes),
+        filter_words=presentation.filter_words(data, modes=modes, sites=sites),
         layers=presentation.map_layers(data),
         k=data["k"],
         perimeter=[presentation.zone_names(data).get(zone, zone) for zone in data["perimeter"]],
@@ -72,12 +76,12 @@ def _comparison(town, filters, data: dict) -> dict:
     other = selectors.daily_of_period(
         municipality=town, start=start, end=end, modes=filters.modes, sites=filters.sites
     )
-    sites = data["catalogue"]["sites"]
-    names = dict(zip(sites.site_id, sites.name, strict=True)) if not sites.empty else {}
     return {
         "start": start,
         "end": end,
-        "rows": presentation.comparison_rows(data.get("daily"), other, names),
+        "rows": presentation.comparison_rows(
+            data.get("daily"), other, presentation.site_names(data)
+        ),
     }
 
 
