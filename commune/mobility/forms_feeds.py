@@ -53,10 +53,15 @@ class FeedForm(forms.ModelForm):
         model = VendorFeed
         fields = ["name", "url", "auth", "username", "every_hours", "kind", "time_zone"]
         widgets = {"username": forms.TextInput(attrs={"autocomplete": "off"})}
+        labels = {"every_hours": _("How often to pull")}
+
+    field_order = ["name", "url", "auth", "username", "secret", "every_hours", "kind"]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["kind"].choices = [(k.value, k.label) for k in CSV_KINDS]
+        self.fields["kind"].choices = [
+            (value, label) for value, label in self.fields["kind"].choices if value in CSV_KINDS
+        ]
         options = self.instance.options or {}
         self.fields["delimiter"].initial = {"\t": "\\t"}.get(
             options.get("delimiter", ""), options.get("delimiter", "")
