@@ -29,7 +29,13 @@ DATASETS = (
     "dwell",
 )
 # Computed from the datasets above at import (analytics/rollups.py), never imported.
-ROLLUP_DATASETS = ("counts_hourly", "counts_profile", "od_daily")
+ROLLUP_DATASETS = (
+    "counts_hourly",
+    "counts_profile",
+    "counts_mode_hourly",
+    "counts_sites",
+    "od_daily",
+)
 
 _spark_lock = threading.Lock()
 _spark_session: Any = None

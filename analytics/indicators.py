@@ -57,6 +57,42 @@ def hourly_volume(counts: ibis.Table, *, start=None, end=None, sites=None, modes
     ).agg(volume=t["count"].sum())
 
 
+def hourly_volume_by_mode(counts: ibis.Table, *, start=None, end=None, sites=None, modes=None):
+    """`hourly_volume` kept per mode: one row per (site_id, mode, hour_utc). What a mode filter
+    reads when kept as a rollup (analytics/rollups.py); `hourly_of_modes` sums it back."""
+    t = restrict_counts(counts, start=start, end=end, sites=sites, modes=modes)
+    return t.group_by(
+        site_id=t.site_id,
+        mode=t["mode"],
+        hour_utc=t.ts_utc.truncate("h"),
+        local_date=t.local_date,
+        local_hour=t.local_hour,
+    ).agg(volume=t["count"].sum())
+
+
+def hourly_of_modes(by_mode: ibis.Table) -> ibis.Table:
+    """`hourly_volume` (the sum over the modes present) from `hourly_volume_by_mode` rows."""
+    return by_mode.group_by(["site_id", "hour_utc", "local_date", "local_hour"]).agg(
+        volume=by_mode.volume.sum()
+    )
+
+
+def site_spans(by_mode: ibis.Table) -> ibis.Table:
+    """Per site and mode: hours counted, first and last local date - the observatory's
+    catalogue. Partial results (of some months) combine with `site_spans_of_partials`."""
+    t = by_mode
+    return t.group_by(["site_id", "mode"]).agg(
+        hours=t.count(), first_date=t.local_date.min(), last_date=t.local_date.max()
+    )
+
+
+def site_spans_of_partials(partials: ibis.Table) -> ibis.Table:
+    p = partials
+    return p.group_by(["site_id", "mode"]).agg(
+        hours=p.hours.sum(), first_date=p.first_date.min(), last_date=p.last_date.max()
+    )
+
+
 def daily_volume(counts: ibis.Table, *, start=None, end=None, sites=None, modes=None):
     """Volume per site and local day, with the number of hours observed that day (23-25 if full)."""
     return daily_of_hourly(hourly_volume(counts, start=start, end=end, sites=sites, modes=modes))

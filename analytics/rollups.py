@@ -2,13 +2,17 @@
 
 A rollup partition is an indicator run on one raw partition and written as a partition of its
 own: ``counts/2024-03.parquet`` gives ``counts_hourly/2024-03.parquet`` (``hourly_volume``),
-then ``counts_profile/2024-03.parquet`` (``profile_partials`` of those hours), and
-``od/2024-03.parquet`` gives ``od_daily/2024-03.parquet`` (``od_daily``). The same Ibis
-definitions compute them, so a rollup is never a second definition of an indicator.
+then ``counts_profile/2024-03.parquet`` (``profile_partials`` of those hours); the same hours
+kept per mode in ``counts_mode_hourly`` (what a mode filter reads), and from them the catalogue's
+``counts_sites`` (each site's modes, hours, first and last day: the observatory's page never
+scans the rows to list its sites); ``od/2024-03.parquet`` gives ``od_daily/2024-03.parquet``
+(``od_daily``). The same Ibis definitions compute them, so a rollup is never a second
+definition of an indicator.
 
 Combining partitions is exact: a (site, UTC hour) never spans two raw partitions (they are cut
-by UTC month), and profile partials and daily OD trips are sums, which add up again across
-partitions (a local month or day cut by the UTC month boundary comes in two pieces that add up).
+by UTC month), profile partials and daily OD trips are sums, which add up again across
+partitions (a local month or day cut by the UTC month boundary comes in two pieces that add
+up), and the catalogue's spans are sums, minima and maxima.
 
 Each rollup partition records a fingerprint of the raw partition it came from (size and the
 last 64 KiB, which hold the Parquet footer with every column's statistics). A query uses a
@@ -16,8 +20,8 @@ rollup only when every raw partition has a rollup with the same fingerprint; oth
 the raw rows: the same result, slower. Importers call :func:`refresh` after writing, which
 recomputes only what is stale and removes rollups whose raw partition is gone.
 
-Where rollups cannot answer, the raw rows do: a mode filter (the hourly rollup sums every
-mode), an hour-of-day filter on the OD matrix or the typology.
+Where rollups cannot answer, the raw rows do: an hour-of-day filter on the OD matrix or the
+typology.
 
 A rollup's definition has a version, recorded with the fingerprint: changing what a rollup
 holds means raising its version, and every partition built before is then stale.
@@ -56,6 +60,8 @@ class Rollup:
 ROLLUPS = (
     Rollup("counts_hourly", "counts", indicators.hourly_volume),
     Rollup("counts_profile", "counts_hourly", indicators.profile_partials),
+    Rollup("counts_mode_hourly", "counts", indicators.hourly_volume_by_mode),
+    Rollup("counts_sites", "counts_mode_hourly", indicators.site_spans),
     Rollup("od_daily", "od", indicators.od_daily, version=2),  # 2: by via too (typology)
 )
 
@@ -160,12 +166,30 @@ def _fresh_table(w: Warehouse, municipality_id, name: str) -> ibis.Table | None:
 
 
 def hourly(w: Warehouse, municipality_id, *, start=None, end=None, sites=None, modes=None):
-    """`indicators.hourly_volume` of the town's counts, from ``counts_hourly`` when it answers."""
-    rolled = None if modes is not None else _fresh_table(w, municipality_id, "counts_hourly")
+    """`indicators.hourly_volume` of the town's counts, from ``counts_hourly`` when it answers
+    (``counts_mode_hourly`` for a mode filter)."""
+    kw = {"start": start, "end": end, "sites": sites}
+    if modes is None:
+        rolled = _fresh_table(w, municipality_id, "counts_hourly")
+        if rolled is not None:
+            return indicators.restrict_counts(rolled, **kw)
+    else:
+        rolled = _fresh_table(w, municipality_id, "counts_mode_hourly")
+        if rolled is not None:
+            chosen = indicators.restrict_counts(rolled, modes=modes, **kw)
+            return indicators.hourly_of_modes(chosen)
+    counts = w.table(municipality_id, "counts")
+    return indicators.hourly_volume(counts, modes=modes, **kw)
+
+
+def site_spans(w: Warehouse, municipality_id) -> ibis.Table:
+    """`indicators.site_spans` of the town's counts (site, mode, hours, first and last local
+    date), from ``counts_sites`` when it answers: the catalogue without a scan of the rows."""
+    rolled = _fresh_table(w, municipality_id, "counts_sites")
     if rolled is None:
         counts = w.table(municipality_id, "counts")
-        return indicators.hourly_volume(counts, start=start, end=end, sites=sites, modes=modes)
-    return indicators.restrict_counts(rolled, start=start, end=end, sites=sites)
+        rolled = indicators.site_spans(indicators.hourly_volume_by_mode(counts))
+    return indicators.site_spans_of_partials(rolled)
 
 
 def daily(w: Warehouse, municipality_id, *, start=None, end=None, sites=None, modes=None):
@@ -181,6 +205,9 @@ def _next_month(day: date) -> date:
 def profile(w: Warehouse, municipality_id, *, start=None, end=None, sites=None, modes=None):
     """`indicators.weekday_hour_profile`: stored monthly partials for the whole local months of
     the period, partials computed from the hourly rollup for the days at its edges."""
+    if modes is not None and is_fresh(w.root, municipality_id, "counts_mode_hourly"):
+        h = hourly(w, municipality_id, start=start, end=end, sites=sites, modes=modes)
+        return indicators.profile_of_partials(indicators.profile_partials(h))
     stored = None if modes is not None else _fresh_table(w, municipality_id, "counts_profile")
     if stored is None:
         counts = w.table(municipality_id, "counts")

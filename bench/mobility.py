@@ -108,7 +108,8 @@ def build_rollups(counts: Path) -> None:
     """What the importers maintain: built once per data folder, timed."""
     data = counts.parent
     stamp = data / "rollups-built"
-    if rollups.is_fresh(data.parent, data.name, "counts_profile") and stamp.exists():
+    fresh = all(rollups.is_fresh(data.parent, data.name, r.name) for r in rollups.ROLLUPS)
+    if fresh and stamp.exists():
         print(f"rollups: fresh, {stamp.read_text().strip()}")
         return
     w = duckdb_backend(data.parent, memory_limit=MEMORY_LIMIT, spill_dir=SPILL)

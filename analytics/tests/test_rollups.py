@@ -4,6 +4,7 @@ import dataclasses
 from datetime import date
 
 import pandas as pd
+import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 import pytest
@@ -61,8 +62,15 @@ def test_rollups_give_the_raw_indicators_results(town_store, start, end):
     # given a town's raw partitions and their rollups
     w = duckdb_backend(town_store)
     built = rollups.refresh(town_store, TOWN, warehouse=w)
-    assert built == {"counts_hourly": 9, "counts_profile": 9, "od_daily": 2}
+    assert built == {
+        "counts_hourly": 9,
+        "counts_profile": 9,
+        "counts_mode_hourly": 9,
+        "counts_sites": 9,
+        "od_daily": 2,
+    }
     assert rollups.is_fresh(town_store, TOWN, "counts_profile")
+    assert rollups.is_fresh(town_store, TOWN, "counts_sites")
     raw = w.table(TOWN, "counts")
     kw = {"start": start, "end": end}
     # when the helpers answer from the rollups / then they give what the raw rows give
@@ -76,6 +84,15 @@ def test_rollups_give_the_raw_indicators_results(town_store, start, end):
         same(
             w.execute(rollups.profile(w, TOWN, sites=sites, **kw)),
             w.execute(indicators.weekday_hour_profile(raw, sites=sites, **kw)),
+        )
+    for modes in (["car"], ["car", "bicycle"]):  # from the hours kept per mode
+        same(
+            w.execute(rollups.daily(w, TOWN, modes=modes, **kw)),
+            w.execute(indicators.daily_volume(raw, modes=modes, **kw)),
+        )
+        same(
+            w.execute(rollups.profile(w, TOWN, modes=modes, **kw)),
+            w.execute(indicators.weekday_hour_profile(raw, modes=modes, **kw)),
         )
     od_raw = indicators.od_matrix(w.table(TOWN, "od"), **kw)
     od_rolled = indicators.od_matrix(rollups.od_trips(w, TOWN), **kw)
@@ -102,13 +119,44 @@ def test_the_rollup_is_read_only_when_it_answers(town_store):
     total = w.execute(indicators.hourly_volume(raw).volume.sum())
     # then a query with no mode reads the rollup (the mark shows) ...
     assert w.execute(rollups.hourly(w, TOWN).volume.sum()) == total + may.num_rows
-    # ... and a mode filter reads the raw rows; selected hours read the raw OD rows
-    same(
-        w.execute(rollups.daily(w, TOWN, modes=["car"])),
-        w.execute(indicators.daily_volume(raw, modes=["car"])),
+    # ... a mode filter reads the hours kept per mode (marked the same way) ...
+    path = dataset_dir(town_store, TOWN, "counts_mode_hourly") / "2024-05.parquet"
+    may = pq.read_table(path)
+    marked = may.set_column(
+        may.schema.get_field_index("volume"), "volume", pc.add(may["volume"], 1)
     )
+    pq.write_table(marked.replace_schema_metadata(may.schema.metadata), path)
+    cars = w.execute(indicators.hourly_volume(raw, modes=["car"]).volume.sum())
+    may_cars = pc.sum(pc.equal(may["mode"], "car")).as_py()
+    assert may_cars > 0
+    assert w.execute(rollups.hourly(w, TOWN, modes=["car"]).volume.sum()) == cars + may_cars
+    # ... and selected hours read the raw OD rows
     assert "local_hour" in rollups.od_trips(w, TOWN, hours=[7, 8]).columns
     assert "local_hour" not in rollups.od_trips(w, TOWN).columns
+
+
+def test_the_catalogue_of_sites_comes_from_its_rollup_and_matches_the_rows(town_store):
+    # given fresh rollups
+    w = duckdb_backend(town_store)
+    rollups.refresh(town_store, TOWN, warehouse=w)
+    raw = indicators.site_spans(indicators.hourly_volume_by_mode(w.table(TOWN, "counts")))
+    # then each site's modes, hours and first and last day are those of the rows
+    spans = w.execute(rollups.site_spans(w, TOWN))
+    same(spans, w.execute(raw))
+    assert spans.hours.sum() == w.execute(
+        indicators.hourly_volume_by_mode(w.table(TOWN, "counts")).count()
+    )
+    # when June's catalogue partition is marked (a site said to count until 2030, same stamp)
+    path = dataset_dir(town_store, TOWN, "counts_sites") / "2024-06.parquet"
+    june = pq.read_table(path)
+    last = june.schema.get_field_index("last_date")
+    later = pa.array([date(2030, 1, 1)] * june.num_rows, june.schema.field(last).type)
+    pq.write_table(
+        june.set_column(last, "last_date", later).replace_schema_metadata(june.schema.metadata),
+        path,
+    )
+    # then the catalogue reads the rollup, not the rows
+    assert w.execute(rollups.site_spans(w, TOWN)).last_date.max() == pd.Timestamp(2030, 1, 1)
 
 
 def test_a_changed_partition_is_read_raw_until_refreshed_then_rebuilt_alone(town_store):
@@ -133,14 +181,16 @@ def test_a_changed_partition_is_read_raw_until_refreshed_then_rebuilt_alone(town
     same(w.execute(rollups.profile(w, TOWN)), expected)
     # when refreshed, only June is rebuilt, and the rollup gives the corrected answer
     built = rollups.refresh(town_store, TOWN, warehouse=w)
-    assert built == {"counts_hourly": 1, "counts_profile": 1, "od_daily": 0}
-    assert rollups.is_fresh(town_store, TOWN, "counts_profile")
-    same(w.execute(rollups.profile(w, TOWN)), expected)
-    assert rollups.refresh(town_store, TOWN, warehouse=w) == {
-        "counts_hourly": 0,
-        "counts_profile": 0,
+    assert built == {
+        "counts_hourly": 1,
+        "counts_profile": 1,
+        "counts_mode_hourly": 1,
+        "counts_sites": 1,
         "od_daily": 0,
     }
+    assert rollups.is_fresh(town_store, TOWN, "counts_profile")
+    same(w.execute(rollups.profile(w, TOWN)), expected)
+    assert set(rollups.refresh(town_store, TOWN, warehouse=w).values()) == {0}
 
 
 def test_a_removed_partition_removes_its_rollups(town_store):

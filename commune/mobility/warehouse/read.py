@@ -50,15 +50,11 @@ def observatory_catalogue(*, municipality: Municipality) -> dict:
     out["last"], out["site_modes"] = None, {}
     counts = _table_or_none(store, municipality, "counts")
     if counts is not None:
-        ids = store.execute(counts.group_by(["site_id", "mode"]).agg(rows=counts.count()))
+        ids = store.execute(rollups.site_spans(store, municipality.pk))  # no scan of the rows
         out["modes"] = sorted(set(ids["mode"]))
-        span = store.execute(
-            counts.aggregate(first=counts.local_date.min(), last=counts.local_date.max())
-        )
-        out["first"], out["last"] = (
-            pd.Timestamp(span["first"][0]).date(),
-            pd.Timestamp(span["last"][0]).date(),
-        )
+        if len(ids):
+            out["first"] = pd.Timestamp(ids.first_date.min()).date()
+            out["last"] = pd.Timestamp(ids.last_date.max()).date()
         declared = _table_or_none(store, municipality, "sites")
         site_modes: dict[str, list[str]] = {}
         if declared is not None:
