@@ -27,6 +27,25 @@ MODE_LABELS = {
 }
 
 
+#: Beyond this many sites a list to pick from is unusable (and its HTML alone weighs megabytes
+#: at a canton's 11,000 sites): the analyst types the sites' ids instead.
+SITE_LIST_MAX = 300
+
+
+class SiteIdsInput(forms.TextInput):
+    """Site ids typed in one box, separated by commas or spaces; also reads `site=A&site=B`
+    (the list's way), so links and exports built either way keep working."""
+
+    def value_from_datadict(self, data, files, name):
+        values = data.getlist(name) if hasattr(data, "getlist") else [data.get(name) or ""]
+        return [part for value in values for part in value.replace(",", " ").split() if part]
+
+    def format_value(self, value):
+        if isinstance(value, list | tuple):
+            return ", ".join(str(v) for v in value)
+        return super().format_value(value)
+
+
 class ObservatoryFilterForm(forms.Form):
     """Period (inclusive local dates), mode and sites. Built with the town's catalogue, so only
     modes and sites that exist are offered; empty means all."""
@@ -56,6 +75,13 @@ class ObservatoryFilterForm(forms.Form):
             (m, MODE_LABELS.get(m, m)) for m in modes
         ]
         self.fields["site"].choices = sites
+        if len(sites) > SITE_LIST_MAX:
+            field = self.fields["site"]
+            field.widget = SiteIdsInput(attrs={"autocomplete": "off", "spellcheck": "false"})
+            field.help_text = _(
+                "Type the ids of the sites, separated by commas (the exports list every site "
+                "with its id). Empty means all sites."
+            )
 
     def clean(self):
         data = super().clean()
