@@ -15,7 +15,7 @@ from django.http import HttpResponse
 
 from commune.core.csvsafe import frame_to_csv
 
-from .presentation import map_layers, site_volumes
+from .presentation import map_layers, site_names, site_volumes, zone_names
 
 INDICATORS = (
     "daily",
@@ -56,6 +56,22 @@ def indicator_frame(data: dict, indicator: str) -> pd.DataFrame:
     elif indicator == "occupancy":
         names = data.get("sensor_names") or {}
         frame.insert(1, "name", [names.get(s, s) for s in frame.sensor_id])
+    return _named(frame, data)
+
+
+def _named(frame: pd.DataFrame, data: dict) -> pd.DataFrame:
+    """Each site's and zone's name beside its id (the id again when the catalogue has none), so
+    a download reads as the page does."""
+    sites, zones = site_names(data), zone_names(data)
+    for column, names, named in (
+        ("site_id", sites, "name"),
+        ("origin", zones, "origin_name"),
+        ("destination", zones, "destination_name"),
+        ("zone_id", zones, "zone_name"),
+    ):
+        if column in frame and named not in frame:
+            at = list(frame.columns).index(column) + 1
+            frame.insert(at, named, [names.get(v, v) for v in frame[column]])
     return frame
 
 

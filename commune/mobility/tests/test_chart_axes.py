@@ -4,8 +4,10 @@ language; and the demo's zones have neighbourhood names, never "Z000" (issue 9).
 
 from __future__ import annotations
 
+import io
 import re
 
+import pandas as pd
 import pytest
 from django.utils import translation
 
@@ -197,3 +199,24 @@ def test_the_demo_zones_have_neighbourhood_names_on_the_page_never_their_ids(
     flows = shown[shown.index('id="flows-title"') : shown.index('id="catchment-title"')]
     assert "Chamblandes" in flows or "Rosiaz" in flows
     assert not re.search(r"\bZ\d{3}\b", shown)
+
+
+def test_the_downloads_name_each_site_and_zone_beside_its_id(staff_client, demo_town):
+    # given the demo town's analyst
+    client = staff_client(member(demo_town, Role.MOBILITY_ANALYST))
+    # when the daily volumes and the OD matrix are downloaded
+    daily, od = (
+        pd.read_csv(
+            io.BytesIO(
+                client.get(
+                    url(demo_town, "mobility:export-csv"), {**PERIOD, "indicator": name}
+                ).content
+            )
+        )
+        for name in ("daily", "od")
+    )
+    # then each id has its name beside it
+    assert dict(zip(daily.site_id, daily.name, strict=True))["P01"] == "Avenue du Prieuré (centre)"
+    zones = dict(zip(od.origin, od.origin_name, strict=True))
+    assert zones["Z000"] == "Centre – Prieuré" and zones["Z002"] == "Port"
+    assert dict(zip(od.destination, od.destination_name, strict=True))["Z001"] == "Rennier"

@@ -186,13 +186,13 @@ def _csv(response) -> pd.DataFrame:
 
 def test_csv_exports_have_the_documented_columns(analyst, data_a):
     expected = {
-        "daily": ["site_id", "local_date", "volume", "hours_observed"],
+        "daily": ["site_id", "name", "local_date", "volume", "hours_observed"],
         "sites": ["site_id", "name", "lat", "lon", "volume"],
         "profile": ["iso_weekday", "local_hour", "mean_volume"],
-        "od": ["origin", "destination", "trips"],
+        "od": ["origin", "origin_name", "destination", "destination_name", "trips"],
         "typology": ["typology", "trips", "share"],
         "catchment": ["band_km", "presence", "share"],
-        "quality": ["site_id", "observed_hours", "expected_hours", "missing_hours"],
+        "quality": ["site_id", "name", "observed_hours", "expected_hours", "missing_hours"],
     }
     for indicator, columns in expected.items():
         frame = _csv(
@@ -211,7 +211,13 @@ def test_parquet_export_is_readable_with_pyarrow_and_matches_the_csv(analyst, da
     table = pq.read_table(io.BytesIO(response.content))
     frame = table.to_pandas()
     csv = _csv(analyst.get(url(data_a, "mobility:export-csv"), {**PERIOD, "indicator": "od"}))
-    assert table.column_names == ["origin", "destination", "trips"]
+    assert table.column_names == [
+        "origin",
+        "origin_name",
+        "destination",
+        "destination_name",
+        "trips",
+    ]
     assert len(frame) == 144
     assert int(frame.trips.sum()) == int(csv.trips.sum())
 

@@ -98,7 +98,7 @@ def test_dwell_time_is_exported_and_suppressed_under_k_in_the_open_data(
     ).to_pandas()
     page = Client().get(url(town_a, "mobility:observatory-open"), PUBLISHED)
     # then: the analyst has every band
-    columns = ["zone_id", "band_min", "persons", "share"]
+    columns = ["zone_id", "zone_name", "band_min", "persons", "share"]
     assert list(internal.columns) == columns
     assert internal.persons.tolist() == [300, 500, 3]
     # and: the public exports hide the 3 and a second cell, so no subtraction reveals it

@@ -62,7 +62,7 @@ def test_expected_hours_are_the_hours_of_the_chosen_period_for_every_site(
     assert sorted(found.index) == [f"P0{i}" for i in range(1, 10)]
     assert set(found.expected_hours) == {743}
     assert (found.missing_hours == found.expected_hours - found.observed_hours).all()
-    assert found.loc["P09"].tolist() == [0, 743, 743]
+    assert found.loc["P09"].tolist() == ["Chemin muet", 0, 743, 743]  # named beside its id
     assert found.loc["P01", "observed_hours"] <= 15 * 24
     shown = {q["id"]: q for q in page.context["shown"]["quality"]}
     assert shown["P09"] == {
