@@ -95,10 +95,13 @@ def _fonts() -> tuple[str, str]:
 
 
 def forest_drawing(rows: list[dict], *, width: float = 480):
-    """The forest plot as a reportlab Drawing (vector): squares at the effect, interval bars."""
+    """The forest plot as a reportlab Drawing (vector): squares at the effect, interval bars,
+    the axis' title with its unit under it and a legend of the three marks above."""
     regular, _bold = _fonts()
-    row_h, left, right = 22, 150, 60
-    height = 30 + row_h * len(rows)
+    row_h, right, foot, head = 22, 60, 16, 16
+    widest = max(pdfmetrics.stringWidth(r["label"], regular, 9) for r in rows)
+    left = min(width / 2, max(150.0, widest + 12))
+    height = 30 + row_h * len(rows) + foot + head
     lo = min([r["low_pct"] for r in rows] + [0.0]) - 2
     hi = max([r["high_pct"] for r in rows] + [0.0]) + 2
     scale = (width - left - right) / ((hi - lo) or 1)
@@ -107,10 +110,22 @@ def forest_drawing(rows: list[dict], *, width: float = 480):
         return left + (v - lo) * scale
 
     d = Drawing(width, height)
-    d.add(Line(x(0), 18, x(0), height - 4, strokeColor=colors.grey, strokeDashArray=[3, 2]))
-    d.add(String(x(0), 4, "0 %", fontName=regular, fontSize=8, textAnchor="middle"))
+    top = height - head
+    d.add(Line(x(0), foot + 18, x(0), top - 4, strokeColor=colors.grey, strokeDashArray=[3, 2]))
+    d.add(String(x(0), foot + 4, "0 %", fontName=regular, fontSize=8, textAnchor="middle"))
+    d.add(
+        String(
+            left + (width - left - right) / 2,
+            2,
+            # xgettext:no-python-format
+            _("Change at the treated sites compared with the control sites (%)"),
+            fontName=regular,
+            fontSize=8,
+            textAnchor="middle",
+        )
+    )
     for i, r in enumerate(rows):
-        y = height - 14 - i * row_h
+        y = top - 14 - i * row_h
         d.add(String(left - 6, y - 3, r["label"], fontName=regular, fontSize=9, textAnchor="end"))
         d.add(Line(x(r["low_pct"]), y, x(r["high_pct"]), y, strokeWidth=1.5))
         d.add(Rect(x(r["effect_pct"]) - 4, y - 4, 8, 8, fillColor=colors.HexColor("#1d4f91")))
@@ -119,7 +134,27 @@ def forest_drawing(rows: list[dict], *, width: float = 480):
                 width - right + 6, y - 3, f"{r['effect_pct']:+.1f} %", fontName=regular, fontSize=9
             )
         )
+    _forest_legend(d, regular, y=height - 10)
     return d
+
+
+def _forest_legend(d: Drawing, font: str, *, y: float) -> None:
+    """The PDF forest's legend in one row: the effect's square, its interval, zero."""
+    pen = 0.0
+    entries = (
+        ("square", _("Effect")),
+        # xgettext:no-python-format
+        ("line", _("95 % interval")),
+        ("zero", _("0: no change")),
+    )
+    for kind, label in entries:
+        if kind == "square":
+            d.add(Rect(pen, y - 3, 7, 7, fillColor=colors.HexColor("#1d4f91")))
+        else:
+            dashes = [3, 2] if kind == "zero" else None
+            d.add(Line(pen, y + 1, pen + 10, y + 1, strokeWidth=1.5, strokeDashArray=dashes))
+        d.add(String(pen + 14, y - 2, label, fontName=font, fontSize=8))
+        pen += 14 + pdfmetrics.stringWidth(label, font, 8) + 14
 
 
 def _table(header: list[str], body: list[list[str]], regular: str, bold: str) -> Table:

@@ -220,3 +220,24 @@ def test_the_downloads_name_each_site_and_zone_beside_its_id(staff_client, demo_
     zones = dict(zip(od.origin, od.origin_name, strict=True))
     assert zones["Z000"] == "Centre – Prieuré" and zones["Z002"] == "Port"
     assert dict(zip(od.destination, od.destination_name, strict=True))["Z001"] == "Rennier"
+
+
+def test_the_pdf_reports_forest_titles_its_axis_and_explains_its_marks_in_the_language():
+    import pypdf
+    from reportlab.graphics import renderPDF
+
+    # given the evaluation's rows, drawn in German as the PDF report draws them
+    evaluation = Evaluation(result=RESULT)
+    with translation.override("de"):
+        drawing = report.forest_drawing(report.effect_rows(evaluation))
+    # when the drawing is written as a PDF and its text read back
+    pdf = pypdf.PdfReader(io.BytesIO(renderPDF.drawToString(drawing)))
+    text = "".join(page.extract_text() for page in pdf.pages)
+    # then the axis' title with its unit, and the legend's three entries
+    for words in (
+        "Veränderung an den behandelten Standorten gegenüber den Vergleichsstandorten (%)",
+        "Effekt",
+        "95-%-Intervall",
+        "0: keine Veränderung",
+    ):
+        assert words in text, words
