@@ -241,3 +241,17 @@ def test_the_pdf_reports_forest_titles_its_axis_and_explains_its_marks_in_the_la
         "0: keine Veränderung",
     ):
         assert words in text, words
+
+
+def test_the_filter_in_force_is_written_with_the_modes_label_and_the_sites_names(
+    staff_client, demo_town
+):
+    # given an analyst who chose the cars at one site
+    client = staff_client(member(demo_town, Role.MOBILITY_ANALYST))
+    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "fr"
+    # when
+    body = client.get(url(demo_town), {**PERIOD, "mode": "car", "site": "P01"}).content.decode()
+    # then the line above the results says them in words, not by their codes
+    line = body[body.index('id="observatory-results"') : body.index('id="exports-title"')]
+    assert "Voitures" in line and "Avenue du Prieuré (centre)" in line
+    assert "car" not in line.replace("Voitures", "") and "P01" not in line
