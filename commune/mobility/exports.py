@@ -62,7 +62,7 @@ def indicator_frame(data: dict, indicator: str) -> pd.DataFrame:
 def _named(frame: pd.DataFrame, data: dict) -> pd.DataFrame:
     """Each site's and zone's name beside its id (the id again when the catalogue has none), so
     a download reads as the page does."""
-    sites, zones = site_names(data), zone_names(data)
+    sites, zones = site_names(data), zone_names(data, say_unnamed=False)
     for column, names, named in (
         ("site_id", sites, "name"),
         ("origin", zones, "origin_name"),

@@ -46,13 +46,20 @@ def site_names(data: dict) -> dict[str, str]:
     return {s: (n if isinstance(n, str) and n.strip() else s) for s, n in pairs}
 
 
-def zone_names(data: dict) -> dict[str, str]:
-    """Zone id -> the zone's name from the catalogue (the id when it has none)."""
+def zone_names(data: dict, *, say_unnamed: bool = True) -> dict[str, str]:
+    """Zone id -> the zone's name from the catalogue. A zone the file gave no name (the
+    importer keeps its id as its name) is shown by its id, saying so unless `say_unnamed` is
+    false (the exports' name column then repeats the id)."""
     zones = data["catalogue"]["zones"]
     if zones is None or zones.empty or "name" not in zones:
         return {}
-    pairs = zip(zones.zone_id, zones.name, strict=True)
-    return {z: (n if isinstance(n, str) and n.strip() else z) for z, n in pairs}
+    out = {}
+    for zone, name in zip(zones.zone_id, zones.name, strict=True):
+        if isinstance(name, str) and name.strip() and name != zone:
+            out[zone] = name
+        else:
+            out[zone] = _("%(id)s (no name)") % {"id": zone} if say_unnamed else zone
+    return out
 
 
 def top_flows(data: dict, limit: int = TOP_FLOWS) -> list[dict]:

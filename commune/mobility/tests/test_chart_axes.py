@@ -5,6 +5,7 @@ language; and the demo's zones have neighbourhood names, never "Z000" (issue 9).
 from __future__ import annotations
 
 import io
+import json
 import re
 
 import pandas as pd
@@ -13,7 +14,7 @@ from django.utils import translation
 
 from analytics import synthetic
 from commune.accounts.models import Role
-from commune.mobility import report
+from commune.mobility import report, warehouse
 from commune.mobility.models import Evaluation
 
 from .test_observatory import member, url, write_data
@@ -255,3 +256,26 @@ def test_the_filter_in_force_is_written_with_the_modes_label_and_the_sites_names
     line = body[body.index('id="observatory-results"') : body.index('id="exports-title"')]
     assert "Voitures" in line and "Avenue du Prieuré (centre)" in line
     assert "car" not in line.replace("Voitures", "") and "P01" not in line
+
+
+def test_a_zone_the_file_gave_no_name_is_shown_by_its_id_saying_so(
+    staff_client, demo_town, tmp_path
+):
+    # given the town's zones imported again, one of them without a name (as some files are)
+    zones = synthetic.ZonesSpec(n_zones=12, centre=(2541000.0, 1151400.0)).geojson()
+    del zones["features"][1]["properties"]["name"]
+    path = tmp_path / "zones.geojson"
+    path.write_text(json.dumps(zones))
+    warehouse.import_file(municipality=demo_town, kind="zones", path=path)
+    client = staff_client(member(demo_town, Role.MOBILITY_ANALYST))
+    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "fr"
+    # when
+    body = client.get(url(demo_town), PERIOD).content.decode()
+    od = pd.read_csv(
+        io.BytesIO(
+            client.get(url(demo_town, "mobility:export-csv"), {**PERIOD, "indicator": "od"}).content
+        )
+    )
+    # then the page says the zone has no name; the download repeats its id as its name
+    assert "Périmètre : Centre – Prieuré, Z001 (sans nom), Port, Pully-Nord" in body
+    assert dict(zip(od.origin, od.origin_name, strict=True))["Z001"] == "Z001"
