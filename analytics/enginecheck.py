@@ -41,7 +41,7 @@ def results(
     figures (a one-row frame of its scalars, its per-site effects and its event study)."""
     rebuilt = rollups.refresh(w.root, municipality_id, warehouse=w)
     out: dict[str, pd.DataFrame] = {"rebuilt": pd.DataFrame([rebuilt])}
-    for name in ("counts_hourly", "counts_profile", "counts_mode_hourly", "counts_sites"):
+    for name in (r.name for r in rollups.ROLLUPS if r.source.startswith("counts")):
         folder = dataset_dir(w.root, municipality_id, name)
         out[f"rollup_{name}"] = pd.concat(
             [pd.read_parquet(path) for path in sorted(folder.glob("*.parquet"))],

@@ -32,6 +32,7 @@ DATASETS = (
 ROLLUP_DATASETS = (
     "counts_hourly",
     "counts_profile",
+    "counts_daily",
     "counts_mode_hourly",
     "counts_sites",
     "od_daily",

@@ -105,6 +105,15 @@ def daily_of_hourly(hourly: ibis.Table) -> ibis.Table:
     )
 
 
+def daily_of_partials(partials: ibis.Table) -> ibis.Table:
+    """`daily_of_hourly` from pieces of days (a local day cut by a UTC month boundary is in two
+    monthly partitions): volumes and hours observed add up."""
+    p = partials
+    return p.group_by(["site_id", "local_date"]).agg(
+        volume=p.volume.sum(), hours_observed=p.hours_observed.sum()
+    )
+
+
 def weekday_hour_profile(counts: ibis.Table, *, start=None, end=None, sites=None, modes=None):
     """Mean hourly volume per site, ISO weekday (1 = Monday) and local hour.
 
@@ -230,6 +239,18 @@ def missing_hours_of_hourly(
 ) -> ibis.Table:
     """`missing_hours` from hourly volumes (one row per site and UTC hour)."""
     per_site = hourly.group_by("site_id").agg(observed_hours=hourly.count())
+    return _missing_of_observed(per_site, hourly, start=start, end=end, sites=sites, tz=tz)
+
+
+def missing_hours_of_period(daily: ibis.Table, *, start, end, sites=None, tz: str = TZ):
+    """`missing_hours` of a period (local dates [start, end)) from daily volumes with their
+    hours observed (`daily_of_hourly`): what the observatory's page reads from the daily
+    rollup, a row per site and day instead of per hour."""
+    per_site = daily.group_by("site_id").agg(observed_hours=daily.hours_observed.sum())
+    return _missing_of_observed(per_site, None, start=start, end=end, sites=sites, tz=tz)
+
+
+def _missing_of_observed(per_site, hourly, *, start, end, sites, tz):
     if sites is not None:
         every = ibis.memtable({"site_id": list(sites)}, schema={"site_id": "string"})
         joined = every.left_join(per_site, every.site_id == per_site.site_id)

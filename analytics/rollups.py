@@ -2,7 +2,8 @@
 
 A rollup partition is an indicator run on one raw partition and written as a partition of its
 own: ``counts/2024-03.parquet`` gives ``counts_hourly/2024-03.parquet`` (``hourly_volume``),
-then ``counts_profile/2024-03.parquet`` (``profile_partials`` of those hours); the same hours
+then ``counts_profile/2024-03.parquet`` (``profile_partials`` of those hours) and
+``counts_daily/2024-03.parquet`` (``daily_of_hourly``: the pieces of days); the same hours
 kept per mode in ``counts_mode_hourly`` (what a mode filter reads), and from them the catalogue's
 ``counts_sites`` (each site's modes, hours, first and last day: the observatory's page never
 scans the rows to list its sites); ``od/2024-03.parquet`` gives ``od_daily/2024-03.parquet``
@@ -60,6 +61,7 @@ class Rollup:
 ROLLUPS = (
     Rollup("counts_hourly", "counts", indicators.hourly_volume),
     Rollup("counts_profile", "counts_hourly", indicators.profile_partials),
+    Rollup("counts_daily", "counts_hourly", indicators.daily_of_hourly),
     Rollup("counts_mode_hourly", "counts", indicators.hourly_volume_by_mode),
     Rollup("counts_sites", "counts_mode_hourly", indicators.site_spans),
     Rollup("od_daily", "od", indicators.od_daily, version=2),  # 2: by via too (typology)
@@ -193,7 +195,12 @@ def site_spans(w: Warehouse, municipality_id) -> ibis.Table:
 
 
 def daily(w: Warehouse, municipality_id, *, start=None, end=None, sites=None, modes=None):
-    """`indicators.daily_volume`, from the hourly rollup when it answers."""
+    """`indicators.daily_volume`, from the daily rollup when it answers (the hours kept per
+    mode for a mode filter)."""
+    rolled = None if modes is not None else _fresh_table(w, municipality_id, "counts_daily")
+    if rolled is not None:
+        chosen = indicators.restrict_counts(rolled, start=start, end=end, sites=sites)
+        return indicators.daily_of_partials(chosen)
     h = hourly(w, municipality_id, start=start, end=end, sites=sites, modes=modes)
     return indicators.daily_of_hourly(h)
 

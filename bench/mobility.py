@@ -121,7 +121,10 @@ def build_rollups(counts: Path) -> None:
         for name in rebuilt
     }
     note = ", ".join(f"{name} {rows:,} rows" for name, rows in sizes.items())
-    stamp.write_text(f"built at import time in {took:.0f} s ({note})\n")
+    built = ", ".join(f"{name} {n}" for name, n in rebuilt.items())
+    stamp.write_text(
+        f"built at import time in {took:.0f} s (partitions built: {built}; rows: {note})\n"
+    )
     print(f"rollups: {stamp.read_text().strip()}")
 
 

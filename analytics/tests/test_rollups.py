@@ -65,6 +65,7 @@ def test_rollups_give_the_raw_indicators_results(town_store, start, end):
     assert built == {
         "counts_hourly": 9,
         "counts_profile": 9,
+        "counts_daily": 9,
         "counts_mode_hourly": 9,
         "counts_sites": 9,
         "od_daily": 2,
@@ -80,6 +81,14 @@ def test_rollups_give_the_raw_indicators_results(town_store, start, end):
         w.execute(indicators.missing_hours_of_hourly(rollups.hourly(w, TOWN, **kw))),
         w.execute(indicators.missing_hours(raw, **kw)),
     )
+    if start is not None and end is not None:  # the page's data quality, from the days
+        every = ["S00000", "S00001", "S00002", "S00003", "S00099"]  # one never counted
+        same(
+            w.execute(
+                indicators.missing_hours_of_period(rollups.daily(w, TOWN, **kw), sites=every, **kw)
+            ),
+            w.execute(indicators.missing_hours(raw, sites=every, **kw)),
+        )
     for sites in (None, ["S00001", "S00003"]):
         same(
             w.execute(rollups.profile(w, TOWN, sites=sites, **kw)),
@@ -119,6 +128,18 @@ def test_the_rollup_is_read_only_when_it_answers(town_store):
     total = w.execute(indicators.hourly_volume(raw).volume.sum())
     # then a query with no mode reads the rollup (the mark shows) ...
     assert w.execute(rollups.hourly(w, TOWN).volume.sum()) == total + may.num_rows
+    # ... days read the daily rollup (rebuilt from the marked hours, then marked too) ...
+    assert rollups.refresh(town_store, TOWN, warehouse=w)["counts_daily"] == 1
+    path = dataset_dir(town_store, TOWN, "counts_daily") / "2024-05.parquet"
+    days = pq.read_table(path)
+    pq.write_table(
+        days.set_column(
+            days.schema.get_field_index("volume"), "volume", pc.add(days["volume"], 1)
+        ).replace_schema_metadata(days.schema.metadata),
+        path,
+    )
+    marks = may.num_rows + days.num_rows
+    assert w.execute(rollups.daily(w, TOWN).volume.sum()) == total + marks
     # ... a mode filter reads the hours kept per mode (marked the same way) ...
     path = dataset_dir(town_store, TOWN, "counts_mode_hourly") / "2024-05.parquet"
     may = pq.read_table(path)
@@ -184,6 +205,7 @@ def test_a_changed_partition_is_read_raw_until_refreshed_then_rebuilt_alone(town
     assert built == {
         "counts_hourly": 1,
         "counts_profile": 1,
+        "counts_daily": 1,
         "counts_mode_hourly": 1,
         "counts_sites": 1,
         "od_daily": 0,
