@@ -15,12 +15,20 @@ from .values import plain, share_text
 WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 
 
-def tables_and_charts(data: dict, *, modes: list[str] | None = None) -> dict:
+#: A canton counts at 11,000 sites: the page shows them a page at a time (every site is in
+#: the exports), and the data quality table the sites with the most hours missing.
+SITES_PER_PAGE = 50
+QUALITY_ROWS = 50
+
+
+def tables_and_charts(data: dict, *, modes: list[str] | None = None, page: int = 1) -> dict:
     """Tables and SVG charts for the template (each chart beside its table); `modes` are the
-    filter's (None: all), which name the charts' units."""
+    filter's (None: all), which name the charts' units; `page` the page of the sites shown."""
     out: dict = {"typology": [], "catchment": [], "quality": []}
-    out["sites"] = _sites(data, modes)
-    out.update(_profile(data, modes, [s["id"] for s in out["sites"]]))
+    out["sites"], out["sites_page"] = _sites(data, modes, page)
+    daily = data.get("daily")
+    every_site = [] if daily is None else sorted(daily.site_id.unique())
+    out.update(_profile(data, modes, every_site))
     out.update(_od_and_presence(data))
     out.update(_quality(data))
     out.update(_occupancy(data))
@@ -57,12 +65,32 @@ def _indicators(out: dict) -> list[tuple[str, str]]:
     return found
 
 
-def _sites(data: dict, modes: list[str] | None) -> list[dict]:
-    """Per site: its total and mean per day, its days, and the line of its daily volume in
-    the unit of the mode it counted."""
+def _page_of(count: int, page: int, size: int) -> dict:
+    pages = max(1, -(-count // size))
+    number = min(max(1, page), pages)
+    first = (number - 1) * size
+    return {
+        "number": number,
+        "pages": pages,
+        "count": count,
+        "first": first + 1,
+        "last": min(count, first + size),
+        "previous": number - 1 if number > 1 else None,
+        "next": number + 1 if number < pages else None,
+    }
+
+
+def _sites(data: dict, modes: list[str] | None, page: int) -> tuple[list[dict], dict | None]:
+    """The sites of page `page` (by id): per site its total and mean per day, its days, and
+    the line of its daily volume in the unit of the mode it counted; and the page's place."""
     daily = data.get("daily")
     if daily is None or daily.empty:
-        return []
+        return [], None
+    ids = sorted(daily.site_id.unique())
+    where = _page_of(len(ids), page, SITES_PER_PAGE)
+    chosen = ids[where["first"] - 1 : where["last"]]
+    if len(chosen) < len(ids):
+        daily = daily[daily.site_id.isin(chosen)]
     names, volumes = site_names(data), site_volumes(data)
     out = []
     for site_id, rows in daily.groupby("site_id", sort=True):
@@ -88,7 +116,7 @@ def _sites(data: dict, modes: list[str] | None) -> list[dict]:
                 ),
             }
         )
-    return out
+    return out, where
 
 
 def _profile(data: dict, modes: list[str] | None, sites: list[str]) -> dict:
@@ -167,6 +195,10 @@ def _quality(data: dict) -> dict:
     if quality is None or quality.empty:
         return {"quality": []}
     names = site_names(data)
+    every = len(quality)
+    if every > QUALITY_ROWS:  # the sites that miss the most first, then by id
+        quality = quality.sort_values(["missing_hours", "site_id"], ascending=[False, True])
+        quality = quality.head(QUALITY_ROWS)
     rows = [
         {
             "id": r.site_id,
@@ -179,6 +211,7 @@ def _quality(data: dict) -> dict:
     ]
     return {
         "quality": rows,
+        "quality_sites": every,
         "quality_chart": charts.bars(
             _("Missing hours per site"),
             [(q["name"], q["missing"], str(q["missing"])) for q in rows],

@@ -33,7 +33,7 @@ def show(context: dict, data: dict) -> None:
     modes, sites = (filters.modes, filters.sites) if filters else (None, None)
     context.update(
         data=data,
-        shown=presentation.tables_and_charts(data, modes=modes),
+        shown=presentation.tables_and_charts(data, modes=modes, page=context.get("page", 1)),
         filter_words=presentation.filter_words(data, modes=modes, sites=sites),
         layers=presentation.map_layers(data),
         k=data["k"],
@@ -71,18 +71,26 @@ def _data(town, filters) -> dict:
     )
 
 
-def _comparison(town, filters, data: dict) -> dict:
+def _comparison(town, filters, data: dict, sites: list[str]) -> dict:
+    """The period compared with another, for `sites` (the page's)."""
     start, end = filters.compared
     other = selectors.daily_of_period(
-        municipality=town, start=start, end=end, modes=filters.modes, sites=filters.sites
+        municipality=town, start=start, end=end, modes=filters.modes, sites=sites
     )
+    daily = data.get("daily")
+    if daily is not None:
+        daily = daily[daily.site_id.isin(sites)]
     return {
         "start": start,
         "end": end,
-        "rows": presentation.comparison_rows(
-            data.get("daily"), other, presentation.site_names(data)
-        ),
+        "rows": presentation.comparison_rows(daily, other, presentation.site_names(data)),
     }
+
+
+def page_number(params) -> int:
+    """The page of the sites asked for (`sites_page`); 1 when absent or not a number."""
+    value = params.get("sites_page", "")
+    return int(value) if value.isdigit() and len(value) < 7 else 1
 
 
 @require_GET
@@ -100,11 +108,13 @@ def observatory_page(request):
         "has_data": catalogue["last"] is not None,
         "is_analyst": True,
         "open_url": reverse("mobility:observatory-open", kwargs={"town": town.slug}),
+        "page": page_number(request.GET),
     }
     if context["has_data"]:
         show(context, _data(town, filters))
         if filters.valid and filters.compared:
-            context["comparison"] = _comparison(town, filters, context["data"])
+            page_sites = [s["id"] for s in context["shown"]["sites"]]
+            context["comparison"] = _comparison(town, filters, context["data"], page_sites)
         context["export_query"] = urlencode(filters.query, doseq=True)
     return render_observatory(request, context, 200 if filters.valid or request.htmx else 400)
 

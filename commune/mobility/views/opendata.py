@@ -13,7 +13,14 @@ from commune.accounts.models import Role
 
 from .. import exports, presentation, selectors
 from ..forms_observatory import OpenPeriodForm
-from .observatory import render_observatory, send, show, text_response, unknown_indicator
+from .observatory import (
+    page_number,
+    render_observatory,
+    send,
+    show,
+    text_response,
+    unknown_indicator,
+)
 
 
 def _open_period(request, periods: list):
@@ -42,6 +49,7 @@ def observatory_open(request):
         "invalid": invalid,
         "has_data": period is not None,
         "is_analyst": has_role(request.user, town, Role.MOBILITY_ANALYST),
+        "page": page_number(request.GET),
     }
     if period is not None:
         show(context, selectors.published_period_data(municipality=town, period=period))
