@@ -107,10 +107,13 @@ class OpenPeriodForm(forms.Form):
         self.fields["period"].choices = choices
 
 
-def default_period(last: dt.date | None, *, days: int = 91) -> tuple[dt.date, dt.date]:
-    """The last `days` days of data (inclusive), or the last `days` days up to today."""
+def default_period(last: dt.date | None, *, months: int = 3) -> tuple[dt.date, dt.date]:
+    """The last `months` calendar months of data, from the 1st, up to its last day (inclusive),
+    or up to today: how analysts read their figures, and what the rollups kept per month
+    answer without reading hours (analytics/rollups.py)."""
     end = last or dt.date.today()  # noqa: DTZ011 - a local calendar date is what is meant
-    return end - dt.timedelta(days=days - 1), end
+    month = end.year * 12 + end.month - 1 - (months - 1)
+    return dt.date(month // 12, month % 12 + 1, 1), end
 
 
 class EvaluationForm(forms.Form):

@@ -14,6 +14,7 @@ from django.shortcuts import get_object_or_404
 from commune.tenants.models import LV95, Municipality
 
 from . import warehouse
+from .forms_observatory import default_period
 from .models import (
     DataImport,
     Evaluation,
@@ -85,6 +86,15 @@ def observatory_data(
         else None
     )
     return data
+
+
+def observatory_warm(*, municipality: Municipality) -> None:
+    """Compute the default period's figures now (after an import), so that the page opened
+    next reads them from the warehouse's cache (warehouse/cache.py) instead of the rollups."""
+    catalogue = warehouse.observatory_catalogue(municipality=municipality)
+    if catalogue["last"] is not None:
+        start, end = default_period(catalogue["last"])
+        observatory_data(municipality=municipality, start=start, end=end)
 
 
 def daily_of_period(

@@ -35,6 +35,7 @@ else:
     DATABASES["default"]["CONN_MAX_AGE"] = 0  # noqa: F405
 MEDIA_ROOT = TEST_RUN_DIR / "media"
 WAREHOUSE_DIR = TEST_RUN_DIR / "warehouse"
+OBSERVATORY_CACHE_DIR = TEST_RUN_DIR / "observatory-cache"
 BILLING_INBOX_DIR = TEST_RUN_DIR / "billing-inbox"
 # SMS are files in the run's folder; the tests of the HTTP provider post to their own server.
 SMS_BACKEND = "commune.core.sms.FileBackend"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import logging
 from collections.abc import Callable
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -23,12 +24,15 @@ from commune.tenants import scoping
 from commune.tenants.models import Municipality
 from untrusted.archives import ArchiveRefused
 
-from .. import warehouse
+from .. import selectors, warehouse
 from ..models import DataImport
 from ..warehouse.ingest import archive_limits
 from .heartbeat import heartbeat
 
 Status = DataImport.Status
+
+
+logger = logging.getLogger(__name__)
 
 
 class ImportOptionsError(ValueError):
@@ -222,9 +226,19 @@ def import_run(
             "quarantined": len(data_import.quarantine),
         },
     )
+    _warm(data_import.municipality)
     if progress is not None:
         progress(100)
     return data_import
+
+
+def _warm(municipality: Municipality) -> None:
+    """The observatory's default page computed for the new data; an import never fails on it
+    (the page computes it then)."""
+    try:
+        selectors.observatory_warm(municipality=municipality)
+    except Exception:
+        logger.exception("observatory not warmed after an import of town %s", municipality.pk)
 
 
 def _finish_failed(data_import: DataImport, key: str, **params) -> DataImport:

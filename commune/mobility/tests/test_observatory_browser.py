@@ -51,7 +51,7 @@ def test_analyst_observatory_draws_the_map_filters_with_htmx_and_is_accessible(
 def test_the_date_boxes_show_the_period_in_force_in_a_swiss_french_browser(
     page, live_server, staff_client, town_a
 ):
-    # given: data to 15 March 2026 (default period: the 91 days up to there)
+    # given: data to 15 March 2026 (default period: the three calendar months up to there)
     write_data(town_a)
     _logged_in(page, staff_client, member(town_a, Role.MOBILITY_ANALYST), live_server)
     # when: the page opened without a filter, then with dates typed the Swiss way
@@ -60,7 +60,7 @@ def test_the_date_boxes_show_the_period_in_force_in_a_swiss_french_browser(
     page.goto("/pully/mobility/?start=05.01.2026&end=15.02.2026")
     typed = (page.input_value("#id_start"), page.input_value("#id_end"))
     # then: the browser takes and shows both periods (it empties a box it cannot read)
-    assert shown == ("2025-12-15", "2026-03-15")
+    assert shown == ("2026-01-01", "2026-03-15")
     assert typed == ("2026-01-05", "2026-02-15")
 
 

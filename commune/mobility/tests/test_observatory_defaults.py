@@ -11,12 +11,14 @@ import pytest
 from django.test import Client
 
 from commune.accounts.models import Role
+from commune.mobility.forms_observatory import default_period
 
 from .test_observatory import member, publish_all, url, write_data
 
 NOW = dt.datetime(2026, 4, 1, 10, 0, tzinfo=dt.UTC)
-#: write_data's 70 days end on 15 March; the default period is the 91 days up to there.
-DEFAULT = ("2025-12-15", "2026-03-15")
+#: write_data's 70 days end on 15 March; the default period is the three calendar months up
+#: to there, from 1 January.
+DEFAULT = ("2026-01-01", "2026-03-15")
 
 
 class _Page(HTMLParser):
@@ -154,3 +156,16 @@ def test_a_date_that_cannot_be_read_is_shown_back_as_typed_with_its_error(analys
     # then
     assert response.status_code == 400
     assert page_of(response).dates == {"start": "not a date", "end": "2026-01-10"}
+
+
+@pytest.mark.parametrize(
+    ("last", "start"),
+    [
+        (dt.date(2024, 12, 31), dt.date(2024, 10, 1)),
+        (dt.date(2026, 1, 15), dt.date(2025, 11, 1)),  # across the new year
+        (dt.date(2026, 3, 1), dt.date(2026, 1, 1)),
+        (dt.date(2028, 2, 29), dt.date(2027, 12, 1)),
+    ],
+)
+def test_the_default_period_is_three_calendar_months_up_to_the_last_day(last, start):
+    assert default_period(last) == (start, last)

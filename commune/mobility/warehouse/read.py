@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import datetime as dt
 
+import ibis
 import pandas as pd
 
 from analytics import indicators, opendata, rollups
 from commune.tenants.models import Municipality
 
+from . import cache
 from .engine import warehouse_store
+from .ingest import warehouse_root
 
 
 def _store():
@@ -23,6 +26,10 @@ def _table_or_none(store, municipality: Municipality, dataset: str):
         return None
 
 
+def _sorted(values: list[str] | None) -> list[str] | None:
+    return None if values is None else sorted(values)
+
+
 def daily_volumes(
     *,
     municipality: Municipality,
@@ -32,12 +39,23 @@ def daily_volumes(
     sites: list[str] | None = None,
 ) -> pd.DataFrame:
     """Daily volume per site for local dates in [start, end) (site_id, local_date, volume);
-    empty when the town has no counts."""
+    empty when the town has no counts. Kept until the town's data changes (cache.py)."""
+    what = {"daily": [str(start), str(end), _sorted(modes), _sorted(sites)]}
+    return cache.kept(
+        root=warehouse_root(),
+        municipality_id=municipality.pk,
+        what=what,
+        compute=lambda: {"daily": _daily_volumes(municipality, start, end, modes, sites)},
+    )["daily"]
+
+
+def _daily_volumes(municipality, start, end, modes, sites) -> pd.DataFrame:
     store = _store()
     if _table_or_none(store, municipality, "counts") is None:
         return pd.DataFrame(columns=["site_id", "local_date", "volume"])
-    hourly = rollups.hourly(store, municipality.pk, start=start, end=end, sites=sites, modes=modes)
-    return store.execute(indicators.daily_of_hourly(hourly))
+    return store.execute(
+        rollups.daily(store, municipality.pk, start=start, end=end, sites=sites, modes=modes)
+    )
 
 
 def observatory_catalogue(*, municipality: Municipality) -> dict:
@@ -107,7 +125,22 @@ def observatory_indicators(
     [start, end): daily volumes, weekday x hour profile, data quality, OD matrix, traffic
     typology of `perimeter`, the catchment of its visitors and the car parks' occupancy per hour.
     Data quality expects every hour of the period of each site of `every_site` (default: the
-    sites with counts in it). A dataset the town has not imported gives None."""
+    sites with counts in it). A dataset the town has not imported gives None. Kept until the
+    town's data changes (cache.py)."""
+    what = {
+        "indicators": [str(start), str(end), _sorted(modes), _sorted(sites)],
+        "perimeter": sorted(perimeter),
+        "every_site": _sorted(every_site),
+    }
+    return cache.kept(
+        root=warehouse_root(),
+        municipality_id=municipality.pk,
+        what=what,
+        compute=lambda: _indicators(municipality, start, end, modes, sites, perimeter, every_site),
+    )
+
+
+def _indicators(municipality, start, end, modes, sites, perimeter, every_site) -> dict:
     store = _store()
     kw = {"start": start, "end": end}
     town = municipality.pk
@@ -115,14 +148,15 @@ def observatory_indicators(
     out: dict = dict.fromkeys(names)
     counts = _table_or_none(store, municipality, "counts")
     if counts is not None:
-        hourly = rollups.hourly(store, town, modes=modes, sites=sites, **kw)  # source chosen once
-        daily = store.execute(indicators.daily_of_hourly(hourly))
+        daily_t = rollups.daily(store, town, modes=modes, sites=sites, **kw)  # the days' rollup
+        daily = store.execute(daily_t)
         out["daily"] = daily.sort_values(["site_id", "local_date"]).reset_index(drop=True)
         p = rollups.profile(store, town, modes=modes, sites=sites, **kw)
         p = p.group_by(["iso_weekday", "local_hour"]).agg(mean_volume=p.mean_volume.sum())
         out["profile"] = store.execute(p).sort_values(["iso_weekday", "local_hour"])
+        days = ibis.memtable(daily)  # the days just read: not read again
         quality = store.execute(
-            indicators.missing_hours_of_hourly(hourly, start=start, end=end, sites=every_site)
+            indicators.missing_hours_of_period(days, start=start, end=end, sites=every_site)
         )
         out["quality"] = quality.sort_values("site_id")
     od = _table_or_none(store, municipality, "od")
