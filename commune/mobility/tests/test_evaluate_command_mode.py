@@ -50,3 +50,16 @@ def test_a_site_without_counts_of_the_mode_is_exit_code_2(counts_with_effect):  
         run(counts_with_effect, "--treated", "S00000", "--control", "S00003", "--mode", "bicycle")
     assert caught.value.returncode == 2
     assert "no data in the windows for site(s): S00000" in str(caught.value)
+
+
+def test_without_a_mode_the_sites_one_mode_is_evaluated(counts_with_effect):  # noqa: F811
+    out = run(counts_with_effect, "--treated", "S00000,S00001", "--control", "S00007", "--json")
+    assert json.loads(out)["mode"] == "car"
+
+
+def test_without_a_mode_sites_counting_several_are_never_added_together(counts_with_effect):  # noqa: F811
+    # S00003 counts bicycles, S00000 cars
+    with pytest.raises(CommandError) as caught:
+        run(counts_with_effect, "--treated", "S00000", "--control", "S00003")
+    assert caught.value.returncode == 2
+    assert "these sites count several modes (bicycle, car): choose one" in str(caught.value)

@@ -11,6 +11,7 @@ import pandas as pd
 from commune.accounts.models import Role
 from commune.mobility import demo, services, warehouse
 from commune.mobility.models import MobilitySettings
+from commune.mobility.warehouse.evaluation import evaluation_compute
 from commune.tenants.scoping import scope
 
 from .test_observatory import member, url, write_data
@@ -36,8 +37,9 @@ def test_load_demo_writes_a_year_once_and_the_evaluation_finds_the_injected_effe
     assert sorted(warehouse.town_folder(municipality=town_a).rglob("*.parquet")) == files
     assert [f.stat().st_mtime_ns for f in files] == stamps
     # and: the demo evaluation finds the injected -15 %
-    result = warehouse.evaluate_intervention(
+    result = evaluation_compute(
         municipality=town_a,
+        mode=None,  # the sites' one mode
         treated=demo.DEMO_TREATED,
         control=demo.DEMO_CONTROL,
         intervention=demo.DEMO_INTERVENTION,
@@ -47,8 +49,9 @@ def test_load_demo_writes_a_year_once_and_the_evaluation_finds_the_injected_effe
     assert result["pooled"]["low_pct"] <= -15 <= result["pooled"]["high_pct"]
     assert result["pooled"]["significant"]
     # and: Lutry, with no intervention, shows none at the same date
-    lutry = warehouse.evaluate_intervention(
+    lutry = evaluation_compute(
         municipality=town_b,
+        mode=None,
         treated=["L01", "L02"],
         control=["L07", "L08"],
         intervention=demo.DEMO_INTERVENTION,

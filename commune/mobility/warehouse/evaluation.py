@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.utils.translation import gettext as _
+
 from analytics import rollups
 from analytics.evaluation import evaluate, rank_controls
 from commune.tenants.models import Municipality
@@ -27,6 +29,18 @@ def _hourly(municipality: Municipality, *, start, end, sites: list[str], mode: s
     )
 
 
+def _the_one_mode(municipality: Municipality, sites: list[str]) -> str:
+    store = warehouse_store()
+    spans = store.execute(rollups.site_spans(store, municipality.pk))
+    modes = sorted(set(spans[spans.site_id.isin(sites)]["mode"]))
+    if len(modes) != 1:
+        raise ValueError(
+            _("these sites count several modes (%(modes)s): choose one, they are never added")
+            % {"modes": ", ".join(modes) or "—"}
+        )
+    return modes[0]
+
+
 def evaluation_compute(
     *,
     municipality: Municipality,
@@ -38,8 +52,10 @@ def evaluation_compute(
     mode: str | None,
 ) -> dict:
     """Difference-in-differences effect of an intervention on the counts of ``mode`` at the
-    town's sites. Raises ValueError for sites without data and FileNotFoundError when the town
-    has no counts yet."""
+    town's sites (None: the one mode the sites count; several are never added together).
+    Raises ValueError for sites without data or counting several modes when none is chosen,
+    and FileNotFoundError when the town has no counts yet."""
+    mode = mode or _the_one_mode(municipality, [*treated, *control])
     hourly = _hourly(
         municipality,
         start=intervention - dt.timedelta(days=before_days),

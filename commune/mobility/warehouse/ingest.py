@@ -11,8 +11,6 @@ from pathlib import Path
 from django.conf import settings
 
 from analytics import rollups
-from analytics.engines import duckdb_backend
-from analytics.evaluation import evaluate
 from analytics.ingest import counts, gtfs, network, preview, sites
 from analytics.ingest.readings import last_stored, store_readings
 from analytics.ingest.report import ImportFormatError
@@ -179,39 +177,6 @@ def rollups_refresh(*, municipality: Municipality) -> dict[str, int]:
     """Recompute the town's rollups (analytics.rollups) whose raw partition changed; returns the
     partitions rebuilt per rollup. Cheap when nothing changed."""
     return rollups.refresh(warehouse_root(), municipality.pk)
-
-
-def evaluate_intervention(
-    *,
-    municipality: Municipality,
-    treated: list[str],
-    control: list[str],
-    intervention: dt.date,
-    before_days: int,
-    after_days: int,
-) -> dict:
-    """Difference-in-differences effect of an intervention on the town's counting sites
-    (analytics.evaluation), with the town's canton for public holidays. Raises ValueError for
-    sites without data and FileNotFoundError when the town has no counts yet."""
-    store = duckdb_backend(warehouse_root())
-    hourly = store.execute(
-        rollups.hourly(
-            store,
-            municipality.pk,
-            start=intervention - dt.timedelta(days=before_days),
-            end=intervention + dt.timedelta(days=after_days),
-            sites=list(treated) + list(control),
-        )
-    )
-    return evaluate(
-        hourly,
-        treated=list(treated),
-        control=list(control),
-        intervention=intervention,
-        before_days=before_days,
-        after_days=after_days,
-        subdiv=municipality.canton,
-    )
 
 
 def readings_last_exported(*, municipality: Municipality):

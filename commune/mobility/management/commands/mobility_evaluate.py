@@ -32,8 +32,9 @@ class Command(BaseCommand):
         parser.add_argument("--after", type=int, default=56, help="Days after (default 56).")
         parser.add_argument(
             "--mode",
-            help="The one mode to evaluate (car, bicycle, pedestrian...); without it every mode "
-            "is summed, as before modes were asked.",
+            help="The one mode to evaluate (car, bicycle, pedestrian...); without it, the one "
+            "mode the sites count (modes are never added together: sites counting several need "
+            "--mode).",
         )
         parser.add_argument("--json", action="store_true", help="Print the result as JSON.")
         parser.add_argument("--language", help="Language of messages (default: the town's).")
