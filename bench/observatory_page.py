@@ -100,7 +100,7 @@ def cases(last: str) -> list[tuple[str, dict]]:
     year = last[:4]
     month = {"start": f"{year}-11-01", "end": f"{year}-11-30"}
     return [
-        ("default period (last 91 days)", {}),
+        ("default period (3 calendar months)", {}),
         ("one month", month),
         ("the whole year", {"start": f"{year}-01-01", "end": f"{year}-12-31"}),
         ("one month, one site", {**month, "site": "S00042"}),

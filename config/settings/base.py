@@ -287,7 +287,7 @@ SMS_FILE_PATH = Path(os.environ.get("SMS_FILE_PATH", VAR_DIR / "sms"))
 # Where the observatory keeps its Parquet files (one folder per municipality).
 WAREHOUSE_DIR = Path(os.environ.get("WAREHOUSE_DIR", VAR_DIR / "warehouse"))
 # The observatory's figures kept per filter until the town's data changes (mobility/warehouse/
-# cache.py): a few hundred MB at most for a canton, safe to delete at any time.
+# cache.py): at most a few hundred MB for a canton, safe to delete at any time.
 OBSERVATORY_CACHE_DIR = Path(os.environ.get("OBSERVATORY_CACHE_DIR", VAR_DIR / "observatory-cache"))
 # The engine that reads it: "duckdb" (in-process, the default) or "spark" (the same queries on
 # Apache Spark: SPARK_MASTER_URL names a standalone cluster, e.g. spark://10.0.0.5:7077; without
