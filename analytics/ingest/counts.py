@@ -27,7 +27,7 @@ from analytics.ingest.chunks import (
 from analytics.ingest.count_rows import Checker, CountsOptions, long_rows, wide_rows
 from analytics.ingest.partial_hours import PartialHours
 from analytics.ingest.report import ImportFormatError, ImportReport
-from analytics.store import MonthlyMerge
+from analytics.monthly_merge import MonthlyMerge
 from untrusted.delimiters import guess_delimiter
 
 __all__ = ["CHUNK_ROWS", "KEY", "SCHEMA", "CountsOptions", "import_counts", "parse_counts"]

@@ -1,0 +1,203 @@
+"""Large imports merged month by month without holding the file in memory (MonthlyMerge): the
+blocks read are spilled per UTC month, then each month merged by DuckDB with its memory capped,
+and the new months swapped in all at once under the store's journal (analytics/store.py,
+decision 0014)."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
+from string import Template
+
+import duckdb
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.dataset as ds
+
+from analytics.store import INCOMING, STAGING, MergeResult, locked, recover, swap_in
+
+#: DuckDB's memory while it merges a month (it spills to disk past it), and its threads.
+MERGE_MEMORY = "128MB"
+MERGE_THREADS = 2
+
+
+class MonthlyMerge:
+    """A large import merged by month without holding it: blocks of checked rows (the schema
+    plus ``_line``, their line in the file) are spilled to Parquet per UTC month in
+    ``<folder>/.incoming-<pid>-<n>/`` as they are read, then `merge()` merges each month with
+    DuckDB (memory capped, spilling to disk): duplicates of a key in the file keep the later
+    line, the rest is compared with the stored month as merge_into() does. The new months are
+    staged and swapped in at once under the journal (all or nothing, decision 0014).
+
+    ``with MonthlyMerge(folder, key=..., schema=...) as merge: merge.add(rows) …;
+    merge.merge(on_duplicate=...)``; the spill is removed on leaving, and a spill left by a
+    process that died is removed by recover()."""
+
+    def __init__(self, folder: Path, *, key: list[str], schema: pa.Schema) -> None:
+        self.folder, self.key, self.schema = Path(folder), key, schema
+        self.spill: Path | None = None
+        self.blocks = 0
+
+    def __enter__(self) -> MonthlyMerge:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        if self.spill is not None:
+            shutil.rmtree(self.spill, ignore_errors=True)
+
+    def add(self, rows: pa.Table) -> None:
+        """Spill a block of checked rows, one file per UTC month it covers."""
+        if not rows.num_rows:
+            return
+        if self.spill is None:  # the folder is made once there is something to store
+            self.folder.mkdir(parents=True, exist_ok=True)
+            prefix = f"{INCOMING}{os.getpid()}-"
+            self.spill = Path(tempfile.mkdtemp(prefix=prefix, dir=self.folder))
+        ts = rows["ts_utc"]
+        month = pc.add(pc.multiply(pc.year(ts), 100), pc.month(ts))
+        for value in pc.unique(month).to_pylist():
+            part = rows.filter(pc.equal(month, value))
+            name = f"{value // 100:04d}-{value % 100:02d}"
+            (self.spill / name).mkdir(exist_ok=True)
+            with pa.ipc.new_file(
+                self.spill / name / f"{self.blocks:06d}.arrow", part.schema
+            ) as out:
+                out.write_table(part)  # Arrow IPC: written as it is in memory, read by DuckDB
+        self.blocks += 1
+
+    def months(self) -> list[str]:
+        if self.spill is None:
+            return []
+        return sorted(p.name for p in self.spill.iterdir() if p.is_dir() and p.name[0] != ".")
+
+    def merge(
+        self,
+        *,
+        on_duplicate: Callable[[int, int], None] | None = None,
+        on_fraction: Callable[[float], None] | None = None,
+        on_month: Callable[[duckdb.DuckDBPyConnection], None] | None = None,
+    ) -> MergeResult:
+        """Merge every spilled month into the folder; `on_duplicate(line, kept_line)` for each
+        row of the file whose key a later line repeats; `on_month(con)` may query each month's
+        new rows (the view ``fresh``, one row per key) before they are merged."""
+        result = MergeResult()
+        months = self.months()
+        if not months:
+            return result
+        con = duckdb.connect(
+            config={
+                "memory_limit": MERGE_MEMORY,
+                "threads": MERGE_THREADS,
+                "temp_directory": str(self.spill / ".duckdb"),
+                # a join's filter pushed into the Arrow scan of the spill would turn its
+                # timestamps into Python objects (and need pytz): the joins filter themselves
+                "disabled_optimizers": "join_filter_pushdown",
+            }
+        )
+        key = ", ".join(f'"{k}"' for k in self.key)
+        values = [c for c in self.schema.names if c not in self.key]
+        columns = ", ".join(f'"{c}"' for c in self.schema.names)
+        with locked(self.folder):
+            staging = self.folder / STAGING
+            staging.mkdir()
+            written: list[str] = []
+            try:
+                for done, month in enumerate(months, start=1):
+                    target = self.folder / f"{month}.parquet"
+                    changed = self._merge_month(
+                        con,
+                        month,
+                        target,
+                        staging,
+                        key,
+                        columns,
+                        values,
+                        result,
+                        on_duplicate,
+                        on_month,
+                    )
+                    if changed:
+                        written.append(target.name)
+                    if on_fraction is not None:
+                        on_fraction(done / max(1, len(months)))
+                con.close()
+                swap_in(self.folder, staging, written)
+            except BaseException:
+                con.close()
+                recover(self.folder)  # an error, not a kill: undo at once
+                raise
+        return result
+
+    def _merge_month(
+        self, con, month, target, staging, key, columns, values, result, on_duplicate, on_month
+    ) -> bool:
+        same = " AND ".join(f'n."{c}" IS NOT DISTINCT FROM o."{c}"' for c in values) or "true"
+        spilled = ds.dataset(sorted((self.spill / month).glob("*.arrow")), format="arrow")
+        con.register("spilled", spilled)
+        parts = {
+            "incoming": "spilled",
+            "stored": f"read_parquet('{target}')",
+            "key": key,
+            "columns": columns,
+            "same": same,
+        }
+
+        def sql(template: str) -> str:  # names and paths are ours (schema, spill, store)
+            return Template(template).substitute(parts)
+
+        repeated = con.execute(sql(MONTH_SQL["repeated_keys"])).fetchone()[0]
+        if repeated:  # the later line of a key wins; the earlier ones are reported
+            con.execute(sql(MONTH_SQL["repeated"]))
+            if on_duplicate is not None:
+                lines = con.execute(sql(MONTH_SQL["duplicates"]))
+                while batch := lines.fetchmany(10_000):
+                    for line, kept in batch:
+                        on_duplicate(int(line), int(kept))
+            con.execute(sql(MONTH_SQL["fresh_deduplicated"]))
+        else:
+            con.execute(sql(MONTH_SQL["fresh"]))
+        if on_month is not None:
+            on_month(con)
+        if target.exists():
+            inserted, unchanged, total = con.execute(sql(MONTH_SQL["compare"])).fetchone()
+            result.inserted += inserted
+            result.unchanged += unchanged
+            result.replaced += total - inserted - unchanged
+            if total == unchanged:
+                return False
+            query = sql(MONTH_SQL["merged"])
+        else:
+            query = sql(MONTH_SQL["new"])
+        parts["query"], parts["staged"] = query, str(staging / target.name)
+        # DuckDB writes the file itself, on every thread (the types are the schema's: a test
+        # reads them back)
+        rows = con.execute(sql(MONTH_SQL["write"])).fetchone()[0]
+        if not target.exists():
+            result.inserted += rows
+        return True
+
+
+#: MonthlyMerge's statements for one month ($incoming: its spilled rows, $stored: the month
+#: file in the store).
+MONTH_SQL = {
+    "repeated_keys": "SELECT count(*) FROM (SELECT $key FROM $incoming GROUP BY ALL "
+    "HAVING count(*) > 1)",
+    "repeated": "CREATE OR REPLACE TEMP TABLE repeated AS SELECT $columns, _line, "
+    "max(_line) OVER (PARTITION BY $key) AS _kept FROM $incoming SEMI JOIN "
+    "(SELECT $key FROM $incoming GROUP BY ALL HAVING count(*) > 1) USING ($key)",
+    "duplicates": "SELECT _line, _kept FROM repeated WHERE _line < _kept ORDER BY _line",
+    "fresh_deduplicated": "CREATE OR REPLACE TEMP VIEW fresh AS SELECT $columns FROM $incoming "
+    "ANTI JOIN repeated USING ($key) UNION ALL SELECT $columns FROM repeated "
+    "WHERE _line = _kept",
+    "fresh": "CREATE OR REPLACE TEMP VIEW fresh AS SELECT $columns FROM $incoming",
+    "compare": "SELECT count(*) FILTER (WHERE o._stored IS NULL), "
+    "count(*) FILTER (WHERE o._stored AND $same), count(*) FROM fresh n LEFT JOIN "
+    "(SELECT *, true AS _stored FROM $stored) o USING ($key)",
+    "merged": "SELECT $columns FROM (SELECT $columns FROM $stored o ANTI JOIN fresh n "
+    "USING ($key) UNION ALL SELECT $columns FROM fresh) ORDER BY $key",
+    "new": "SELECT $columns FROM fresh ORDER BY $key",
+    "write": "COPY ($query) TO '$staged' (FORMAT parquet, COMPRESSION zstd)",
+}
