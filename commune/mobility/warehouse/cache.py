@@ -86,9 +86,9 @@ def _read(entry: Path) -> dict[str, pd.DataFrame | None] | None:
             name: None if stored is None else pd.read_parquet(entry / stored)
             for name, stored in manifest.items()
         }
+        os.utime(entry)  # recently used
     except (OSError, ValueError):  # not kept, or removed meanwhile: computed again
         return None
-    os.utime(entry)  # recently used
     return frames
 
 
