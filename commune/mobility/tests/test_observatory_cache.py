@@ -5,6 +5,8 @@ a town never sees another's."""
 from __future__ import annotations
 
 import datetime as dt
+import os
+import time
 
 import pandas as pd
 import pyarrow.parquet as pq
@@ -92,6 +94,12 @@ def test_at_most_keep_filters_per_town_are_kept(town_a, monkeypatch):
         indicators(town_a, end=START + dt.timedelta(days=days + 1))
     folder = settings.OBSERVATORY_CACHE_DIR / str(town_a.pk)
     assert len([p for p in folder.iterdir() if not p.name.startswith(".")]) == 3
+    # and: an entry a dead process left half-written goes once it is an hour old
+    left = folder / ".writing-dead"
+    left.mkdir()
+    os.utime(left, (time.time() - 7200, time.time() - 7200))
+    indicators(town_a, end=START + dt.timedelta(days=9))
+    assert not left.exists()
 
 
 def test_after_an_import_the_default_page_is_read_from_the_cache(analyst, town_a, computed):  # noqa: F811

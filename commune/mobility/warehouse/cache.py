@@ -22,6 +22,7 @@ import json
 import os
 import shutil
 import tempfile
+import time
 from collections.abc import Callable
 from pathlib import Path
 
@@ -113,6 +114,14 @@ def _write(entry: Path, frames: dict[str, pd.DataFrame | None]) -> None:
 
 
 def _forget_the_oldest(folder: Path) -> None:
+    """Beyond KEEP entries, the least recently used go; so do entries a process that died left
+    half-written (older than an hour)."""
+    for left in folder.glob(".writing-*"):
+        try:
+            if time.time() - left.stat().st_mtime > 3600:
+                shutil.rmtree(left, ignore_errors=True)
+        except FileNotFoundError:
+            pass
     entries = [p for p in folder.iterdir() if p.is_dir() and not p.name.startswith(".")]
     entries.sort(key=lambda p: p.stat().st_mtime, reverse=True)
     for stale in entries[KEEP:]:
