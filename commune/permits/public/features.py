@@ -1,7 +1,8 @@
 """Public works as GeoJSON features (RFC 7946: WGS84 longitude/latitude, no `crs` member).
 
 One feature per permit; its geometry is the MultiPolygon of its work areas. The properties
-are what the public may know: reference, kind, organisation, dates and impact.
+are what the public may know: reference, kind, organisation, the street (the town's address
+nearest to the works), dates and impact.
 """
 
 from __future__ import annotations
@@ -34,6 +35,7 @@ def work_properties(row: Mapping, labels: dict | None = None) -> dict:
         "kind": kind,
         "kind_label": labels["kind"].get(kind, kind),
         "organisation": row["organisation__name"],
+        "address": row["location_label"] or None,
         "status": status,
         "status_label": labels["status"].get(status, status),
         "under_way": status in ONGOING,

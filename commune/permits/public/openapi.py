@@ -71,6 +71,11 @@ WORK = {
                 "kind": {"type": "string"},
                 "kind_label": {"type": "string"},
                 "organisation": {"type": "string", "nullable": True},
+                "address": {
+                    "type": "string",
+                    "nullable": True,
+                    "description": "The street address nearest to the works (none near: null)",
+                },
                 "status": {"type": "string"},
                 "status_label": {"type": "string"},
                 "under_way": {"type": "boolean"},

@@ -41,6 +41,7 @@ PUBLIC_FIELDS = (
     "valid_until",
     "updated_at",
     "organisation__name",
+    "location_label",
 )
 
 

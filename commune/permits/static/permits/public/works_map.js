@@ -24,7 +24,7 @@
         onEachFeature: function (feature, layer) {
           var p = feature.properties;
           var text = document.createElement("div");
-          [p.reference + " — " + p.kind_label, p.organisation || "", p.start + " → " + p.end, p.road_closure_label]
+          [p.reference + " — " + p.kind_label, p.address || "", p.organisation || "", p.start + " → " + p.end, p.road_closure_label]
             .filter(Boolean).forEach(function (line) {
               var row = document.createElement("p");
               row.textContent = line;
