@@ -16,6 +16,20 @@ from .services.feed_fetch import allowed_host, is_internal
 READING = ("delimiter", "decimal")
 
 
+def _unprintable(value: str) -> bool:
+    """Control characters: in an HTTP header they would end it (or the request would fail)."""
+    return any(ord(c) < 32 or ord(c) == 127 for c in value)
+
+
+def _server(url: str) -> tuple:
+    parts = urlsplit(url)
+    try:
+        port = parts.port
+    except ValueError:
+        port = None
+    return parts.scheme.lower(), (parts.hostname or "").lower(), port
+
+
 class FeedForm(forms.ModelForm):
     """A vendor feed, for the town's analysts."""
 
@@ -95,6 +109,18 @@ class FeedForm(forms.ModelForm):
             )
         return url
 
+    def clean_username(self):
+        value = self.cleaned_data["username"]
+        if _unprintable(value) or ":" in value:
+            raise forms.ValidationError(_("A user name holds neither “:” nor control characters."))
+        return value
+
+    def clean_secret(self):
+        value = self.cleaned_data["secret"]
+        if _unprintable(value):
+            raise forms.ValidationError(_("A password or token holds no control characters."))
+        return value
+
     def clean_time_zone(self):
         return ImportUploadForm.clean_time_zone(self)
 
@@ -107,9 +133,16 @@ class FeedForm(forms.ModelForm):
         auth, stored = cleaned.get("auth"), bool(self.instance.secret)
         if auth == VendorFeed.Auth.BASIC and not cleaned.get("username"):
             self.add_error("username", _("Give the user name."))
-        if auth in {VendorFeed.Auth.BASIC, VendorFeed.Auth.BEARER}:
-            if not cleaned.get("secret") and not (stored and self.instance.auth == auth):
+        if auth in {VendorFeed.Auth.BASIC, VendorFeed.Auth.BEARER} and not cleaned.get("secret"):
+            if not (stored and self.instance.auth == auth):
                 self.add_error("secret", _("Give the password or token."))
+            elif "url" in cleaned and _server(cleaned["url"]) != _server(self.instance.url):
+                # the stored secret goes to the server it was given for, never to a new one
+                self.add_error(
+                    "secret", _("The address leads to another server: give the password again.")
+                )
+        if auth == VendorFeed.Auth.BEARER and not cleaned.get("secret", "").isascii():
+            self.add_error("secret", _("A token is written with ASCII characters only."))
         return cleaned
 
     def save(self, commit=True):

@@ -18,6 +18,7 @@ from pathlib import Path
 from urllib.parse import urljoin, urlsplit
 
 from django.conf import settings
+from django.utils.encoding import iri_to_uri
 
 BLOCK_BYTES = 1 << 20
 MAX_REDIRECTS = 3
@@ -61,9 +62,10 @@ class Target:
             raise FetchFailed("feed.dns", host=host or "?")
         if scheme != "https" and not (scheme == "http" and allowed_host(host)):
             raise FetchFailed("feed.scheme")
-        path = parts.path or "/"
+        # an address typed with accents (…/données.csv) is sent percent-encoded
+        path = iri_to_uri(parts.path or "/")
         if parts.query:
-            path += "?" + parts.query
+            path += "?" + iri_to_uri(parts.query)
         return cls(scheme, host, port or DEFAULT_PORTS[scheme], path)
 
 

@@ -6,9 +6,11 @@ from __future__ import annotations
 
 import base64
 import datetime as dt
+import fcntl
 import logging
 import shutil
 import uuid
+from contextlib import contextmanager
 from pathlib import Path, PurePosixPath
 from urllib.parse import urlsplit
 
@@ -39,6 +41,9 @@ FAILURES_BEFORE_MAIL = 3
 PULL_REQUEST_STALE = dt.timedelta(hours=1)
 #: What the trail keeps of a feed: never its password or token.
 AUDITED = ("name", "url", "auth", "username", "every_hours", "kind", "time_zone", "is_active")
+#: What the form changes: an edit writes these only, never the worker's fields (last pull,
+#: next pull, outcome) it read before a pull running meanwhile wrote them.
+EDITED = (*AUDITED[:-1], "secret", "options", "updated_at")
 
 
 def _audited(feed: VendorFeed) -> dict:
@@ -53,10 +58,12 @@ def feed_save(*, feed: VendorFeed, actor, secret: str = "") -> VendorFeed:
         feed.secret = secret
     if feed.auth == VendorFeed.Auth.NONE:
         feed.username, feed.secret = "", ""
-    if feed.next_pull_at is None or feed._state.adding:
+    adding, fields = feed._state.adding, list(EDITED)
+    if feed.next_pull_at is None or adding:
         feed.next_pull_at = timezone.now()
-    action = "feed_created" if feed._state.adding else "feed_changed"
-    feed.save()
+        fields.append("next_pull_at")
+    feed.save(update_fields=None if adding else fields)
+    action = "feed_created" if adding else "feed_changed"
     audit.record(actor=actor, obj=feed, action=action, after=_audited(feed))
     return feed
 
@@ -64,9 +71,11 @@ def feed_save(*, feed: VendorFeed, actor, secret: str = "") -> VendorFeed:
 def feed_set_active(*, feed: VendorFeed, actor, active: bool) -> VendorFeed:
     """Stop pulling a feed (kept with its history), or pull it again from the next round."""
     feed.is_active = active
+    fields = ["is_active", "updated_at"]
     if active:
         feed.next_pull_at = timezone.now()
-    feed.save(update_fields=["is_active", "next_pull_at", "updated_at"])
+        fields.append("next_pull_at")
+    feed.save(update_fields=fields)
     audit.record(actor=actor, obj=feed, action="feed_activated" if active else "feed_deactivated")
     return feed
 
@@ -100,6 +109,10 @@ def feed_pull_job(*, municipality_id: int, feed_id: int) -> str:
             return "gone"
         try:
             return feed_pull(feed=feed, now=timezone.now()).last_outcome
+        except Exception as exc:
+            # the exception's type only: its text could quote the URL or a header (the token)
+            logger.error("feed pull crashed", extra={"feed": feed_id, "error": type(exc).__name__})
+            return "crashed"
         finally:
             VendorFeed.objects.filter(pk=feed_id).update(pull_requested_at=None)
 
@@ -142,9 +155,44 @@ def _file_name(feed: VendorFeed) -> str:
     return name or f"feed-{feed.pk}.csv"
 
 
+def feed_lock_path(feed: VendorFeed) -> Path:
+    return (
+        Path(settings.MEDIA_ROOT) / "mobility" / "feeds" / f"{feed.municipality_id}-{feed.pk}.lock"
+    )
+
+
+@contextmanager
+def _pulling(feed: VendorFeed):
+    """Whether this process holds the feed's pull: a "pull now" and the worker's round never
+    pull the same feed at once. A file lock (SQLite and PostgreSQL alike), which the system
+    releases when a pulling process dies."""
+    path = feed_lock_path(feed)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with open(path, "a") as handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            yield False
+            return
+        try:
+            yield True
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
 def feed_pull(*, feed: VendorFeed, now: dt.datetime) -> VendorFeed:
     """Download the feed's file into the imports' folder and import it, unless it is the file
-    pulled last time; record how it went."""
+    pulled last time; record how it went. A feed another pull holds is left to that pull."""
+    with _pulling(feed) as held:
+        if not held:
+            logger.info("feed pull skipped: another pull holds it", extra={"feed": feed.pk})
+            return feed
+        # what the pull that just ended wrote (the file it imported, its failures)
+        feed.refresh_from_db(fields=["last_sha256", "consecutive_failures", "last_import"])
+        return _pull(feed=feed, now=now)
+
+
+def _pull(*, feed: VendorFeed, now: dt.datetime) -> VendorFeed:
     relative = f"mobility/imports/{feed.municipality_id}/{uuid.uuid4().hex}/{_file_name(feed)}"
     path = Path(settings.MEDIA_ROOT) / relative
     path.parent.mkdir(parents=True, exist_ok=True)
