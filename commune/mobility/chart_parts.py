@@ -26,15 +26,29 @@ def svg(width: int, height: float, title: str, body: list[str]) -> SafeString:
     )
 
 
-def number(value: float | None) -> str:
+def number(value: float | None, decimals: int = 0) -> str:
     if value is None:
         return "—"
-    return f"{value:,.0f}".replace(",", "\u202f")
+    return f"{value:,.{decimals}f}".replace(",", "\u202f")
 
 
 def signed(value: float) -> str:
     text = f"{value:+.1f}".rstrip("0").rstrip(".") if value else "0"
     return text.replace("-", "\u2212")
+
+
+def tick_labels(marks: list[float], *, sign: bool = False) -> list[str]:
+    """Tick values written with the decimals their step needs (0.0, 0.5, 1.0, 1.5, never 0, 0, 1,
+    2, 2), with a sign for differences."""
+    step = abs(marks[1] - marks[0]) if len(marks) > 1 else 1.0
+    decimals = max(0, -math.floor(math.log10(step) + 1e-9))
+    if not sign:
+        return [number(round(t, decimals), decimals) for t in marks]
+    texts = []
+    for t in marks:
+        t = round(t, decimals)
+        texts.append(f"{t:+.{decimals}f}".replace("-", "\u2212") if t else "0")
+    return texts
 
 
 def day_label(day: dt.date | str) -> str:

@@ -29,6 +29,7 @@ from .chart_parts import (
     number,
     signed,
     svg,
+    tick_labels,
     ticks,
 )
 
@@ -52,12 +53,12 @@ def sparkline(
         return top + plot_h * (1 - (value - low) / ((high - low) or 1.0))
 
     body = []
-    for t in marks:
+    for t, text in zip(marks, tick_labels(marks), strict=True):
         body.append(
             f'<line x1="{left}" y1="{y(t):.1f}" x2="{width - right}" y2="{y(t):.1f}" '
             f'stroke="{HIDDEN if t else GRID}"/>'
             f'<text x="{left - 6}" y="{y(t) + 4:.1f}" text-anchor="end" fill="{INK}">'
-            f"{number(t)}</text>"
+            f"{text}</text>"
         )
     path, pen_up = [], True
     for i, (_day, value) in enumerate(points):
@@ -231,11 +232,11 @@ def forest(
         *keys,
         f'<text x="4" y="{top - 8}" font-weight="bold" fill="{INK}">{escape(y_title)}</text>',
     ]
-    for t in marks:
+    for t, text in zip(marks, tick_labels(marks, sign=True), strict=True):
         body.append(
             f'<line x1="{x(t):.1f}" y1="{top - 4}" x2="{x(t):.1f}" y2="{plot_bottom}" '
             f'stroke="{HIDDEN}"/><text x="{x(t):.1f}" y="{plot_bottom + 14}" '
-            f'text-anchor="middle" fill="{INK}">{escape(signed(t))}</text>'
+            f'text-anchor="middle" fill="{INK}">{escape(text)}</text>'
         )
     body.append(
         f'<line x1="{x(0):.1f}" y1="{top - 4}" x2="{x(0):.1f}" y2="{plot_bottom}" '
@@ -303,12 +304,12 @@ def event_study(
         return top + (hi - value) / ((hi - lo) or 1) * plot_h
 
     body = list(keys)
-    for t in marks:
+    for t, text in zip(marks, tick_labels(marks, sign=True), strict=True):
         body.append(
             f'<line x1="{left}" y1="{y(t):.1f}" x2="{width - right}" y2="{y(t):.1f}" '
             f'stroke="{HIDDEN}"/>'
             f'<text x="{left - 6}" y="{y(t) + 4:.1f}" text-anchor="end" fill="{INK}">'
-            f"{escape(signed(t))}</text>"
+            f"{escape(text)}</text>"
         )
     body.append(
         f'<line x1="{left}" y1="{y(0):.1f}" x2="{width - right}" y2="{y(0):.1f}" '

@@ -1,0 +1,43 @@
+"""A chart's value axis writes each tick with the decimals its step needs: a quiet site's daily
+volume of 0 to 2 reads 0.0, 0.5, 1.0, 1.5, 2.0 (never 0, 0, 1, 2, 2), and small effects keep
+distinct ticks (issue 9)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+from commune.mobility import charts
+
+
+def _value_ticks(svg: str) -> list[str]:
+    return re.findall(r'text-anchor="end" fill="#1f2933">([^<]*)</text>', svg)
+
+
+def test_a_small_daily_volume_has_ticks_that_differ():
+    days = [dt.date(2026, 1, 5) + dt.timedelta(days=i) for i in range(3)]
+    svg = charts.sparkline(
+        "Volume", list(zip(days, [0.5, 1.2, 2.0], strict=True)), x_title="Jour", y_title="v/j"
+    )
+    assert _value_ticks(svg) == ["0.0", "0.5", "1.0", "1.5", "2.0"]
+
+
+def test_small_effects_keep_distinct_ticks():
+    weeks = [
+        {"week": -1, "effect_pct": -0.08, "low_pct": -0.1, "high_pct": -0.02},
+        {"week": 0, "effect_pct": 0.04, "low_pct": 0.01, "high_pct": 0.1},
+    ]
+    svg = charts.event_study(
+        "Effet",
+        weeks,
+        x_title="Semaine",
+        y_title="%",
+        before="avant",
+        after="après",
+        interval="intervalle",
+        intervention="mesure",
+        week_label="semaine %(week)s",
+    )
+    ticks = [t for t in _value_ticks(svg) if t != "0"]
+    assert len(ticks) == len(set(ticks)) >= 3
+    assert "\u22120.05" in ticks and "+0.05" in ticks
