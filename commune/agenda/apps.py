@@ -33,6 +33,7 @@ class AgendaConfig(AppConfig):
                 "registration_confirm": _("offered place taken"),
                 "registration_accompanied": _("registered person comes accompanied (or not)"),
                 "letters_print": _("day's registration letters printed"),
+                "registration_called": _("person called about their registration"),
             }
         )
         nav_register(agenda_nav_links)

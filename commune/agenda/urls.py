@@ -58,6 +58,7 @@ urlpatterns = [
         name="confirm-offer",
     ),
     path("manage/letters/", registrations.letter_batch, name="letters"),
+    path("manage/calls/<id:call_id>/done/", registrations.call_done, name="call-done"),
     path("manage/letters/<str:day>.pdf", registrations.letter_batch_pdf, name="letters-pdf"),
     path("mine/", organiser.event_mine, name="mine"),
     path("new/", organiser.event_new, name="new"),

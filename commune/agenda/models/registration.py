@@ -101,3 +101,31 @@ class RegistrationLetter(TenantModel):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} — {self.registration}"
+
+
+class RegistrationCall(TenantModel):
+    """A person staff must phone because no message reached them: their SMS failed and they
+    have no address, or a place was offered to someone with neither e-mail, mobile phone nor
+    address. Shown with the phone number and what to tell them (`message`) on the organiser's
+    attendee page and the day's post page, until a member of staff marks it done."""
+
+    class Reason(models.TextChoices):
+        SMS_FAILED = "sms_failed", _("The SMS could not be sent")
+        NO_CHANNEL = "no_channel", _("No e-mail, mobile phone or address")
+
+    registration = models.ForeignKey(Registration, on_delete=models.CASCADE, related_name="calls")
+    kind = models.CharField(_("about"), max_length=10, choices=RegistrationLetter.Kind.choices)
+    reason = models.CharField(_("why"), max_length=12, choices=Reason.choices)
+    message = models.TextField(_("what to tell them"))
+    done_at = models.DateTimeField(_("called on"), null=True, blank=True)
+    done_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        verbose_name = _("call to make")
+        indexes = [models.Index(fields=["municipality", "done_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} — {self.registration}"

@@ -5,15 +5,21 @@ per person in that person's language.
 A registered person is told of their registration made on their behalf, and of a place
 offered from the waitlist, through one channel that `registration_channel()` alone decides:
 e-mail when they have one, else an SMS to a mobile number, else a letter queued for the day's
-post (`RegistrationLetter`, printed by services/letters.py); nobody is told without any."""
+post (`RegistrationLetter`, printed by services/letters.py). The time to take an offered place
+follows that channel (`offer_deadline`, decision 0016). Nobody is left untold: an SMS the
+provider refuses becomes a letter when there is an address, else — as a place offered to
+someone with no channel at all — a call for staff to make (`RegistrationCall`, listed on the
+organiser's attendee page and the day's post page until someone marks it done)."""
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 
+import holidays
 from django.db import transaction
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django_tasks import task
 
@@ -25,7 +31,7 @@ from commune.tenants.links import absolute_url
 
 from .. import recurrence
 from ..models import DateChange, Event, Registration
-from ..models.registration import RegistrationLetter
+from ..models.registration import RegistrationCall, RegistrationLetter
 
 logger = logging.getLogger("commune.agenda")
 
@@ -90,7 +96,7 @@ def agenda_notify(*, kind: str, event_id: int) -> int:
 #: What a registered person is told: their registration (made for them at the counter or on
 #: the phone), that they wait, that a place is offered to them.
 REGISTRATION_KINDS = {"confirmed", "waiting", "offered"}
-MAIL, SMS, LETTER = "mail", "sms", "letter"
+MAIL, SMS, LETTER, CALL = "mail", "sms", "letter", "call"
 #: The longest title an SMS carries, so that the message fits in one SMS where possible.
 SMS_TITLE = 40
 
@@ -105,6 +111,42 @@ def registration_channel(registration: Registration) -> str | None:
     if registration.address.strip():
         return LETTER
     return None
+
+
+#: Time to take an offered place told by e-mail or SMS (read within the day).
+OFFER_TIME = dt.timedelta(hours=24)
+#: Told by letter: printed in the day's post, delivered in 1 to 3 working days (B-Post), and
+#: the reply is a phone call in office hours: the end of the 4th working day after the offer.
+LETTER_WORKING_DAYS = 4
+#: Staff must phone the person (no channel, or the SMS failed without an address): the end of
+#: the next working day, so that a call can be made in office hours.
+CALL_WORKING_DAYS = 1
+OFFICE_CLOSES = dt.time(18, 0)
+
+
+def _working_day_after(day: dt.date, days: int, canton: str) -> dt.date:
+    """The `days`-th working day after `day` (weekends and the canton's holidays skipped)."""
+    closed = holidays.Switzerland(subdiv=canton or None, years=[day.year, day.year + 1])
+    while days:
+        day += dt.timedelta(days=1)
+        if day.weekday() < 5 and day not in closed:
+            days -= 1
+    return day
+
+
+def offer_deadline(
+    *, channel: str | None, now: dt.datetime, starts: dt.datetime, canton: str
+) -> dt.datetime:
+    """Until when a place offered now can be taken by a person told through `channel`: 24 h
+    by e-mail or SMS; by letter the end of office hours 4 working days on, by a staff call the
+    next working day; never past the start of the date."""
+    if channel in (MAIL, SMS):
+        until = now + OFFER_TIME
+    else:
+        days = LETTER_WORKING_DAYS if channel == LETTER else CALL_WORKING_DAYS
+        day = _working_day_after(recurrence.local(now).date(), days, canton)
+        until = dt.datetime.combine(day, OFFICE_CLOSES, tzinfo=recurrence.ZURICH)
+    return min(until, starts)
 
 
 def registration_notify_later(kind: str, *, registration_id: int) -> None:
@@ -183,10 +225,44 @@ def _letter(kind: str, registration: Registration) -> int:
     return int(created)
 
 
-def registration_send(*, kind: str, registration: Registration) -> tuple[str | None, int]:
+def _offer_extend(registration: Registration, channel: str, now: dt.datetime) -> None:
+    """An offer whose SMS failed is told by letter or by a call: it gets that channel's time
+    (never shortened; only while it is still open)."""
+    start, _venue = registration_date(registration)
+    until = offer_deadline(
+        channel=channel, now=now, starts=start, canton=registration.municipality.canton
+    )
+    if registration.offered_until is None or until > registration.offered_until:
+        changed = Registration.objects.filter(
+            pk=registration.pk, status=Registration.Status.OFFERED
+        ).update(offered_until=until)
+        if changed:
+            registration.offered_until = until
+
+
+def _call(kind: str, registration: Registration, reason: str, language: str) -> int:
+    """Put the person in front of staff: their phone and what to tell them (the SMS text)."""
+    with translation.override(language):
+        message = registration_sms_body(kind, registration)
+    _call_obj, created = RegistrationCall.objects.get_or_create(
+        municipality=registration.municipality,
+        registration=registration,
+        kind=kind,
+        done_at=None,
+        defaults={"reason": reason, "message": message},
+    )
+    return int(created)
+
+
+def registration_send(
+    *, kind: str, registration: Registration, now: dt.datetime | None = None
+) -> tuple[str | None, int]:
     """Tell `registration`'s person about `kind` through their channel; returns the channel
-    and how many messages went (a letter counts when queued). An SMS the provider refuses
-    becomes a letter when there is an address; otherwise the error stands (the job fails)."""
+    and how many messages went (a letter or a call counts when queued). An SMS the provider
+    refuses becomes a letter when there is an address, else a call for staff to make; an
+    offer then gets that channel's time. A place offered to someone with no channel at all
+    is a call too (a registration staff made for them, staff were told on the spot)."""
+    now = now or timezone.now()
     town = registration.municipality
     channel = registration_channel(registration)
     language = registration.user.language if registration.user else town.default_language
@@ -209,13 +285,20 @@ def registration_send(*, kind: str, registration: Registration) -> tuple[str | N
         try:
             send_sms(registration.phone, body, municipality=town)
         except SmsError:
-            if not registration.address.strip():
-                raise
-            logger.warning("sms refused, letter queued", extra={"registration": registration.pk})
-            return LETTER, _letter(kind, registration)
+            fallback = LETTER if registration.address.strip() else CALL
+            logger.warning(
+                "sms refused", extra={"registration": registration.pk, "fallback": fallback}
+            )
+            if kind == "offered":
+                _offer_extend(registration, fallback, now)
+            if fallback == LETTER:
+                return LETTER, _letter(kind, registration)
+            return CALL, _call(kind, registration, RegistrationCall.Reason.SMS_FAILED, language)
         return channel, 1
     if channel == LETTER:
         return channel, _letter(kind, registration)
+    if kind == "offered":
+        return CALL, _call(kind, registration, RegistrationCall.Reason.NO_CHANNEL, language)
     return None, 0
 
 

@@ -1,9 +1,11 @@
 """Registration for one date of an event: confirmed while places remain, else on the
-waitlist; a place that frees up is offered to the first waiting person, told by mail, who
-has OFFER_TIME to confirm before the next one is asked (`registration_offers_expire`, run by
-the periodic job). Staff register "on behalf of" someone without e-mail (counter, phone), who
-is told by SMS or letter (notify.py decides the channel). Help's "Accompany me" marks the
-registration of a person a neighbour comes with (`registration_accompanied_set`)."""
+waitlist; a place that frees up is offered to the first waiting person, who has a time to
+confirm that follows how they are told — 24 h by e-mail or SMS, 4 working days by letter
+(notify.offer_deadline, decision 0016) — before the next one is asked
+(`registration_offers_expire`, run by the periodic job). Staff register "on behalf of"
+someone without e-mail (counter, phone), who is told by SMS or letter (notify.py decides).
+Help's "Accompany me" marks the registration of a person a neighbour comes with
+(`registration_accompanied_set`)."""
 
 from __future__ import annotations
 
@@ -18,9 +20,13 @@ from commune.core.sms import phone_normalise
 
 from .. import recurrence
 from ..models import DateChange, Event, Registration
-from .notify import registration_notify_later
+from .notify import (
+    OFFER_TIME,  # noqa: F401 - the e-mail/SMS time, read by the tests
+    offer_deadline,
+    registration_channel,
+    registration_notify_later,
+)
 
-OFFER_TIME = dt.timedelta(hours=24)
 #: The statuses that hold a place.
 HOLDING = (Registration.Status.CONFIRMED, Registration.Status.OFFERED)
 
@@ -120,8 +126,9 @@ def _held_at(event: Event, original_start: dt.datetime) -> dt.datetime | None:
 def _offer_next(
     *, event: Event, original_start: dt.datetime, now: dt.datetime
 ) -> Registration | None:
-    """The first person waiting is offered the freed place, until OFFER_TIME from now or the
-    date's start if sooner; no offer for a date begun, cancelled, or of an event withdrawn."""
+    """The first person waiting is offered the freed place, for the time their channel gives
+    (`offer_deadline`), never past the date's start; no offer for a date begun, cancelled, or
+    of an event withdrawn."""
     starts = _held_at(event, original_start)
     if starts is None or starts <= now:
         return None
@@ -136,7 +143,12 @@ def _offer_next(
     if following is None:
         return None
     following.status = Registration.Status.OFFERED
-    following.offered_until = min(now + OFFER_TIME, starts)
+    following.offered_until = offer_deadline(
+        channel=registration_channel(following),
+        now=now,
+        starts=starts,
+        canton=event.municipality.canton,
+    )
     following.save(update_fields=["status", "offered_until", "updated_at"])
     audit.record(
         actor=None,

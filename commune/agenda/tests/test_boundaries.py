@@ -9,7 +9,7 @@ from django.urls import get_resolver, reverse
 from commune.accounts.models import Membership, Role
 from commune.accounts.tests.factories import OrganisationFactory, UserFactory, add_member
 from commune.agenda.models import Registration
-from commune.agenda.models.registration import RegistrationLetter
+from commune.agenda.models.registration import RegistrationCall, RegistrationLetter
 from commune.tenants.scoping import scope
 
 from .factories import EventFactory
@@ -53,10 +53,18 @@ def test_every_agenda_url_with_another_towns_id_is_404(everything_in_pully, town
         RegistrationLetter.objects.create(
             municipality=town_b, registration=registration, kind="offered", printed_on=TODAY
         )
+        call = RegistrationCall.objects.create(
+            municipality=town_b,
+            registration=registration,
+            kind="offered",
+            reason="no_channel",
+            message="Lutry",
+        )
     ids = {
         "event_id": event.pk,
         "venue_id": event.venue_id,
         "registration_id": registration.pk,
+        "call_id": call.pk,
         "day": TODAY.isoformat(),  # the day of a batch printed in Lutry only
     }
     routes = agenda_routes()

@@ -18,6 +18,7 @@ from commune.accounts.tests.factories import (
 )
 from commune.agenda import digest
 from commune.agenda.models import ZURICH, Registration, TrustedOrganisation
+from commune.agenda.models.registration import RegistrationCall
 from commune.agenda.services.registrations import registration_create
 
 from .factories import DateChangeFactory, EventFactory, VenueFactory
@@ -82,6 +83,14 @@ def agenda(in_town):
         channel=Registration.Channel.COUNTER,
         registered_by=member,
         now=now,
+    )
+    favre = Registration.objects.get(event=tea, name="Madeleine Favre")
+    RegistrationCall.objects.create(
+        municipality=town,
+        registration=favre,
+        kind="offered",
+        reason="no_channel",
+        message="Pully: une place est libre pour Thé dansant. Appelez avant demain 18:00.",
     )
     registration_create(
         event=tea, original_start=start, name=resident.full_name, user=resident, now=now
@@ -198,7 +207,10 @@ def test_every_agenda_page_is_accessible_in_french_and_german_on_small_screens(
         page = sweep.visit(f"{base}/mine/{tea.pk}/", "Thé dansant")
         assert page.locator("main summary").count() >= 10
         page = sweep.visit(f"{base}/mine/{tea.pk}/attendees/", t("Attendees"))
-        assert page.get_by_text("Madeleine Favre").is_visible()
+        assert page.get_by_text("Madeleine Favre").first.is_visible()
+        assert page.get_by_role(
+            "button", name=t("Called %(name)s: done") % {"name": "Madeleine Favre"}
+        ).is_visible()
         assert page.locator("main form [name=name]").is_visible()
         # the town's moderator: the queue, one submission, the venues and their form
         sweep.as_user(a["moderator"], staff=True)
@@ -212,6 +224,7 @@ def test_every_agenda_page_is_accessible_in_french_and_german_on_small_screens(
         sweep.visit(f"{base}/manage/paper/", t("Agenda on paper"))
         page = sweep.visit(f"{base}/manage/letters/", t("Letters to post"))
         assert page.get_by_text("Rose Cuénod").first.is_visible()
+        assert page.get_by_role("heading", name=t("To call")).is_visible()
     finally:
         sweep.close()
     assert not sweep.problems, "\n".join(sweep.problems)

@@ -71,8 +71,8 @@ def test_a_cancellation_offers_the_place_to_the_first_waiting_who_is_told_by_mai
 def test_an_offer_not_confirmed_in_time_goes_to_the_next_person(event):
     first = register(event, "Anne")
     register(event, "Bruno")
-    carla = register(event, "Carla")
-    dora = register(event, "Dora")
+    carla = register(event, "Carla", email="carla@example.ch")  # 24 h: told by e-mail
+    dora = register(event, "Dora", email="dora@example.ch")
     registration_cancel(registration=first, now=NOW)
     # when: the periodic job runs after the offer's time
     later = NOW + OFFER_TIME + dt.timedelta(minutes=1)

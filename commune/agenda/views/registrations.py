@@ -1,7 +1,8 @@
 """Registration pages: a person registers for a date from the event's page; the organiser
 (or the town's moderators) sees the attendee list per date (print, CSV) with each person's
 channel and who comes accompanied, registers someone "on behalf of" them (counter, phone) and
-takes an offered place for someone who called; the town's staff print the day's letters."""
+takes an offered place for someone who called; the town's staff print the day's letters; both
+see the people no message reached, to phone, and mark each call done."""
 
 from __future__ import annotations
 
@@ -16,6 +17,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
@@ -24,11 +26,12 @@ from commune.accounts.access import staff_required
 from commune.core.csvsafe import neutralise
 
 from .. import recurrence
-from ..access import MODERATORS, access_event_for_organiser, access_event_public
+from ..access import MODERATORS, access_event_for_organiser, access_event_public, is_moderator
 from ..letters import letters_pdf
 from ..models import Registration
+from ..models.registration import RegistrationCall
 from ..selectors import HORIZON
-from ..services import letters
+from ..services import calls, letters
 from ..services.dates import event_occurrences
 from ..services.notify import LETTER, MAIL, SMS, registration_channel
 from ..services.registrations import registration_confirm, registration_create
@@ -157,7 +160,16 @@ def attendees(request, event_id: int):
                 )
             )
         return response
-    return render(request, "agenda/attendees.html", {"event": event, "rows": rows, "form": form})
+    return render(
+        request,
+        "agenda/attendees.html",
+        {
+            "event": event,
+            "rows": rows,
+            "form": form,
+            "calls": calls.call_list_open(municipality=town, event=event),
+        },
+    )
 
 
 def _errors_to_form(form, exc: ValidationError) -> None:
@@ -222,6 +234,7 @@ def letter_batch(request):
             "pending": letters.letter_list_pending(municipality=town),
             "days": letters.letter_batch_days(municipality=town),
             "today": timezone.localdate(),
+            "calls": calls.call_list_open(municipality=town),
         },
     )
 
@@ -240,3 +253,21 @@ def letter_batch_pdf(request, day: str):
     response = HttpResponse(letters_pdf(letters=batch, town=town), content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="lettres-{date.isoformat()}.pdf"'
     return response
+
+
+@login_required
+@require_POST
+def call_done(request, call_id: int):
+    """A member of staff phoned the person: the call leaves the lists. The town's moderators
+    may clear any call of the town, an organiser those of their events (others: 404)."""
+    town = request.municipality
+    call = get_object_or_404(RegistrationCall, municipality=town, pk=call_id)
+    event_id = call.registration.event_id
+    if not is_moderator(municipality=town, user=request.user):
+        access_event_for_organiser(municipality=town, user=request.user, event_id=event_id)
+    calls.call_done(call=call, user=request.user, now=timezone.now())
+    messages.success(request, _("The call is marked done."))
+    target = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+        target = reverse("agenda:attendees", kwargs={"town": town.slug, "event_id": event_id})
+    return redirect(target)
