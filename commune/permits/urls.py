@@ -18,6 +18,7 @@ urlpatterns = [
     path("", applicant.permit_mine, name="mine"),
     path("new/", request_form.permit_new, name="new"),
     path("addresses/", request_form.address_suggestions, name="addresses"),
+    path("corners/", request_form.area_corners, name="corners"),
     path("<id:permit_id>/", applicant.permit_detail, name="detail"),
     path("<id:permit_id>/edit/", request_form.permit_edit, name="edit"),
     path("<id:permit_id>/submit/", applicant.permit_submit, name="submit"),

@@ -19,6 +19,7 @@ from ..services import coordinates as typed_point
 from ..services import request_input
 from ..services.geometry import MAX_WIDTH_M, work_areas_json
 from ..services.submission import DRAFT_FIELDS
+from .corners import corners_read
 from .uploads import MultipleFileField
 
 #: The form's names for the schema's fields (services/request_input.py) where they differ.
@@ -57,14 +58,32 @@ class PermitRequestForm(forms.ModelForm):
         decimal_places=2,
     )
     coordinates = forms.CharField(
-        label=_("Or give a point's coordinates"),
+        label=_("Or type the coordinates of a pit or a trench"),
         required=False,
-        max_length=typed_point.MAX_LENGTH,
+        max_length=typed_point.MAX_TEXT,
         help_text=_(
-            "East / north in LV95 (2'539'000 / 1'151'000) or latitude, longitude (46.51, 6.66): "
-            "a 2 × 2 m area is placed there, which you can then adjust."
+            "One point a line, east / north in LV95 (2'539'000 / 1'151'000) or latitude, "
+            "longitude (46.51, 6.66). One point: a pit of the size below, centred on it. Two "
+            "points or more: a trench along them, of the width above. It is then shown on the "
+            "map, where you can adjust it."
         ),
-        widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
+        widget=forms.Textarea(attrs={"rows": 3, "autocomplete": "off", "spellcheck": "false"}),
+    )
+    pit_length_m = forms.DecimalField(
+        label=_("Length of the pit, east–west (m)"),
+        required=False,
+        min_value=Decimal("0.5"),
+        max_value=Decimal(str(MAX_WIDTH_M)),
+        decimal_places=2,
+        help_text=_("2 m when left empty."),
+    )
+    pit_width_m = forms.DecimalField(
+        label=_("Width of the pit, north–south (m)"),
+        required=False,
+        min_value=Decimal("0.5"),
+        max_value=Decimal(str(MAX_WIDTH_M)),
+        decimal_places=2,
+        help_text=_("2 m when left empty."),
     )
     attachments = MultipleFileField(
         label=_("Plans (PDF, PNG or JPEG)"),
@@ -94,13 +113,20 @@ class PermitRequestForm(forms.ModelForm):
             "contact_phone": forms.TextInput(attrs={"type": "tel"}),
         }
 
-    #: The fields in the order the applicant fills them: the area (map, GeoJSON, or a point),
-    #: then who, what and when.
-    FIRST = ("geometry", "line_width_m", "coordinates")
+    #: The fields in the order the applicant fills them: the area (map, GeoJSON, or typed
+    #: points), then who, what and when.
+    FIRST = ("geometry", "line_width_m", "coordinates", "pit_length_m", "pit_width_m")
 
     def __init__(self, *args, municipality, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.municipality = municipality
+        # The corners typed in the list under the map (forms/corners.py) move the areas first.
+        self.corner_errors: list[str] = []
+        if self.is_bound:
+            moved, self.corner_errors = corners_read(self.data, name=self.add_prefix("geometry"))
+            if moved is not None:
+                self.data = self.data.copy()
+                self.data[self.add_prefix("geometry")] = moved
         organisations = list(Organisation.objects.filter(members=user).order_by("name"))
         field = self.fields["organisation"]
         field.queryset = Organisation.objects.filter(members=user)
@@ -145,33 +171,43 @@ class PermitRequestForm(forms.ModelForm):
         return data
 
     def _with_point(self, areas: str | None) -> str | None:
-        """The areas, plus the square placed at the typed coordinates (if any). The page is
-        given the result, so that the square shows on the map (and is not added twice)."""
+        """The areas, plus the pit or trench drawn by the typed points (if any). The page is
+        given the result, so that it shows on the map (and is not added twice)."""
         text = (self.cleaned_data.get("coordinates") or "").strip()
-        if not text or "coordinates" in self._errors:
+        sizes = ("coordinates", "pit_length_m", "pit_width_m", "line_width_m")
+        if not text or any(name in self._errors for name in sizes):
             return areas
+        side = typed_point.SQUARE_SIDE_M
+        trench = self.cleaned_data.get("line_width_m")
         try:
-            square = typed_point.point_area_in(text, territory=self.municipality.territory)
+            drawn = typed_point.typed_area_in(
+                text,
+                territory=self.municipality.territory,
+                length_m=float(self.cleaned_data.get("pit_length_m") or side),
+                width_m=float(self.cleaned_data.get("pit_width_m") or side),
+                trench_width_m=float(trench) if trench else None,
+            )
         except ValidationError as exc:
             self.add_error("coordinates", exc)
             return areas
+        properties = {"width": float(trench)} if drawn.geom_type == "LineString" else {}
         feature = {
             "type": "Feature",
-            "properties": {},
-            "geometry": json.loads(square.transform(4326, clone=True).json),
+            "properties": properties,
+            "geometry": json.loads(drawn.transform(4326, clone=True).json),
         }
         collection = {"type": "FeatureCollection", "features": [feature]}
         if areas:
             try:
-                drawn = work_areas_json(areas)
+                before = work_areas_json(areas)
             except ValidationError:
                 return areas  # the areas' own error is said; the point waits for a valid text
-            if isinstance(drawn, dict) and drawn.get("type") == "FeatureCollection":
-                collection["features"] = [*(drawn.get("features") or []), feature]
-            elif isinstance(drawn, dict) and drawn.get("type") == "Feature":
-                collection["features"] = [drawn, feature]
-            elif isinstance(drawn, dict):
-                collection["features"] = [{"type": "Feature", "properties": {}, "geometry": drawn}]
+            if isinstance(before, dict) and before.get("type") == "FeatureCollection":
+                collection["features"] = [*(before.get("features") or []), feature]
+            elif isinstance(before, dict) and before.get("type") == "Feature":
+                collection["features"] = [before, feature]
+            elif isinstance(before, dict):
+                collection["features"] = [{"type": "Feature", "properties": {}, "geometry": before}]
                 collection["features"].append(feature)
         combined = json.dumps(collection)
         self.data = self.data.copy()
@@ -182,6 +218,8 @@ class PermitRequestForm(forms.ModelForm):
 
     def clean(self):
         cleaned = super().clean()
+        for error in self.corner_errors:
+            self.add_error("geometry", error)
         data = self._schema_data()
         try:
             request = request_input.permit_request_read(data)

@@ -8,6 +8,10 @@ Accepted, as people copy them from a plan, map.geo.admin.ch or a phone:
   latitude): Switzerland's latitudes and longitudes do not overlap, so the order is read from
   the ranges; ``46.51° N, 6.66° E`` and decimal commas (``46,51 6,66``) too.
 
+Several points, one a line, make a shape (`typed_shape()`): one point is a pit of a given
+length (east–west) and width (north–south) centred on it; two or more are a trench along them,
+of a given width.
+
 Pure functions (no database): `point_parse()` gives the point or raises ValidationError with a
 sentence in the user's language; `point_square()` makes the small work area placed there.
 """
@@ -18,7 +22,7 @@ import math
 import re
 import unicodedata
 
-from django.contrib.gis.geos import Point, Polygon
+from django.contrib.gis.geos import GEOSGeometry, LineString, Point, Polygon
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
@@ -33,6 +37,10 @@ LATITUDE = (45.8, 47.9)
 LONGITUDE = (5.9, 10.6)
 #: The side of the square placed at a point (metres): a manhole, a connection pit.
 SQUARE_SIDE_M = 2.0
+#: At most this many typed points (lines) make one trench.
+MAX_POINTS = 50
+#: The longest text of typed points: MAX_POINTS lines of MAX_LENGTH.
+MAX_TEXT = MAX_POINTS * (MAX_LENGTH + 2)
 
 _APOSTROPHES = "'’ʼ`´′"
 _LABELS = re.compile(r"(?<![A-Za-z0-9.])(?:E|N|Y|X|lat|lon|lng)(?![A-Za-z])\s*[:=]?", re.IGNORECASE)
@@ -103,17 +111,78 @@ def point_parse(text: str) -> Point:
 
 def point_square(point: Point, *, side_m: float = SQUARE_SIDE_M) -> Polygon:
     """A square work area of `side_m` metres centred on `point` (LV95)."""
-    half = side_m / 2
-    square = Polygon.from_bbox((point.x - half, point.y - half, point.x + half, point.y + half))
-    square.srid = LV95
-    return square
+    return point_pit(point, length_m=side_m, width_m=side_m)
 
 
-def point_area_in(text: str, *, territory) -> Polygon:
-    """The square placed at the coordinates `text`, checked to lie inside the town's
-    `territory`, or ValidationError in the user's language."""
-    square = point_square(point_parse(text))
-    if not territory.contains(square):
+def points_parse(text: str) -> list[Point]:
+    """The points typed one a line (blank lines skipped), in LV95, or ValidationError naming
+    the line that cannot be read."""
+    if not isinstance(text, str) or len(text) > MAX_TEXT:
+        raise _refused()
+    lines = [line for line in text.splitlines() if line.strip()]
+    if not lines or len(lines) > MAX_POINTS:
+        raise ValidationError(
+            _("Type from one to %(n)d points, one a line.") % {"n": MAX_POINTS}, code="points"
+        )
+    points = []
+    for number, line in enumerate(lines, start=1):
+        try:
+            points.append(point_parse(line))
+        except ValidationError as exc:
+            if len(lines) == 1:
+                raise
+            raise ValidationError(
+                _("Line %(n)d: %(problem)s") % {"n": number, "problem": exc.messages[0]},
+                code=exc.error_list[0].code,
+            ) from None
+    return points
+
+
+def point_pit(point: Point, *, length_m: float, width_m: float) -> Polygon:
+    """A pit of `length_m` (east–west) by `width_m` (north–south) metres centred on `point`."""
+    half_l, half_w = length_m / 2, width_m / 2
+    pit = Polygon.from_bbox(
+        (point.x - half_l, point.y - half_w, point.x + half_l, point.y + half_w)
+    )
+    pit.srid = LV95
+    return pit
+
+
+def typed_shape(
+    points: list[Point], *, length_m: float, width_m: float, trench_width_m: float | None
+) -> tuple[GEOSGeometry, Polygon]:
+    """What the typed points draw, in LV95, and the ground it covers: one point, a pit of
+    `length_m` × `width_m`; several, a trench along them `trench_width_m` wide (flat ends, as
+    `geometry.py` buffers a drawn line). ValidationError when the trench has no width."""
+    if len(points) == 1:
+        pit = point_pit(points[0], length_m=length_m, width_m=width_m)
+        return pit, pit
+    if not trench_width_m:
+        raise ValidationError(
+            _("Several points make a trench: give its width (in metres) above."), code="width"
+        )
+    line = LineString([p.coords for p in points], srid=LV95)
+    if line.length < 0.5:
+        raise ValidationError(_("The line is too short to be real."), code="small")
+    ground = line.buffer_with_style(trench_width_m / 2, end_cap_style=2)
+    ground.srid = LV95
+    return line, ground
+
+
+def typed_area_in(
+    text: str,
+    *,
+    territory,
+    length_m: float = SQUARE_SIDE_M,
+    width_m: float = SQUARE_SIDE_M,
+    trench_width_m: float | None = None,
+) -> GEOSGeometry:
+    """The pit or trench the points typed in `text` draw (LV95), checked to lie inside the
+    town's `territory`, or ValidationError in the user's language."""
+    drawn, ground = typed_shape(
+        points_parse(text), length_m=length_m, width_m=width_m, trench_width_m=trench_width_m
+    )
+    if not territory.contains(ground):
         raise ValidationError(
             _(
                 "These coordinates are outside the municipality's territory: check them, or "
@@ -121,4 +190,4 @@ def point_area_in(text: str, *, territory) -> Polygon:
             ),
             code="outside",
         )
-    return square
+    return drawn

@@ -15,9 +15,11 @@ from django.db import transaction
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from commune.core.bounds import parse_id
 from commune.permits import access, forms, workflow
+from commune.permits.forms.corners import corners_context, corners_read
 from commune.permits.models import Address, PermitRequest
 from commune.permits.selectors import address_search
 from commune.permits.services import attachments, submission
@@ -98,6 +100,15 @@ def _form_view(request, *, permit: PermitRequest | None):
         return _verify_fragment(request, form)
     valid = form.is_valid()
     token = _upload_token(form)
+    if "apply_corners" in request.POST:
+        # the corners typed moved the areas (the form did it when it read them): the page
+        # again, filled in as sent, nothing saved; the files sent wait for the next sending
+        _uploads_keep(request, form, token)
+        context["pending"] = attachments.pending_uploads_of(user=request.user, form_token=token)
+        context["form"] = _form_as_sent(request, form, permit=permit)
+        return render(
+            request, "permits/request_form.html", context, status=400 if form.corner_errors else 200
+        )
     if "remove_upload" in request.POST or "verify" in request.POST or not valid:
         _uploads_keep(request, form, token)
         context["pending"] = attachments.pending_uploads_of(user=request.user, form_token=token)
@@ -184,7 +195,8 @@ def _uploads_keep(request, form, token: uuid.UUID) -> None:
 
 def _form_as_sent(request, form, *, permit):
     """The form filled in as it was sent, but not judged (no errors): after removing a file."""
-    values = {name: request.POST.get(form.add_prefix(name)) for name in form.fields}
+    # form.data: what was sent, with the areas as the corners typed moved them
+    values = {name: form.data.get(form.add_prefix(name)) for name in form.fields}
     for name, field in form.fields.items():
         if isinstance(field, django_forms.BooleanField):
             values[name] = form.add_prefix(name) in request.POST
@@ -192,9 +204,22 @@ def _form_as_sent(request, form, *, permit):
     values["upload_token"] = form.cleaned_data.get("upload_token") or form.data.get(
         form.add_prefix("upload_token")
     )
-    return forms.PermitRequestForm(
+    again = forms.PermitRequestForm(
         instance=permit, initial=values, municipality=request.municipality, user=request.user
     )
+    again.corner_errors = form.corner_errors
+    return again
+
+
+@login_required
+@require_POST
+def area_corners(request):
+    """htmx: the list of corners of the areas sent, with the corners typed applied (the page's
+    script gives the moved areas to the map)."""
+    moved, errors = corners_read(request.POST)
+    text = moved if moved is not None else request.POST.get("geometry", "")
+    context = {"corners": corners_context(text, errors=errors, moved=moved)}
+    return render(request, "permits/_corners_list.html", context)
 
 
 def _findings_preview(request, form):

@@ -1,7 +1,9 @@
 /* Drawing a request's work areas on a permit map (map.js), written as GeoJSON (WGS84) into the
    textarea the map names (data-target). Areas (polygons) and trenches (lines, whose width is
    the form's "line_width_m" field) are drawn by clicks; a finished shape's corners can be
-   dragged, and clicked to remove them; the last shape can be deleted, or all cleared.
+   dragged, and clicked to remove them; the last shape can be deleted, or all cleared. The
+   keyboard's way is the list of corners under the map (_corners.html), kept in step by events:
+   "permits:areas-drawn" when the map wrote the text, "permits:areas-load" to draw it again.
    What the textarea holds when the page opens (a draft, a form sent back with an error, a
    point placed from coordinates) is drawn and can be edited. Features the map cannot show
    (LV95 coordinates pasted from a plan) are kept as they are. Without JS the textarea alone
@@ -67,6 +69,8 @@
       features = features.concat(kept);
       target.value = features.length ? JSON.stringify({ type: "FeatureCollection", features: features }) : "";
       say(describe());
+      // the list of corners to type (_corners.html) follows what is drawn
+      target.dispatchEvent(new CustomEvent("permits:areas-drawn", { bubbles: true }));
     }
 
     function vertexIcon() {
@@ -172,7 +176,12 @@
       clearCurrent();
       write();
     });
-    target.addEventListener("change", load);
+    target.addEventListener("change", function () {
+      load();
+      target.dispatchEvent(new CustomEvent("permits:areas-drawn", { bubbles: true }));
+    });
+    // the areas moved by typing a corner's coordinates (request_form.js): drawn again
+    target.addEventListener("permits:areas-load", load);
     if (widthInput) { widthInput.addEventListener("change", function () { if (shapes.length) { write(); } }); }
     load();
   }

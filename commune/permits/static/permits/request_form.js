@@ -1,6 +1,7 @@
 /* The request form's page: the error summary takes the focus (GOV.UK's pattern: it is read
    out, and its links lead to the fields); choosing an organisation fills in its invoicing
-   address when the field is empty or still holds another organisation's. */
+   address when the field is empty or still holds another organisation's; a corner typed in the
+   list under the map moves the shape in the text field and on the map (draw.js). */
 (function () {
   "use strict";
   function focusSummary(root) {
@@ -21,5 +22,13 @@
       invoice.value = addresses[select.value] || "";
     });
   });
-  document.addEventListener("htmx:afterSwap", function (e) { focusSummary(e.target); });
+  document.addEventListener("htmx:afterSwap", function (e) {
+    if (e.target.id !== "area-corners") { focusSummary(e.target); return; }
+    // a corner typed moved a shape: the text field and the map take the areas as moved
+    var moved = e.target.querySelector("[data-corners-geometry]");
+    var target = document.getElementById("id_geometry");
+    if (!moved || !target) { return; }
+    target.value = moved.dataset.cornersGeometry;
+    target.dispatchEvent(new CustomEvent("permits:areas-load"));
+  });
 })();
