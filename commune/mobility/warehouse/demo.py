@@ -8,6 +8,7 @@ import tempfile
 from pathlib import Path
 
 import pandas as pd
+import pyarrow as pa
 
 from analytics import synthetic
 from analytics.engines import dataset_dir
@@ -19,10 +20,12 @@ from analytics.ingest.network import (
     OD_SCHEMA,
     PRESENCE_KEY,
     PRESENCE_SCHEMA,
+    ZONES_SCHEMA,
     import_zones,
+    stored_zones,
 )
 from analytics.ingest.sites import store_sites
-from analytics.store import chunk_files_by_month, merge_by_month
+from analytics.store import chunk_files_by_month, locked, merge_by_month, write_atomic
 from commune.tenants.models import Municipality
 
 from .ingest import rollups_refresh, warehouse_root
@@ -48,7 +51,9 @@ def demo_observatory_write(
     moving demo data written in chunk files (before the importers' layout) to that layout."""
     root, town_id = warehouse_root(), municipality.pk
     counts_dir = dataset_dir(root, town_id, "counts")
+    zones = synthetic.ZonesSpec(n_zones=n_zones, perimeter=perimeter, centre=zones_centre)
     if counts_dir.is_dir() and any(counts_dir.glob("*.parquet")):
+        _zone_names_filled(root, town_id, zones)
         if _former_layout_moved(root, town_id):
             rollups_refresh(municipality=municipality)
         return False
@@ -59,7 +64,6 @@ def demo_observatory_write(
     spec = synthetic.CountsSpec(
         site_ids=ids, start=start, days=days, subdiv=municipality.canton, seed=seed, effect=effect
     )
-    zones = synthetic.ZonesSpec(n_zones=n_zones, perimeter=perimeter, centre=zones_centre)
     flows = synthetic.FlowSpec(zones=zones, start=start, days=days, subdiv=municipality.canton)
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "zones.geojson"
@@ -84,6 +88,32 @@ def demo_observatory_write(
     merge_by_month(counts_dir, counts, key=COUNTS_KEY, schema=COUNTS_SCHEMA)
     rollups_refresh(municipality=municipality)
     return True
+
+
+def _zone_names_filled(root: Path, town_id: int, zones: synthetic.ZonesSpec) -> int:
+    """The demo's names given to the demo's zones stored without one (a demo loaded before
+    zones had names shows "Z000 (no name)"); a name the town set is never overwritten, nor
+    a zone the demo does not know. Returns how many were named (0 the second time)."""
+    stored = stored_zones(root, town_id)
+    if stored is None or stored.empty:
+        return 0
+    demo_names = dict(zip(zones.ids(), zones.names(), strict=True))
+    for column in ZONES_SCHEMA.names:  # a file older than one of the columns
+        if column not in stored:
+            stored[column] = None
+    unnamed = stored.zone_id.isin(demo_names) & (
+        stored.name.isna()
+        | (stored.name.fillna("").str.strip() == "")
+        | (stored.name == stored.zone_id)
+    )
+    if not unnamed.any():
+        return 0
+    stored.loc[unnamed, "name"] = stored.loc[unnamed, "zone_id"].map(demo_names)
+    folder = dataset_dir(root, town_id, "zones")
+    with locked(folder):
+        table = pa.Table.from_pandas(stored, schema=ZONES_SCHEMA, preserve_index=False)
+        write_atomic(table, folder / "zones.parquet")
+    return int(unnamed.sum())
 
 
 def _former_layout_moved(root: Path, town_id: int) -> bool:
