@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pandas as pd
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from analytics.engines import dataset_dir
 from analytics.ingest.chunks import (
@@ -127,6 +128,7 @@ def import_counts(
     stages.read(0)
     report = ImportReport(file=path.name)
     folder = dataset_dir(root, municipality_id, "counts")
+    quarterly = False  # a time off the hour: 15-minute data, whose hours may be partial
     with MonthlyMerge(folder, key=KEY, schema=SCHEMA) as merge:
         for rows in parse_counts(
             path,
@@ -138,6 +140,7 @@ def import_counts(
             chunk_rows=chunk_rows,
         ):
             merge.add(rows)
+            quarterly = quarterly or pc.any(pc.not_equal(pc.minute(rows["ts_utc"]), 0)).as_py()
         stages.read(1.0)
 
         def duplicate(line: int, kept: int) -> None:
@@ -145,7 +148,9 @@ def import_counts(
 
         quarters = PartialHours()
         merged = merge.merge(
-            on_duplicate=duplicate, on_fraction=stages.store, on_month=quarters.check
+            on_duplicate=duplicate,
+            on_fraction=stages.store,
+            on_month=quarters.check if quarterly else None,
         )
     quarters.note(report, tz)
     report.rows_imported = merged.inserted
