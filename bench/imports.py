@@ -3,6 +3,7 @@ Parquet, on the same generated CSV, each in a child process of its own.
 
     .venv/bin/python bench/imports.py                  # 3 M rows
     .venv/bin/python bench/imports.py --rows 10_000_000
+    .venv/bin/python bench/imports.py --rows 10_000_000 --one-month   # a canton's month
 
 Writes a CSV of `rows` hourly counts (sites x hours, ISO local times, as towns deliver them)
 into a temporary folder, then runs, one after the other in a fresh Python each:
@@ -56,13 +57,16 @@ print(json.dumps({{"rows": rows, "seconds": took, "peak_mb": hwm / 1024, **extra
 """
 
 
-def generate(path: Path, rows: int) -> None:
+def generate(path: Path, rows: int, *, one_month: bool = False) -> None:
+    """Sites x hours of 2025 (a year of each site), or with `one_month` as many sites as it
+    takes to fill one month (April: 720 hours, no change of time) — a canton's month."""
     import numpy as np
     import pandas as pd
 
-    sites = max(1, rows // 8760)
+    first, span = ("2025-04-01", 720) if one_month else ("2025-01-01", 8760)
+    sites = max(1, rows // span)
     hours = -(-rows // sites)
-    stamps = pd.date_range("2025-01-01", periods=hours, freq="h").strftime("%Y-%m-%d %H:%M")
+    stamps = pd.date_range(first, periods=hours, freq="h").strftime("%Y-%m-%d %H:%M")
     stamps = stamps.to_numpy()
     rng = np.random.default_rng(1)
     written = 0
@@ -95,15 +99,21 @@ def run(what: str, csv: Path, store: Path) -> dict:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rows", type=lambda s: int(s.replace("_", "")), default=3_000_000)
+    parser.add_argument(
+        "--one-month",
+        action="store_true",
+        help="all the rows in one month (many sites): the memory of a large month's merge",
+    )
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="bench-imports-") as tmp:
         folder = Path(tmp)
         csv = folder / "counts.csv"
         t = time.perf_counter()
-        generate(csv, args.rows)
+        generate(csv, args.rows, one_month=args.one_month)
         size = csv.stat().st_size
         print(
-            f"generated {args.rows:,} rows ({size / 2**20:.0f} MiB) in "
+            f"generated {args.rows:,} rows ({size / 2**20:.0f} MiB"
+            f"{', one month' if args.one_month else ''}) in "
             f"{time.perf_counter() - t:.0f} s; {os.cpu_count()} cores"
         )
         (folder / "store").mkdir()
