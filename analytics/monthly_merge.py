@@ -9,6 +9,7 @@ import os
 import shutil
 import tempfile
 from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 from string import Template
 
@@ -41,11 +42,16 @@ class MonthlyMerge:
         self.folder, self.key, self.schema = Path(folder), key, schema
         self.spill: Path | None = None
         self.blocks = 0
+        # a block is written while the next one is read and checked (pyarrow's writer lets
+        # go of the GIL); one block at a time, so the memory holds at most two
+        self.writer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="spill")
+        self.writing: Future | None = None
 
     def __enter__(self) -> MonthlyMerge:
         return self
 
     def __exit__(self, *exc) -> None:
+        self.writer.shutdown(wait=True, cancel_futures=True)
         if self.spill is not None:
             shutil.rmtree(self.spill, ignore_errors=True)
 
@@ -62,21 +68,34 @@ class MonthlyMerge:
         if (month[1:] < month[:-1]).any():  # one take, then a slice per month
             order = np.argsort(month, kind="stable")
             rows, month = rows.take(pa.array(order)), month[order]
+        self._written()
+        self.writing = self.writer.submit(self._write, rows, month, self.spill, self.blocks)
+        self.blocks += 1
+
+    def _written(self) -> None:
+        """Wait for the block being written (its error, if any, is raised here)."""
+        if self.writing is not None:
+            writing, self.writing = self.writing, None
+            writing.result()
+
+    @staticmethod
+    def _write(rows: pa.Table, month: np.ndarray, spill: Path, block: int) -> None:
         starts = np.flatnonzero(np.r_[True, month[1:] != month[:-1]])
         for start, end in zip(starts, np.r_[starts[1:], len(month)], strict=True):
             value = int(month[start])
-            part = rows.slice(start, end - start)
             name = f"{value // 100:04d}-{value % 100:02d}"
-            (self.spill / name).mkdir(exist_ok=True)
+            (spill / name).mkdir(exist_ok=True)
             # Parquet without compression (dictionaries only): DuckDB reads it itself, within
             # its memory cap — an Arrow IPC spill went through pyarrow's scanner, whose
             # read-ahead held about the whole month (600 MB for a month of 5 M rows)
             pq.write_table(
-                part, self.spill / name / f"{self.blocks:06d}.parquet", compression="none"
+                rows.slice(start, end - start),
+                spill / name / f"{block:06d}.parquet",
+                compression="none",
             )
-        self.blocks += 1
 
     def months(self) -> list[str]:
+        self._written()
         if self.spill is None:
             return []
         return sorted(p.name for p in self.spill.iterdir() if p.is_dir() and p.name[0] != ".")
