@@ -33,8 +33,10 @@ class HelpConfig(AppConfig):
         )
         from commune.agenda.hooks import occurrence_link_register  # noqa: PLC0415
 
+        from .views.agenda import register_caller_link  # noqa: PLC0415
         from .views.neighbours import accompany_link  # noqa: PLC0415
 
         occurrence_link_register(accompany_link)
+        occurrence_link_register(register_caller_link)
         nav_register(help_nav_links)
         home_card_register(Module.HELP, help_home_card)

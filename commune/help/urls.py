@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import desk, neighbours
+from .views import agenda, desk, neighbours
 
 app_name = "help"
 
@@ -24,4 +24,5 @@ urlpatterns = [
     path("desk/neighbours/", desk.neighbours_pending, name="neighbours"),
     path("desk/neighbours/<id:neighbour_id>/verify/", desk.counter, name="counter"),
     path("desk/letters/", desk.letters, name="letters"),
+    path("desk/agenda/<id:event_id>/", agenda.agenda_register, name="agenda-register"),
 ]

@@ -93,6 +93,7 @@ def helping(rosiaz, alice, bruno, coordinator, caller):
         "tea": tea,
         "accompany": accompany,
         "day": wednesday,
+        "caller": caller,
     }
 
 
@@ -156,6 +157,15 @@ def test_every_help_page_is_accessible_in_french_and_german_on_small_screens(
         sweep.visit(f"{base}/desk/posts/{ride.pk}/", "Conduite chez le médecin")
         page = sweep.visit(f"{base}/desk/neighbours/", t("Addresses to verify"))
         assert page.get_by_text("Nadia Nouvelle").first.is_visible()
+        # a caller registered for a date of the tea dance, from the event's page
+        page = sweep.visit(f"/{h['town'].slug}/agenda/activities/{tea.pk}/", "Thé dansant")
+        label = t("Register a caller for %(day)s") % {"day": f"{day:%d.%m.%Y}"}
+        assert page.get_by_role("link", name=label).is_visible()
+        page = sweep.visit(
+            f"{base}/desk/agenda/{tea.pk}/?occurrence={day:%Y%m%d}T1400&caller={h['caller'].pk}",
+            t("Register a caller for an activity"),
+        )
+        assert page.locator("main form [name=name]").input_value() == h["caller"].name
     finally:
         sweep.close()
     assert not sweep.problems, "\n".join(sweep.problems)
