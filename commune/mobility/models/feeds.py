@@ -77,6 +77,9 @@ class VendorFeed(TenantModel):
     )
     # set while a "pull now" waits for the worker: a second click adds no second job
     pull_requested_at = models.DateTimeField(null=True, blank=True, editable=False)
+    submission_key = models.UUIDField(
+        null=True, blank=True, editable=False, help_text="Makes the form sent twice one feed."
+    )
 
     url_kwarg = "feed_id"
 
@@ -84,6 +87,11 @@ class VendorFeed(TenantModel):
         ordering = ["name", "id"]
         verbose_name = _("vendor feed")
         verbose_name_plural = _("vendor feeds")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["municipality", "submission_key"], name="vendor_feed_submission_unique"
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.name
