@@ -128,7 +128,7 @@ def attendees(request, event_id: int):
         except ValidationError as exc:
             _errors_to_form(form, exc)
         else:
-            messages.success(request, _registered_message(registration))
+            messages.success(request, registered_message(registration))
             return redirect(request.path)
     rows = Registration.objects.filter(event=event).order_by("original_start", "created_at")
     if request.GET.get("format") == "csv":
@@ -182,7 +182,7 @@ def _errors_to_form(form, exc: ValidationError) -> None:
             form.add_error(None, message)
 
 
-def _registered_message(registration: Registration) -> str:
+def registered_message(registration: Registration) -> str:
     """What staff are told after registering someone: where the person stands, and how the
     confirmation reaches them (or that it cannot)."""
     if registration.status == Registration.Status.CONFIRMED:

@@ -20,7 +20,7 @@ from commune.agenda.recurrence import local, occurrence_key_parse
 from commune.agenda.selectors import HORIZON
 from commune.agenda.services.dates import event_occurrences
 from commune.agenda.services.registrations import registration_create
-from commune.agenda.views.registrations import OnBehalfForm, _registered_message
+from commune.agenda.views.registrations import OnBehalfForm, registered_message
 from commune.tenants.models import Module
 
 from ..access import is_coordinator
@@ -87,7 +87,7 @@ def agenda_register(request, event_id: int):
             except ValidationError as exc:
                 errors_to_form(form, exc)
             else:
-                messages.success(request, _registered_message(registration))
+                messages.success(request, registered_message(registration))
                 return redirect(reverse("help:desk", kwargs={"town": town.slug}))
         status = 400
     return render(
