@@ -67,7 +67,7 @@ def test_a_trench_survives_an_error_is_checked_then_submitted_with_its_plan(
     assert page.locator("#id_invoice_address").input_value().strip()
 
     # when: a trench 0.8 m wide is drawn as a line
-    page.get_by_label("Une tranchée", exact=False).check()
+    page.get_by_role("radio", name="Une tranchée", exact=False).check()
     page.locator("#id_line_width_m").fill("0.8")
     _draw_line(page, line)
     drawn = json.loads(page.locator("#id_geometry").input_value())
