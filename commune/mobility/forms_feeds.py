@@ -3,6 +3,7 @@ an upload's preview stores). The password or token is write-only: never rendered
 
 from __future__ import annotations
 
+import uuid
 from urllib.parse import urlsplit
 
 from django import forms
@@ -58,6 +59,7 @@ class FeedForm(forms.ModelForm):
             ("|", _("Vertical bar |")),
         ],
     )
+    submission_key = forms.UUIDField(widget=forms.HiddenInput, initial=uuid.uuid4, required=False)
     decimal = forms.ChoiceField(
         label=_("Decimal mark"),
         choices=[(".", _("Point: 100.5")), (",", _("Comma: 100,5"))],

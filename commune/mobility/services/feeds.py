@@ -15,7 +15,7 @@ from pathlib import Path, PurePosixPath
 from urllib.parse import urlsplit
 
 from django.conf import settings
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
@@ -23,6 +23,7 @@ from django_tasks import task
 
 from commune.accounts.models import Membership, Role
 from commune.core import audit
+from commune.core.idempotency import owned_key
 from commune.core.mail import mail_send
 from commune.tenants import scoping
 from commune.tenants.links import absolute_url
@@ -50,21 +51,35 @@ def _audited(feed: VendorFeed) -> dict:
     return {name: getattr(feed, name) for name in AUDITED} | {"options": feed.options}
 
 
-@transaction.atomic
-def feed_save(*, feed: VendorFeed, actor, secret: str = "") -> VendorFeed:
+def feed_save(*, feed: VendorFeed, actor, secret: str = "", submission_key=None) -> VendorFeed:
     """Create or change a feed. An empty `secret` keeps the stored password or token; a feed
-    without authentication keeps none. A new feed is pulled at the worker's next round."""
+    without authentication keeps none. A new feed is pulled at the worker's next round. The
+    form that adds a feed sent twice (same `submission_key`, the sender's own) gives back the
+    first feed instead of a second one."""
+    adding, fields = feed._state.adding, list(EDITED)
+    if adding and submission_key:
+        feed.submission_key = owned_key(owner=actor, key=submission_key)
+        twice = VendorFeed.objects.filter(
+            municipality_id=feed.municipality_id, submission_key=feed.submission_key
+        )
+        if (first := twice.first()) is not None:
+            return first
     if secret:
         feed.secret = secret
     if feed.auth == VendorFeed.Auth.NONE:
         feed.username, feed.secret = "", ""
-    adding, fields = feed._state.adding, list(EDITED)
     if feed.next_pull_at is None or adding:
         feed.next_pull_at = timezone.now()
         fields.append("next_pull_at")
-    feed.save(update_fields=None if adding else fields)
-    action = "feed_created" if adding else "feed_changed"
-    audit.record(actor=actor, obj=feed, action=action, after=_audited(feed))
+    try:
+        with transaction.atomic():
+            feed.save(update_fields=None if adding else fields)
+            action = "feed_created" if adding else "feed_changed"
+            audit.record(actor=actor, obj=feed, action=action, after=_audited(feed))
+    except IntegrityError:
+        if not (adding and submission_key):
+            raise
+        return twice.get()  # the other copy of the form won the race
     return feed
 
 

@@ -8,7 +8,9 @@ from __future__ import annotations
 import datetime as dt
 import fcntl
 import logging
+import re
 import threading
+import uuid
 
 import pytest
 from django.utils import timezone
@@ -135,3 +137,18 @@ def test_an_address_with_accents_is_pulled(db, town_a, settings):
             feeds.feed_pull(feed=feed, now=timezone.now())
     assert [r["path"] for r in server.requests] == ["/export/donn%C3%A9es%202026.csv"]
     assert feeds_of(town_a)[0].last_outcome == "ok"
+
+
+def test_the_add_form_sent_twice_adds_one_feed(analyst, town_a):  # noqa: F811
+    # given the add form as the page gives it (with its key)
+    page = analyst.get(url("feed-create", town_a)).content.decode()
+    key = re.search(r'name="submission_key" value="([^"]+)"', page).group(1)
+    # when it is sent twice (a double click, a reload that posts again)
+    first = analyst.post(url("feed-create", town_a), form_data(submission_key=key))
+    second = analyst.post(url("feed-create", town_a), form_data(submission_key=key))
+    # then one feed, and both answers lead to the list
+    assert first.status_code == second.status_code == 302
+    assert len(feeds_of(town_a)) == 1
+    # and another sending of the form (a new key) is another feed
+    analyst.post(url("feed-create", town_a), form_data(submission_key=str(uuid.uuid4())))
+    assert len(feeds_of(town_a)) == 2

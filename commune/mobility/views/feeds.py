@@ -43,7 +43,12 @@ def _form_page(request, form: FeedForm, feed: VendorFeed | None):
     if request.method == "POST" and form.is_valid():
         feed = form.save()
         feed.municipality = request.municipality
-        feeds.feed_save(feed=feed, actor=request.user, secret=form.cleaned_data["secret"])
+        feed = feeds.feed_save(
+            feed=feed,
+            actor=request.user,
+            secret=form.cleaned_data["secret"],
+            submission_key=form.cleaned_data.get("submission_key"),
+        )
         messages.success(request, _("The feed “%(name)s” is saved.") % {"name": feed.name})
         return HttpResponseRedirect(_list_url(request))
     status = 400 if request.method == "POST" else 200
