@@ -1,5 +1,6 @@
 """In Chromium: the coordinator enters a request for someone who called; a verified neighbour
-sees it near them and offers help; the coordinator accepts for the caller and sees it matched.
+sees it near them and offers help; the coordinator accepts for the caller, sees it matched,
+then closes it as done.
 Every page passes axe-core (WCAG 2.1 AA)."""
 
 import pytest
@@ -65,6 +66,16 @@ def test_a_neighbour_offers_help_on_a_phone_request_and_the_coordinator_matches_
     desk.goto("/pully/help/desk/?status=matched")
     assert desk.get_by_role("link", name="Courses pour Mme Bron").is_visible()
     axe(desk)
+    # and: the help was given, the coordinator closes the request as done
+    desk.goto(f"/pully/help/desk/posts/{post.pk}/")
+    with desk.expect_navigation():
+        desk.locator("form:has(input[name=action][value=close]) button[value=done]").click()
+    axe(desk)
+    with scoping.scope(pully):
+        post.refresh_from_db()
+    assert post.status == "done"
+    desk.goto("/pully/help/desk/?status=done")
+    assert desk.get_by_role("link", name="Courses pour Mme Bron").is_visible()
 
 
 def test_the_help_pages_pass_axe_in_german_on_a_phone_screen(browser, live_server, axe, pully):
