@@ -47,7 +47,9 @@ def sparkline(
     low, high = marks[0], marks[-1]
     height = 190
     plot_w, plot_h = width - left - right, height - top - bottom
-    step = plot_w / max(1, len(points) - 1)
+    # each point at its day: a day without data is a gap in the line, never a shorter axis
+    offsets = [(_as_date(day) - _as_date(points[0][0])).days for day, _v in points]
+    step = plot_w / max(1, offsets[-1])
 
     def y(value: float) -> float:
         return top + plot_h * (1 - (value - low) / ((high - low) or 1.0))
@@ -60,24 +62,36 @@ def sparkline(
             f'<text x="{left - 6}" y="{y(t) + 4:.1f}" text-anchor="end" fill="{INK}">'
             f"{text}</text>"
         )
-    path, pen_up = [], True
-    for i, (_day, value) in enumerate(points):
+    path, previous = [], None
+    for offset, (_day, value) in zip(offsets, points, strict=True):
         if value is None:
-            pen_up = True
+            previous = None
             continue
-        path.append(f"{'M' if pen_up else 'L'}{left + i * step:.1f},{y(value):.1f}")
-        pen_up = False
-    body.append(f'<path d="{" ".join(path)}" fill="none" stroke="{BAR}" stroke-width="1.5"/>')
-    every = max(1, math.ceil(len(points) / 8))
-    for i in range(0, len(points), every):
-        x = left + i * step
+        pen = "L" if previous is not None and offset - previous == 1 else "M"
+        # a day alone between gaps still shows, as a dot (h0 with round caps)
+        path.append(
+            f"{pen}{left + offset * step:.1f},{y(value):.1f}" + (" h0" if pen == "M" else "")
+        )
+        previous = offset
+    body.append(
+        f'<path d="{" ".join(path)}" fill="none" stroke="{BAR}" stroke-width="1.5" '
+        'stroke-linecap="round"/>'
+    )
+    every = max(1, math.ceil((offsets[-1] + 1) / 8))
+    first_day = _as_date(points[0][0])
+    for offset in range(0, offsets[-1] + 1, every):
+        x = left + offset * step
         body.append(
             f'<line x1="{x:.1f}" y1="{top + plot_h}" x2="{x:.1f}" y2="{top + plot_h + 4}" '
             f'stroke="{INK}"/><text x="{x:.1f}" y="{top + plot_h + 16}" text-anchor="middle" '
-            f'fill="{INK}">{escape(day_label(points[i][0]))}</text>'
+            f'fill="{INK}">{escape(day_label(first_day + dt.timedelta(days=offset)))}</text>'
         )
     body.append(axis_titles(x_title, y_title, left=left, width=width, height=height))
     return svg(width, height, title, body)
+
+
+def _as_date(day: dt.date | str) -> dt.date:
+    return dt.date.fromisoformat(day[:10]) if isinstance(day, str) else day
 
 
 def heatmap(

@@ -41,3 +41,16 @@ def test_small_effects_keep_distinct_ticks():
     ticks = [t for t in _value_ticks(svg) if t != "0"]
     assert len(ticks) == len(set(ticks)) >= 3
     assert "\u22120.05" in ticks and "+0.05" in ticks
+
+
+def test_days_without_data_are_a_gap_at_their_place_on_the_time_axis():
+    # given a site that counted on 5 to 7 January, then not until the 20th
+    days = [dt.date(2026, 1, d) for d in (5, 6, 7, 20, 21)]
+    svg = charts.sparkline("Volume", [(d, 100.0) for d in days], x_title="Jour", y_title="v/j")
+    path = re.search(r'<path d="([^"]+)"', svg).group(1)
+    xs = [float(x) for x in re.findall(r"[ML]([\d.]+),", path)]
+    # then the line stops at the 7th and starts again at the 20th, 15 days of 16 along
+    assert path.count("M") == 2
+    left, width = xs[0], xs[-1] - xs[0]
+    assert abs((xs[3] - left) / width - 15 / 16) < 0.01
+    assert "14.01." in svg  # the axis' dates run through the gap
