@@ -5,7 +5,8 @@ The areas are the form's GeoJSON text (WGS84 from the map, or LV95 pasted from a
 polygon's outline and each line is a shape; its corners are listed east / north to the
 centimetre (`corners_list`). A corner whose text was changed is read like typed coordinates
 (services/coordinates.py) and written back in the system its shape was in (`corners_apply`);
-the corners left alone keep their exact positions. Holes are left as they are.
+a corner sent empty is removed; the corners left alone keep their exact positions. Holes are
+left as they are.
 
 Pure functions (no database). What cannot be read lists no corners and changes nothing: the
 GeoJSON's own checks (services/geometry.py) say what is wrong with it.
@@ -144,20 +145,39 @@ def corners_list(text: str | None, *, data=None) -> list[Shape] | None:
     return shapes
 
 
+def _removed(shape: Shape, indexes: list[int]) -> None:
+    """Take the corners at `indexes` out of `shape` (an area keeps three, a line two)."""
+    least = 3 if shape.kind == "area" else 2
+    if len(shape.corners) - len(indexes) < least:
+        raise ValidationError(
+            _("An area keeps at least three corners, a trench two points (shape %(shape)d).")
+            % {"shape": shape.number},
+            code="corners_few",
+        )
+    kept = [p for i, p in enumerate(shape.ring[: len(shape.corners)]) if i not in indexes]
+    if shape.kind == "area":
+        kept.append(list(kept[0]))  # the outline ends where it starts
+    shape.ring[:] = kept
+
+
 def corners_apply(text: str, typed: dict[tuple[int, int], str]) -> str | None:
     """The areas' text with the corners typed (`{(shape, corner): "east / north"}`, 1-based)
-    that differ from the list written in; None when no corner moved. ValidationError naming
-    the corner whose coordinates cannot be read."""
+    that differ from the list written in, and without those sent empty (removed); None when
+    nothing changed. ValidationError naming the corner whose coordinates cannot be read."""
     data = _read(text)
     shapes = corners_list(text, data=data) or []
-    moved = False
+    changed = False
     for shape in shapes:
+        emptied = []
         for index, was in enumerate(shape.texts):
-            value = (typed.get((shape.number, index + 1)) or "").strip()
-            if not value or value == was:
+            value = typed.get((shape.number, index + 1))
+            if value is None or value.strip() == was:
+                continue
+            if not value.strip():
+                emptied.append(index)
                 continue
             try:
-                point = point_parse(value)
+                point = point_parse(value.strip())
             except ValidationError as exc:
                 where = {"corner": index + 1, "shape": shape.number, "problem": exc.messages[0]}
                 message = (
@@ -175,5 +195,8 @@ def corners_apply(text: str, typed: dict[tuple[int, int], str]) -> str | None:
             shape.ring[index][:2] = position
             if shape.kind == "area" and index == 0:
                 shape.ring[-1][:2] = position  # the outline ends where it starts
-            moved = True
-    return json.dumps(data) if moved else None
+            changed = True
+        if emptied:
+            _removed(shape, emptied)
+            changed = True
+    return json.dumps(data) if changed else None

@@ -171,3 +171,42 @@ def test_the_list_for_htmx_gives_the_moved_areas_to_the_page(client, town_a, dra
     assert client.get("/pully/permits/corners/").status_code == 405
     client.logout()
     assert client.post("/pully/permits/corners/", {"geometry": text}).status_code == 302
+
+
+def test_a_corner_sent_empty_is_removed_and_the_outline_stays_closed():
+    # given: a 4 × 2 m rectangle; its first corner emptied
+    text = _rect_wgs84(2_539_000, 1_151_000, 4, 2)
+    # when
+    moved = json.loads(corners_apply(text, {(1, 1): " "}))
+    # then: a triangle of 4 m², ending where it starts
+    ring = moved["features"][0]["geometry"]["coordinates"][0]
+    assert len(ring) == 4 and ring[0] == ring[-1]
+    polygon = Polygon(ring, srid=4326).transform(2056, clone=True)
+    assert polygon.area == pytest.approx(4.0, abs=0.01)
+
+
+def test_an_area_keeps_three_corners_in_french(client, town_a, drawn):
+    permit, (x, y), data = drawn
+    page = _edit_page(client, permit)
+    text = page.context["form"]["geometry"].value()
+    fields = _corner_fields(text, corner_1_1="", corner_1_2="")
+    response = client.post(page.request["PATH_INFO"], {**data, "geometry": text, **fields})
+    assert response.status_code == 400
+    assert response.context["form"].errors["geometry"] == [
+        "Une zone garde au moins trois coins, une tranchée deux points (forme 1)."
+    ]
+    assert _area_of(town_a).area_m2 == pytest.approx(8.0, abs=0.01)
+
+
+def test_a_corner_emptied_on_the_page_is_removed_from_the_saved_area(client, town_a, drawn):
+    permit, (x, y), data = drawn
+    page = _edit_page(client, permit)
+    text = page.context["form"]["geometry"].value()
+    [shape] = corners_list(text)
+    corner = shape.texts.index(f"{x + 4}.00 / {y + 2}.00") + 1
+    fields = _corner_fields(text, **{f"corner_1_{corner}": ""})
+    response = client.post(page.request["PATH_INFO"], {**data, "geometry": text, **fields})
+    assert response.status_code == 302
+    area = _area_of(town_a)
+    assert area.area_m2 == pytest.approx(4.0, abs=0.01)
+    assert area.geometry.num_coords == 4
