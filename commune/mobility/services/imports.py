@@ -147,11 +147,13 @@ def import_run(
     path: Path | None = None,
     progress: Callable[[int], None] | None = None,
     today: dt.date | None = None,
+    follow_up: bool = True,
 ) -> DataImport:
     """Run a queued import: the pipeline reads the file into the warehouse, rows it cannot read
     go to the report's quarantine. A file in the wrong format fails the import with a message and
     changes nothing in the warehouse. Safe to call twice: only a queued import runs. `today`
-    (default: the town's date now) picks a timetable's day when none was given."""
+    (default: the town's date now) picks a timetable's day when none was given. With
+    `follow_up` the town's rollups and observatory page are brought up to date (_follow_up)."""
     started = DataImport.objects.filter(pk=data_import.pk, status=Status.QUEUED).update(
         status=Status.RUNNING, started_at=timezone.now(), progress=0
     )
@@ -226,19 +228,32 @@ def import_run(
             "quarantined": len(data_import.quarantine),
         },
     )
-    _warm(data_import.municipality)
+    if follow_up:
+        _follow_up(data_import.municipality)
     if progress is not None:
         progress(100)
     return data_import
 
 
-def _warm(municipality: Municipality) -> None:
-    """The observatory's default page computed for the new data; an import never fails on it
-    (the page computes it then)."""
+def _follow_up(municipality: Municipality) -> None:
+    """After an import, on the configured engine: the town's rollups of the new data, then the
+    observatory's default page computed for it. An import never fails on either (the page reads
+    the rows raw until the hourly job has refreshed the rollups, and computes itself)."""
+    try:
+        warehouse.rollups_refresh(municipality=municipality)
+    except Exception:
+        logger.exception("rollups of town %s not refreshed after an import", municipality.pk)
     try:
         selectors.observatory_warm(municipality=municipality)
     except Exception:
         logger.exception("observatory not warmed after an import of town %s", municipality.pk)
+
+
+def _follows_up_in_child() -> bool:
+    """Whether an import's child process brings the rollups up to date itself: on DuckDB, in
+    the child, under its memory cap; on Spark the worker does it once the child is done (a JVM
+    does not start under the child's cap, and the cluster does the work)."""
+    return settings.ANALYTICS_ENGINE == "duckdb"
 
 
 def _finish_failed(data_import: DataImport, key: str, **params) -> DataImport:
@@ -294,6 +309,8 @@ def import_run_isolated(*, data_import: DataImport) -> DataImport:
         memory_limit=settings.IMPORT_MEMORY_LIMIT_BYTES,
     )
     data_import.refresh_from_db()
+    if outcome.ok and data_import.status == Status.DONE and not _follows_up_in_child():
+        _follow_up(data_import.municipality)
     if outcome.ok or data_import.status not in {Status.QUEUED, Status.RUNNING}:
         return data_import
     # the child died: a merge it left halfway is undone (analytics.store.recover)
@@ -311,4 +328,6 @@ def import_run_child(*, import_id: int, municipality_id: int) -> None:
     language."""
     municipality = Municipality.objects.get(pk=municipality_id)
     with scoping.scope(municipality), translation.override(municipality.default_language):
-        import_run(data_import=DataImport.objects.get(pk=import_id))
+        import_run(
+            data_import=DataImport.objects.get(pk=import_id), follow_up=_follows_up_in_child()
+        )

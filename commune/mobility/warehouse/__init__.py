@@ -9,6 +9,7 @@ over the bases read here, for the service that publishes (services/opendata.py).
 from analytics import opendata
 
 from .demo import demo_observatory_write
+from .engine import rollups_refresh
 from .ingest import (
     IMPORTERS,
     ImporterUnavailable,
@@ -17,7 +18,6 @@ from .ingest import (
     import_file,
     readings_last_exported,
     readings_store,
-    rollups_refresh,
     town_folder,
     town_site_ids,
     warehouse_recover,

@@ -28,7 +28,8 @@ from analytics.ingest.sites import store_sites
 from analytics.store import chunk_files_by_month, locked, merge_by_month, write_atomic
 from commune.tenants.models import Municipality
 
-from .ingest import rollups_refresh, warehouse_root
+from .engine import rollups_refresh
+from .ingest import warehouse_root
 
 
 def demo_observatory_write(

@@ -4,20 +4,16 @@ from __future__ import annotations
 
 import datetime as dt
 import inspect
-import logging
 from collections.abc import Callable
 from pathlib import Path
 
 from django.conf import settings
 
-from analytics import rollups
 from analytics.ingest import counts, gtfs, network, preview, sites
 from analytics.ingest.readings import last_stored, store_readings
 from analytics.ingest.report import ImportFormatError
 from analytics.store import recover_tree
 from commune.tenants.models import Municipality
-
-logger = logging.getLogger(__name__)
 
 # kind of DataImport → the pipeline's importer: f(path, *, root, municipality_id, ...)
 # -> ImportReport; the other keywords (tz, options, service_date…) differ per importer.
@@ -137,12 +133,7 @@ def import_file(
         given["territory"] = territory_wgs84(municipality=municipality)
         given["today"] = today
     kwargs = _call_kwargs(function, given=given, options=dict(options or {}))
-    report = function(Path(path), **kwargs)
-    try:
-        rollups_refresh(municipality=municipality)
-    except Exception:  # the rows are imported; queries read them raw until the hourly job
-        logger.exception("rollups of town %s not refreshed after an import", municipality.pk)
-    return report
+    return function(Path(path), **kwargs)
 
 
 def counts_preview(
@@ -171,12 +162,6 @@ def warehouse_recover(*, municipality_id: int) -> list[Path]:
     """Undo the town's merges that died halfway (analytics.store.recover): its dataset folders
     as they were before them. Returns the folders put back."""
     return recover_tree(warehouse_root(), municipality_id)
-
-
-def rollups_refresh(*, municipality: Municipality) -> dict[str, int]:
-    """Recompute the town's rollups (analytics.rollups) whose raw partition changed; returns the
-    partitions rebuilt per rollup. Cheap when nothing changed."""
-    return rollups.refresh(warehouse_root(), municipality.pk)
 
 
 def readings_last_exported(*, municipality: Municipality):
