@@ -145,6 +145,14 @@ def test_an_emergency_is_on_the_public_map_at_once(browser, live_server, axe, pu
     axe(public)
     row = public.locator("main table tbody tr").filter(has_text=permit.reference)
     assert row.count() == 1 and "Urgence" in row.inner_text()
+    # and: on the map itself (the GeoJSON's features drawn by Leaflet), as an emergency
+    public.wait_for_function("() => document.getElementById('works-map').dataset.worksLoaded")
+    drawn = public.evaluate(
+        "() => Object.values(document.getElementById('works-map').leafletMap._layers)"
+        ".filter(l => l.feature).map(l => [l.feature.properties.reference,"
+        " l.feature.properties.emergency])"
+    )
+    assert [permit.reference, True] in drawn
 
     # and: the applicant declares the start of the works before the decision
     emergency = applicant.locator("section[aria-labelledby=emergency-title]")
