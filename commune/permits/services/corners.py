@@ -130,16 +130,18 @@ def corners_list(text: str | None, *, data=None) -> list[Shape] | None:
     """The shapes and their corners in LV95, [] when there is nothing to list, None when there
     are more than MAX_CORNERS."""
     data = _read(text) if data is None else data
+    parts = [part for geometry in _geometries(data) for part in _parts(geometry)]
+    if sum(len(ring) for _kind, ring in parts if isinstance(ring, list)) > MAX_CORNERS + len(parts):
+        return None  # counted before anything is read or transformed: a long text costs nothing
     shapes: list[Shape] = []
-    for geometry in _geometries(data):
-        for kind, ring in _parts(geometry):
-            srid = _srid(ring) if isinstance(ring, list) and ring else None
-            if srid is None:
-                continue
-            corners = ring[:-1] if kind == "area" and len(ring) > 1 else ring
-            shape = Shape(kind=kind, number=len(shapes) + 1, ring=ring, srid=srid)
-            shape.corners = [_to(tuple(p[:2]), srid, LV95) for p in corners]
-            shapes.append(shape)
+    for kind, ring in parts:
+        srid = _srid(ring) if isinstance(ring, list) and ring else None
+        if srid is None:
+            continue
+        corners = ring[:-1] if kind == "area" and len(ring) > 1 else ring
+        shape = Shape(kind=kind, number=len(shapes) + 1, ring=ring, srid=srid)
+        shape.corners = [_to(tuple(p[:2]), srid, LV95) for p in corners]
+        shapes.append(shape)
     if sum(len(s.corners) for s in shapes) > MAX_CORNERS:
         return None
     return shapes

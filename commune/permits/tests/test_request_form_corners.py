@@ -210,3 +210,12 @@ def test_a_corner_emptied_on_the_page_is_removed_from_the_saved_area(client, tow
     area = _area_of(town_a)
     assert area.area_m2 == pytest.approx(4.0, abs=0.01)
     assert area.geometry.num_coords == 4
+
+
+def test_a_long_outline_is_not_listed():
+    # given: a line of 100 000 points (about 2 MB, what a request body may carry)
+    line = [[2_539_000 + i * 0.01, 1_151_000] for i in range(100_000)]
+    text = json.dumps({"type": "LineString", "coordinates": line})
+    # when / then: more than 60 corners: none listed (counted before any is read)
+    assert corners_list(text) is None
+    assert corners_list(json.dumps({"type": "LineString", "coordinates": line[:60]}))
