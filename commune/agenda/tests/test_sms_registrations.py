@@ -159,7 +159,7 @@ def test_the_counter_page_refuses_a_wrong_number_in_french_and_says_how_the_pers
         page,
         {"occurrence": "20261014T1400", "name": "Rose", "phone": "021 55", "channel": "counter"},
     )
-    assert wrong.status_code == 200
+    assert wrong.status_code == 400
     assert "pas un numéro de téléphone suisse" in html.unescape(wrong.content.decode())
     assert not Registration.objects.exists()
     with django_capture_on_commit_callbacks(execute=True):

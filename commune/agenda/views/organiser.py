@@ -14,6 +14,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from commune.core.form_errors import errors_to_form
+
 from .. import selectors, workflow
 from ..access import access_event_for_organiser, is_moderator
 from ..forms import DateChangeForm, EventForm, initial_of
@@ -34,17 +36,6 @@ def _form(request, *, data=None, initial=None) -> EventForm:
         organisations=list(selectors.organisations_of(user=request.user)),
         town_allowed=is_moderator(municipality=town, user=request.user),
     )
-
-
-def _errors_to_form(form, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for name, errors in exc.error_dict.items():
-            field = name if name in form.fields else None
-            for error in errors:
-                form.add_error(field, error)
-    else:
-        for message in exc.messages:
-            form.add_error(None, message)
 
 
 @login_required
@@ -72,7 +63,7 @@ def event_new(request):
                 key=form.cleaned_data["key"] or request.POST.get("key", ""),
             )
         except ValidationError as exc:
-            _errors_to_form(form, exc)
+            errors_to_form(form, exc)
         else:
             messages.success(request, _("Draft saved. Check it, then submit it."))
             return redirect(_url(request, "edit", event_id=event.pk))
@@ -94,7 +85,7 @@ def event_edit(request, event_id: int):
             try:
                 events.event_update(event=event, user=request.user, data=form.event_input())
             except ValidationError as exc:
-                _errors_to_form(form, exc)
+                errors_to_form(form, exc)
             else:
                 messages.success(request, _("Changes saved."))
                 return redirect(_url(request, "edit", event_id=event.pk))

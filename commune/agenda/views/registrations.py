@@ -24,6 +24,7 @@ from django.views.decorators.http import require_POST
 
 from commune.accounts.access import staff_required
 from commune.core.csvsafe import neutralise
+from commune.core.form_errors import errors_to_form
 
 from .. import recurrence
 from ..access import MODERATORS, access_event_for_organiser, access_event_public, is_moderator
@@ -61,6 +62,46 @@ class OnBehalfForm(forms.Form):
         label=gettext_lazy("Channel"),
         choices=[c for c in Registration.Channel.choices if c[0] != "online"],
     )
+
+
+def on_behalf_form(event, *, data=None, initial=None, now) -> OnBehalfForm:
+    """The form to register someone on their behalf for one of the event's coming dates (the
+    first 60 within the agenda's horizon, cancelled ones left out)."""
+    coming = [
+        o
+        for o in event_occurrences(event=event, after=now, before=now + HORIZON)
+        if not o.cancelled
+    ][:60]
+    form = OnBehalfForm(data, initial=initial)
+    form.fields["occurrence"].choices = [
+        (o.key, f"{recurrence.local(o.start):%d.%m.%Y %H:%M}") for o in coming
+    ]
+    return form
+
+
+def on_behalf_saved(request, form, *, event, now) -> Registration | None:
+    """The registration a valid on-behalf `form` asks for, made by the user of `request`, who
+    is told where the person stands; None when the form or the service refuses it (the reasons
+    on the form)."""
+    if not form.is_valid():
+        return None
+    try:
+        registration = registration_create(
+            event=event,
+            original_start=recurrence.occurrence_key_parse(form.cleaned_data["occurrence"]),
+            name=form.cleaned_data["name"],
+            phone=form.cleaned_data["phone"],
+            email=form.cleaned_data["email"],
+            address=form.cleaned_data["address"],
+            channel=form.cleaned_data["channel"],
+            registered_by=request.user,
+            now=now,
+        )
+    except ValidationError as exc:
+        errors_to_form(form, exc)
+        return None
+    messages.success(request, registered_message(registration))
+    return registration
 
 
 def _key(value: str):
@@ -103,33 +144,9 @@ def attendees(request, event_id: int):
     town = request.municipality
     event = access_event_for_organiser(municipality=town, user=request.user, event_id=event_id)
     now = timezone.now()
-    coming = [
-        o
-        for o in event_occurrences(event=event, after=now, before=now + HORIZON)
-        if not o.cancelled
-    ][:60]
-    form = OnBehalfForm(request.POST or None)
-    form.fields["occurrence"].choices = [
-        (o.key, f"{recurrence.local(o.start):%d.%m.%Y %H:%M}") for o in coming
-    ]
-    if request.method == "POST" and form.is_valid():
-        try:
-            registration = registration_create(
-                event=event,
-                original_start=_key(form.cleaned_data["occurrence"]),
-                name=form.cleaned_data["name"],
-                phone=form.cleaned_data["phone"],
-                email=form.cleaned_data["email"],
-                address=form.cleaned_data["address"],
-                channel=form.cleaned_data["channel"],
-                registered_by=request.user,
-                now=now,
-            )
-        except ValidationError as exc:
-            _errors_to_form(form, exc)
-        else:
-            messages.success(request, registered_message(registration))
-            return redirect(request.path)
+    form = on_behalf_form(event, data=request.POST or None, now=now)
+    if request.method == "POST" and on_behalf_saved(request, form, event=event, now=now):
+        return redirect(request.path)
     rows = Registration.objects.filter(event=event).order_by("original_start", "created_at")
     if request.GET.get("format") == "csv":
         response = HttpResponse(content_type="text/csv; charset=utf-8")
@@ -169,17 +186,8 @@ def attendees(request, event_id: int):
             "form": form,
             "calls": calls.call_list_open(municipality=town, event=event),
         },
+        status=400 if request.method == "POST" else 200,  # a refused registration
     )
-
-
-def _errors_to_form(form, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for name, errors in exc.error_dict.items():
-            for error in errors:
-                form.add_error(name if name in form.fields else None, error)
-    else:
-        for message in exc.messages:
-            form.add_error(None, message)
 
 
 def registered_message(registration: Registration) -> str:

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from commune.accounts.access import staff_required
 from commune.core.files import private_file_response
+from commune.core.form_errors import errors_to_form
 
 from .. import selectors
 from ..access import MODERATORS
@@ -51,9 +52,7 @@ def venue_edit(request, venue_id: int | None = None):
                 photo=form.cleaned_data.get("photo"),
             )
         except ValidationError as exc:
-            for name, errors in exc.error_dict.items():
-                for error in errors:
-                    form.add_error(name if name in form.fields else None, error)
+            errors_to_form(form, exc)
         else:
             messages.success(request, _("Venue saved."))
             return redirect(reverse("agenda:venues", kwargs={"town": town.slug}))

@@ -6,8 +6,6 @@ town's event, or one not published, is a 404."""
 
 from __future__ import annotations
 
-from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -16,16 +14,12 @@ from django.utils.translation import gettext as _
 from commune.accounts.access import staff_required
 from commune.accounts.models import Role
 from commune.agenda.access import access_event_public
-from commune.agenda.recurrence import local, occurrence_key_parse
-from commune.agenda.selectors import HORIZON
-from commune.agenda.services.dates import event_occurrences
-from commune.agenda.services.registrations import registration_create
-from commune.agenda.views.registrations import OnBehalfForm, registered_message
+from commune.agenda.recurrence import local
+from commune.agenda.views.registrations import on_behalf_form, on_behalf_saved
 from commune.tenants.models import Module
 
 from ..access import is_coordinator
 from ..models import Caller
-from .common import errors_to_form
 
 
 def register_caller_link(request, event, occurrence) -> dict | None:
@@ -60,35 +54,13 @@ def agenda_register(request, event_id: int):
     town = request.municipality
     event = access_event_public(municipality=town, event_id=event_id)
     now = timezone.now()
-    coming = [
-        o
-        for o in event_occurrences(event=event, after=now, before=now + HORIZON)
-        if not o.cancelled
-    ][:60]
-    form = OnBehalfForm(request.POST or None, initial=_initial(request, town))
-    form.fields["occurrence"].choices = [
-        (o.key, f"{local(o.start):%d.%m.%Y %H:%M}") for o in coming
-    ]
+    form = on_behalf_form(
+        event, data=request.POST or None, initial=_initial(request, town), now=now
+    )
     status = 200
     if request.method == "POST":
-        if form.is_valid():
-            try:
-                registration = registration_create(
-                    event=event,
-                    original_start=occurrence_key_parse(form.cleaned_data["occurrence"]),
-                    name=form.cleaned_data["name"],
-                    phone=form.cleaned_data["phone"],
-                    email=form.cleaned_data["email"],
-                    address=form.cleaned_data["address"],
-                    channel=form.cleaned_data["channel"],
-                    registered_by=request.user,
-                    now=now,
-                )
-            except ValidationError as exc:
-                errors_to_form(form, exc)
-            else:
-                messages.success(request, registered_message(registration))
-                return redirect(reverse("help:desk", kwargs={"town": town.slug}))
+        if on_behalf_saved(request, form, event=event, now=now):
+            return redirect(reverse("help:desk", kwargs={"town": town.slug}))
         status = 400
     return render(
         request, "help/agenda_register.html", {"event": event, "form": form}, status=status
