@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 
+from django.utils import formats
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
@@ -29,12 +30,20 @@ def svg(width: int, height: float, title: str, body: list[str]) -> SafeString:
 def number(value: float | None, decimals: int = 0) -> str:
     if value is None:
         return "—"
-    return f"{value:,.{decimals}f}".replace(",", "\u202f")
+    return _written(f"{value:,.{decimals}f}")
+
+
+def _written(text: str) -> str:
+    """A number formatted by Python (1,234.5) as the reader's language writes its decimals
+    (1 234,5 in French, as the evaluation's sentences beside the chart), grouped by a narrow
+    space in every language."""
+    decimal = formats.get_format("DECIMAL_SEPARATOR")
+    return text.replace(",", "\u202f").replace(".", decimal)
 
 
 def signed(value: float) -> str:
     text = f"{value:+.1f}".rstrip("0").rstrip(".") if value else "0"
-    return text.replace("-", "\u2212")
+    return _written(text).replace("-", "\u2212")
 
 
 def tick_labels(marks: list[float], *, sign: bool = False) -> list[str]:
@@ -47,7 +56,7 @@ def tick_labels(marks: list[float], *, sign: bool = False) -> list[str]:
     texts = []
     for t in marks:
         t = round(t, decimals)
-        texts.append(f"{t:+.{decimals}f}".replace("-", "\u2212") if t else "0")
+        texts.append(_written(f"{t:+.{decimals}f}").replace("-", "\u2212") if t else "0")
     return texts
 
 

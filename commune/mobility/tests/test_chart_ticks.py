@@ -7,6 +7,9 @@ from __future__ import annotations
 import datetime as dt
 import re
 
+import pytest
+from django.utils import translation
+
 from commune.mobility import charts
 
 
@@ -14,6 +17,7 @@ def _value_ticks(svg: str) -> list[str]:
     return re.findall(r'text-anchor="end" fill="#1f2933">([^<]*)</text>', svg)
 
 
+@translation.override("en")
 def test_a_small_daily_volume_has_ticks_that_differ():
     days = [dt.date(2026, 1, 5) + dt.timedelta(days=i) for i in range(3)]
     svg = charts.sparkline(
@@ -22,6 +26,7 @@ def test_a_small_daily_volume_has_ticks_that_differ():
     assert _value_ticks(svg) == ["0.0", "0.5", "1.0", "1.5", "2.0"]
 
 
+@translation.override("en")
 def test_small_effects_keep_distinct_ticks():
     weeks = [
         {"week": -1, "effect_pct": -0.08, "low_pct": -0.1, "high_pct": -0.02},
@@ -54,3 +59,13 @@ def test_days_without_data_are_a_gap_at_their_place_on_the_time_axis():
     left, width = xs[0], xs[-1] - xs[0]
     assert abs((xs[3] - left) / width - 15 / 16) < 0.01
     assert "14.01." in svg  # the axis' dates run through the gap
+
+
+@pytest.mark.parametrize(("language", "half"), [("fr", "0,5"), ("de", "0,5"), ("en", "0.5")])
+def test_a_charts_decimals_are_written_as_the_readers_language_writes_them(language, half):
+    days = [dt.date(2026, 1, 5) + dt.timedelta(days=i) for i in range(3)]
+    with translation.override(language):
+        svg = charts.sparkline(
+            "Volume", list(zip(days, [0.5, 1.2, 2.0], strict=True)), x_title="J", y_title="v"
+        )
+    assert half in _value_ticks(svg)
