@@ -1,5 +1,5 @@
 """In Chromium, in French, with axe: a public work's page in the OGC API (f=html) names its
-street, JavaScript on and off."""
+street, JavaScript on and off; so does its pop-up on the public works map."""
 
 from __future__ import annotations
 
@@ -27,3 +27,14 @@ def test_a_public_works_page_names_its_street(browser, live_server, axe, pully):
         if javascript:
             axe(page)
         page.context.close()
+    # and: the works map's pop-up for it names the street too
+    page = open_page(browser, live_server)
+    page.goto("/pully/works/")
+    page.wait_for_function("() => document.getElementById('works-map').dataset.worksLoaded")
+    text = page.evaluate(
+        "(ref) => { const l = Object.values(document.getElementById('works-map').leafletMap"
+        "._layers).find(l => l.feature && l.feature.properties.reference === ref);"
+        " l.openPopup(); return l.getPopup().getElement().innerText; }",
+        granted.reference,
+    )
+    assert "Avenue de Lavaux 12" in text
