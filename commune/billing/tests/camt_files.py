@@ -17,8 +17,18 @@ from dataclasses import dataclass
 from decimal import Decimal
 from xml.sax.saxutils import escape
 
+from pycamt.parser import Camt053Parser
+
 NS054 = "urn:iso:std:iso:20022:tech:xsd:camt.054.001.08"
 NS053 = "urn:iso:std:iso:20022:tech:xsd:camt.053.001.08"
+
+
+class Camt054Parser(Camt053Parser):
+    """pycamt reads statements (Stmt) and reports (Rpt); a notification's entries sit under
+    Ntfctn, the rest of the structure (Ntry, NtryDtls, TxDtls) is the same."""
+
+    def _find_statements_or_reports(self):
+        return self.tree.findall(".//Ntfctn", self.namespaces)
 
 
 @dataclass(frozen=True)

@@ -23,7 +23,7 @@ from commune.billing.services.bank import (
 from commune.billing.services.invoices import invoice_cancel
 from commune.billing.services.payments import payment_record
 from commune.billing.tasks import billing_inbox_poll
-from commune.billing.tests.camt_files import Pay, camt053, camt054
+from commune.billing.tests.camt_files import Camt054Parser, Pay, camt053, camt054
 from commune.core.schedule import registered
 from commune.tenants.scoping import scope
 
@@ -63,10 +63,11 @@ def mixed_file(invoices, message_id="MSG-1"):
 
 
 def test_each_entry_ends_where_it_belongs(in_town, invoices):
+    data = mixed_file(invoices)
+    # the file as a parser we did not write reads it: what we store is what it holds
+    theirs = Camt054Parser(data).get_transactions()
     # when
-    result = bank_file_import(
-        municipality=in_town, data=mixed_file(invoices), filename="camt.xml", now=NOW
-    )
+    result = bank_file_import(municipality=in_town, data=data, filename="camt.xml", now=NOW)
     # then
     full, part, over, untouched = (Invoice.objects.get(pk=i.pk) for i in invoices)
     assert result.created
@@ -94,6 +95,15 @@ def test_each_entry_ends_where_it_belongs(in_town, invoices):
         "unknown",
     ]
     assert BankFile.objects.get().counts == result.counts
+    stored = BankEntry.objects.order_by("pk")
+    assert [(e.amount, e.credit, e.reference or e.unstructured) for e in stored] == [
+        (
+            Decimal(t["Amount"]),
+            t["CreditDebitIndicator"] == "CRDT",
+            t.get("RemittanceInformation", ""),
+        )
+        for t in theirs
+    ]
 
 
 def test_same_file_twice_changes_nothing(in_town, invoices):

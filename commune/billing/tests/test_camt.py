@@ -13,19 +13,11 @@ from django.utils import translation
 from pycamt.parser import Camt053Parser
 
 from commune.billing.camt import CamtError, camt_read
-from commune.billing.tests.camt_files import Pay, camt053, camt054
+from commune.billing.tests.camt_files import Camt054Parser, Pay, camt053, camt054
 
 IBAN = "CH4431999123000889012"
 QRR = "210000000003139471430009017"
 SCOR = "RF18539007547034"
-
-
-class Camt054Parser(Camt053Parser):
-    """pycamt reads statements (Stmt) and reports (Rpt); a notification's entries sit under
-    Ntfctn, the rest of the structure (Ntry, NtryDtls, TxDtls) is the same."""
-
-    def _find_statements_or_reports(self):
-        return self.tree.findall(".//Ntfctn", self.namespaces)
 
 
 PAYMENTS = [
