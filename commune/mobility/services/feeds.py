@@ -264,17 +264,12 @@ def _failed(feed: VendorFeed, now: dt.datetime, exc: FetchFailed) -> VendorFeed:
 
 
 def _save_outcome(feed: VendorFeed) -> None:
-    feed.save(
-        update_fields=[
-            "last_pull_at",
-            "last_outcome",
-            "last_error_key",
-            "last_error_params",
-            "consecutive_failures",
-            "last_sha256",
-            "last_import",
-            "updated_at",
-        ]
+    """The pull's outcome on the feed; a feed deleted while it was pulled stays deleted (its
+    import, if any, stays like the imports of a deleted feed)."""
+    fields = ("last_pull_at", "last_outcome", "last_error_key", "last_error_params")
+    fields += ("consecutive_failures", "last_sha256", "last_import")
+    VendorFeed.objects.filter(pk=feed.pk).update(
+        **{name: getattr(feed, name) for name in fields}, updated_at=timezone.now()
     )
 
 

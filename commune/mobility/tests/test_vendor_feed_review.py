@@ -152,3 +152,26 @@ def test_the_add_form_sent_twice_adds_one_feed(analyst, town_a):  # noqa: F811
     # and another sending of the form (a new key) is another feed
     analyst.post(url("feed-create", town_a), form_data(submission_key=str(uuid.uuid4())))
     assert len(feeds_of(town_a)) == 2
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_feed_deleted_while_it_is_pulled_ends_the_pull_quietly(town_a, settings):
+    # given a vendor that answers while an analyst deletes the feed
+    settings.MOBILITY_FEED_ALLOWED_HOSTS = ["127.0.0.1"]
+    with VendorServer() as server:
+        server.body = CSV
+        feed = VendorFeedFactory(municipality=town_a, url=server.url(), auth="none")
+        answer = server.answer
+
+        def deleted_meanwhile(handler):
+            with scope(town_a):
+                VendorFeed.objects.filter(pk=feed.pk).delete()
+            answer(handler)
+
+        server.answer = deleted_meanwhile
+        # when the pull ends
+        with scope(town_a):
+            pulled = feeds.feed_pull(feed=feed, now=timezone.now())
+    # then it ends without an error, and the feed stays deleted
+    assert pulled.last_outcome == "ok"
+    assert feeds_of(town_a) == []
