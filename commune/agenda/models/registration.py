@@ -122,6 +122,8 @@ class RegistrationCall(TenantModel):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
 
+    url_kwarg = "call_id"
+
     class Meta:
         ordering = ["created_at", "pk"]
         verbose_name = _("call to make")

@@ -6,6 +6,7 @@ import factory
 from django.contrib.gis.geos import Point
 
 from commune.agenda.models import ZURICH, DateChange, Event, Registration, Venue
+from commune.agenda.models.registration import RegistrationCall, RegistrationLetter
 from commune.tenants.scoping import current_municipality
 
 
@@ -66,3 +67,18 @@ class RegistrationFactory(factory.django.DjangoModelFactory):
     phone = "+41215551234"
     channel = Registration.Channel.PHONE
     status = Registration.Status.CONFIRMED
+
+
+class RegistrationCallFactory(factory.django.DjangoModelFactory):
+    """A person to phone: their SMS about a registration made for them failed."""
+
+    class Meta:
+        model = RegistrationCall
+
+    municipality = factory.LazyFunction(current_municipality)
+    registration = factory.SubFactory(
+        RegistrationFactory, municipality=factory.SelfAttribute("..municipality")
+    )
+    kind = RegistrationLetter.Kind.choices[0][0]
+    reason = RegistrationCall.Reason.SMS_FAILED
+    message = "Votre inscription est confirmée."
