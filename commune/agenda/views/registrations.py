@@ -276,6 +276,7 @@ def call_done(request, call_id: int):
     calls.call_done(call=call, user=request.user, now=timezone.now())
     messages.success(request, _("The call is marked done."))
     target = request.POST.get("next", "")
-    if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+    # a path on this site only (no host is allowed: the request's own is never read)
+    if not url_has_allowed_host_and_scheme(target, allowed_hosts=set()):
         target = reverse("agenda:attendees", kwargs={"town": town.slug, "event_id": event_id})
     return redirect(target)
