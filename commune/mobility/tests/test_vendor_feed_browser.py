@@ -40,7 +40,9 @@ def _words(language: str) -> dict[str, str]:
 
 
 def _submit(page, name: str) -> None:
-    with page.expect_navigation():
+    # a pull imports within the request (the tests' task backend), in a child process: a
+    # minute allowed on a loaded machine
+    with page.expect_navigation(timeout=60_000):
         page.get_by_role("button", name=name, exact=True).click()
 
 
