@@ -50,5 +50,21 @@ def axe_violations(page) -> list[str]:
     return lines
 
 
+def htmx_swap(page, action) -> None:
+    """Run `action` (a change or click that sends an htmx request) and return once htmx has
+    settled the answer: swapped in and its own hx- attributes live. The swapped text shows
+    some 20 ms before that; a second change made in between reaches an element htmx has not
+    processed yet and sends nothing."""
+    page.evaluate(
+        """() => {
+          window.__htmxSettled = false;
+          document.body.addEventListener(
+            "htmx:afterSettle", () => { window.__htmxSettled = true; }, { once: true });
+        }"""
+    )
+    action()
+    page.wait_for_function("() => window.__htmxSettled === true")
+
+
 def totp_now(key_hex: str) -> str:
     return f"{totp(bytes.fromhex(key_hex)):06d}"

@@ -7,6 +7,12 @@ its predecessors ticked into). A test that sets its own time (the `time_machine`
 `time_machine.travel`) still does: its travel sits on top of the session's. The live server
 runs in this process, so it is moved too; Chromium's clock does not matter to the server.
 
+`--clock` given several times (COMMUNE_TEST_CLOCK: several instants separated by spaces) runs
+each test marked `clock` once at each instant, in one session: its id ends with the instant
+(`test_x[@2027-10-31T02:30+01:00]`), so a failure names the instant it failed at and that one
+test can be run again alone. One session instead of one per instant: the databases, Redis and
+Chromium are set up once, and the two processes share the work of every instant to the end.
+
 Processes a test starts see the same time through libfaketime: `command_at_test_clock()`
 preloads it in a command at the offset between this process's clock and the real one. Not
 for Chromium (it stops loading pages under libfaketime) nor Spark's JVM (it spins): they keep
@@ -19,19 +25,28 @@ from __future__ import annotations
 import datetime as dt
 import os
 import time
+import zlib
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 import time_machine
 
-#: The instant given to --clock and the travel that holds the session there.
+#: The instants given to --clock and the travel that holds the session at them.
 CLOCK = pytest.StashKey["SessionClock"]()
+#: The fixture that carries a test's instant when the session has several.
+INSTANT = "_clock_instant"
+#: How many of the session's instants a browser test marked `clock` runs at (besides the real
+#: time, in the main run). Chromium costs some ten times a test without it, and what a browser
+#: test adds is the page's own reading of the date (its script, its inputs); the dates behind
+#: the page are checked at every instant by the tests of the services and views. Which instant
+#: is fixed per test (by its name), spread so that every instant has its share of browser tests.
+BROWSER_INSTANTS = 1
 
 
 @dataclass(frozen=True)
 class SessionClock:
-    instant: dt.datetime
+    instants: tuple[dt.datetime, ...]
     travel: time_machine.travel
     traveller: time_machine.Traveller
 
@@ -52,19 +67,24 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     parser.addoption(
         "--clock",
         metavar="INSTANT",
+        action="append",
+        default=[],
         help="run every test at INSTANT (ISO 8601 with its offset, e.g. 2028-02-29T12:00+01:00), "
-        "the clock ticking from there; default: $COMMUNE_TEST_CLOCK, else the real clock",
+        "the clock ticking from there; given several times, each test marked `clock` runs at "
+        "each; default: $COMMUNE_TEST_CLOCK (instants separated by spaces), else the real clock",
     )
 
 
 @pytest.hookimpl(tryfirst=True)
 def pytest_configure(config: pytest.Config) -> None:
-    value = config.getoption("clock") or os.environ.get("COMMUNE_TEST_CLOCK")
-    if not value:
+    values = config.getoption("clock") or os.environ.get("COMMUNE_TEST_CLOCK", "").split()
+    if not values:
         return
-    instant = parse_instant(value)
-    travel = time_machine.travel(instant, tick=True)
-    config.stash[CLOCK] = SessionClock(instant=instant, travel=travel, traveller=travel.start())
+    instants = tuple(parse_instant(value) for value in values)
+    if len(set(instants)) != len(instants):
+        raise pytest.UsageError(f"--clock: an instant is given twice: {' '.join(values)}")
+    travel = time_machine.travel(instants[0], tick=True)
+    config.stash[CLOCK] = SessionClock(instants=instants, travel=travel, traveller=travel.start())
 
 
 def pytest_unconfigure(config: pytest.Config) -> None:
@@ -74,25 +94,63 @@ def pytest_unconfigure(config: pytest.Config) -> None:
         del config.stash[CLOCK]
 
 
-def pytest_report_header(config: pytest.Config) -> str | None:
+def pytest_report_header(config: pytest.Config) -> str | list[str] | None:
     clock = config.stash.get(CLOCK, None)
     if clock is None:
         return None
-    utc = clock.instant.astimezone(dt.UTC)
-    return f"clock: every test starts at {clock.instant.isoformat()} ({utc:%Y-%m-%d %H:%M} UTC)"
+    lines = [
+        f"{instant.isoformat()} ({instant.astimezone(dt.UTC):%Y-%m-%d %H:%M} UTC)"
+        for instant in clock.instants
+    ]
+    if len(lines) == 1:
+        return f"clock: every test starts at {lines[0]}"
+    return ["clock: each test marked `clock` starts at each of", *(f"  {x}" for x in lines)]
+
+
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    clock = metafunc.config.stash.get(CLOCK, None)
+    if clock is None or len(clock.instants) < 2:
+        return
+    if metafunc.definition.get_closest_marker("clock") is None:
+        return
+    instants = clock.instants
+    if metafunc.definition.get_closest_marker("browser") is not None:
+        first = zlib.crc32(metafunc.definition.nodeid.encode())
+        instants = tuple(
+            instants[(first + i) % len(instants)]
+            for i in range(min(BROWSER_INSTANTS, len(instants)))
+        )
+    metafunc.parametrize(
+        INSTANT,
+        instants,
+        indirect=True,
+        ids=[f"@{instant.isoformat(timespec='minutes')}" for instant in instants],
+    )
+
+
+@pytest.fixture(autouse=True)
+def _clock_instant(request: pytest.FixtureRequest) -> dt.datetime | None:
+    """The instant this test started at when the session has several (else None)."""
+    return getattr(request, "param", None)
+
+
+def item_instant(item: pytest.Item) -> dt.datetime | None:
+    """The instant `item` starts at: its own when the session has several, else the session's;
+    None when the session runs on the real clock."""
+    clock = item.config.stash.get(CLOCK, None)
+    if clock is None:
+        return None
+    callspec = getattr(item, "callspec", None)
+    if callspec is not None and INSTANT in callspec.params:
+        return callspec.params[INSTANT]
+    return clock.instants[0]
 
 
 @pytest.hookimpl(tryfirst=True)
 def pytest_runtest_setup(item: pytest.Item) -> None:
     clock = item.config.stash.get(CLOCK, None)
     if clock is not None:
-        clock.traveller.move_to(clock.instant)
-
-
-def session_instant(config: pytest.Config) -> dt.datetime | None:
-    """The instant given to --clock, or None when the session runs on the real clock."""
-    clock = config.stash.get(CLOCK, None)
-    return None if clock is None else clock.instant
+        clock.traveller.move_to(item_instant(item))
 
 
 def clock_offset() -> float:

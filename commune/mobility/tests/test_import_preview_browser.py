@@ -8,6 +8,7 @@ from __future__ import annotations
 import pytest
 
 from commune.accounts.models import Role
+from commune.core.browser import htmx_swap
 from commune.mobility.models import DataImport, PendingUpload
 from commune.tenants.scoping import scope
 
@@ -58,19 +59,15 @@ def test_an_excel_export_is_imported_through_the_preview(
     )
     axe(page)
     # when a wrong decimal mark is chosen, the rows are read again in place (htmx)
+    # (each change waits for htmx to settle: a change made before it was lost once)
     page.evaluate("window.__kept = 'yes'")
-    page.select_option("#id_decimal", ".")
-    page.wait_for_function(
-        "() => document.querySelector('#import-preview tbody tr td:last-child')"
-        ".textContent.includes('100,0')"
-    )
+    htmx_swap(page, lambda: page.select_option("#id_decimal", "."))
+    first_reason = rows.first.locator("td").last
+    assert "100,0" in first_reason.inner_text()
     assert page.evaluate("window.__kept") == "yes"
     # and put back
-    page.select_option("#id_decimal", ",")
-    page.wait_for_function(
-        "() => document.querySelector('#import-preview tbody tr td:last-child')"
-        ".textContent.trim() === ''"
-    )
+    htmx_swap(page, lambda: page.select_option("#id_decimal", ","))
+    assert first_reason.inner_text().strip() == ""
     # when the import is started with these settings (the tests' task backend runs it within
     # the request, in a child process of its own: a minute allowed on a loaded machine, where
     # 15 s once ran out while the child started)
