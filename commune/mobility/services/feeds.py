@@ -64,10 +64,18 @@ def feed_save(*, feed: VendorFeed, actor, secret: str = "", submission_key=None)
         )
         if (first := twice.first()) is not None:
             return first
+    had_secret = bool(feed.secret) and not adding
     if secret:
         feed.secret = secret
     if feed.auth == VendorFeed.Auth.NONE:
         feed.username, feed.secret = "", ""
+    # The trail says that the password or token changed (who, when), never what it is.
+    if not feed.secret:
+        secret_change = "removed" if had_secret else "none"
+    elif secret:
+        secret_change = "replaced" if had_secret else "set"
+    else:
+        secret_change = "kept"  # noqa: S105 (what happened to it, not a password)
     if feed.next_pull_at is None or adding:
         feed.next_pull_at = timezone.now()
         fields.append("next_pull_at")
@@ -75,7 +83,8 @@ def feed_save(*, feed: VendorFeed, actor, secret: str = "", submission_key=None)
         with transaction.atomic():
             feed.save(update_fields=None if adding else fields)
             action = "feed_created" if adding else "feed_changed"
-            audit.record(actor=actor, obj=feed, action=action, after=_audited(feed))
+            after = _audited(feed) | {"secret": secret_change}
+            audit.record(actor=actor, obj=feed, action=action, after=after)
     except IntegrityError:
         if not (adding and submission_key):
             raise

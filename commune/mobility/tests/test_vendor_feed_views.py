@@ -215,3 +215,25 @@ def test_the_password_is_neither_in_the_trail_nor_in_the_logs(analyst, town_a, s
     assert PASSWORD not in str(trail)
     assert PASSWORD not in caplog.text
     assert "feed pull failed" in caplog.text
+
+
+def test_the_trail_says_when_the_password_changed_never_what_it_is(analyst, town_a):
+    # given a feed added with a password
+    analyst.post(url("feed-create", town_a), form_data())
+    [feed] = feeds_of(town_a)
+    # when it is saved with the field left empty, then with another password, then without
+    # authentication
+    for changed in ({"secret": ""}, {"secret": "an0ther-Export"}, {"auth": "none", "secret": ""}):
+        response = analyst.post(url("feed-edit", town_a, feed), form_data(**changed))
+        assert response.status_code == 302
+    # then the trail tells each change of the password, and holds neither password
+    with scope(town_a):
+        trail = list(AuditEntry.objects.filter(municipality=town_a).order_by("pk"))
+    assert [(e.action, e.after["secret"]) for e in trail] == [
+        ("feed_created", "set"),
+        ("feed_changed", "kept"),
+        ("feed_changed", "replaced"),
+        ("feed_changed", "removed"),
+    ]
+    assert PASSWORD not in str([e.after for e in trail])
+    assert "an0ther-Export" not in str([e.after for e in trail])
