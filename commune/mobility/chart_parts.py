@@ -34,11 +34,14 @@ def number(value: float | None, decimals: int = 0) -> str:
 
 
 def _written(text: str) -> str:
-    """A number formatted by Python (1,234.5) as the reader's language writes its decimals
-    (1 234,5 in French, as the evaluation's sentences beside the chart), grouped by a narrow
-    space in every language."""
-    decimal = formats.get_format("DECIMAL_SEPARATOR")
-    return text.replace(",", "\u202f").replace(".", decimal)
+    """A number formatted by Python (1,234.5) as the reader's language writes it, as the tables
+    and the evaluation's sentences beside the chart do: 1 234,5 in French, German and Italian
+    (narrow space, commune/formats), 1,234.5 in English."""
+    marks = {
+        ",": formats.get_format("THOUSAND_SEPARATOR"),
+        ".": formats.get_format("DECIMAL_SEPARATOR"),
+    }
+    return text.translate(str.maketrans(marks))
 
 
 def signed(value: float) -> str:

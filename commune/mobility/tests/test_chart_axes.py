@@ -10,11 +10,11 @@ import re
 
 import pandas as pd
 import pytest
-from django.utils import translation
+from django.utils import formats, translation
 
 from analytics import synthetic
 from commune.accounts.models import Role
-from commune.mobility import report, warehouse
+from commune.mobility import chart_parts, report, warehouse
 from commune.mobility.models import Evaluation
 
 from .test_observatory import member, url, write_data
@@ -279,3 +279,15 @@ def test_a_zone_the_file_gave_no_name_is_shown_by_its_id_saying_so(
     # then the page says the zone has no name; the download repeats its id as its name
     assert "Périmètre : Centre – Prieuré, Z001 (sans nom), Port, Pully-Nord" in body
     assert dict(zip(od.origin, od.origin_name, strict=True))["Z001"] == "Z001"
+
+
+@pytest.mark.parametrize(
+    ("language", "written"),
+    [("fr", "12\u202f345,5"), ("de", "12\u202f345,5"), ("it", "12\u202f345,5"), ("en", "12,345.5")],
+)
+def test_a_chart_writes_a_number_as_the_tables_beside_it(language, written):
+    # A German chart once grouped 12 345 while its table wrote 12.345 (one and a quarter to a
+    # Swiss reader); both now follow the language's format (commune/formats).
+    with translation.override(language):
+        assert chart_parts.number(12345.5, 1) == written
+        assert formats.number_format(12345.5, 1, force_grouping=True) == written
