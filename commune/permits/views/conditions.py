@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from commune.accounts.access import staff_required
+from commune.core.form_errors import errors_to_form
 from commune.permits import access
 from commune.permits.forms_conditions import StandardConditionForm
 from commune.permits.models import StandardCondition
@@ -27,8 +28,7 @@ def _saved(form, call) -> bool:
     try:
         call()
     except ValidationError as exc:
-        for field, errors in exc.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
+        errors_to_form(form, exc)
         return False
     return True
 

@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from commune.core.bounds import parse_id
+from commune.core.form_errors import errors_to_form
 from commune.permits import access, forms, workflow
 from commune.permits.forms.corners import corners_context, corners_read
 from commune.permits.models import Address, PermitRequest
@@ -134,11 +135,7 @@ def _form_view(request, *, permit: PermitRequest | None):
         except submission.SubmissionKeyReused as exc:
             _key_reused(form, exc.permit)
         except ValidationError as exc:
-            if hasattr(exc, "error_dict"):
-                for field, errors in exc.error_dict.items():
-                    form.add_error(field if field in form.fields else None, errors)
-            else:
-                form.add_error(None, exc)
+            errors_to_form(form, exc)
         else:
             if saved.status in workflow.EDITABLE:
                 messages.success(request, _("Your draft is saved."))

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 
 from commune.accounts.access import reviewer_departments, staff_required
 from commune.accounts.models import Role
+from commune.core.form_errors import errors_to_form
 from commune.permits import access, forms, forms_conditions, selectors, workflow
 from commune.permits.disclosure import findings_for, history_for
 from commune.permits.models import (
@@ -146,11 +147,7 @@ def task_review(request, task_id: int):
                 task=task, reviewer=request.user, now=timezone.now(), **form.cleaned_data
             )
         except ValidationError as exc:
-            if hasattr(exc, "error_dict"):
-                for field, errors in exc.error_dict.items():
-                    form.add_error(field if field in form.fields else None, errors)
-            else:
-                form.add_error(None, exc)
+            errors_to_form(form, exc)
         else:
             messages.success(request, _("Your opinion is recorded."))
             return redirect(_url(request, "staff-detail", permit_id=task.permit_id))
