@@ -286,7 +286,7 @@ def test_a_zone_the_file_gave_no_name_is_shown_by_its_id_saying_so(
     [("fr", "12\u202f345,5"), ("de", "12\u202f345,5"), ("it", "12\u202f345,5"), ("en", "12,345.5")],
 )
 def test_a_chart_writes_a_number_as_the_tables_beside_it(language, written):
-    # A German chart once grouped 12 345 while its table wrote 12.345 (one and a quarter to a
+    # A German chart once grouped 12 345 while its table wrote 12.345 (twelve point three to a
     # Swiss reader); both now follow the language's format (commune/formats).
     with translation.override(language):
         assert chart_parts.number(12345.5, 1) == written

@@ -70,7 +70,7 @@ def test_p_values_are_written_in_the_locale_and_never_as_zero(language, small, p
             evaluation_texts.pct(-15.04)
             == "\u221215" + ("." if language == "en" else ",") + "0\u00a0%"
         )
-        # grouped as the town's tables and charts group: never 1.234 (one and a quarter in
+        # grouped as the town's tables and charts group: never 1.234 (one point two three in
         # Switzerland)
         assert evaluation_texts.per_day(-1234.4) == (
             "\u22121,234" if language == "en" else "\u22121\u202f234"
