@@ -35,6 +35,7 @@ ROLLUP_DATASETS = (
     "counts_daily",
     "counts_mode_hourly",
     "counts_sites",
+    "counts_town_hourly",
     "od_daily",
 )
 

@@ -126,6 +126,14 @@ def weekday_hour_profile(counts: ibis.Table, *, start=None, end=None, sites=None
     return profile_of_partials(h.mutate(volume_sum=h.volume, n_hours=ibis.literal(1, "int64")))
 
 
+def town_hourly(by_mode: ibis.Table) -> ibis.Table:
+    """The volume of every site together per local date, local hour and mode, from
+    `hourly_volume_by_mode` rows: the sums of the weekday x hour profile of the sites that
+    missed no hour (analytics/rollups.py `town_profile`). Partials of months add up."""
+    t = by_mode
+    return t.group_by(["local_date", "local_hour", "mode"]).agg(volume=t.volume.sum())
+
+
 def _with_weekday(hourly: ibis.Table) -> ibis.Table:
     return hourly.mutate(iso_weekday=(hourly.local_date.day_of_week.index() + 1).cast("int8"))
 

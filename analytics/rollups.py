@@ -6,9 +6,10 @@ then ``counts_profile/2024-03.parquet`` (``profile_partials`` of those hours) an
 ``counts_daily/2024-03.parquet`` (``daily_of_hourly``: the pieces of days); the same hours
 kept per mode in ``counts_mode_hourly`` (what a mode filter reads), and from them the catalogue's
 ``counts_sites`` (each site's modes, hours, first and last day: the observatory's page never
-scans the rows to list its sites); ``od/2024-03.parquet`` gives ``od_daily/2024-03.parquet``
-(``od_daily``). The same Ibis definitions compute them, so a rollup is never a second
-definition of an indicator.
+scans the rows to list its sites) and ``counts_town_hourly`` (every site together per local
+hour and mode: the profile of the sites that missed no hour); ``od/2024-03.parquet`` gives
+``od_daily/2024-03.parquet`` (``od_daily``). The same Ibis definitions compute them, so a
+rollup is never a second definition of an indicator.
 
 Combining partitions is exact: a (site, UTC hour) never spans two raw partitions (they are cut
 by UTC month), profile partials and daily OD trips are sums, which add up again across
@@ -42,6 +43,7 @@ import pyarrow.parquet as pq
 from analytics import indicators
 from analytics.engines import Warehouse, dataset_dir, duckdb_backend
 from analytics.store import locked, write_atomic
+from analytics.timeparse import local_hour_slots
 
 SOURCE_KEY = b"commune.rollup.source"
 
@@ -64,6 +66,7 @@ ROLLUPS = (
     Rollup("counts_daily", "counts_hourly", indicators.daily_of_hourly),
     Rollup("counts_mode_hourly", "counts", indicators.hourly_volume_by_mode),
     Rollup("counts_sites", "counts_mode_hourly", indicators.site_spans),
+    Rollup("counts_town_hourly", "counts_mode_hourly", indicators.town_hourly),
     Rollup("od_daily", "od", indicators.od_daily, version=2),  # 2: by via too (typology)
 )
 
@@ -212,15 +215,20 @@ def _next_month(day: date) -> date:
 def profile(w: Warehouse, municipality_id, *, start=None, end=None, sites=None, modes=None):
     """`indicators.weekday_hour_profile`: stored monthly partials for the whole local months of
     the period, partials computed from the hourly rollup for the days at its edges."""
-    if modes is not None and is_fresh(w.root, municipality_id, "counts_mode_hourly"):
-        h = hourly(w, municipality_id, start=start, end=end, sites=sites, modes=modes)
-        return indicators.profile_of_partials(indicators.profile_partials(h))
-    stored = None if modes is not None else _fresh_table(w, municipality_id, "counts_profile")
-    if stored is None:
+    if modes is None and _fresh_table(w, municipality_id, "counts_profile") is None:
         counts = w.table(municipality_id, "counts")
         return indicators.weekday_hour_profile(
             counts, start=start, end=end, sites=sites, modes=modes
         )
+    partials = _profile_partials(w, municipality_id, start=start, end=end, sites=sites, modes=modes)
+    return indicators.profile_of_partials(partials)
+
+
+def _profile_partials(w: Warehouse, municipality_id, *, start, end, sites, modes):
+    if modes is not None:
+        h = hourly(w, municipality_id, start=start, end=end, sites=sites, modes=modes)
+        return indicators.profile_partials(h)
+    stored = _fresh_table(w, municipality_id, "counts_profile")
     first = None if start is None or start.day == 1 else _next_month(start)
     first = start if first is None else first
     last = None if end is None else end.replace(day=1)  # whole months: [first, last)
@@ -242,8 +250,66 @@ def profile(w: Warehouse, municipality_id, *, start=None, end=None, sites=None, 
     for a, b in edges:
         h = hourly(w, municipality_id, start=a, end=b, sites=sites)
         parts.append(indicators.profile_partials(h))
-    partials = parts[0] if len(parts) == 1 else ibis.union(*parts)
-    return indicators.profile_of_partials(partials)
+    return parts[0] if len(parts) == 1 else ibis.union(*parts)
+
+
+def town_profile(
+    w: Warehouse,
+    municipality_id,
+    *,
+    start: date,
+    end: date,
+    modes=None,
+    incomplete=(),
+    tz=indicators.TZ,
+) -> ibis.Table | None:
+    """The weekday x hour profile summed over every site of the town (iso_weekday, local_hour,
+    mean_volume) for local dates [start, end), when every site with counts in the period but
+    those of `incomplete` has every hour of it; None when ``counts_town_hourly`` does not answer.
+
+    A site that missed no hour has the same number of hours of each weekday and hour as the
+    calendar (`local_hour_slots`), so the sum of such sites' means is the sum of their volumes
+    over that number: read from ``counts_town_hourly`` (a few thousand rows a month) instead of
+    site by site (1.9 M groups a month at a canton's scale). The `incomplete` sites are taken
+    out of that sum and averaged one by one, as `profile` does. The same figures as summing
+    `profile` over the sites (analytics/tests/test_rollups.py)."""
+    town = _fresh_table(w, municipality_id, "counts_town_hourly")
+    if town is None:
+        return None
+    t = indicators.restrict_counts(town, start=start, end=end, modes=modes)
+    t = t.mutate(iso_weekday=t.local_date.day_of_week.index() + 1, local_hour=t.local_hour)
+    slot = {"iso_weekday": "int64", "local_hour": "int64"}
+    sums = t.group_by(["iso_weekday", "local_hour"]).agg(volume_sum=t.volume.sum()).cast(slot)
+    calendar = local_hour_slots(start, end, tz)
+    expected = ibis.memtable(
+        {
+            "iso_weekday": [d for d, _h in calendar],
+            "local_hour": [h for _d, h in calendar],
+            "n_expected": list(calendar.values()),
+        },
+        schema={**slot, "n_expected": "int64"},
+    )
+    out = sums.join(expected, ["iso_weekday", "local_hour"])
+    if not incomplete:
+        return out.select("iso_weekday", "local_hour", mean_volume=out.volume_sum / out.n_expected)
+    p = _profile_partials(
+        w, municipality_id, start=start, end=end, sites=list(incomplete), modes=modes
+    )
+    per_site = p.group_by(["site_id", "iso_weekday", "local_hour"]).agg(
+        s=p.volume_sum.sum(), n=p.n_hours.sum()
+    )
+    apart = (
+        per_site.group_by(["iso_weekday", "local_hour"])
+        .agg(inc_sum=per_site.s.sum(), inc_mean=(per_site.s / per_site.n).sum())
+        .cast(slot)
+    )
+    out = out.left_join(apart, ["iso_weekday", "local_hour"])
+    mean = (out.volume_sum - out.inc_sum.fill_null(0)) / out.n_expected
+    return out.select(
+        iso_weekday=out.iso_weekday,
+        local_hour=out.local_hour,
+        mean_volume=mean + out.inc_mean.fill_null(0),
+    )
 
 
 def od_trips(w: Warehouse, municipality_id, *, hours=None) -> ibis.Table:

@@ -32,6 +32,23 @@ def local_hours(start: dt.date, end: dt.date, tz: str) -> int:
     return round((last - first).total_seconds() / 3600)
 
 
+def local_hour_slots(start: dt.date, end: dt.date, tz: str) -> dict[tuple[int, int], int]:
+    """How many hours from local midnight of `start` to local midnight of `end` in zone `tz`
+    fall on each (ISO weekday, local hour): a site that missed no hour has that many
+    observations of each. The spring change's missing hour has none, the autumn's repeated hour
+    counts twice (as the counts' local_hour labels them)."""
+    zone = ZoneInfo(tz)
+    instant = dt.datetime.combine(start, dt.time(), tzinfo=zone).astimezone(dt.UTC)
+    last = dt.datetime.combine(end, dt.time(), tzinfo=zone).astimezone(dt.UTC)
+    slots: dict[tuple[int, int], int] = {}
+    while instant < last:
+        local = instant.astimezone(zone)
+        slot = (local.isoweekday(), local.hour)
+        slots[slot] = slots.get(slot, 0) + 1
+        instant += dt.timedelta(hours=1)
+    return slots
+
+
 def local_columns(ts_utc: pd.Series, tz: str) -> tuple[pd.Series, pd.Series]:
     """(local_date, local_hour) for UTC instants, in zone ``tz``."""
     local = ts_utc.dt.tz_convert(tz)

@@ -9,7 +9,7 @@ import pyarrow.compute as pc
 import pyarrow.parquet as pq
 import pytest
 
-from analytics import indicators, rollups, synthetic
+from analytics import indicators, rollups, synthetic, timeparse
 from analytics.engines import dataset_dir, duckdb_backend
 from analytics.ingest import counts as counts_ingest
 from analytics.ingest import network
@@ -68,6 +68,7 @@ def test_rollups_give_the_raw_indicators_results(town_store, start, end):
         "counts_daily": 9,
         "counts_mode_hourly": 9,
         "counts_sites": 9,
+        "counts_town_hourly": 9,
         "od_daily": 2,
     }
     assert rollups.is_fresh(town_store, TOWN, "counts_profile")
@@ -208,6 +209,7 @@ def test_a_changed_partition_is_read_raw_until_refreshed_then_rebuilt_alone(town
         "counts_daily": 1,
         "counts_mode_hourly": 1,
         "counts_sites": 1,
+        "counts_town_hourly": 1,
         "od_daily": 0,
     }
     assert rollups.is_fresh(town_store, TOWN, "counts_profile")
@@ -267,6 +269,12 @@ def test_spark_reads_the_rollups_to_the_same_result(town_store):
         spark.execute(rollups.profile(spark, TOWN, **kw)),
         duck.execute(rollups.profile(duck, TOWN, **kw)),
     )
+    incomplete = incomplete_sites(duck, kw["start"], kw["end"], None)
+    assert incomplete  # the gaps of the synthetic counts: the site-by-site part runs too
+    same(
+        spark.execute(rollups.town_profile(spark, TOWN, incomplete=incomplete, **kw)),
+        duck.execute(rollups.town_profile(duck, TOWN, incomplete=incomplete, **kw)),
+    )
     same(
         spark.execute(indicators.od_matrix(rollups.od_trips(spark, TOWN))),
         duck.execute(indicators.od_matrix(rollups.od_trips(duck, TOWN))),
@@ -293,3 +301,77 @@ def test_quarter_hour_counts_make_one_observed_hour_each(tmp_path):
     # when / then: 6 hours expected (06:00 to 11:00), 4 observed, 2 missing
     [row] = w.execute(indicators.missing_hours(w.table(TOWN, "counts"))).to_dict("records")
     assert (row["expected_hours"], row["observed_hours"], row["missing_hours"]) == (6, 4, 2)
+
+
+@pytest.fixture
+def gappy_store(tmp_path):
+    """Five sites counted every hour from 20 March to 5 November 2024 (both clock changes),
+    stored by UTC month; then S00001 misses three hours in May, S00002 all of July, and S00004
+    starts counting on 10 June."""
+    spec = synthetic.CountsSpec(n_sites=5, start=date(2024, 3, 20), days=230, gap_rate=0)
+    frame = synthetic.counts_frame(spec)
+    ts = frame.ts_utc
+    missing = (
+        ((frame.site_id == "S00001") & ts.isin(pd.to_datetime(MAY_GAP, utc=True)))
+        | ((frame.site_id == "S00002") & (ts.dt.month == 7))
+        | ((frame.site_id == "S00004") & (ts < pd.Timestamp("2024-06-09T22:00Z")))
+    )
+    frame = frame[~missing]
+    folder = dataset_dir(tmp_path, TOWN, "counts")
+    merge_into(
+        folder, frame, key=counts_ingest.KEY, partition=monthly(frame), schema=counts_ingest.SCHEMA
+    )
+    return tmp_path
+
+
+MAY_GAP = ["2024-05-07T06:00", "2024-05-07T07:00", "2024-05-12T20:00"]
+
+
+def incomplete_sites(w, start, end, modes) -> list[str]:
+    """As the observatory reads them: the sites whose days hold fewer hours than the period."""
+    days = w.execute(rollups.daily(w, TOWN, start=start, end=end, modes=modes))
+    hours = days.groupby("site_id").hours_observed.sum()
+    return sorted(hours.index[hours < timeparse.local_hours(start, end, indicators.TZ)])
+
+
+@pytest.mark.parametrize(
+    ("start", "end", "incomplete_of_all_modes"),
+    [
+        (date(2024, 9, 1), date(2024, 10, 1), []),  # a whole month, nobody missed an hour
+        (date(2024, 3, 25), date(2024, 10, 29), ["S00001", "S00002", "S00004"]),  # DST days
+        (date(2024, 5, 3), date(2024, 5, 20), ["S00001"]),  # S00004 not counting yet: absent
+        (date(2024, 6, 15), date(2024, 8, 10), ["S00002"]),  # edges of months, a month missing
+        (date(2024, 10, 27), date(2024, 10, 28), []),  # the autumn day alone: 25 hours
+        (date(2024, 3, 31), date(2024, 4, 1), []),  # the spring day alone: 23 hours
+    ],
+)
+@pytest.mark.parametrize("modes", [None, ["car"], ["car", "bicycle"]])
+def test_the_town_profile_is_the_sum_of_the_sites_profiles(
+    gappy_store, start, end, incomplete_of_all_modes, modes
+):
+    # given the rollups of a town whose sites miss hours, a month, or the period's start
+    w = duckdb_backend(gappy_store)
+    rollups.refresh(gappy_store, TOWN, warehouse=w)
+    raw = w.table(TOWN, "counts")
+    kw = {"start": start, "end": end, "modes": modes}
+    incomplete = incomplete_sites(w, start, end, modes)
+    if modes is None:
+        assert incomplete == incomplete_of_all_modes
+    # when the town's profile is read from the town's hourly sums and the incomplete sites
+    town = w.execute(rollups.town_profile(w, TOWN, incomplete=incomplete, **kw))
+    # then it is the sum over the sites of each site's mean, as from the raw rows
+    p = indicators.weekday_hour_profile(raw, **kw)
+    p = p.group_by(["iso_weekday", "local_hour"]).agg(mean_volume=p.mean_volume.sum())
+    same(town, w.execute(p))
+    if incomplete:  # and: forgetting the incomplete sites would give another profile
+        wrong = w.execute(rollups.town_profile(w, TOWN, incomplete=[], **kw))
+        assert not normalise(wrong).equals(normalise(town))
+
+
+def test_the_town_profile_is_not_read_from_a_stale_rollup(gappy_store):
+    w = duckdb_backend(gappy_store)
+    rollups.refresh(gappy_store, TOWN, warehouse=w)
+    folder = dataset_dir(gappy_store, TOWN, "counts_town_hourly")
+    next(folder.glob("*.parquet")).unlink()
+    kw = {"start": date(2024, 8, 1), "end": date(2024, 9, 1)}
+    assert rollups.town_profile(w, TOWN, **kw) is None

@@ -5,6 +5,7 @@ side reads only what services/opendata.py published."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 
 import pandas as pd
 from django.contrib.gis.geos import Point
@@ -60,11 +61,16 @@ def observatory_data(
     end: dt.date,
     modes: list[str] | None = None,
     sites: list[str] | None = None,
+    daily_sites: Callable[[list[str]], list[str]] | None = None,
+    catalogue: dict | None = None,
 ) -> dict:
     """The catalogue and the internal indicators from `start` to `end` (inclusive local dates),
-    for the analysts (the public side reads published tables only: published_period_data)."""
+    for the analysts (the public side reads published tables only: published_period_data).
+    `counted_sites` are the ids of the sites with counts in the period and `site_totals` their
+    totals; `daily` holds the days of the sites `daily_sites` picks from `counted_sites` (a
+    page of them), of every site when None. `catalogue`: the town's, when already read."""
     settings = mobility_settings_get(municipality=municipality)
-    catalogue = warehouse.observatory_catalogue(municipality=municipality)
+    catalogue = catalogue or warehouse.observatory_catalogue(municipality=municipality)
     perimeter = perimeter_zones(
         municipality=municipality, zones=catalogue["zones"], settings=settings
     )
@@ -76,7 +82,12 @@ def observatory_data(
         sites=sites,
         perimeter=perimeter,
         every_site=sites or _sites_of_modes(catalogue["site_modes"], modes),
+        daily_sites=daily_sites,
     )
+    totals = data.pop("site_totals")
+    if totals is not None:
+        data["site_totals"] = _series(totals, "volume", "site_id")
+        data["counted_sites"] = list(totals.site_id)
     data.update(catalogue=catalogue, perimeter=perimeter, k=settings.k_anonymity, public=False)
     data["sensor_names"] = sensor_names(municipality=municipality)
     data["stops_day"] = timetable_day(municipality=municipality, start=start, end=end)
@@ -94,7 +105,13 @@ def observatory_warm(*, municipality: Municipality) -> None:
     catalogue = warehouse.observatory_catalogue(municipality=municipality)
     if catalogue["last"] is not None:
         start, end = default_period(catalogue["last"])
-        observatory_data(municipality=municipality, start=start, end=end)
+        observatory_data(
+            municipality=municipality,
+            start=start,
+            end=end,
+            catalogue=catalogue,
+            daily_sites=lambda ids: [],  # kept, not shown: no day read back
+        )
 
 
 def daily_of_period(

@@ -13,12 +13,13 @@ from .places import (
     zone_names,
     zone_trips,
 )
-from .tables import filter_words, tables_and_charts
+from .tables import filter_words, page_of_sites, tables_and_charts
 
 __all__ = [
     "comparison_rows",
     "filter_words",
     "map_layers",
+    "page_of_sites",
     "period_choices",
     "period_label",
     "period_links",

@@ -7,7 +7,7 @@ import pytest
 
 from commune.mobility import forms_observatory
 
-from .test_observatory import PERIOD, analyst, data_a, url  # noqa: F401 - fixtures
+from .test_observatory import PERIOD, _csv, analyst, data_a, url  # noqa: F401 - fixtures
 
 
 @pytest.fixture
@@ -67,13 +67,17 @@ def test_the_sites_are_shown_a_page_at_a_time_with_links_that_keep_the_filter(
     data_a,  # noqa: F811
     pages_of_three,
 ):
-    every = sorted(analyst.get(url(data_a), PERIOD).context["data"]["daily"].site_id.unique())
+    export = analyst.get(url(data_a, "mobility:export-csv"), {**PERIOD, "indicator": "daily"})
+    every = sorted(set(_csv(export).site_id))
     assert len(every) == 8
     # when: the first page
     first = analyst.get(url(data_a), PERIOD)
     body = first.content.decode()
     # then: three sites, where they are among all, and a link to the next page with the period
+    assert first.context["data"]["counted_sites"] == every
     assert shown_ids(first) == every[:3]
+    # and: only their days were read (a canton's year is 4 M rows; the export has them all)
+    assert sorted(set(first.context["data"]["daily"].site_id)) == every[:3]
     assert "Sites 1 to 3 of 8" in body
     assert "Page 1 of 3" in body
     assert "start=2026-01-05&amp;end=2026-02-15&amp;sites_page=2#sites-title" in body

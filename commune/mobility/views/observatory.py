@@ -4,6 +4,8 @@ and their exports. The rendering and the exports' answers are shared with the pu
 
 from __future__ import annotations
 
+from functools import partial
+
 from django.http import HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
@@ -61,13 +63,17 @@ def send(fmt: str, town, data: dict, indicator: str, period) -> HttpResponse:
     return exports.geojson_response(town, data, period)
 
 
-def _data(town, filters) -> dict:
+def _data(town, filters, catalogue: dict, page: int | None = None) -> dict:
+    """The figures of `filters`; with `page`, the days of that page's sites only (the page
+    shows no others; an export wants every site's)."""
     return selectors.observatory_data(
         municipality=town,
         start=filters.start,
         end=filters.end,
         modes=filters.modes,
         sites=filters.sites,
+        catalogue=catalogue,
+        daily_sites=None if page is None else partial(presentation.page_of_sites, page=page),
     )
 
 
@@ -111,7 +117,7 @@ def observatory_page(request):
         "page": page_number(request.GET),
     }
     if context["has_data"]:
-        show(context, _data(town, filters))
+        show(context, _data(town, filters, catalogue, context["page"]))
         if filters.valid and filters.compared:
             page_sites = [s["id"] for s in context["shown"]["sites"]]
             context["comparison"] = _comparison(town, filters, context["data"], page_sites)
@@ -131,7 +137,8 @@ def _export(request, fmt: str) -> HttpResponse:
         if indicator not in exports.INDICATORS:
             problems.append(unknown_indicator())
         return text_response("\n".join(problems), 400)
-    return send(fmt, town, _data(town, filters), indicator, (filters.start, filters.end))
+    data = _data(town, filters, catalogue)
+    return send(fmt, town, data, indicator, (filters.start, filters.end))
 
 
 def _export_view(fmt: str):

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 
 import ibis
 import pandas as pd
 
 from analytics import indicators, opendata, rollups
+from analytics.timeparse import local_hours
 from commune.tenants.models import Municipality
 
 from . import cache
@@ -120,41 +122,57 @@ def observatory_indicators(
     sites: list[str] | None,
     perimeter: list[str],
     every_site: list[str] | None = None,
+    daily_sites: Callable[[list[str]], list[str]] | None = None,
 ) -> dict:
     """The internal (unsuppressed) indicators of the observatory page for local dates in
-    [start, end): daily volumes, weekday x hour profile, data quality, OD matrix, traffic
-    typology of `perimeter`, the catchment of its visitors and the car parks' occupancy per hour.
-    Data quality expects every hour of the period of each site of `every_site` (default: the
-    sites with counts in it). A dataset the town has not imported gives None. Kept until the
-    town's data changes (cache.py)."""
+    [start, end): daily volumes, each site's total (`site_totals`: site_id, volume, days, by
+    id), weekday x hour profile, data quality, OD matrix, traffic typology of `perimeter`, the
+    catchment of its visitors and the car parks' occupancy per hour. Data quality expects every
+    hour of the period of each site of `every_site` (default: the sites with counts in it). A
+    dataset the town has not imported gives None. Kept until the town's data changes
+    (cache.py).
+
+    `daily_sites` picks, from the ids of the sites with counts (sorted), those whose daily rows
+    the caller shows (a page of them): the others' are not read (a year of a canton's days is
+    4 M rows). None: every site's (the exports)."""
     what = {
         "indicators": [str(start), str(end), _sorted(modes), _sorted(sites)],
         "perimeter": sorted(perimeter),
         "every_site": _sorted(every_site),
     }
+    narrow = None
+    if daily_sites is not None:
+        narrow = {"daily": ("site_id", lambda frames: daily_sites(_counted(frames)))}
     return cache.kept(
         root=warehouse_root(),
         municipality_id=municipality.pk,
         what=what,
         compute=lambda: _indicators(municipality, start, end, modes, sites, perimeter, every_site),
+        narrow=narrow,
     )
+
+
+def _counted(frames: dict) -> list[str]:
+    totals = frames["site_totals"]
+    return [] if totals is None else list(totals.site_id)
 
 
 def _indicators(municipality, start, end, modes, sites, perimeter, every_site) -> dict:
     store = _store()
     kw = {"start": start, "end": end}
     town = municipality.pk
-    names = ("daily", "profile", "quality", "od", "typology", "catchment", "occupancy", "dwell")
-    out: dict = dict.fromkeys(names)
+    names = ("daily", "site_totals", "profile", "quality", "od", "typology", "catchment")
+    out: dict = dict.fromkeys((*names, "occupancy", "dwell"))
     counts = _table_or_none(store, municipality, "counts")
     if counts is not None:
         daily_t = rollups.daily(store, town, modes=modes, sites=sites, **kw)  # the days' rollup
-        daily = store.execute(daily_t)
-        out["daily"] = daily.sort_values(["site_id", "local_date"]).reset_index(drop=True)
-        p = rollups.profile(store, town, modes=modes, sites=sites, **kw)
-        p = p.group_by(["iso_weekday", "local_hour"]).agg(mean_volume=p.mean_volume.sum())
-        out["profile"] = store.execute(p).sort_values(["iso_weekday", "local_hour"])
+        # Arrow, not pandas: a year of a canton's days (4 M rows) never becomes Python objects
+        daily = store.to_pyarrow(daily_t.order_by(["site_id", "local_date"]))
+        out["daily"] = daily
         days = ibis.memtable(daily)  # the days just read: not read again
+        totals = store.execute(_site_totals(days)).sort_values("site_id")
+        out["site_totals"] = totals[["site_id", "volume", "days"]]
+        out["profile"] = _profile(store, town, totals, modes=modes, sites=sites, **kw)
         quality = store.execute(
             indicators.missing_hours_of_period(days, start=start, end=end, sites=every_site)
         )
@@ -176,6 +194,31 @@ def _indicators(municipality, start, end, modes, sites, perimeter, every_site) -
         out["dwell"] = found.sort_values(["zone_id", "band_min"]).reset_index(drop=True)
     out["occupancy"] = parking_occupancy(municipality=municipality, start=start, end=end)
     return out
+
+
+def _site_totals(days: ibis.Table) -> ibis.Table:
+    """Each site's total over the period, its days with counts and its hours observed."""
+    return days.group_by("site_id").agg(
+        volume=days.volume.sum(), days=days.count(), hours=days.hours_observed.sum()
+    )
+
+
+def _profile(store, town, totals: pd.DataFrame, *, start, end, modes, sites) -> pd.DataFrame:
+    """The weekday x hour profile summed over the sites: for the whole town, from the town's
+    hourly sums for every site that missed no hour of the period (`totals`: each site's hours
+    observed) and site by site for the others (rollups.town_profile); for chosen sites, site
+    by site."""
+    p = None
+    if sites is None:
+        expected = local_hours(start, end, indicators.TZ)
+        incomplete = list(totals.site_id[totals.hours < expected])
+        p = rollups.town_profile(
+            store, town, start=start, end=end, modes=modes, incomplete=incomplete
+        )
+    if p is None:
+        p = rollups.profile(store, town, start=start, end=end, modes=modes, sites=sites)
+        p = p.group_by(["iso_weekday", "local_hour"]).agg(mean_volume=p.mean_volume.sum())
+    return store.execute(p).sort_values(["iso_weekday", "local_hour"]).reset_index(drop=True)
 
 
 def parking_occupancy(*, municipality: Municipality, start: dt.date, end: dt.date):
