@@ -208,6 +208,17 @@ def daily(w: Warehouse, municipality_id, *, start=None, end=None, sites=None, mo
     return indicators.daily_of_hourly(h)
 
 
+def day_pieces(w: Warehouse, municipality_id, *, start=None, end=None, sites=None, modes=None):
+    """Rows (site_id, local_date, volume, hours_observed) whose sums per site are the sums of
+    `daily` per site: the daily rollup's pieces of days as stored (a local day cut by a
+    partition's edge is in two), not merged day by day first - what a figure per site over
+    the period reads (4 M days a year at a canton's scale: merging them costs a second)."""
+    rolled = None if modes is not None else _fresh_table(w, municipality_id, "counts_daily")
+    if rolled is not None:
+        return indicators.restrict_counts(rolled, start=start, end=end, sites=sites)
+    return daily(w, municipality_id, start=start, end=end, sites=sites, modes=modes)
+
+
 def _next_month(day: date) -> date:
     return (day.replace(day=28) + timedelta(days=4)).replace(day=1)
 

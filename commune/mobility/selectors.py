@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
+from functools import partial
 
 import pandas as pd
 from django.contrib.gis.geos import Point
@@ -24,6 +25,7 @@ from .models import (
     QuarantinedMessage,
     Sensor,
 )
+from .presentation import page_of_sites
 from .warehouse import opendata
 
 
@@ -82,12 +84,19 @@ def observatory_data(
         sites=sites,
         perimeter=perimeter,
         every_site=sites or _sites_of_modes(catalogue["site_modes"], modes),
-        daily_sites=daily_sites,
     )
-    totals = data.pop("site_totals")
+    totals, data["daily"] = data.pop("site_totals"), None
     if totals is not None:
         data["site_totals"] = _series(totals, "volume", "site_id")
         data["counted_sites"] = list(totals.site_id)
+        shown = sites if daily_sites is None else daily_sites(data["counted_sites"])
+        data["daily"] = warehouse.daily_volumes(
+            municipality=municipality,
+            start=start,
+            end=end + dt.timedelta(days=1),
+            modes=modes,
+            sites=shown,
+        )
     data.update(catalogue=catalogue, perimeter=perimeter, k=settings.k_anonymity, public=False)
     data["sensor_names"] = sensor_names(municipality=municipality)
     data["stops_day"] = timetable_day(municipality=municipality, start=start, end=end)
@@ -110,7 +119,7 @@ def observatory_warm(*, municipality: Municipality) -> None:
             start=start,
             end=end,
             catalogue=catalogue,
-            daily_sites=lambda ids: [],  # kept, not shown: no day read back
+            daily_sites=partial(page_of_sites, page=1),
         )
 
 

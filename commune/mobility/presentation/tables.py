@@ -3,8 +3,9 @@ axis with its unit (the counted mode's, per day or per hour), and its legend."""
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pandas as pd
-from django.template.defaultfilters import floatformat
 from django.utils import formats
 from django.utils.html import format_html_join
 from django.utils.safestring import SafeString
@@ -14,7 +15,7 @@ from .. import charts, warehouse
 from ..forms_observatory import MODE_LABELS
 from .places import site_names, site_volumes, top_flows, zone_names
 from .units import count_unit, modes_of
-from .values import plain, share_text
+from .values import plain, share_text, whole_number_text
 
 WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 
@@ -111,7 +112,7 @@ def _sites(data: dict, modes: list[str] | None, page: int) -> tuple[list[dict], 
     out = []
     for site_id, rows in daily.groupby("site_id", sort=True):
         points = [
-            (pd.Timestamp(d).date(), plain(v))
+            (d if type(d) is dt.date else pd.Timestamp(d).date(), plain(v))
             for d, v in zip(rows.local_date, rows.volume, strict=True)
         ]
         total, name = volumes.get(site_id), names.get(site_id, site_id)
@@ -143,10 +144,11 @@ def _day_rows(points: list[tuple], dates: dict) -> SafeString:
     for day, _v in points:
         if day not in dates:
             dates[day] = formats.date_format(day, "SHORT_DATE_FORMAT")
+    number = whole_number_text()
     return format_html_join(
         "",
         "<tr><td>{}</td><td>{}</td></tr>",
-        ((dates[day], "—" if v is None else floatformat(v, "0g")) for day, v in points),
+        ((dates[day], "—" if v is None else number(v)) for day, v in points),
     )
 
 

@@ -12,9 +12,7 @@ so the page opened next is read from here. At most KEEP filters per town are kep
 recently used go first. Decision 0025.
 
 Only frames computed by this code are read back (Parquet, no pickle); each town has its own
-folder, and the key is a hash of the town's id with the filter. A large frame (a year of a
-canton's daily volumes, 4 M rows) is kept sorted in small row groups, so that a page reads only
-the rows of its own sites (`narrow`): the rest stays on disk.
+folder, and the key is a hash of the town's id with the filter.
 """
 
 from __future__ import annotations
@@ -33,16 +31,11 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 from django.conf import settings
 
-KEEP = 24
+KEEP = 48
 MANIFEST = "manifest.json"
 FORMAT = 2  # raised when what an entry holds changes: entries kept before are not read
-#: Rows per row group of a kept frame: a page's 50 sites of a year's days (18,300 rows) are
-#: read from one or two groups, not from the whole frame.
-ROW_GROUP = 32_768
 
 Frame = pd.DataFrame | pa.Table
-#: {frame: (column, choose)}: only the rows whose `column` is in `choose(other frames)`.
-Narrow = dict[str, tuple[str, Callable[[dict], list]]]
 
 
 def data_version(root: Path, municipality_id: int | str) -> str:
@@ -82,62 +75,45 @@ def kept(
     municipality_id: int | str,
     what: dict,
     compute: Callable[[], dict[str, Frame | None]],
-    narrow: Narrow | None = None,
 ) -> dict[str, pd.DataFrame | None]:
     """The frames `compute()` returns for the filter `what` (JSON-able), from the cache when
-    the town's data has not changed since they were kept. `compute` may return Arrow tables
-    (a large frame is never turned into Python objects whole); what comes back is pandas,
-    read the same way whether it was kept or just computed. With `narrow`, a frame comes back
-    with only the rows its `choose` picks from the other frames (a page of sites)."""
+    the town's data has not changed since they were kept. `compute` may return Arrow tables (a
+    year of a canton's days, 4 M rows, is not turned into Python objects by the engine's
+    reader); what comes back is pandas, read the same way whether it was kept or just computed."""
     key = _key(municipality_id, data_version(root, municipality_id), what)
     entry = _folder(municipality_id) / key
-    found = _read(entry, narrow or {})
+    found = _read(entry)
     if found is not None:
         return found
     frames = compute()
     _write(entry, frames)
-    return _read(entry, narrow or {}) or _in_memory(frames, narrow or {})
+    return _read(entry) or _in_memory(frames)
 
 
-def _read(entry: Path, narrow: Narrow) -> dict[str, pd.DataFrame | None] | None:
+def _read(entry: Path) -> dict[str, pd.DataFrame | None] | None:
     try:
         manifest = json.loads((entry / MANIFEST).read_text())
         frames = {
             name: None if stored is None else pd.read_parquet(entry / stored)
             for name, stored in manifest.items()
-            if name not in narrow
         }
-        for name, (column, choose) in narrow.items():
-            stored = manifest[name]
-            values = list(choose(frames))
-            frames[name] = None if stored is None else _rows_of(entry / stored, column, values)
         os.utime(entry)  # recently used
-    except (OSError, ValueError, KeyError):  # not kept, or removed meanwhile: computed again
+    except (OSError, ValueError):  # not kept, or removed meanwhile: computed again
         return None
-    return {name: frames[name] for name in manifest}
+    return frames
 
 
-def _rows_of(path: Path, column: str, values: list) -> pd.DataFrame:
-    """The rows of a kept frame whose `column` is in `values`: the row groups whose statistics
-    cannot hold them are not read."""
-    if not values:
-        return pq.read_schema(path).empty_table().to_pandas()
-    return pq.read_table(path, filters=[(column, "in", values)]).to_pandas()
-
-
-def _in_memory(frames: dict[str, Frame | None], narrow: Narrow) -> dict:
+def _in_memory(frames: dict[str, Frame | None]) -> dict[str, pd.DataFrame | None]:
     """What `_read` gives, from frames just computed (when they could not be kept)."""
-    out = {}
-    for name, frame in frames.items():
-        if isinstance(frame, pd.DataFrame):
-            frame = pa.Table.from_pandas(frame, preserve_index=False)
-        out[name] = None if frame is None else frame.to_pandas()
-    for name, (column, choose) in narrow.items():
-        rows = out[name]
-        if rows is not None:
-            others = {k: v for k, v in out.items() if k not in narrow}
-            out[name] = rows[rows[column].isin(list(choose(others)))].reset_index(drop=True)
-    return out
+    return {
+        name: None if frame is None else _arrow(frame).to_pandas() for name, frame in frames.items()
+    }
+
+
+def _arrow(frame: Frame) -> pa.Table:
+    if isinstance(frame, pa.Table):
+        return frame
+    return pa.Table.from_pandas(frame, preserve_index=False)
 
 
 def _write(entry: Path, frames: dict[str, Frame | None]) -> None:
@@ -150,9 +126,7 @@ def _write(entry: Path, frames: dict[str, Frame | None]) -> None:
             manifest[name] = None
             continue
         stored = f"{i}.parquet"
-        if not isinstance(frame, pa.Table):
-            frame = pa.Table.from_pandas(frame, preserve_index=False)
-        pq.write_table(frame, staging / stored, row_group_size=ROW_GROUP)
+        pq.write_table(_arrow(frame), staging / stored)
         manifest[name] = stored
     (staging / MANIFEST).write_text(json.dumps(manifest))
     try:

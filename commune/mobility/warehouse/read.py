@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
 
 import ibis
 import pandas as pd
@@ -40,8 +39,9 @@ def daily_volumes(
     modes: list[str] | None = None,
     sites: list[str] | None = None,
 ) -> pd.DataFrame:
-    """Daily volume per site for local dates in [start, end) (site_id, local_date, volume);
-    empty when the town has no counts. Kept until the town's data changes (cache.py)."""
+    """Daily volume per site for local dates in [start, end) (site_id, local_date, volume,
+    hours_observed), by site and date; empty when the town has no counts. Kept until the
+    town's data changes (cache.py)."""
     what = {"daily": [str(start), str(end), _sorted(modes), _sorted(sites)]}
     return cache.kept(
         root=warehouse_root(),
@@ -51,13 +51,13 @@ def daily_volumes(
     )["daily"]
 
 
-def _daily_volumes(municipality, start, end, modes, sites) -> pd.DataFrame:
+def _daily_volumes(municipality, start, end, modes, sites):
     store = _store()
     if _table_or_none(store, municipality, "counts") is None:
         return pd.DataFrame(columns=["site_id", "local_date", "volume"])
-    return store.execute(
-        rollups.daily(store, municipality.pk, start=start, end=end, sites=sites, modes=modes)
-    )
+    days = rollups.daily(store, municipality.pk, start=start, end=end, sites=sites, modes=modes)
+    # Arrow, not the engine's pandas: a year of a canton's days (4 M rows) in a second less
+    return store.to_pyarrow(days.order_by(["site_id", "local_date"]))
 
 
 def observatory_catalogue(*, municipality: Municipality) -> dict:
@@ -122,59 +122,42 @@ def observatory_indicators(
     sites: list[str] | None,
     perimeter: list[str],
     every_site: list[str] | None = None,
-    daily_sites: Callable[[list[str]], list[str]] | None = None,
 ) -> dict:
     """The internal (unsuppressed) indicators of the observatory page for local dates in
-    [start, end): daily volumes, each site's total (`site_totals`: site_id, volume, days, by
-    id), weekday x hour profile, data quality, OD matrix, traffic typology of `perimeter`, the
-    catchment of its visitors and the car parks' occupancy per hour. Data quality expects every
-    hour of the period of each site of `every_site` (default: the sites with counts in it). A
-    dataset the town has not imported gives None. Kept until the town's data changes
-    (cache.py).
-
-    `daily_sites` picks, from the ids of the sites with counts (sorted), those whose daily rows
-    the caller shows (a page of them): the others' are not read (a year of a canton's days is
-    4 M rows). None: every site's (the exports)."""
+    [start, end): each site's total (`site_totals`: site_id, volume, by id: the sites with
+    counts in the period), weekday x hour profile, data quality, OD matrix, traffic typology
+    of `perimeter`, the catchment of its visitors and the car parks' occupancy per hour. Data
+    quality expects every hour of the period of each site of `every_site` (default: the sites
+    with counts in it). A dataset the town has not imported gives None. The days of each site
+    are `daily_volumes` (a page shows 50 sites' days; a canton's year is 4 M). Kept until the
+    town's data changes (cache.py)."""
     what = {
         "indicators": [str(start), str(end), _sorted(modes), _sorted(sites)],
         "perimeter": sorted(perimeter),
         "every_site": _sorted(every_site),
     }
-    narrow = None
-    if daily_sites is not None:
-        narrow = {"daily": ("site_id", lambda frames: daily_sites(_counted(frames)))}
     return cache.kept(
         root=warehouse_root(),
         municipality_id=municipality.pk,
         what=what,
         compute=lambda: _indicators(municipality, start, end, modes, sites, perimeter, every_site),
-        narrow=narrow,
     )
-
-
-def _counted(frames: dict) -> list[str]:
-    totals = frames["site_totals"]
-    return [] if totals is None else list(totals.site_id)
 
 
 def _indicators(municipality, start, end, modes, sites, perimeter, every_site) -> dict:
     store = _store()
     kw = {"start": start, "end": end}
     town = municipality.pk
-    names = ("daily", "site_totals", "profile", "quality", "od", "typology", "catchment")
-    out: dict = dict.fromkeys((*names, "occupancy", "dwell"))
+    names = ("site_totals", "profile", "quality", "od", "typology", "catchment", "occupancy")
+    out: dict = dict.fromkeys((*names, "dwell"))
     counts = _table_or_none(store, municipality, "counts")
     if counts is not None:
-        daily_t = rollups.daily(store, town, modes=modes, sites=sites, **kw)  # the days' rollup
-        # Arrow, not pandas: a year of a canton's days (4 M rows) never becomes Python objects
-        daily = store.to_pyarrow(daily_t.order_by(["site_id", "local_date"]))
-        out["daily"] = daily
-        days = ibis.memtable(daily)  # the days just read: not read again
-        totals = store.execute(_site_totals(days)).sort_values("site_id")
-        out["site_totals"] = totals[["site_id", "volume", "days"]]
+        pieces = rollups.day_pieces(store, town, modes=modes, sites=sites, **kw)
+        totals = store.execute(_site_totals(pieces)).sort_values("site_id")
+        out["site_totals"] = totals[["site_id", "volume"]].reset_index(drop=True)
         out["profile"] = _profile(store, town, totals, modes=modes, sites=sites, **kw)
         quality = store.execute(
-            indicators.missing_hours_of_period(days, start=start, end=end, sites=every_site)
+            indicators.missing_hours_of_period(pieces, start=start, end=end, sites=every_site)
         )
         out["quality"] = quality.sort_values("site_id")
     od = _table_or_none(store, municipality, "od")
@@ -197,10 +180,8 @@ def _indicators(municipality, start, end, modes, sites, perimeter, every_site) -
 
 
 def _site_totals(days: ibis.Table) -> ibis.Table:
-    """Each site's total over the period, its days with counts and its hours observed."""
-    return days.group_by("site_id").agg(
-        volume=days.volume.sum(), days=days.count(), hours=days.hours_observed.sum()
-    )
+    """Each site's total over the period and its hours observed."""
+    return days.group_by("site_id").agg(volume=days.volume.sum(), hours=days.hours_observed.sum())
 
 
 def _profile(store, town, totals: pd.DataFrame, *, start, end, modes, sites) -> pd.DataFrame:
