@@ -34,6 +34,7 @@ ROLLUP_DATASETS = (
     "counts_profile",
     "counts_daily",
     "counts_mode_hourly",
+    "counts_mode_daily",
     "counts_sites",
     "counts_town_hourly",
     "od_daily",

@@ -126,6 +126,16 @@ def weekday_hour_profile(counts: ibis.Table, *, start=None, end=None, sites=None
     return profile_of_partials(h.mutate(volume_sum=h.volume, n_hours=ibis.literal(1, "int64")))
 
 
+def daily_by_mode(by_mode: ibis.Table) -> ibis.Table:
+    """`daily_of_hourly` kept per mode, from `hourly_volume_by_mode` rows: what a filter on one
+    mode reads (an hour with two chosen modes is one hour observed, so several modes read
+    the hours)."""
+    t = by_mode
+    return t.group_by(["site_id", "local_date", "mode"]).agg(
+        volume=t.volume.sum(), hours_observed=t.count()
+    )
+
+
 def town_hourly(by_mode: ibis.Table) -> ibis.Table:
     """The volume of every site together per local date, local hour and mode, from
     `hourly_volume_by_mode` rows: the sums of the weekday x hour profile of the sites that

@@ -4,7 +4,8 @@ A rollup partition is an indicator run on one raw partition and written as a par
 own: ``counts/2024-03.parquet`` gives ``counts_hourly/2024-03.parquet`` (``hourly_volume``),
 then ``counts_profile/2024-03.parquet`` (``profile_partials`` of those hours) and
 ``counts_daily/2024-03.parquet`` (``daily_of_hourly``: the pieces of days); the same hours
-kept per mode in ``counts_mode_hourly`` (what a mode filter reads), and from them the catalogue's
+kept per mode in ``counts_mode_hourly`` (what a filter of several modes reads) and per day and
+mode in ``counts_mode_daily`` (one mode), and from them the catalogue's
 ``counts_sites`` (each site's modes, hours, first and last day: the observatory's page never
 scans the rows to list its sites) and ``counts_town_hourly`` (every site together per local
 hour and mode: the profile of the sites that missed no hour); ``od/2024-03.parquet`` gives
@@ -65,6 +66,7 @@ ROLLUPS = (
     Rollup("counts_profile", "counts_hourly", indicators.profile_partials),
     Rollup("counts_daily", "counts_hourly", indicators.daily_of_hourly),
     Rollup("counts_mode_hourly", "counts", indicators.hourly_volume_by_mode),
+    Rollup("counts_mode_daily", "counts_mode_hourly", indicators.daily_by_mode),
     Rollup("counts_sites", "counts_mode_hourly", indicators.site_spans),
     Rollup("counts_town_hourly", "counts_mode_hourly", indicators.town_hourly),
     Rollup("od_daily", "od", indicators.od_daily, version=2),  # 2: by via too (typology)
@@ -198,12 +200,11 @@ def site_spans(w: Warehouse, municipality_id) -> ibis.Table:
 
 
 def daily(w: Warehouse, municipality_id, *, start=None, end=None, sites=None, modes=None):
-    """`indicators.daily_volume`, from the daily rollup when it answers (the hours kept per
-    mode for a mode filter)."""
-    rolled = None if modes is not None else _fresh_table(w, municipality_id, "counts_daily")
+    """`indicators.daily_volume`, from the daily rollup when it answers (the days kept per mode
+    for one mode, the hours kept per mode for several)."""
+    rolled = _days_rolled(w, municipality_id, start=start, end=end, sites=sites, modes=modes)
     if rolled is not None:
-        chosen = indicators.restrict_counts(rolled, start=start, end=end, sites=sites)
-        return indicators.daily_of_partials(chosen)
+        return indicators.daily_of_partials(rolled)
     h = hourly(w, municipality_id, start=start, end=end, sites=sites, modes=modes)
     return indicators.daily_of_hourly(h)
 
@@ -213,10 +214,25 @@ def day_pieces(w: Warehouse, municipality_id, *, start=None, end=None, sites=Non
     `daily` per site: the daily rollup's pieces of days as stored (a local day cut by a
     partition's edge is in two), not merged day by day first - what a figure per site over
     the period reads (4 M days a year at a canton's scale: merging them costs a second)."""
-    rolled = None if modes is not None else _fresh_table(w, municipality_id, "counts_daily")
+    rolled = _days_rolled(w, municipality_id, start=start, end=end, sites=sites, modes=modes)
     if rolled is not None:
-        return indicators.restrict_counts(rolled, start=start, end=end, sites=sites)
+        return rolled
     return daily(w, municipality_id, start=start, end=end, sites=sites, modes=modes)
+
+
+def _days_rolled(w: Warehouse, municipality_id, *, start, end, sites, modes):
+    """The pieces of days of the period from ``counts_daily`` (all modes) or from
+    ``counts_mode_daily`` (one mode); None when neither answers."""
+    if modes is None:
+        rolled = _fresh_table(w, municipality_id, "counts_daily")
+    elif len(set(modes)) == 1:
+        rolled = _fresh_table(w, municipality_id, "counts_mode_daily")
+    else:
+        return None
+    if rolled is None:
+        return None
+    chosen = indicators.restrict_counts(rolled, start=start, end=end, sites=sites, modes=modes)
+    return chosen.select("site_id", "local_date", "volume", "hours_observed")
 
 
 def _next_month(day: date) -> date:

@@ -8,15 +8,17 @@ default 100 M rows, 11,400 sites counted every hour of 2024 — and the rollups 
 Creates a throwaway test database (Django's test-database machinery, as bench/permits.py), one
 town whose warehouse folder is that data, and an analyst who passed the second factor; then
 requests the observatory page through the test client, whole (filters, catalogue, indicators,
-charts, tables, HTML), for: the default period (the last 91 days), one month, the whole year,
-one month of one site, and a month compared with the one before.
+charts, tables, HTML), for: the default period (the last three calendar months), one month, the
+whole year, one month of one site, a month compared with the one before, one mode, a period
+cut inside months, and the sites' second page.
 
 Each request three ways: with the figures of that filter kept from an earlier view (what an
 analyst gets on the pages of sites, the exports, a return to a filter, and on the default
 period after an import, which computes it: warehouse/cache.py), as a first view (nothing kept:
 read from the rollups), and, the reference, with nothing kept and the rollups ignored (every
 figure from the raw rows, what the page did before the rollups answered it: 5.7-10.7 s in the
-issue). Prints medians of --repeat requests and the worst first view; never fails on time.
+issue). Prints medians of --repeat requests and the worst first view, then the median over the
+requests of the kept figures and of the first views; never fails on time.
 """
 
 from __future__ import annotations
@@ -140,6 +142,7 @@ def main() -> None:
             f"{'request':<34}{'kept':>8}{'first view':>12}{'worst':>8}{'raw rows':>10}"
             f"{'x faster':>10}"
         )
+        kept_all, first_all = [], []
         for name, params in cases("2024"):
             cold = timings(client, path, params, args.repeat, cold=True)
             timings(client, path, params, 1, cold=False)  # kept now
@@ -147,12 +150,18 @@ def main() -> None:
             with rollups_ignored():
                 raw = timings(client, path, params, args.reference_repeat, cold=True)
             kept, first = statistics.median(warm), statistics.median(cold)
+            kept_all.append(kept)
+            first_all.append(first)
             reference = statistics.median(raw)
-            flag = "" if kept < TARGET_S else "  OVER TARGET"
+            flag = "" if kept < TARGET_S and first < TARGET_S else "  over 1 s"
             print(
                 f"{name:<34}{kept:>7.2f}s{first:>11.2f}s{max(cold):>7.2f}s{reference:>9.2f}s"
                 f"{reference / first:>9.1f}x{flag}"
             )
+        print(
+            f"{'median of the requests':<34}{statistics.median(kept_all):>7.2f}s"
+            f"{statistics.median(first_all):>11.2f}s"
+        )
         print(
             f"\nmedians of {args.repeat} requests. kept: the figures of that filter kept from "
             "an earlier view\n(warehouse/cache.py; an import computes the default period's at "

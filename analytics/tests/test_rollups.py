@@ -67,6 +67,7 @@ def test_rollups_give_the_raw_indicators_results(town_store, start, end):
         "counts_profile": 9,
         "counts_daily": 9,
         "counts_mode_hourly": 9,
+        "counts_mode_daily": 9,
         "counts_sites": 9,
         "counts_town_hourly": 9,
         "od_daily": 2,
@@ -104,6 +105,11 @@ def test_rollups_give_the_raw_indicators_results(town_store, start, end):
             w.execute(rollups.profile(w, TOWN, modes=modes, **kw)),
             w.execute(indicators.weekday_hour_profile(raw, modes=modes, **kw)),
         )
+    for modes in (None, ["car"], ["car", "bicycle"]):  # per site, the pieces add up to the days
+        pieces = w.execute(rollups.day_pieces(w, TOWN, modes=modes, **kw))
+        days = w.execute(indicators.daily_volume(raw, modes=modes, **kw))
+        per_site = [f.drop(columns="local_date").groupby("site_id").sum() for f in (pieces, days)]
+        same(*(f.reset_index() for f in per_site))
     od_raw = indicators.od_matrix(w.table(TOWN, "od"), **kw)
     od_rolled = indicators.od_matrix(rollups.od_trips(w, TOWN), **kw)
     if start is None or start < date(2024, 4, 3):
@@ -208,6 +214,7 @@ def test_a_changed_partition_is_read_raw_until_refreshed_then_rebuilt_alone(town
         "counts_profile": 1,
         "counts_daily": 1,
         "counts_mode_hourly": 1,
+        "counts_mode_daily": 1,
         "counts_sites": 1,
         "counts_town_hourly": 1,
         "od_daily": 0,
