@@ -25,32 +25,29 @@ from .test_observatory import PERIOD, analyst, url, write_data  # noqa: F401 - f
 START, END = dt.date(2026, 1, 5), dt.date(2026, 2, 16)
 
 
-@pytest.fixture
-def days_read(monkeypatch):
-    """Counts each computation of a page's days (the real one runs)."""
+def counted(monkeypatch, name: str) -> list:
+    """The towns for which `read.<name>` computed, in order (the real one runs)."""
     calls = []
-    real = read._daily_volumes
+    real = getattr(read, name)
 
     def counting(*args):
         calls.append(args[0].pk)
         return real(*args)
 
-    monkeypatch.setattr(read, "_daily_volumes", counting)
+    monkeypatch.setattr(read, name, counting)
     return calls
+
+
+@pytest.fixture
+def days_read(monkeypatch):
+    """Each computation of a page's days."""
+    return counted(monkeypatch, "_daily_volumes")
 
 
 @pytest.fixture
 def computed(monkeypatch):
-    """Counts each computation of the indicators (the real one runs)."""
-    calls = []
-    real = read._indicators
-
-    def counting(*args):
-        calls.append(args[0].pk)
-        return real(*args)
-
-    monkeypatch.setattr(read, "_indicators", counting)
-    return calls
+    """Each computation of the indicators."""
+    return counted(monkeypatch, "_indicators")
 
 
 def indicators(town, **kw):
