@@ -98,7 +98,8 @@ def test_a_spark_cluster_computes_what_duckdb_computes(cluster, tmp_path):
     on_duck, on_spark = tmp_path / "on-duckdb", tmp_path / "on-spark"
     assert pd.read_parquet(on_spark / "rebuilt.parquet").to_dict("records") == [
         {name: 3 for name in ("counts_hourly", "counts_profile", "counts_daily")}
-        | {name: 3 for name in ("counts_mode_hourly", "counts_sites")}
+        | {name: 3 for name in ("counts_mode_hourly", "counts_mode_daily", "counts_sites")}
+        | {"counts_town_hourly": 3}
     ]
     assert len(pd.read_parquet(on_spark / "rollup_counts_hourly.parquet")) > 0
     assert pd.read_parquet(on_spark / "evaluation.parquet").shape[0] == 1
