@@ -1,6 +1,11 @@
 """schema.org `Event` JSON-LD, one per date, with eventStatus (scheduled, cancelled,
 rescheduled); served in a data block (`application/ld+json`), which the site's CSP allows
-because a browser never runs it."""
+because a browser never runs it.
+
+A full date: schema.org has no "full" event status (its EventStatusType is scheduled,
+rescheduled, postponed, cancelled or moved online), so a date with registration says its
+places — `maximumAttendeeCapacity`, `remainingAttendeeCapacity` — and its offer's
+`availability` is `SoldOut` when none is left (`InStock` otherwise), as search engines read it."""
 
 from __future__ import annotations
 
@@ -14,6 +19,7 @@ from .models import Event, PriceKind
 _ESCAPES = {ord("<"): "\\u003C", ord(">"): "\\u003E", ord("&"): "\\u0026"}
 
 STATUS = "https://schema.org/Event{}"
+AVAILABILITY = "https://schema.org/{}"
 
 
 def _place(venue) -> dict:
@@ -38,7 +44,24 @@ def _place(venue) -> dict:
     return place
 
 
-def occurrence_jsonld(*, event: Event, occurrence, venue, url: str) -> dict:
+def _offer(event: Event, url: str, places_left: int | None) -> dict | None:
+    """The offer of a date: its price (none for "paid on site") and, with registration,
+    whether a place is left."""
+    offer = {}
+    if event.price_kind == PriceKind.AMOUNT and event.price_amount is not None:
+        offer.update(price=str(event.price_amount), priceCurrency="CHF")
+    elif event.price_kind == PriceKind.FREE:
+        offer.update(price="0", priceCurrency="CHF")
+    if places_left is not None:
+        offer["availability"] = AVAILABILITY.format("SoldOut" if places_left == 0 else "InStock")
+    return {"@type": "Offer", "url": url, **offer} if offer else None
+
+
+def occurrence_jsonld(
+    *, event: Event, occurrence, venue, url: str, places_left: int | None = None
+) -> dict:
+    """One date of `event`; `places_left`: the places not held on it, None without
+    registration (or for a cancelled date)."""
     if occurrence.cancelled or event.status == Event.Status.CANCELLED:
         status = STATUS.format("Cancelled")
     elif occurrence.moved:
@@ -64,14 +87,14 @@ def occurrence_jsonld(*, event: Event, occurrence, venue, url: str) -> dict:
         },
     }
     if occurrence.moved:
-        data["previousStartDate"] = recurrence.local(occurrence.original_start).isoformat()
-    if event.price_kind == PriceKind.AMOUNT and event.price_amount is not None:
-        data["offers"] = {
-            "@type": "Offer",
-            "price": str(event.price_amount),
-            "priceCurrency": "CHF",
-            "url": url,
-        }
+        # schema.org's range is a Date (the time it had is the RECURRENCE-ID in the feeds)
+        data["previousStartDate"] = recurrence.local(occurrence.original_start).date().isoformat()
+    if places_left is not None:
+        data["maximumAttendeeCapacity"] = event.capacity
+        data["remainingAttendeeCapacity"] = places_left
+    offer = _offer(event, f"{url}#{occurrence.anchor}", places_left)
+    if offer:
+        data["offers"] = offer
     return data
 
 

@@ -6,12 +6,12 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from django.db.models import Q, QuerySet
+from django.db.models import Count, Q, QuerySet
 
 from commune.accounts.models import Organisation
 
 from . import workflow
-from .models import ACCESSIBILITY, Event, PriceKind, Registration, Venue
+from .models import ACCESSIBILITY, HOLDING, Event, PriceKind, Registration, Venue
 from .services.dates import event_occurrences
 from .services.search import normalise
 
@@ -60,6 +60,13 @@ def registration_list_mine(*, event: Event, user) -> QuerySet[Registration]:
     return Registration.objects.filter(event=event, user=user).exclude(
         status__in=[Registration.Status.CANCELLED, Registration.Status.EXPIRED]
     )
+
+
+def places_taken_by_date(*, event: Event) -> dict[dt.datetime, int]:
+    """The places held on each date of `event` (confirmed, or offered and not yet answered),
+    by the date's original start; a date nobody holds a place on is absent."""
+    held = Registration.objects.filter(event=event, status__in=HOLDING)
+    return dict(held.order_by().values_list("original_start").annotate(count=Count("pk")))
 
 
 def neighbourhood_list(*, municipality) -> list[str]:

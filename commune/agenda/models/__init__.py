@@ -3,11 +3,12 @@
 from .choices import Audience, Category, Language, PriceKind
 from .digest import DigestSubscription
 from .event import ZURICH, DateChange, Event, TrustedOrganisation
-from .registration import Registration
+from .registration import HOLDING, Registration
 from .venue import ACCESSIBILITY, Venue
 
 __all__ = [
     "ACCESSIBILITY",
+    "HOLDING",
     "ZURICH",
     "Audience",
     "Category",

@@ -77,6 +77,10 @@ class Registration(TenantModel):
         return f"{self.name} — {self.event}"
 
 
+#: The statuses that hold a place of a date (an offered place is kept until it is answered).
+HOLDING = (Registration.Status.CONFIRMED, Registration.Status.OFFERED)
+
+
 class RegistrationLetter(TenantModel):
     """A confirmation that goes by post, for a person registered without e-mail or mobile
     phone: queued when the registration is made (or a place offered), printed in the day's

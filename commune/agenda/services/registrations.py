@@ -19,16 +19,13 @@ from commune.core import audit
 from commune.core.sms import phone_normalise
 
 from .. import recurrence
-from ..models import DateChange, Event, Registration
+from ..models import HOLDING, DateChange, Event, Registration
 from .notify import (
     OFFER_TIME,  # noqa: F401 - the e-mail/SMS time, read by the tests
     offer_deadline,
     registration_channel,
     registration_notify_later,
 )
-
-#: The statuses that hold a place.
-HOLDING = (Registration.Status.CONFIRMED, Registration.Status.OFFERED)
 
 
 def _planned(event: Event, original_start: dt.datetime) -> dt.datetime:

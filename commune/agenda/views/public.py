@@ -16,7 +16,7 @@ from .. import feeds, jsonld, selectors
 from ..access import access_event_public
 from ..forms import SearchForm
 from ..hooks import occurrence_links
-from ..models import Audience, Category, Language, Venue
+from ..models import Audience, Category, Event, Language, Venue
 from ..services.dates import event_occurrences
 
 PER_PAGE = 20
@@ -90,14 +90,22 @@ def event_detail(request, event_id: int):
         r.original_start: r
         for r in selectors.registration_list_mine(event=event, user=request.user)
     }
+    open_to_register = event.capacity and event.status == Event.Status.PUBLISHED
+    taken = selectors.places_taken_by_date(event=event) if open_to_register else {}
     dates = []
     for occurrence in occurrences:
         venue = venues.get(occurrence.venue_id) or event.venue
-        data = jsonld.occurrence_jsonld(event=event, occurrence=occurrence, venue=venue, url=url)
+        left = None  # no registration, or none for this date
+        if open_to_register and not occurrence.cancelled:
+            left = max(event.capacity - taken.get(occurrence.original_start, 0), 0)
+        data = jsonld.occurrence_jsonld(
+            event=event, occurrence=occurrence, venue=venue, url=url, places_left=left
+        )
         dates.append(
             {
                 "occurrence": occurrence,
                 "venue": venue,
+                "places_left": left,
                 "jsonld": jsonld.script(data),
                 "registration": mine.get(occurrence.original_start),
                 "links": []
