@@ -70,7 +70,8 @@ def observatory_data(
     for the analysts (the public side reads published tables only: published_period_data).
     `counted_sites` are the ids of the sites with counts in the period and `site_totals` their
     totals; `daily` holds the days of the sites `daily_sites` picks from `counted_sites` (a
-    page of them), of every site when None. `catalogue`: the town's, when already read."""
+    page of them), of every site when None; it is None when it picks none (an export that
+    writes no days). `catalogue`: the town's, when already read."""
     settings = mobility_settings_get(municipality=municipality)
     catalogue = catalogue or warehouse.observatory_catalogue(municipality=municipality)
     perimeter = perimeter_zones(
@@ -90,13 +91,14 @@ def observatory_data(
         data["site_totals"] = _series(totals, "volume", "site_id")
         data["counted_sites"] = list(totals.site_id)
         shown = sites if daily_sites is None else daily_sites(data["counted_sites"])
-        data["daily"] = warehouse.daily_volumes(
-            municipality=municipality,
-            start=start,
-            end=end + dt.timedelta(days=1),
-            modes=modes,
-            sites=shown,
-        )
+        if shown != []:  # no site picked: nothing read, nor kept in the cache
+            data["daily"] = warehouse.daily_volumes(
+                municipality=municipality,
+                start=start,
+                end=end + dt.timedelta(days=1),
+                modes=modes,
+                sites=shown,
+            )
     data.update(catalogue=catalogue, perimeter=perimeter, k=settings.k_anonymity, public=False)
     data["sensor_names"] = sensor_names(municipality=municipality)
     data["stops_day"] = timetable_day(municipality=municipality, start=start, end=end)

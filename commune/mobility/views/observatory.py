@@ -4,6 +4,7 @@ and their exports. The rendering and the exports' answers are shared with the pu
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import partial
 
 from django.http import HttpResponse
@@ -63,9 +64,9 @@ def send(fmt: str, town, data: dict, indicator: str, period) -> HttpResponse:
     return exports.geojson_response(town, data, period)
 
 
-def _data(town, filters, catalogue: dict, page: int | None = None) -> dict:
-    """The figures of `filters`; with `page`, the days of that page's sites only (the page
-    shows no others; an export wants every site's)."""
+def _data(town, filters, catalogue: dict, daily_sites: Callable | None) -> dict:
+    """The figures of `filters`, with the days of the sites `daily_sites` picks (every site's
+    when None; selectors.observatory_data)."""
     return selectors.observatory_data(
         municipality=town,
         start=filters.start,
@@ -73,8 +74,20 @@ def _data(town, filters, catalogue: dict, page: int | None = None) -> dict:
         modes=filters.modes,
         sites=filters.sites,
         catalogue=catalogue,
-        daily_sites=None if page is None else partial(presentation.page_of_sites, page=page),
+        daily_sites=daily_sites,
     )
+
+
+def _no_days(ids: list[str]) -> list[str]:
+    """No site's days: what an export that writes none reads (a canton's year is 4 M days)."""
+    return []
+
+
+def _days_of_export(fmt: str, indicator: str) -> Callable | None:
+    """The sites whose days an export reads: every site's for the daily volumes (CSV, Parquet),
+    none for the others (exports.py writes `data["daily"]` for indicator "daily" only; the
+    sites' totals, the map and the GeoJSON read the totals kept with the figures)."""
+    return None if fmt != "geojson" and indicator == "daily" else _no_days
 
 
 def _comparison(town, filters, data: dict, sites: list[str]) -> dict:
@@ -117,7 +130,8 @@ def observatory_page(request):
         "page": page_number(request.GET),
     }
     if context["has_data"]:
-        show(context, _data(town, filters, catalogue, context["page"]))
+        page_of_sites = partial(presentation.page_of_sites, page=context["page"])
+        show(context, _data(town, filters, catalogue, page_of_sites))
         if filters.valid and filters.compared:
             page_sites = [s["id"] for s in context["shown"]["sites"]]
             context["comparison"] = _comparison(town, filters, context["data"], page_sites)
@@ -137,7 +151,7 @@ def _export(request, fmt: str) -> HttpResponse:
         if indicator not in exports.INDICATORS:
             problems.append(unknown_indicator())
         return text_response("\n".join(problems), 400)
-    data = _data(town, filters, catalogue)
+    data = _data(town, filters, catalogue, _days_of_export(fmt, indicator))
     return send(fmt, town, data, indicator, (filters.start, filters.end))
 
 

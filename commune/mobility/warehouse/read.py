@@ -54,7 +54,7 @@ def daily_volumes(
 def _daily_volumes(municipality, start, end, modes, sites):
     store = _store()
     if _table_or_none(store, municipality, "counts") is None:
-        return pd.DataFrame(columns=["site_id", "local_date", "volume"])
+        return pd.DataFrame(columns=["site_id", "local_date", "volume", "hours_observed"])
     days = rollups.daily(store, municipality.pk, start=start, end=end, sites=sites, modes=modes)
     # Arrow, not the engine's pandas: a year of a canton's days (4 M rows) in a second less
     return store.to_pyarrow(days.order_by(["site_id", "local_date"]))
