@@ -152,6 +152,9 @@ def test_the_event_page_shows_each_date_the_venue_access_and_one_jsonld_per_date
     html = response.content.decode()
     assert "Maison pour Tous" in html
     assert "Boucle magnétique" in html
+    # the languages spoken, in words (the page's language switcher once replaced them)
+    spoken = re.search(r"Langues parlées</dt><dd>(.*?)</dd>", html).group(1)
+    assert spoken == "Français"
     blocks = re.findall(r'<script type="application/ld\+json">(.*?)</script>', html, re.S)
     data = [json.loads(b) for b in blocks]
     assert [(d["startDate"], d["eventStatus"]) for d in data] == [
