@@ -1,9 +1,7 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
-from commune.tenants.extensions import home_card_register
-
-from .navigation import observatory_home_card
+from commune.tenants.extensions import home_card_register, nav_register
 
 
 class MobilityConfig(AppConfig):
@@ -21,8 +19,10 @@ class MobilityConfig(AppConfig):
         # pyproj loaded after it mixes the two copies (wrong results, a crash at exit). Proven
         # by tests/test_proj_libraries.py.
         from . import warehouse  # noqa: F401, PLC0415
+        from .navigation import observatory_home_card, observatory_nav_links  # noqa: PLC0415
 
         home_card_register(Module.MOBILITY, observatory_home_card)
+        nav_register(observatory_nav_links)
         actions_register(
             {
                 "import_queued": _("import queued"),
