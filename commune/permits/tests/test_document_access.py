@@ -7,6 +7,7 @@ file was routed to their service). Drafts belong to the applicant alone. Outside
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass
 
 import pytest
@@ -14,7 +15,7 @@ from django.core.files.base import ContentFile
 
 from commune.accounts.models import Membership, Role
 from commune.accounts.tests.factories import OrganisationFactory, UserFactory, add_member
-from commune.permits.models import Attachment, PermitRequest, ReviewTask
+from commune.permits.models import Attachment, Finding, PermitRequest, ReviewTask
 from commune.permits.tests.factories import ReviewTaskFactory
 from commune.permits.tests.public_helpers import work
 from commune.tenants.models import Department
@@ -255,3 +256,52 @@ def test_drafts_appear_in_no_staff_overview(world, staff_client):
     assert draft_area not in [feature["id"] for feature in collection["features"]]
     stats = http.get("/pully/permits/staff/stats/").content.decode()
     assert str(Status.DRAFT.label) not in stats
+
+
+#: person -> the files the staff map and a file's conflicts link for them (the others are
+#: listed by their reference alone: a link would open a refusal). The parks' reviewer has the
+#: parks' file only.
+LINKED = {
+    "permit_officer": {"in_review", "granted", "parks"},
+    "municipality_admin": {"in_review", "granted", "parks"},
+    "routed_reviewer": {"in_review", "granted"},
+    "other_reviewer": {"parks"},
+}
+
+
+@pytest.mark.parametrize("person", list(LINKED))
+def test_pages_that_list_files_link_only_those_their_reader_may_open(world, staff_client, person):
+    # given the file in review in conflict with the granted one and with a file of the parks
+    with scope(world.town):
+        parks = Department.objects.get(code="parks")
+        parks_file = work(world.town, status=Status.IN_REVIEW, dx=700, start=JUNE)
+        ReviewTaskFactory(municipality=world.town, permit=parks_file, department=parks)
+        for other in (world.granted, parks_file):
+            Finding.objects.create(
+                municipality=world.town,
+                permit=world.in_review,
+                kind=Finding.Kind.CONFLICT,
+                other_permit=other,
+                message="Même rue, mêmes jours.",
+            )
+    names = {world.in_review.pk: "in_review", world.granted.pk: "granted", parks_file.pk: "parks"}
+    http = staff_client(world.people[person])
+
+    # when the map of the files is read
+    html = http.get("/pully/permits/staff/map/").content.decode()
+
+    # then every file is listed, and linked when its reader may open it
+    for file in (world.in_review, world.granted, parks_file):
+        assert file.reference in html
+    linked = {int(pk) for pk in re.findall(r'href="/pully/permits/staff/(\d+)/"', html)}
+    assert {names[pk] for pk in linked} == LINKED[person]
+    for pk in linked:
+        assert http.get(f"/pully/permits/staff/{pk}/").status_code == 200
+
+    # and a file's conflicts link the other files the same way
+    if "in_review" in LINKED[person]:
+        page = http.get(f"/pully/permits/staff/{world.in_review.pk}/").content.decode()
+        conflicts = re.search(r'<ul class="conflicts">(.*?)</ul>', page, re.S).group(1)
+        assert parks_file.reference in conflicts and world.granted.reference in conflicts
+        linked = set(re.findall(r'href="/pully/permits/staff/(\d+)/"', conflicts))
+        assert {names[int(pk)] for pk in linked} == LINKED[person] - {"in_review"}

@@ -39,7 +39,11 @@ def staff_map(request):
         return render(request, "permits/staff/map.html", context, status=400)
     filters = form.filters() if request.GET else {}
     collection = selectors.permit_map_features(municipality=town, **filters)
-    context.update(features=collection["features"], features_geojson=json.dumps(collection))
+    features = collection["features"]
+    openable = selectors.permit_ids_staff_may_open(
+        municipality=town, user=request.user, ids={f["properties"]["permit_id"] for f in features}
+    )
+    context.update(features=features, features_geojson=json.dumps(collection), openable=openable)
     return render(request, "permits/staff/map.html", context)
 
 

@@ -106,15 +106,21 @@ def staff_detail(request, permit_id: int):
         )
     pending = [t.department.name for t in tasks if t.status == workflow.TASK_OPEN]
     complement = selectors.complement_open(permit=permit)
+    conflicts = permit.findings.filter(
+        kind__in=[Finding.Kind.CONFLICT, Finding.Kind.MORATORIUM]
+    ).select_related("other_permit", "street")
     context = {
         "permit": permit,
         "actions": access.permit_staff_actions(municipality=town, user=request.user, permit=permit),
         "clocks_paused": workflow.clocks_paused(permit.status),
         "tasks": tasks,
         "findings": findings_for(permit=permit, audience=Audience.STAFF),
-        "conflicts": permit.findings.filter(
-            kind__in=[Finding.Kind.CONFLICT, Finding.Kind.MORATORIUM]
-        ).select_related("other_permit", "street"),
+        "conflicts": conflicts,
+        "openable": selectors.permit_ids_staff_may_open(
+            municipality=town,
+            user=request.user,
+            ids={f.other_permit_id for f in conflicts if f.other_permit_id},
+        ),
         "areas_geojson": to_geojson(permit),
         "findings_geojson": findings_geojson(permit.findings.all()),
         "history": history_for(permit=permit, audience=Audience.STAFF, limit=100),
