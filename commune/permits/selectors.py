@@ -93,26 +93,26 @@ def permit_staff_may_open(*, municipality, user, permit: PermitRequest) -> bool:
     )
 
 
-def permit_ids_staff_may_open(*, municipality, user, ids) -> set[int]:
-    """Of the files `ids`, those whose staff page `user` may open (permit_staff_may_open for
-    many files in two queries): the pages that list files link these only."""
-    files = (
-        permit_list_for_staff(municipality=municipality)
-        .filter(pk__in=ids)
-        .exclude(status__in=workflow.EDITABLE)
-    )
+def permit_list_staff_may_open(*, municipality, user) -> QuerySet[PermitRequest]:
+    """The files whose staff page `user` may open (permit_staff_may_open as a query): every
+    submitted file for the permit staff, the files routed to their service for a reviewer."""
+    files = permit_list_for_staff(municipality=municipality).exclude(status__in=workflow.EDITABLE)
     if has_role(user, municipality, *PERMIT_STAFF):
-        return set(files.values_list("pk", flat=True))
-    departments = reviewer_departments(user, municipality)
-    if not departments:
-        return set()
+        return files
     routed = ReviewTask.objects.filter(
         municipality=municipality,
-        permit__in=files,
-        department_id__in=departments,
+        permit=OuterRef("pk"),
+        department_id__in=reviewer_departments(user, municipality),
         status__in=ROUTED,
     )
-    return set(routed.values_list("permit_id", flat=True))
+    return files.filter(Exists(routed))
+
+
+def permit_ids_staff_may_open(*, municipality, user, ids) -> set[int]:
+    """Of the files `ids`, those whose staff page `user` may open: the pages that name other
+    files link these only."""
+    files = permit_list_staff_may_open(municipality=municipality, user=user).filter(pk__in=ids)
+    return set(files.values_list("pk", flat=True))
 
 
 def permit_get_for_staff(*, municipality, user, permit_id: int) -> PermitRequest:
@@ -175,15 +175,19 @@ QUEUE_FINDINGS = (
 def permit_queue(
     *,
     municipality,
+    user,
     status: str = "",
     kind: str = "",
     q: str = "",
     exceptions_only: bool = False,
 ) -> QuerySet[PermitRequest]:
-    """The officer's list, filtered and ordered, without per-row figures: paginate it, then
-    hand the page's ids to permit_queue_rows() (counting tasks over every file is what made
-    the queue slow at 20,000 files)."""
-    queryset = permit_list_for_staff(municipality=municipality).order_by("planned_start", "id")
+    """The files `user` may open (a reviewer: those routed to their service), filtered and
+    ordered, without per-row figures: paginate it, then hand the page's ids to
+    permit_queue_rows() (counting tasks over every file is what made the queue slow at
+    20,000 files)."""
+    queryset = permit_list_staff_may_open(municipality=municipality, user=user).order_by(
+        "planned_start", "id"
+    )
     if status:
         queryset = queryset.filter(status=status)
     if kind:

@@ -305,3 +305,26 @@ def test_pages_that_list_files_link_only_those_their_reader_may_open(world, staf
         assert parks_file.reference in conflicts and world.granted.reference in conflicts
         linked = set(re.findall(r'href="/pully/permits/staff/(\d+)/"', conflicts))
         assert {names[int(pk)] for pk in linked} == LINKED[person] - {"in_review"}
+
+
+@pytest.mark.parametrize("person", list(LINKED))
+def test_the_queue_lists_the_files_its_reader_may_open(world, staff_client, person):
+    # given a file of the parks' service, and a review of each service late
+    with scope(world.town):
+        parks = Department.objects.get(code="parks")
+        parks_file = work(world.town, status=Status.IN_REVIEW, dx=700, start=JUNE)
+        ReviewTaskFactory(municipality=world.town, permit=parks_file, department=parks)
+        ReviewTask.objects.filter(status=ReviewTask.Status.OPEN).update(
+            due_date=dt.date(2000, 1, 3)
+        )
+    names = {world.in_review.pk: "in_review", world.granted.pk: "granted", parks_file.pk: "parks"}
+    http = staff_client(world.people[person])
+    for view, expected in [
+        ("all", LINKED[person]),
+        ("late", LINKED[person] - {"granted"}),  # its review is answered
+    ]:
+        html = http.get("/pully/permits/staff/", {"view": view}).content.decode()
+        linked = {int(pk) for pk in re.findall(r'href="/pully/permits/staff/(\d+)/"', html)}
+        assert {names[pk] for pk in linked} == expected, view
+        for file, name in [(world.in_review, "in_review"), (parks_file, "parks")]:
+            assert (file.reference in html) == (name in expected), (view, name)

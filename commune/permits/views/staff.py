@@ -67,10 +67,13 @@ def queue(request):
             municipality=town, department_ids=departments
         )
     elif view == "late":
-        context["tasks"] = selectors.task_list_late(municipality=town, today=today)
+        files = selectors.permit_list_staff_may_open(municipality=town, user=request.user)
+        late = selectors.task_list_late(municipality=town, today=today)
+        context["tasks"] = late.filter(permit__in=files)
     else:
         files = selectors.permit_queue(
             municipality=town,
+            user=request.user,
             status=data.get("status", ""),
             kind=data.get("kind", ""),
             q=data.get("q", ""),
