@@ -1,13 +1,15 @@
 import pytest
 from django.contrib.auth.models import AnonymousUser
-from django.db import DatabaseError, connection, transaction
+from django.db import DatabaseError, connection, models, transaction
 from django.template import Context, Template
 from django.test import RequestFactory
+from django.utils import translation
 
 from commune.accounts.models import Role
 from commune.accounts.tests.factories import MembershipFactory, UserFactory
 from commune.core import audit
 from commune.core.models import AuditEntry
+from commune.core.templatetags.audit import shown
 from commune.tenants.scoping import scope
 from commune.tenants.tests.factories import DepartmentFactory
 
@@ -168,3 +170,44 @@ def test_trail_names_registered_actions_in_words(changed_town):
     # then
     assert "réglages de la commune modifiés" in html
     assert "settings change" not in html
+
+
+def test_trail_shows_values_as_the_reader_knows_them(db):
+    # given a change of a person's kind, activity, language and roles, read by a platform admin
+    person = UserFactory(full_name="Léa Rochat")
+    audit.record(
+        actor=None,
+        obj=person,
+        action="settings-change",
+        before={"kind": "citizen", "is_active": True, "notes": [], "tags": ["a"], "ghost": []},
+        after={"kind": "staff", "is_active": False, "notes": ["x", "y"], "tags": [], "ghost": None},
+    )
+    reader = UserFactory(is_superuser=True, is_staff=True)
+    # when
+    with translation.override("fr"):
+        html = render_trail(person, reader)
+    # then: labels, yes and no, a list's items, an emptied list as "—", no change listed twice
+    assert "<del>Personne privée</del>" in html and "<ins>Personnel communal</ins>" in html
+    assert "<del>oui</del>" in html and "<ins>non</ins>" in html
+    assert "<ins>x, y</ins>" in html and "<del>a</del>" in html
+    assert "[" not in html and "True" not in html and "citizen" not in html
+    assert "ghost" not in html
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "language", "expected"),
+    [
+        (models.DecimalField(decimal_places=2, max_digits=9), "114.4", "fr", "114,40"),
+        (models.DecimalField(decimal_places=2, max_digits=9), "1234.5", "de", "1\u202f234,50"),
+        (models.DecimalField(decimal_places=2, max_digits=9), "114.4", "en", "114.40"),
+        (models.DateField(), "2027-01-25", "fr", "25.01.2027"),
+        (models.DateTimeField(), "2027-01-25T13:30:00+00:00", "fr", "25.01.2027 14:30"),
+        (models.DateField(), "not a date", "fr", "not a date"),
+        (None, {"roads": True}, "fr", "roads: oui"),
+        (None, 3, "fr", "3"),
+        (None, "", "fr", None),
+    ],
+)
+def test_a_value_is_shown_in_the_readers_language(field, value, language, expected):
+    with translation.override(language):
+        assert shown(field, value) == expected
