@@ -6,7 +6,6 @@ from __future__ import annotations
 import datetime as dt
 import io
 
-from django.utils import formats
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
@@ -18,6 +17,8 @@ from reportlab.platypus import (
     KeepTogether,
     Spacer,
 )
+
+from commune.core.days import weekday_date
 
 from .layout import a4_document, labelled, page_footer, paragraph, style_sheet
 from .reads import WEEK, Entry
@@ -73,8 +74,8 @@ def agenda_week_pdf(*, municipality, start: dt.date, entries: list[Entry]) -> by
     end = start + WEEK - dt.timedelta(days=1)
     title = _("Agenda of %(town)s") % {"town": municipality.name}
     period = _("From %(start)s to %(end)s") % {
-        "start": inline(formats.date_format(start, "l j F Y")),
-        "end": inline(formats.date_format(end, "l j F Y")),
+        "start": inline(weekday_date(start)),
+        "end": inline(weekday_date(end)),
     }
     story = [paragraph(title, styles["title"]), paragraph(period, styles["subtitle"])]
     story.append(
@@ -101,9 +102,7 @@ def agenda_week_pdf(*, municipality, start: dt.date, entries: list[Entry]) -> by
             if entry.day != day:
                 day = entry.day
                 story.append(CondPageBreak(40 * mm))
-                story.append(
-                    paragraph(capfirst(formats.date_format(day, "l j F Y")), styles["day"])
-                )
+                story.append(paragraph(capfirst(weekday_date(day)), styles["day"]))
             story += _entry_flowables(entry, styles)
     buffer = io.BytesIO()
     short = f"{start:%d.%m.%Y}–{end:%d.%m.%Y}"

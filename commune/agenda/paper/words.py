@@ -10,6 +10,8 @@ from django.utils.text import capfirst
 from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
 
+from commune.core.days import weekday_date
+
 from .. import recurrence
 from ..models import Event, PriceKind, Venue
 
@@ -24,7 +26,7 @@ def inline(text: str) -> str:
 def when_text(start: dt.datetime, end: dt.datetime | None = None, *, first: bool = True) -> str:
     """ "Wednesday 7 October 2026, 14:00–16:00"; `first=False` inside a sentence."""
     start = recurrence.local(start)
-    day = formats.date_format(start, "l j F Y")
+    day = weekday_date(start)
     text = (capfirst(day) if first else inline(day)) + ", " + start.strftime("%H:%M")
     if end is not None:
         text += "–" + recurrence.local(end).strftime("%H:%M")

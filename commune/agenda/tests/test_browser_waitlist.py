@@ -18,6 +18,7 @@ from commune.accounts.tests.factories import UserFactory
 from commune.agenda.models import ZURICH, Registration
 from commune.agenda.services.registrations import OFFER_TIME
 from commune.agenda.tasks import agenda_offers_tick
+from commune.core.days import weekday_date
 
 from .factories import EventFactory
 
@@ -40,7 +41,7 @@ def kept_until(deadline: dt.datetime, *, mail: bool = False) -> str:
         local = timezone.localtime(deadline, ZURICH)
         if mail:
             return formats.date_format(local, "DATETIME_FORMAT")
-        return formats.date_format(local, "l j F Y, H:i")
+        return weekday_date(local, time=True)
 
 
 @pytest.fixture

@@ -4,3 +4,5 @@
 DECIMAL_SEPARATOR = ","
 THOUSAND_SEPARATOR = "\u202f"
 NUMBER_GROUPING = 3
+# A day with its weekday (core/days.py): Donnerstag, 10. Dezember 2026.
+WEEKDAY_DATE_FORMAT = "l, j. F Y"

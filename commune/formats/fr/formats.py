@@ -16,3 +16,5 @@ DECIMAL_SEPARATOR = ","
 THOUSAND_SEPARATOR = "\u202f"
 NUMBER_GROUPING = 3
 FIRST_DAY_OF_WEEK = 1
+# A day with its weekday (core/days.py): jeudi 10 décembre 2026.
+WEEKDAY_DATE_FORMAT = "l j F Y"
