@@ -269,13 +269,28 @@ LINKED = {
 }
 
 
-@pytest.mark.parametrize("person", list(LINKED))
-def test_pages_that_list_files_link_only_those_their_reader_may_open(world, staff_client, person):
-    # given the file in review in conflict with the granted one and with a file of the parks
+@pytest.fixture
+def parks_file(world) -> PermitRequest:
+    """A file in review routed to the parks' service only."""
     with scope(world.town):
         parks = Department.objects.get(code="parks")
-        parks_file = work(world.town, status=Status.IN_REVIEW, dx=700, start=JUNE)
-        ReviewTaskFactory(municipality=world.town, permit=parks_file, department=parks)
+        permit = work(world.town, status=Status.IN_REVIEW, dx=700, start=JUNE)
+        ReviewTaskFactory(municipality=world.town, permit=permit, department=parks)
+    return permit
+
+
+def _linked_files(html: str, world: World, parks_file) -> set[str]:
+    """The files the page links to their staff page, by their name in LINKED."""
+    names = {world.in_review.pk: "in_review", world.granted.pk: "granted", parks_file.pk: "parks"}
+    return {names[int(pk)] for pk in re.findall(r'href="/pully/permits/staff/(\d+)/"', html)}
+
+
+@pytest.mark.parametrize("person", list(LINKED))
+def test_pages_that_list_files_link_only_those_their_reader_may_open(
+    world, staff_client, person, parks_file
+):
+    # given the file in review in conflict with the granted one and with a file of the parks
+    with scope(world.town):
         for other in (world.granted, parks_file):
             Finding.objects.create(
                 municipality=world.town,
@@ -284,7 +299,6 @@ def test_pages_that_list_files_link_only_those_their_reader_may_open(world, staf
                 other_permit=other,
                 message="Même rue, mêmes jours.",
             )
-    names = {world.in_review.pk: "in_review", world.granted.pk: "granted", parks_file.pk: "parks"}
     http = staff_client(world.people[person])
 
     # when the map of the files is read
@@ -293,9 +307,8 @@ def test_pages_that_list_files_link_only_those_their_reader_may_open(world, staf
     # then every file is listed, and linked when its reader may open it
     for file in (world.in_review, world.granted, parks_file):
         assert file.reference in html
-    linked = {int(pk) for pk in re.findall(r'href="/pully/permits/staff/(\d+)/"', html)}
-    assert {names[pk] for pk in linked} == LINKED[person]
-    for pk in linked:
+    assert _linked_files(html, world, parks_file) == LINKED[person]
+    for pk in re.findall(r'href="/pully/permits/staff/(\d+)/"', html):
         assert http.get(f"/pully/permits/staff/{pk}/").status_code == 200
 
     # and a file's conflicts link the other files the same way
@@ -303,28 +316,22 @@ def test_pages_that_list_files_link_only_those_their_reader_may_open(world, staf
         page = http.get(f"/pully/permits/staff/{world.in_review.pk}/").content.decode()
         conflicts = re.search(r'<ul class="conflicts">(.*?)</ul>', page, re.S).group(1)
         assert parks_file.reference in conflicts and world.granted.reference in conflicts
-        linked = set(re.findall(r'href="/pully/permits/staff/(\d+)/"', conflicts))
-        assert {names[int(pk)] for pk in linked} == LINKED[person] - {"in_review"}
+        assert _linked_files(conflicts, world, parks_file) == LINKED[person] - {"in_review"}
 
 
 @pytest.mark.parametrize("person", list(LINKED))
-def test_the_queue_lists_the_files_its_reader_may_open(world, staff_client, person):
+def test_the_queue_lists_the_files_its_reader_may_open(world, staff_client, person, parks_file):
     # given a file of the parks' service, and a review of each service late
     with scope(world.town):
-        parks = Department.objects.get(code="parks")
-        parks_file = work(world.town, status=Status.IN_REVIEW, dx=700, start=JUNE)
-        ReviewTaskFactory(municipality=world.town, permit=parks_file, department=parks)
         ReviewTask.objects.filter(status=ReviewTask.Status.OPEN).update(
             due_date=dt.date(2000, 1, 3)
         )
-    names = {world.in_review.pk: "in_review", world.granted.pk: "granted", parks_file.pk: "parks"}
     http = staff_client(world.people[person])
     for view, expected in [
         ("all", LINKED[person]),
         ("late", LINKED[person] - {"granted"}),  # its review is answered
     ]:
         html = http.get("/pully/permits/staff/", {"view": view}).content.decode()
-        linked = {int(pk) for pk in re.findall(r'href="/pully/permits/staff/(\d+)/"', html)}
-        assert {names[pk] for pk in linked} == expected, view
+        assert _linked_files(html, world, parks_file) == expected, view
         for file, name in [(world.in_review, "in_review"), (parks_file, "parks")]:
             assert (file.reference in html) == (name in expected), (view, name)
