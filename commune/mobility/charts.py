@@ -126,7 +126,7 @@ def heatmap(
         for h in range(24):
             value = grid.get((d + 1, h))
             fill = HIDDEN if value is None else _shade(value, low, high)
-            label = "—" if value is None else number(value)
+            label = "—" if value is None else number(value, _tenths(value))
             body.append(
                 f'<rect x="{left + h * cell}" y="{y}" width="{cell - 1}" height="{cell - 1}" '
                 f'fill="{fill}"><title>{escape(days[d])} {h}h: {label}</title></rect>'
@@ -143,6 +143,12 @@ def heatmap(
     return svg(width, height, title, body)
 
 
+def _tenths(value: float) -> int:
+    """Decimals of a mean in a heatmap: to the tenth below 10 (0.3 vehicles an hour is not 0),
+    whole numbers above."""
+    return 1 if abs(value) < 10 else 0
+
+
 def _shade(value: float, low: float, high: float) -> str:
     share = (value - low) / (high - low) if high > low else 1.0
     return f"rgba(29,79,145,{0.08 + 0.92 * share:.2f})"
@@ -157,8 +163,9 @@ def _scale(low: float, high: float, unit: str, *, x: float, y: float, width: flo
     body = [f'<text x="{x:.1f}" y="{y + 12}" fill="{INK}">{escape(title)}</text>']
     y += 20
     pen = x
-    body.append(f'<text x="{pen:.1f}" y="{y + 12}" fill="{INK}">{number(low)}</text>')
-    pen += CHAR_WIDTH * len(number(low)) + 6
+    low_text, high_text = number(low, _tenths(low)), number(high, _tenths(high))
+    body.append(f'<text x="{pen:.1f}" y="{y + 12}" fill="{INK}">{low_text}</text>')
+    pen += CHAR_WIDTH * len(low_text) + 6
     for i in range(steps):
         value = low + (high - low) * i / (steps - 1)
         body.append(
@@ -166,8 +173,8 @@ def _scale(low: float, high: float, unit: str, *, x: float, y: float, width: flo
             f'fill="{_shade(value, low, high)}" stroke="{GRID}" stroke-width="0.5"/>'
         )
     pen += steps * size + 6
-    body.append(f'<text x="{pen:.1f}" y="{y + 12}" fill="{INK}">{number(high)}</text>')
-    pen += CHAR_WIDTH * len(number(high)) + 24
+    body.append(f'<text x="{pen:.1f}" y="{y + 12}" fill="{INK}">{high_text}</text>')
+    pen += CHAR_WIDTH * len(high_text) + 24
     keys, used = legend([("swatch", _("no data"))], x=pen, y=y, width=width + width)
     return body + keys, 20 + used + 4
 
