@@ -30,6 +30,13 @@ INDICATORS = (
 )
 
 
+def writes_days(fmt: str, indicator: str) -> bool:
+    """Whether an export writes the sites' days (`data["daily"]`): the CSV and the Parquet of
+    the daily volumes only; the others, and the GeoJSON, read the totals kept with the figures,
+    so the view asks the warehouse for no days then (a canton's year is 4 M of them)."""
+    return fmt in ("csv", "parquet") and indicator == "daily"
+
+
 def indicator_frame(data: dict, indicator: str) -> pd.DataFrame:
     """One indicator of `observatory_data(...)` as a flat table (empty when there is no data)."""
     if indicator == "sites":

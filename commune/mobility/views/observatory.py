@@ -84,10 +84,8 @@ def _no_days(ids: list[str]) -> list[str]:
 
 
 def _days_of_export(fmt: str, indicator: str) -> Callable | None:
-    """The sites whose days an export reads: every site's for the daily volumes (CSV, Parquet),
-    none for the others (exports.py writes `data["daily"]` for indicator "daily" only; the
-    sites' totals, the map and the GeoJSON read the totals kept with the figures)."""
-    return None if fmt != "geojson" and indicator == "daily" else _no_days
+    """The sites whose days an export reads: every site's when it writes them, none else."""
+    return None if exports.writes_days(fmt, indicator) else _no_days
 
 
 def _comparison(town, filters, data: dict, sites: list[str]) -> dict:
