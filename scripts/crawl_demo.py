@@ -26,8 +26,7 @@ django.setup()
 from playwright.sync_api import Error as PlaywrightError  # noqa: E402
 from playwright.sync_api import sync_playwright  # noqa: E402
 
-from commune.accounts import demo as accounts_demo  # noqa: E402
-from commune.core.browser import totp_now  # noqa: E402
+from commune.accounts.tests.browser import log_in  # noqa: E402 - the browser tests' own
 
 BASE = os.environ.get("DEMO_URL", "http://127.0.0.1:8000")
 TOWN = os.environ.get("DEMO_TOWN", "pully")
@@ -41,18 +40,6 @@ SKIP = re.compile(
     r"|\.png|\.jpg|/media/|/static/|/unsubscribe|/api/|/ogc/|/collections/|/embed|mailto:|tel:"
     r"|format=(csv|pdf|json)"
 )
-
-
-def log_in(page, email: str) -> None:
-    page.goto("/accounts/login/")
-    page.get_by_label("E-mail").fill(email)
-    page.locator("input[type=password]").first.fill(accounts_demo.DEMO_PASSWORD)
-    page.locator("main form button[type=submit]").click()
-    page.wait_for_url(lambda url: "/accounts/login/" not in url)
-    if "/2fa/" in page.url:
-        page.locator("input[name=code]").fill(totp_now(accounts_demo.DEMO_TOTP_KEY))
-        page.locator("main form button[type=submit]").click()
-        page.wait_for_url(lambda url: "/2fa/" not in url)
 
 
 def walk(page, start: list[str]) -> tuple[int, list[tuple]]:
